@@ -1,0 +1,59 @@
+# Ravao: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RAVAO := $(BIN)/ravao
+VENDOR := ravao/core/static/vendor
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ravao
+
+.PHONY: install demo test test-sqlite test-postgres lint messages serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/fonts
+	cp node_modules/jsqr/dist/jsQR.js $(VENDOR)/jsQR.js
+	cp node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chart.umd.js
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf $(VENDOR)/fonts/
+	cp node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/LICENSE-DejaVu
+	touch $@
+
+messages: $(VENV)/.installed
+	$(RAVAO) compilemo
+
+install: $(VENV)/.installed $(VENDOR)/.installed messages
+
+demo: install
+	$(RAVAO) migrate --noinput
+	$(RAVAO) loadunits --generation all
+	$(RAVAO) demo
+	RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:8000
+
+serve: install
+	$(RAVAO) migrate --noinput
+	$(RAVAO) serve
+
+test: install
+	$(BIN)/ruff check ravao tests bench
+	$(RAVAO) makemigrations --check --dry-run
+	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n auto -q $(PYTEST_ARGS)
+
+# Extract new strings into the catalogues (needs GNU gettext; only when changing strings).
+makemessages: install
+	cd ravao && ../$(RAVAO) makemessages -l vi -l en --no-obsolete --ignore 'static/vendor/*'
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

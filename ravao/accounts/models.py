@@ -1,0 +1,94 @@
+"""Accounts: one user model with a role and a jurisdiction (a unit, and a sector where it applies)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National administrator")
+    PROVINCE_OFFICIAL = "province_official", _("Province official")
+    DISTRICT_OFFICIAL = "district_official", _("District official")
+    COMMUNE_OFFICIAL = "commune_official", _("Commune official")
+    SECTOR_OFFICIAL = "sector_official", _("Sector official")
+    TRACER = "tracer", _("Health tracer")
+    AUDITOR = "auditor", _("Auditor")
+    VENUE_MANAGER = "venue_manager", _("Venue manager")
+    GATE_STAFF = "gate_staff", _("Gate staff")
+
+
+OFFICIAL_ROLES = {
+    Role.NATIONAL_ADMIN,
+    Role.PROVINCE_OFFICIAL,
+    Role.DISTRICT_OFFICIAL,
+    Role.COMMUNE_OFFICIAL,
+    Role.SECTOR_OFFICIAL,
+}
+# Roles whose scope is a part of the map (as opposed to the venues they work at).
+AREA_ROLES = OFFICIAL_ROLES | {Role.TRACER, Role.AUDITOR}
+VENUE_ROLES = {Role.VENUE_MANAGER, Role.GATE_STAFF}
+
+
+class User(AbstractUser):
+    """A person who logs in: an official, a tracer, an auditor, a venue manager or gate staff.
+
+    ``unit`` is the jurisdiction (empty: the whole country, for national roles); ``sector``
+    narrows a sector official to one sector within that unit. A superuser acts as a national
+    administrator whatever its role field says.
+    """
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VENUE_MANAGER)
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("jurisdiction")
+    )
+    sector = models.ForeignKey(
+        "catalog.Sector", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sector")
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    @property
+    def effective_role(self) -> str:
+        return Role.NATIONAL_ADMIN if self.is_superuser else self.role
+
+    @property
+    def is_national(self) -> bool:
+        return self.effective_role == Role.NATIONAL_ADMIN or (
+            self.effective_role in AREA_ROLES and self.unit_id is None
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.is_active and self.effective_role in roles
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only its SHA-256 is stored; revoked tokens stay listed."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
+        """Create a token; the raw value is returned once and never stored."""
+        raw = "rv_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=cls.hash(raw))
+        return token, raw

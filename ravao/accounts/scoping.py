@@ -1,0 +1,64 @@
+"""Jurisdiction scoping: the one place that decides which rows a user may see.
+
+Every model that holds data of an area declares, in a ``Scope`` inner class of its queryset,
+the lookup paths to its unit, its sector and (for venue staff) its venue:
+
+    class VenueQuerySet(ScopedQuerySet):
+        class Scope:
+            unit = "unit"
+            sector = "venue_type__sector"
+            venue = "id"
+
+Lists, details, exports, API endpoints and commands all go through ``restrict(user)``.
+Nothing else filters by jurisdiction. (Units themselves: ``UnitQuerySet.restrict``.)
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from ravao.accounts.models import AREA_ROLES, VENUE_ROLES, Role
+
+NOTHING = Q(pk__in=[])
+
+
+def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | None = None) -> Q:
+    """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    role = user.effective_role
+    if role in AREA_ROLES:
+        q = Q()
+        if user.unit_id is not None:
+            if unit is None:
+                return NOTHING
+            q &= Q(**{f"{unit}__path__startswith": user.unit.path})
+        if role == Role.SECTOR_OFFICIAL:
+            if sector is None or user.sector_id is None:
+                return NOTHING
+            q &= Q(**{f"{sector}": user.sector_id})
+        return q
+    if role in VENUE_ROLES and venue is not None:
+        from ravao.venues.scoping import venue_ids_for  # noqa: PLC0415 (venues builds on accounts)
+
+        return Q(**{f"{venue}__in": venue_ids_for(user)})
+    return NOTHING
+
+
+class ScopedQuerySet(models.QuerySet):
+    class Scope:
+        unit: str | None = None
+        sector: str | None = None
+        venue: str | None = None
+
+    def restrict(self, user):
+        """Only the rows ``user`` may see (the jurisdiction check of every read path)."""
+        scope = self.Scope
+        return self.filter(
+            scope_q(
+                user,
+                unit=getattr(scope, "unit", None),
+                sector=getattr(scope, "sector", None),
+                venue=getattr(scope, "venue", None),
+            )
+        )
+

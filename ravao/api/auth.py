@@ -1,0 +1,50 @@
+"""API authentication: bearer tokens (scripts, gate devices) or the browser session (pages)."""
+
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ravao.accounts.models import Role
+from ravao.accounts.services import token_for_raw
+from ravao.api.errors import Forbidden
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request, token):
+        found = token_for_raw(token)
+        if found is None:
+            return None
+        request.user = found.user
+        return found.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session, with Django's CSRF check for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+def require_role(request, *roles: str):
+    """Raise 403 unless the caller has one of ``roles`` (a superuser counts as national admin)."""
+    user = request.auth
+    if not user.has_role(*roles):
+        from django.utils.translation import gettext as _
+
+        raise Forbidden(_("Your role may not do this."))
+    return user
+
+
+ANY_OFFICIAL = (
+    Role.NATIONAL_ADMIN,
+    Role.PROVINCE_OFFICIAL,
+    Role.DISTRICT_OFFICIAL,
+    Role.COMMUNE_OFFICIAL,
+    Role.SECTOR_OFFICIAL,
+)

@@ -1,0 +1,35 @@
+from datetime import date, datetime
+
+from ninja import Router, Schema
+
+from ravao.accounts.models import Role
+from ravao.api.auth import require_role
+from ravao.audit.selectors import audit_list
+
+router = Router(tags=["audit"])
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    username: str
+    action: str
+    object_type: str
+    object_id: str
+    purpose: str
+    case_id: int | None
+    ip: str | None
+
+
+class AuditPage(Schema):
+    count: int
+    items: list[AuditOut]
+
+
+@router.get("", response=AuditPage, summary="The audit log (auditors), newest first")
+def list_audit(request, username: str = "", action: str = "", object_type: str = "", case: int | None = None,
+               since: date | None = None, until: date | None = None, limit: int = 100, offset: int = 0):
+    user = require_role(request, Role.AUDITOR, Role.NATIONAL_ADMIN)
+    qs = audit_list(user=user, username=username, action=action, object_type=object_type, case_id=case, since=since, until=until)
+    limit = min(max(limit, 1), 1000)
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}

@@ -1,0 +1,68 @@
+"""Visits: one row per person per stay at a venue (check-in time + check-out time).
+
+On PostgreSQL the table is partitioned by ``checked_in_at`` (see migration 0001 and
+``ravao.checkins.partitions``); on SQLite it is a plain table. The primary key there is
+(id, checked_in_at), so nothing may hold a foreign key *to* a visit: refer to visits by id.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ravao.accounts.scoping import ScopedQuerySet
+
+
+class CheckoutMethod(models.TextChoices):
+    AUTO = "auto", _("Automatic (default length of stay)")
+    BUTTON = "button", _("Check-out button")
+    SCAN = "scan", _("Exit scan")
+
+
+class Channel(models.TextChoices):
+    SELF = "self", _("Visitor self check-in")
+    PERSONAL_QR = "personal_qr", _("Personal QR scanned at the gate")
+    CCCD = "cccd", _("Chip ID card scanned at the gate")
+    MANUAL = "manual", _("Phone or ID number typed at the gate")
+    COMPANION = "companion", _("Companion of another visitor")
+    IMPORT = "import", _("Imported (paper records, simulator)")
+
+
+class HealthStatus(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+    UNDECLARED = "undeclared", _("Undeclared")
+
+
+class VisitQuerySet(ScopedQuerySet):
+    class Scope:
+        unit = "venue__unit"
+        sector = "venue__sector"
+        venue = "venue"
+
+
+class Visit(models.Model):
+    """A stay. ``checked_out_at`` is always set: the automatic check-out time (check-in plus the
+    venue's default stay) until a real check-out replaces it, so tracing needs no COALESCE."""
+
+    id = models.BigAutoField(primary_key=True)
+    venue = models.ForeignKey("venues.Venue", models.PROTECT, related_name="+", db_index=False)
+    entrance = models.ForeignKey("venues.Entrance", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False)
+    trip = models.ForeignKey("venues.Trip", models.SET_NULL, null=True, blank=True, related_name="+", db_index=False)
+    person = models.ForeignKey("people.Person", models.CASCADE, related_name="+", db_index=False)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_out_at = models.DateTimeField(_("checked out at"))
+    checkout_method = models.CharField(max_length=8, choices=CheckoutMethod.choices, default=CheckoutMethod.AUTO)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=16, choices=HealthStatus.choices, default=HealthStatus.UNDECLARED)
+    # The visitor who checked this companion in (a visit id, not a foreign key: see above).
+    companion_of = models.BigIntegerField(null=True, blank=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        indexes = [
+            models.Index(fields=["venue", "checked_in_at"], name="visit_venue_in_idx"),
+            models.Index(fields=["person", "checked_in_at"], name="visit_person_in_idx"),
+            models.Index(fields=["trip", "checked_in_at"], name="visit_trip_in_idx"),
+        ]

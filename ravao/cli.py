@@ -1,0 +1,19 @@
+"""The `ravao` console command: Django's management commands with Ravao's settings."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ravao.settings")
+    from django.core.management import execute_from_command_line
+
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "ravao"
+    if len(argv) == 1:
+        argv.append("help")
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

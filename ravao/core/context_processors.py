@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def site(request):
+    return {"BASE_URL": settings.BASE_URL, "RAVAO_LANGUAGES": settings.LANGUAGES}

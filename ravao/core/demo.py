@@ -1,0 +1,54 @@
+"""The demo accounts: one per role, in one province, printed by `ravao demo`.
+
+Other apps add their demo data through ``DEMO_STEPS`` (a list of callables taking the
+province and the accounts and returning a line to print), so that this module stays small.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from ravao.accounts.models import Role, User
+from ravao.catalog.models import Sector
+from ravao.units.models import Level, Unit
+
+DEMO_PASSWORD = "ravao-demo"
+DEMO_PROVINCE = "46"  # Thành phố Huế: a few hundred venues make every page worth a look
+
+DEMO_STEPS: list = []
+
+
+def demo_units():
+    province = Unit.objects.get(generation=settings.RAVAO_UNIT_GENERATION, code=DEMO_PROVINCE)
+    communes = list(province.children.filter(level=Level.COMMUNE).order_by("code")[:2])
+    legacy_province = Unit.objects.filter(generation="legacy", code=DEMO_PROVINCE).first()
+    district = legacy_province.children.order_by("code").first() if legacy_province else None
+    return province, communes, district
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[tuple[str, str, str]]:
+    """Create (or reset) one account per role; returns (username, role label, scope) rows."""
+    province, communes, district = demo_units()
+    health = Sector.objects.get(code="health")
+    spec = [
+        ("admin", Role.NATIONAL_ADMIN, None, None),
+        ("tinh", Role.PROVINCE_OFFICIAL, province, None),
+        ("huyen", Role.DISTRICT_OFFICIAL, district, None),
+        ("xa", Role.COMMUNE_OFFICIAL, communes[0], None),
+        ("xa2", Role.COMMUNE_OFFICIAL, communes[1], None),
+        ("yte", Role.SECTOR_OFFICIAL, province, health),
+        ("truyvet", Role.TRACER, province, None),
+        ("kiemtoan", Role.AUDITOR, province, None),
+        ("quanly", Role.VENUE_MANAGER, None, None),
+        ("baove", Role.GATE_STAFF, None, None),
+    ]
+    rows = []
+    for username, role, unit, sector in spec:
+        user, _ = User.objects.get_or_create(username=username)
+        user.role, user.unit, user.sector = role, unit, sector
+        user.is_superuser = user.is_staff = username == "admin"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        scope = " · ".join(x for x in (unit.name if unit else "", sector.name_en if sector else "") if x)
+        rows.append((username, Role(role).label, scope or "—"))
+    return rows

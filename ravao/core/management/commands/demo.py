@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from ravao.core import demo
+from ravao.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (one per role) and the demo dataset; prints the log-ins."
+
+    def handle(self, *args, **options):
+        translation.activate("en")
+        if not Unit.objects.exists():
+            raise CommandError("Load the administrative units first: ravao loadunits --generation all")
+        rows = demo.create_demo_accounts()
+        province, _, _ = demo.demo_units()
+        users = {username: username for username, _, _ in rows}
+        for step in demo.DEMO_STEPS:
+            line = step(province=province, users=users, stdout=self.stdout)
+            if line:
+                self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(f"Demo log-ins at http://127.0.0.1:8000/accounts/login/ (password: {demo.DEMO_PASSWORD})")
+        for username, role, scope in rows:
+            self.stdout.write(f"  {username:<10} {role:<26} {scope}")

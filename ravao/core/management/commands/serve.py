@@ -1,0 +1,30 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Ravao with gunicorn (a real WSGI server): `ravao serve --bind 0.0.0.0:8000 --workers 4`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("RAVAO_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("RAVAO_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("RAVAO_THREADS", "1")))
+        parser.add_argument("--access-log", action="store_true", help="Log every request to stdout.")
+
+    def handle(self, *args, bind, workers, threads, access_log, **options):
+        argv = [
+            "gunicorn", "ravao.wsgi:application",
+            "--bind", bind, "--workers", str(workers), "--threads", str(threads),
+            "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
+            "--graceful-timeout", "10", "--timeout", "60", "--max-requests", "50000",
+            "--max-requests-jitter", "5000",
+        ]
+        if access_log:
+            argv += ["--access-logfile", "-"]
+        self.stdout.write(f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
+                          f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+        self.stdout.flush()
+        os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv[1:]])

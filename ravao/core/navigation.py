@@ -1,0 +1,35 @@
+"""The menu each role sees. Apps register entries here as they grow; views stay thin."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from ravao.accounts.models import Role
+
+ALL = set(Role.values)
+OFFICIALS = {
+    Role.NATIONAL_ADMIN,
+    Role.PROVINCE_OFFICIAL,
+    Role.DISTRICT_OFFICIAL,
+    Role.COMMUNE_OFFICIAL,
+    Role.SECTOR_OFFICIAL,
+}
+
+# (url name, label, roles that see it, short description)
+MENU = [
+    ("units:list", _("Administrative map"), OFFICIALS | {Role.TRACER, Role.AUDITOR}, _("Units in your area, population")),
+    ("audit:list", _("Audit log"), {Role.AUDITOR, Role.NATIONAL_ADMIN}, _("Who read personal data, when and why")),
+    ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
+]
+
+
+def menu_for(user):
+    entries = []
+    for name, label, roles, description in MENU:
+        if user.effective_role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        entries.append({"url": url, "label": label, "description": description})
+    return entries

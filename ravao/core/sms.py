@@ -1,0 +1,22 @@
+"""Pluggable SMS back ends. The default writes each message to the log (and the console)."""
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("ravao.sms")
+
+
+class ConsoleSMSBackend:
+    """Writes the message to the log instead of sending it (demo and development)."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.outbox.append((phone, text))
+        log.warning("SMS to %s: %s", phone, text)
+
+
+def send_sms(phone: str, text: str) -> None:
+    import_string(settings.RAVAO_SMS_BACKEND)().send(phone, text)

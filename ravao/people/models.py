@@ -1,0 +1,43 @@
+"""People who check in. Personal fields are encrypted at rest; phones and ID numbers are also
+kept as keyed hashes so that the same person is found whichever way they check in."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ravao.core.crypto import EncryptedTextField
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Person(models.Model):
+    """One person, however they check in (self check-in, ID card, personal QR, typed number)."""
+
+    full_name = EncryptedTextField(_("full name"))
+    phone = EncryptedTextField(_("phone"), blank=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    birth_date = EncryptedTextField(_("birth date"), blank=True)
+    street = EncryptedTextField(_("street address"), blank=True)
+    # Not secret on their own and needed for statistics and the gate's feedback.
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, default="VN")
+    unit = models.ForeignKey("units.Unit", models.SET_NULL, null=True, blank=True, related_name="+")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A companion (child, elderly relative) checked in by this person, without phone or ID.
+    guardian = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="companions")
+    # Bumped when the personal QR is revoked: codes carrying an older version are refused.
+    qr_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"Person #{self.pk}"

@@ -1,0 +1,165 @@
+"""Ravao settings: one module, driven by the environment (see docs/configuration.md).
+
+Defaults are safe for the embedded demo (SQLite in ./data, DEBUG on only when asked);
+production sets RAVAO_SECRET_KEY, RAVAO_ALLOWED_HOSTS, RAVAO_BASE_URL, DATABASE_URL and keys.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from ravao.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("RAVAO_DATA_DIR", str(BASE_DIR / "data")))
+
+DEBUG = envbool("RAVAO_DEBUG", False)
+# The demo key is public on purpose: a production deployment must set its own.
+SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")
+ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+BASE_URL = envstr("RAVAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = envlist("RAVAO_CSRF_TRUSTED_ORIGINS", [BASE_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ravao.core",
+    "ravao.units",
+    "ravao.catalog",
+    "ravao.accounts",
+    "ravao.audit",
+    "ravao.venues",
+    "ravao.people",
+    "ravao.checkins",
+    "ravao.tracing",
+    "ravao.oversight",
+    "ravao.simulate",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ravao.urls"
+WSGI_APPLICATION = "ravao.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+LOGOUT_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ravao.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ravao.sqlite3'}"),
+        conn_max_age=envint("RAVAO_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    }
+}
+if envstr("RAVAO_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": envstr("RAVAO_REDIS_URL"),
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Languages: Vietnamese by default, English complete. The user's choice (cookie, saved on the
+# account) wins, then the browser's Accept-Language, then Vietnamese.
+LANGUAGE_CODE = envstr("RAVAO_LANGUAGE", "vi")
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Each app keeps its own catalogue in ravao/<app>/locale (found by Django automatically).
+LOCALE_PATHS: list[Path] = []
+TIME_ZONE = envstr("RAVAO_TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(envstr("RAVAO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("RAVAO_SECURE_COOKIES", BASE_URL.startswith("https://"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("RAVAO_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("RAVAO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = envstr("RAVAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("RAVAO_FROM_EMAIL", "ravao@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "WARNING")},
+    "loggers": {"ravao": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "INFO"), "propagate": False}},
+}
+
+# --- Ravao's own settings -------------------------------------------------------------------
+# Which generation of administrative units public codes refer to by default.
+RAVAO_UNIT_GENERATION = envstr("RAVAO_UNIT_GENERATION", "2025")
+# Personal data is deleted after this many days (PRODUCT.md: one month).
+RAVAO_RETENTION_DAYS = envint("RAVAO_RETENTION_DAYS", 30)
+# SMS back end: dotted path to a class with send(phone, text); the default logs the message.
+RAVAO_SMS_BACKEND = envstr("RAVAO_SMS_BACKEND", "ravao.core.sms.ConsoleSMSBackend")
+# Fernet keys for personal data at rest, comma-separated, newest first (rotation: prepend a new
+# key, run `ravao rotatekeys`, then drop the old one). The demo derives keys from SECRET_KEY.
+RAVAO_FIELD_KEYS = envlist("RAVAO_FIELD_KEYS", [])
+# HMAC key for the keyed hashes that find people by phone and ID number without decrypting.
+RAVAO_LOOKUP_KEY = envstr("RAVAO_LOOKUP_KEY", "")
+# Ed25519 signing keys for QR codes: "kid:base64-private-key" pairs, comma-separated; the first
+# signs, all verify. RAVAO_VERIFY_KEYS adds public-only keys ("kid:base64-public-key").
+RAVAO_SIGNING_KEYS = envlist("RAVAO_SIGNING_KEYS", [])
+RAVAO_VERIFY_KEYS = envlist("RAVAO_VERIFY_KEYS", [])

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from ravao.api.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("ravao.accounts.urls")),
+    path("audit/", include("ravao.audit.urls")),
+    path("units/", include("ravao.units.urls")),
+    path("", include("ravao.core.urls")),
+]

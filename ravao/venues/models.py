@@ -1,0 +1,122 @@
+"""The venue registry: places, events and vehicles that scan, with entrances, trips and staff."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ravao.accounts.scoping import ScopedQuerySet
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed on cheap phones.
+CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 7
+
+
+def new_public_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class VenueStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class VenueQuerySet(ScopedQuerySet):
+    class Scope:
+        unit = "unit"
+        sector = "sector"
+        venue = "id"
+
+    def open(self):
+        return self.exclude(status=VenueStatus.CLOSED)
+
+
+class Venue(models.Model):
+    """A scan point: a fixed place, a temporary event or a vehicle (see ``venue_type.kind``)."""
+
+    code = models.CharField(_("public code"), max_length=8, unique=True, default=new_public_code)
+    name = models.CharField(_("name"), max_length=200)
+    venue_type = models.ForeignKey("catalog.VenueType", models.PROTECT, related_name="+", verbose_name=_("type"))
+    sector = models.ForeignKey("catalog.Sector", models.PROTECT, related_name="+", verbose_name=_("sector"))
+    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="venues", verbose_name=_("unit"))
+    street = models.CharField(_("street address"), max_length=255, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    default_stay_minutes = models.PositiveIntegerField(_("default length of stay (minutes)"))
+    status = models.CharField(_("status"), max_length=16, choices=VenueStatus.choices, default=VenueStatus.ACTIVE)
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contact_name = models.CharField(_("contact name"), max_length=128, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    # Events: the time window in which check-ins are accepted (plus a grace period).
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    # Vehicles: plate or number, operator and route.
+    plate = models.CharField(_("plate or number"), max_length=32, blank=True)
+    operator = models.CharField(_("operator"), max_length=128, blank=True)
+    route = models.CharField(_("route"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        indexes = [models.Index(fields=["unit", "status"], name="venue_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Entrance(models.Model):
+    """A door, gate or counter with its own poster; all entrances count as the same venue."""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="entrances")
+    name = models.CharField(_("name"), max_length=100)
+    # Bumped when the poster is revoked: codes carrying an older version are "replaced".
+    code_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("entrance")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Trip(models.Model):
+    """One run of a vehicle: passengers of the same trip are told apart from other days'."""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="trips")
+    departs_at = models.DateTimeField(_("departure"))
+    arrives_at = models.DateTimeField(_("arrival"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("trip")
+        indexes = [models.Index(fields=["venue", "departs_at"], name="trip_venue_departs_idx")]
+        ordering = ["departs_at"]
+
+
+class MembershipRole(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    STAFF = "staff", _("Gate staff")
+
+
+class VenueMembership(models.Model):
+    """Links a venue manager or gate staff account to a venue it works at."""
+
+    venue = models.ForeignKey(Venue, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="venue_memberships")
+    role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.STAFF)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "user"], name="venue_membership_unique")]
