@@ -10,5 +10,12 @@ urlpatterns = [
     path("accounts/", include("ravao.accounts.urls")),
     path("audit/", include("ravao.audit.urls")),
     path("units/", include("ravao.units.urls")),
+    path("venues/", include("ravao.venues.urls")),
+    path("people/", include("ravao.people.urls")),
+    path("gate/", include("ravao.gate.urls")),
+    path("tracing/", include("ravao.tracing.urls")),
+    path("oversight/", include("ravao.oversight.urls")),
+    # The visitor-facing check-in pages live at the site root (short URLs on posters).
+    path("", include("ravao.checkins.urls")),
     path("", include("ravao.core.urls")),
 ]

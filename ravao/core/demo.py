@@ -1,7 +1,8 @@
 """The demo accounts: one per role, in one province, printed by `ravao demo`.
 
-Other apps add their demo data through ``DEMO_STEPS`` (a list of callables taking the
-province and the accounts and returning a line to print), so that this module stays small.
+Other apps add their demo data in a module ``ravao/<app>/demo.py`` defining
+``demo(*, province, users, stdout) -> str | None`` (users: username -> User); the steps run in
+the order of ``DEMO_APPS`` and each returns a line to print. This module stays small.
 """
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from ravao.units.models import Level, Unit
 DEMO_PASSWORD = "ravao-demo"
 DEMO_PROVINCE = "46"  # Thành phố Huế: a few hundred venues make every page worth a look
 
-DEMO_STEPS: list = []
+DEMO_APPS = ["venues", "simulate", "people", "checkins", "tracing", "oversight"]
 
 
 def demo_units():

@@ -1,6 +1,10 @@
+import importlib
+import importlib.util
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from ravao.accounts.models import User
 from ravao.core import demo
 from ravao.units.models import Unit
 
@@ -14,9 +18,11 @@ class Command(BaseCommand):
             raise CommandError("Load the administrative units first: ravao loadunits --generation all")
         rows = demo.create_demo_accounts()
         province, _, _ = demo.demo_units()
-        users = {username: username for username, _, _ in rows}
-        for step in demo.DEMO_STEPS:
-            line = step(province=province, users=users, stdout=self.stdout)
+        users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
+        for app in demo.DEMO_APPS:
+            if importlib.util.find_spec(f"ravao.{app}.demo") is None:
+                continue
+            line = importlib.import_module(f"ravao.{app}.demo").demo(province=province, users=users, stdout=self.stdout)
             if line:
                 self.stdout.write(line)
         self.stdout.write("")
