@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ravao.env import envbool, envint, envlist, envstr
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_typed_helpers_read_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    secret = tmp_path / "secret"
+    secret.write_text("from-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert envbool("X_BOOL", False) is True
+    assert envbool("X_MISSING", True) is True
+    assert envint("X_INT", 0) == 42
+    assert envlist("X_LIST", []) == ["a", "b", "c"]
+    assert envstr("X_SECRET") == "from-file"
+    monkeypatch.setenv("X_BAD", "maybe")
+    with pytest.raises(ValueError):
+        envbool("X_BAD", False)
+
+
+def run_ravao(*args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAVAO_") and k != "DATABASE_URL"}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "ravao.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+PRODUCTION = {
+    "RAVAO_SECRET_KEY": "x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
+    "RAVAO_ALLOWED_HOSTS": "ravao.example.vn",
+    "RAVAO_BASE_URL": "https://ravao.example.vn",
+    "RAVAO_SSL_REDIRECT": "1",
+    "RAVAO_HSTS_SECONDS": "31536000",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**PRODUCTION, "RAVAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_complains_about_the_demo_defaults(tmp_path):
+    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={"RAVAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+
+
+def test_the_cli_wraps_django_commands():
+    result = run_ravao("help")
+    assert result.returncode == 0
+    assert "loadunits" in result.stdout and "apitoken" in result.stdout
