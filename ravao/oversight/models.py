@@ -1,0 +1,222 @@
+"""Oversight: the door-to-door campaign register and the aggregates the dashboards read.
+
+Pages, the API and reports never scan the visit table: they read the aggregate tables below,
+which ``ravao.oversight.rollup`` keeps up to date from the visits (incrementally, by day, from a
+watermark). Definitions of every figure: docs/indicators.md.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ravao.accounts.scoping import ScopedQuerySet
+
+
+class TargetStatus(models.TextChoices):
+    NOT_VISITED = "not_visited", _("Not yet visited")
+    GUIDED = "guided", _("Guided")
+    REGISTERED = "registered", _("Registered")
+    ACTIVE = "active", _("Active (scans seen)")
+
+
+class TargetQuerySet(ScopedQuerySet):
+    class Scope:
+        unit = "unit"
+        sector = "sector"
+        venue = "venue"
+
+
+class TargetEstablishment(models.Model):
+    """An establishment that should scan, found door to door or imported from a list.
+
+    ``status`` moves not_visited → guided → registered (linked to its venue) → active (its venue
+    has scans; set by the rollup). ``sector`` follows ``venue_type`` so that sector officials
+    see their own targets through ``restrict(user)``.
+    """
+
+    unit = models.ForeignKey("units.Unit", models.PROTECT, related_name="+", verbose_name=_("commune"))
+    name = models.CharField(_("name"), max_length=200)
+    venue_type = models.ForeignKey(
+        "catalog.VenueType", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("type")
+    )
+    sector = models.ForeignKey(
+        "catalog.Sector", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sector")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.NOT_VISITED, db_index=True
+    )
+    venue = models.ForeignKey(
+        "venues.Venue", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("venue")
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("canvasser"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("visited at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    source = models.CharField(_("source"), max_length=32, blank=True, help_text=_("import file or 'field'"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target establishment")
+        verbose_name_plural = _("target establishments")
+        indexes = [
+            models.Index(fields=["unit", "status"], name="target_unit_status_idx"),
+            models.Index(fields=["assigned_to", "status"], name="target_assignee_idx"),
+        ]
+        ordering = ["unit_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitClosure(models.Model):
+    """(lowest-level unit, ancestor-or-self) pairs: "every unit above this commune" as one join.
+
+    Rebuilt by the rollup from ``Unit.path`` (tens of thousands of rows for the whole country).
+    """
+
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey("units.Unit", models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "ancestor"], name="closure_unique")]
+        indexes = [models.Index(fields=["ancestor", "unit"], name="closure_ancestor_idx")]
+
+
+class VenueDay(models.Model):
+    """Per venue and local day: scans, distinct visitors of that venue-day, first and last scan.
+
+    ``unit`` and ``sector`` are copied from the venue when the day is rolled up.
+    """
+
+    venue = models.ForeignKey("venues.Venue", models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey("catalog.Sector", models.CASCADE, related_name="+", db_index=False)
+    scans = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    first_scan_at = models.DateTimeField(null=True)
+    last_scan_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["venue", "day"], name="venueday_unique")]
+        indexes = [
+            models.Index(fields=["day", "unit"], name="venueday_day_unit_idx"),
+            models.Index(fields=["unit", "day"], name="venueday_unit_day_idx"),
+        ]
+
+
+class PresenceDay(models.Model):
+    """Who was seen where: one row per (local day, lowest-level unit, sector, person).
+
+    The exact source for "unique visitors" over a range of days and over a parent unit (counts
+    of distinct people cannot be added up across days or communes). Smaller than the visit
+    table: repeat visits of a person to the same commune and sector on a day are one row.
+    """
+
+    day = models.DateField()
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey("catalog.Sector", models.CASCADE, related_name="+", db_index=False)
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"], name="presence_day_unit_idx")]
+
+
+class UnitDay(models.Model):
+    """Figures of one unit (any level; ``unit`` empty: the whole generation) for one local day.
+
+    ``sector`` empty: all sectors. ``scans``, ``active_24h`` and ``active_7d`` add up across
+    units and sectors; ``visitors`` (distinct people that day) is exact for this unit and sector.
+    ``active_24h``: venues with at least one scan that day; ``active_7d``: in the 7 days ending
+    that day.
+    """
+
+    generation = models.CharField(max_length=16)
+    unit = models.ForeignKey("units.Unit", models.CASCADE, null=True, related_name="+", db_index=False)
+    sector = models.ForeignKey("catalog.Sector", models.CASCADE, null=True, related_name="+", db_index=False)
+    day = models.DateField()
+    scans = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+    active_24h = models.PositiveIntegerField(default=0)
+    active_7d = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "sector", "day"], name="unitday_unit_idx"),
+            models.Index(fields=["day", "generation"], name="unitday_day_idx"),
+        ]
+
+
+class UnitStock(models.Model):
+    """Current counts of one unit (any level; ``unit`` empty: the whole generation) and sector
+    (empty: all): venues by status and verification, venues by type, campaign targets.
+
+    Rebuilt by every rollup run: these are states, not events, so they are as of the last run.
+    """
+
+    generation = models.CharField(max_length=16)
+    unit = models.ForeignKey("units.Unit", models.CASCADE, null=True, related_name="+", db_index=False)
+    sector = models.ForeignKey("catalog.Sector", models.CASCADE, null=True, related_name="+", db_index=False)
+    registered = models.PositiveIntegerField(default=0)
+    suspended = models.PositiveIntegerField(default=0)
+    unverified = models.PositiveIntegerField(default=0)
+    by_type = models.JSONField(default=dict)
+    targets = models.PositiveIntegerField(default=0)
+    targets_registered = models.PositiveIntegerField(default=0)
+    targets_active = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "sector"], name="unitstock_unit_idx")]
+
+
+class RangeVisitors(models.Model):
+    """Memo of exact unique visitors for a unit, sector and range of several days.
+
+    Rows whose range touches a day that the rollup re-rolls are deleted by the rollup, so a
+    memo is never older than the aggregates it was computed from.
+    """
+
+    generation = models.CharField(max_length=16)
+    unit = models.ForeignKey("units.Unit", models.CASCADE, null=True, related_name="+", db_index=False)
+    sector = models.ForeignKey("catalog.Sector", models.CASCADE, null=True, related_name="+", db_index=False)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    visitors = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "first_day", "last_day"], name="rangevisitors_idx")]
+
+
+class RollupState(models.Model):
+    """Bookkeeping of a background job (the rollup, scheduled reports): how far it has got."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    watermark = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(default=0)
+    note = models.CharField(max_length=255, blank=True)
+
+
+class ReportDispatch(models.Model):
+    """A scheduled progress report that was e-mailed (so that a re-run does not send it twice)."""
+
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    recipients = models.TextField(blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period_start", "period_end"], name="report_dispatch_unique")
+        ]
