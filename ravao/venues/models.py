@@ -49,6 +49,8 @@ class Venue(models.Model):
     default_stay_minutes = models.PositiveIntegerField(_("default length of stay (minutes)"))
     status = models.CharField(_("status"), max_length=16, choices=VenueStatus.choices, default=VenueStatus.ACTIVE)
     verified = models.BooleanField(_("verified"), default=False)
+    # Bumped when the venue-level poster is revoked (entrances have their own version).
+    code_version = models.PositiveIntegerField(_("poster version"), default=1)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
