@@ -27,6 +27,16 @@ class TargetQuerySet(ScopedQuerySet):
         venue = "venue"
 
 
+class AggregateQuerySet(ScopedQuerySet):
+    """Aggregates keyed by unit and sector: officials see the rows of their jurisdiction only
+    (rows with no unit — the whole country — only for national roles; rows with no sector —
+    all sectors — not for sector officials)."""
+
+    class Scope:
+        unit = "unit"
+        sector = "sector"
+
+
 class TargetEstablishment(models.Model):
     """An establishment that should scan, found door to door or imported from a list.
 
@@ -107,6 +117,8 @@ class VenueDay(models.Model):
     first_scan_at = models.DateTimeField(null=True)
     last_scan_at = models.DateTimeField(null=True)
 
+    objects = AggregateQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "day"], name="venueday_unique")]
         indexes = [
@@ -127,6 +139,8 @@ class PresenceDay(models.Model):
     unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+", db_index=False)
     sector = models.ForeignKey("catalog.Sector", models.CASCADE, related_name="+", db_index=False)
     person_id = models.BigIntegerField()
+
+    objects = AggregateQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["day", "unit"], name="presence_day_unit_idx")]
@@ -149,6 +163,8 @@ class UnitDay(models.Model):
     visitors = models.PositiveIntegerField(default=0)
     active_24h = models.PositiveIntegerField(default=0)
     active_7d = models.PositiveIntegerField(default=0)
+
+    objects = AggregateQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -175,6 +191,8 @@ class UnitStock(models.Model):
     targets_registered = models.PositiveIntegerField(default=0)
     targets_active = models.PositiveIntegerField(default=0)
 
+    objects = AggregateQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["unit", "sector"], name="unitstock_unit_idx")]
 
@@ -193,6 +211,8 @@ class RangeVisitors(models.Model):
     last_day = models.DateField()
     visitors = models.PositiveIntegerField()
 
+    objects = AggregateQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["unit", "first_day", "last_day"], name="rangevisitors_idx")]
 
@@ -204,6 +224,8 @@ class RollupState(models.Model):
     watermark = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_duration_ms = models.PositiveIntegerField(default=0)
+    # Highest visit id rolled up: later ids with older check-in times (offline gates) are found.
+    last_id = models.BigIntegerField(default=0)
     note = models.CharField(max_length=255, blank=True)
 
 

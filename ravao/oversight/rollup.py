@@ -1,0 +1,310 @@
+"""The rollup: turns visits into the aggregate tables that every oversight page reads.
+
+Incremental and idempotent: each run re-rolls whole local days (``settings.TIME_ZONE``) —
+the days touched since the watermark minus a look-back, and the days of any visit with a higher
+id than the last run saw (late uploads from offline gates) — by deleting that day's rows and
+recomputing them from the visits of that day only (every visit query is bounded by
+``checked_in_at``, so PostgreSQL reads only that day's partition). Stock figures (venues,
+targets) are states, not events: they are rebuilt on every run from grouped counts.
+
+Run it with ``ravao rollup`` (once) or ``ravao rollup --loop 60`` (cron/systemd, see
+docs/indicators.md); the demo and tests call :func:`rollup` directly.
+"""
+
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ravao.checkins.models import Visit
+from ravao.oversight.models import (
+    PresenceDay,
+    RangeVisitors,
+    RollupState,
+    TargetEstablishment,
+    TargetStatus,
+    UnitClosure,
+    UnitDay,
+    UnitStock,
+    VenueDay,
+)
+from ravao.units.models import Unit
+from ravao.venues.models import Venue, VenueStatus
+
+STATE = "rollup"
+ALL = None  # the "all sectors" / "whole generation" key
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(local_tz()).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a local day as aware datetimes."""
+    tz = local_tz()
+    start = datetime.combine(day, dtime.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), dtime.min, tzinfo=tz)
+    return start, end
+
+
+def lookback() -> timedelta:
+    return timedelta(minutes=getattr(settings, "RAVAO_ROLLUP_LOOKBACK_MINUTES", 60))
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _exec(sql: str, params) -> None:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+# ---------------------------------------------------------------------------------- closure
+
+def closure_refresh(force: bool = False) -> dict[int, list[int]]:
+    """Rebuild (unit → ancestors-or-self) if the map changed; returns it as a dict."""
+    units = list(Unit.objects.values_list("id", "path", "generation"))
+    by_path = {path: uid for uid, path, _ in units}
+    closure = {}
+    for uid, path, _generation in units:
+        parts = path.strip("/").split("/")  # [generation, code, code, ...]
+        ancestors = []
+        for i in range(2, len(parts) + 1):
+            aid = by_path.get("/".join(parts[:i]) + "/")
+            if aid is not None:
+                ancestors.append(aid)
+        closure[uid] = ancestors
+    expected = sum(len(a) for a in closure.values())
+    if force or UnitClosure.objects.count() != expected:
+        UnitClosure.objects.all().delete()
+        UnitClosure.objects.bulk_create(
+            [UnitClosure(unit_id=u, ancestor_id=a) for u, ancs in closure.items() for a in ancs], batch_size=5000
+        )
+    return closure
+
+
+def generations() -> dict[int, str]:
+    return dict(Unit.objects.values_list("id", "generation"))
+
+
+# --------------------------------------------------------------------------------- one day
+
+def _expand(rows, closure, gens, nvalues, *, distinct_key=None):
+    """Fan per-(lowest unit, sector) figures out to every ancestor and to "all sectors".
+
+    rows: (unit_id, sector_id, *values). Returns {(generation, unit_id|None, sector_id|None): [sums]}.
+    Only additive figures go through here."""
+    out = defaultdict(lambda: [0] * nvalues)
+    for unit_id, sector_id, *values in rows:
+        gen = gens.get(unit_id)
+        for target in [*closure.get(unit_id, [unit_id]), ALL]:
+            for sec in (sector_id, ALL):
+                acc = out[(gen, target, sec)]
+                for i, v in enumerate(values):
+                    acc[i] += v or 0
+    return out
+
+
+def _distinct_by_key(table_sql: str, where: str, params, count_col: str) -> dict:
+    """Exact distinct counts of ``count_col`` per (generation, ancestor, sector), for each of
+    the four groupings (unit×sector, unit, generation×sector, generation)."""
+    closure_t = UnitClosure._meta.db_table
+    unit_t = Unit._meta.db_table
+    result = {}
+    queries = [
+        (f"SELECT u.generation, c.ancestor_id, t.sector_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
+         f"JOIN {closure_t} c ON c.unit_id = t.unit_id JOIN {unit_t} u ON u.id = t.unit_id "
+         f"WHERE {where} GROUP BY u.generation, c.ancestor_id, t.sector_id", True, True),
+        (f"SELECT u.generation, c.ancestor_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
+         f"JOIN {closure_t} c ON c.unit_id = t.unit_id JOIN {unit_t} u ON u.id = t.unit_id "
+         f"WHERE {where} GROUP BY u.generation, c.ancestor_id", True, False),
+        (f"SELECT u.generation, t.sector_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
+         f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where} GROUP BY u.generation, t.sector_id", False, True),
+        (f"SELECT u.generation, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
+         f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where} GROUP BY u.generation", False, False),
+    ]
+    for sql, by_unit, by_sector in queries:
+        for row in _fetch(sql, params):
+            row = list(row)
+            gen = row.pop(0)
+            unit = row.pop(0) if by_unit else ALL
+            sector = row.pop(0) if by_sector else ALL
+            result[(gen, unit, sector)] = row[0]
+    return result
+
+
+def roll_day(day: date, closure, gens) -> int:
+    """Recompute every per-day aggregate of one local day from its visits. Returns its scans."""
+    start, end = (connection.ops.adapt_datetimefield_value(x) for x in day_bounds(day))
+    visit_t, venue_t = Visit._meta.db_table, Venue._meta.db_table
+    vd_t, pd_t = VenueDay._meta.db_table, PresenceDay._meta.db_table
+    VenueDay.objects.filter(day=day).delete()
+    PresenceDay.objects.filter(day=day).delete()
+    UnitDay.objects.filter(day=day).delete()
+    _exec(
+        f"INSERT INTO {vd_t} (venue_id, day, unit_id, sector_id, scans, visitors, first_scan_at, last_scan_at) "
+        f"SELECT v.venue_id, %s, ve.unit_id, ve.sector_id, COUNT(*), COUNT(DISTINCT v.person_id), "
+        f"MIN(v.checked_in_at), MAX(v.checked_in_at) FROM {visit_t} v JOIN {venue_t} ve ON ve.id = v.venue_id "
+        f"WHERE v.checked_in_at >= %s AND v.checked_in_at < %s GROUP BY v.venue_id, ve.unit_id, ve.sector_id",
+        [day, start, end],
+    )
+    _exec(
+        f"INSERT INTO {pd_t} (day, unit_id, sector_id, person_id) "
+        f"SELECT DISTINCT %s, ve.unit_id, ve.sector_id, v.person_id FROM {visit_t} v "
+        f"JOIN {venue_t} ve ON ve.id = v.venue_id WHERE v.checked_in_at >= %s AND v.checked_in_at < %s",
+        [day, start, end],
+    )
+    # Scans and venues active that day: additive, so group per commune and fan out in Python.
+    rows = _fetch(
+        f"SELECT unit_id, sector_id, SUM(scans), COUNT(*) FROM {vd_t} WHERE day = %s GROUP BY unit_id, sector_id",
+        [day],
+    )
+    figures = _expand(rows, closure, gens, 2)
+    # Venues active in the 7 days ending this day: distinct venues per commune and sector
+    # (a venue belongs to one commune and sector, so these add up too).
+    week = _fetch(
+        f"SELECT unit_id, sector_id, COUNT(DISTINCT venue_id) FROM {vd_t} WHERE day >= %s AND day <= %s "
+        f"GROUP BY unit_id, sector_id",
+        [day - timedelta(days=6), day],
+    )
+    active_7d = _expand(week, closure, gens, 1)
+    visitors = _distinct_by_key(pd_t, "t.day = %s", [day], "person_id")
+    keys = set(figures) | set(active_7d) | set(visitors)
+    UnitDay.objects.bulk_create(
+        [
+            UnitDay(
+                generation=gen, unit_id=unit, sector_id=sector, day=day,
+                scans=figures[(gen, unit, sector)][0] if (gen, unit, sector) in figures else 0,
+                active_24h=figures[(gen, unit, sector)][1] if (gen, unit, sector) in figures else 0,
+                active_7d=active_7d[(gen, unit, sector)][0] if (gen, unit, sector) in active_7d else 0,
+                visitors=visitors.get((gen, unit, sector), 0),
+            )
+            for gen, unit, sector in keys
+            if gen is not None
+        ],
+        batch_size=5000,
+    )
+    return sum(r[2] or 0 for r in rows)
+
+
+# ------------------------------------------------------------------------------ stock
+
+def roll_stock(closure, gens) -> None:
+    """Rebuild the current venue and target counts of every unit and sector."""
+    from django.db.models import Count  # noqa: PLC0415
+
+    TargetEstablishment.objects.filter(
+        status=TargetStatus.REGISTERED, venue__isnull=False,
+        venue_id__in=VenueDay.objects.values("venue_id"),
+    ).update(status=TargetStatus.ACTIVE)
+    stock = defaultdict(lambda: {"registered": 0, "suspended": 0, "unverified": 0, "by_type": defaultdict(int),
+                                 "targets": 0, "targets_registered": 0, "targets_active": 0})
+
+    def fan(unit_id, sector_id):
+        gen = gens.get(unit_id)
+        for target in [*closure.get(unit_id, [unit_id]), ALL]:
+            for sec in {sector_id, ALL}:
+                yield stock[(gen, target, sec)]
+
+    venues = (
+        Venue.objects.exclude(status=VenueStatus.CLOSED).order_by()
+        .values_list("unit_id", "sector_id", "venue_type__code", "status", "verified").annotate(n=Count("id"))
+    )
+    for unit_id, sector_id, type_code, status, verified, n in venues:
+        for acc in fan(unit_id, sector_id):
+            acc["registered"] += n
+            acc["by_type"][type_code] += n
+            if status == VenueStatus.SUSPENDED:
+                acc["suspended"] += n
+            if not verified:
+                acc["unverified"] += n
+    targets = TargetEstablishment.objects.order_by().values_list("unit_id", "sector_id", "status").annotate(n=Count("id"))
+    for unit_id, sector_id, status, n in targets:
+        for acc in fan(unit_id, sector_id):
+            acc["targets"] += n
+            if status in (TargetStatus.REGISTERED, TargetStatus.ACTIVE):
+                acc["targets_registered"] += n
+            if status == TargetStatus.ACTIVE:
+                acc["targets_active"] += n
+    UnitStock.objects.all().delete()
+    UnitStock.objects.bulk_create(
+        [
+            UnitStock(generation=gen, unit_id=unit, sector_id=sector, **{**acc, "by_type": dict(acc["by_type"])})
+            for (gen, unit, sector), acc in stock.items()
+            if gen is not None
+        ],
+        batch_size=5000,
+    )
+
+
+# ------------------------------------------------------------------------------- the run
+
+def days_to_roll(state: RollupState, now: datetime) -> tuple[set[date], int]:
+    """Local days to re-roll and the highest visit id seen, bounded by the retention window."""
+    horizon = now - timedelta(days=settings.RAVAO_RETENTION_DAYS + 1)
+    window = Visit.objects.filter(checked_in_at__gte=horizon, checked_in_at__lt=now + timedelta(days=1))
+    days: set[date] = set()
+    if state.watermark is None:
+        first = window.order_by("checked_in_at").values_list("checked_in_at", flat=True).first()
+        if first is not None:
+            d, last = local_day(first), local_day(now)
+            while d <= last:
+                days.add(d)
+                d += timedelta(days=1)
+    else:
+        d, last = local_day(max(state.watermark - lookback(), horizon)), local_day(now)
+        while d <= last:
+            days.add(d)
+            d += timedelta(days=1)
+    late = window.filter(id__gt=state.last_id)
+    top = late.order_by("-id").values_list("id", flat=True).first()
+    if top is not None and state.last_id:
+        # Days of visits that arrived since the last run, whatever their check-in time.
+        older = late.filter(checked_in_at__lt=day_bounds(min(days))[0]) if days else late
+        for moment in older.datetimes("checked_in_at", "day", tzinfo=local_tz()):
+            days.add(moment.date())
+    return days, max(top or 0, state.last_id)
+
+
+def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
+    """Bring the aggregates up to date. ``since``: also re-roll every day from that day on."""
+    started = time.monotonic()
+    now = now or timezone.now()
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE)
+        days, top_id = days_to_roll(state, now)
+        if since is not None:
+            d = since
+            while d <= local_day(now):
+                days.add(d)
+                d += timedelta(days=1)
+        closure = closure_refresh()
+        gens = generations()
+        scans = 0
+        for day in sorted(days):
+            scans += roll_day(day, closure, gens)
+        if days:
+            RangeVisitors.objects.filter(last_day__gte=min(days)).delete()
+        roll_stock(closure, gens)
+        state.watermark = now
+        state.last_id = top_id
+        state.last_run_at = timezone.now()
+        state.last_duration_ms = int((time.monotonic() - started) * 1000)
+        state.save()
+    return {"days": len(days), "scans": scans, "ms": state.last_duration_ms}
+
+
+def last_rollup_at() -> datetime | None:
+    return RollupState.objects.filter(name=STATE).values_list("last_run_at", flat=True).first()

@@ -1,0 +1,290 @@
+"""Reads for the dashboards, the coverage API and the reports: indicators from the aggregates.
+
+Every read is scoped with ``restrict(user)`` (units and aggregate rows) and reads only the
+aggregate tables filled by ``ravao.oversight.rollup`` — never the visit table.
+Definitions: docs/indicators.md.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+
+from ravao.api.errors import NotFound, ServiceError
+from ravao.catalog.models import Sector
+from ravao.oversight.models import (
+    PresenceDay,
+    RangeVisitors,
+    UnitClosure,
+    UnitDay,
+    UnitStock,
+    VenueDay,
+)
+from ravao.units.models import Unit
+
+TARGET_POINTS_PER_100 = 1.0  # the 2021 target: at least one scan point per 100 residents
+MAX_RANGE_DAYS = 366
+
+STOCK_FIELDS = ["registered", "suspended", "unverified", "targets", "targets_registered", "targets_active"]
+
+
+def target_registered_share() -> float:
+    return float(getattr(settings, "RAVAO_TARGET_REGISTERED_SHARE", 0.8))
+
+
+@dataclass
+class Scope:
+    """What a request asks for, after the jurisdiction checks: one unit (None: a whole
+    generation, for national roles) and one sector (None: all sectors)."""
+
+    unit: Unit | None
+    sector: Sector | None
+    first: date
+    last: date
+    generation: str
+
+
+def resolve(*, user, unit_code: str = "", sector_code: str = "", first: date | None = None,
+            last: date | None = None, generation: str = "") -> Scope:
+    """Check the unit, sector and dates a user asks for; default to their jurisdiction and today."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    from ravao.oversight.rollup import local_day  # noqa: PLC0415
+
+    generation = generation or settings.RAVAO_UNIT_GENERATION
+    units = Unit.objects.restrict(user)
+    if unit_code:
+        unit = units.filter(generation=generation, code=unit_code).first()
+        if unit is None:
+            raise NotFound(_("No such unit in your jurisdiction."))
+    elif user.is_national:
+        unit = None
+    else:
+        unit = units.filter(pk=user.unit_id).first()
+        if unit is None:
+            raise NotFound(_("No such unit in your jurisdiction."))
+        generation = unit.generation
+    sector = None
+    if sector_code:
+        sector = Sector.objects.filter(code=sector_code).first()
+        if sector is None:
+            raise NotFound(_("No such sector."))
+    if user.sector_id is not None and user.effective_role == "sector_official":
+        if sector is not None and sector.pk != user.sector_id:
+            raise NotFound(_("No such sector in your jurisdiction."))
+        sector = user.sector
+    today = local_day(timezone.now())
+    last = last or today
+    first = first or last
+    if first > last:
+        raise ServiceError(_("The start date is after the end date."))
+    if (last - first).days >= MAX_RANGE_DAYS:
+        raise ServiceError(_("The period may not be longer than a year."))
+    return Scope(unit=unit, sector=sector, first=first, last=last, generation=generation)
+
+
+def children_of(*, user, scope: Scope) -> list[Unit]:
+    units = Unit.objects.restrict(user).filter(generation=scope.generation)
+    if scope.unit is None:
+        top = units.order_by("depth").values_list("depth", flat=True).first()
+        return list(units.filter(depth=top).order_by("name")) if top else []
+    return list(units.filter(parent=scope.unit).order_by("name"))
+
+
+def _key_filter(units: list[Unit | None], sector: Sector | None) -> Q:
+    q = Q(sector=sector) if sector is not None else Q(sector__isnull=True)
+    ids = [u.pk for u in units if u is not None]
+    uq = Q(unit_id__in=ids) if ids else Q(pk__in=[])
+    if any(u is None for u in units):
+        uq |= Q(unit__isnull=True)
+    return q & uq
+
+
+def _range_visitors(*, user, scope: Scope, units: list[Unit | None]) -> dict:
+    """Exact unique visitors over several days for each unit (distinct people in PresenceDay),
+    memoised in RangeVisitors until the rollup re-rolls a day of the range."""
+    result = {}
+    memo = RangeVisitors.objects.restrict(user).filter(
+        _key_filter(units, scope.sector), generation=scope.generation, first_day=scope.first, last_day=scope.last
+    ).values_list("unit_id", "visitors")
+    for unit_id, visitors in memo:
+        result[unit_id] = visitors
+    missing = [u for u in units if (u.pk if u else None) not in result]
+    if not missing:
+        return result
+    presence = PresenceDay.objects.restrict(user).filter(day__gte=scope.first, day__lte=scope.last)
+    if scope.sector is not None:
+        presence = presence.filter(sector=scope.sector)
+    from django.db.models import Count  # noqa: PLC0415
+
+    ids = [u.pk for u in missing if u is not None]
+    if ids:
+        counts = _distinct_by_ancestor(presence, ids)
+        for uid in ids:
+            result[uid] = counts.get(uid, 0)
+    if any(u is None for u in missing):
+        result[None] = presence.filter(unit__generation=scope.generation).aggregate(
+            n=Count("person_id", distinct=True)
+        )["n"]
+    RangeVisitors.objects.bulk_create(
+        [
+            RangeVisitors(generation=scope.generation, unit_id=u.pk if u else None, sector=scope.sector,
+                          first_day=scope.first, last_day=scope.last, visitors=result[u.pk if u else None])
+            for u in missing
+        ]
+    )
+    return result
+
+
+def _distinct_by_ancestor(presence, ids: list[int]) -> dict[int, int]:
+    """COUNT(DISTINCT person) of the (already scoped) presence rows per ancestor unit."""
+    sql, params = presence.values("unit_id", "person_id").query.sql_with_params()
+    closure_t = UnitClosure._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT c.ancestor_id, COUNT(DISTINCT p.person_id) FROM ({sql}) p "
+            f"JOIN {closure_t} c ON c.unit_id = p.unit_id WHERE c.ancestor_id IN ({marks}) GROUP BY c.ancestor_id",
+            [*params, *ids],
+        )
+        return dict(cur.fetchall())
+
+
+def indicators_for(*, user, scope: Scope, units: list[Unit | None]) -> dict:
+    """Indicators of several units at once (a fixed number of queries, whatever their count)."""
+    key = _key_filter(units, scope.sector)
+    days = UnitDay.objects.restrict(user).filter(key, generation=scope.generation)
+    sums = {
+        row["unit_id"]: row
+        for row in days.filter(day__gte=scope.first, day__lte=scope.last)
+        .order_by().values("unit_id").annotate(scans=Sum("scans"), visitors=Sum("visitors"))
+    }
+    end_rows = {
+        r["unit_id"]: r for r in days.filter(day=scope.last).values("unit_id", "active_24h", "active_7d", "visitors")
+    }
+    stock = {r.unit_id: r for r in UnitStock.objects.restrict(user).filter(key, generation=scope.generation)}
+    if scope.first == scope.last:
+        visitors = {uid: r["visitors"] for uid, r in end_rows.items()}
+    else:
+        visitors = _range_visitors(user=user, scope=scope, units=units)
+    population_root = None
+    if any(u is None for u in units):
+        population_root = (
+            Unit.objects.restrict(user).filter(generation=scope.generation, depth=1).aggregate(p=Sum("population"))["p"]
+        )
+    out = {}
+    for unit in units:
+        uid = unit.pk if unit else None
+        st = stock.get(uid)
+        population = unit.population if unit else population_root
+        ind = {f: getattr(st, f) if st else 0 for f in STOCK_FIELDS}
+        ind.update(
+            scans=(sums.get(uid) or {}).get("scans") or 0,
+            unique_visitors=visitors.get(uid) or 0,
+            active_24h=(end_rows.get(uid) or {}).get("active_24h", 0),
+            active_7d=(end_rows.get(uid) or {}).get("active_7d", 0),
+            population=population,
+            points_per_100_residents=points_per_100(ind["registered"], population),
+            targets_registered_share=share(ind["targets_registered"], ind["targets"]),
+            targets_active_share=share(ind["targets_active"], ind["targets"]),
+            venues_by_type=dict(sorted((st.by_type if st else {}).items())),
+        )
+        ind["lagging"] = is_lagging(ind)
+        out[uid] = ind
+    return out
+
+
+def points_per_100(registered: int, population: int | None) -> float | None:
+    if not population:
+        return None
+    return round(registered * 100 / population, 3)
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def is_lagging(ind: dict) -> bool:
+    """Below target: fewer than 1 scan point per 100 residents, or too few targets registered."""
+    p = ind["points_per_100_residents"]
+    s = ind["targets_registered_share"]
+    return (p is not None and p < TARGET_POINTS_PER_100) or (s is not None and s < target_registered_share())
+
+
+def unit_json(unit: Unit | None, generation: str) -> dict:
+    if unit is None:
+        return {"code": "", "name": _("Whole country"), "level": "country", "generation": generation}
+    return {"code": unit.code, "name": unit.name, "level": unit.level, "generation": unit.generation,
+            "latitude": unit.latitude, "longitude": unit.longitude}
+
+
+def coverage(*, user, scope: Scope) -> dict:
+    """The coverage document: a unit's indicators and those of each of its child units."""
+    children = children_of(user=user, scope=scope)
+    figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children])
+    return {
+        "unit": unit_json(scope.unit, scope.generation),
+        "sector": scope.sector.code if scope.sector else None,
+        "from": scope.first.isoformat(),
+        "to": scope.last.isoformat(),
+        "indicators": figures[scope.unit.pk if scope.unit else None],
+        "children": [{"unit": unit_json(c, scope.generation), "indicators": figures[c.pk]} for c in children],
+    }
+
+
+def trend(*, user, scope: Scope) -> list[dict]:
+    """Per day of the period: scans, unique visitors that day, venues active that day."""
+    rows = {
+        r["day"]: r
+        for r in UnitDay.objects.restrict(user)
+        .filter(_key_filter([scope.unit], scope.sector), generation=scope.generation,
+                day__gte=scope.first, day__lte=scope.last)
+        .values("day", "scans", "visitors", "active_24h")
+    }
+    out, d = [], scope.first
+    while d <= scope.last:
+        r = rows.get(d) or {}
+        out.append({"day": d.isoformat(), "scans": r.get("scans", 0), "visitors": r.get("visitors", 0),
+                    "active": r.get("active_24h", 0)})
+        d += timedelta(days=1)
+    return out
+
+
+def by_sector(*, user, scope: Scope) -> list[dict]:
+    """The unit's indicators per sector (the sector view)."""
+    sectors = [scope.sector] if scope.sector else list(Sector.objects.order_by("code"))
+    rows = []
+    for sector in sectors:
+        sub = Scope(unit=scope.unit, sector=sector, first=scope.first, last=scope.last, generation=scope.generation)
+        rows.append({"sector": sector, "indicators": indicators_for(user=user, scope=sub, units=[scope.unit])[
+            scope.unit.pk if scope.unit else None]})
+    return rows
+
+
+def venue_rows(*, user, scope: Scope):
+    """Venues of a lowest-level unit with their scans in the period and last scan."""
+    from ravao.venues.models import Venue  # noqa: PLC0415
+
+    venues = Venue.objects.restrict(user).filter(unit=scope.unit).select_related("venue_type").order_by("name")
+    if scope.sector is not None:
+        venues = venues.filter(sector=scope.sector)
+    venues = list(venues[:2000])
+    week_start = scope.last - timedelta(days=6)
+    days = VenueDay.objects.restrict(user).filter(
+        venue_id__in=[v.pk for v in venues], day__gte=min(scope.first, week_start), day__lte=scope.last
+    ).values_list("venue_id", "day", "scans", "last_scan_at")
+    stats = {v.pk: {"scans": 0, "active_24h": False, "active_7d": False, "last_scan_at": None} for v in venues}
+    for venue_id, day, scans, last_scan in days:
+        s = stats[venue_id]
+        if day >= scope.first:
+            s["scans"] += scans
+        if day == scope.last:
+            s["active_24h"] = True
+        if day >= week_start:
+            s["active_7d"] = True
+        if s["last_scan_at"] is None or (last_scan and last_scan > s["last_scan_at"]):
+            s["last_scan_at"] = last_scan
+    return [{"venue": v, **stats[v.pk]} for v in venues]
