@@ -5,6 +5,12 @@ import pytest
 from ravao.testing import Role, make_small_map, make_user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Real hashers cost ~0.5 s a password by design; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def small_map(db):
     return make_small_map()
@@ -29,3 +35,78 @@ def users(small_map):
         "manager": make_user("manager", Role.VENUE_MANAGER),
         "staff": make_user("staff", Role.GATE_STAFF),
     }
+
+
+# --- Browser tests (Playwright + Debian's chromium; helpers in ravao/testing_browser.py) -------
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    import os
+
+    from ravao import testing_browser
+
+    if not testing_browser.chromium_available():
+        pytest.skip(f"chromium not found at {testing_browser.CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; Django would then refuse ORM
+    # calls made by the test itself ("async context"). They are plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def launch_chromium(playwright_instance):
+    """``launch_chromium(*extra_args)``: a headless chromium with extra flags (e.g. a fake
+    camera), launched once per distinct set of flags and closed at the end of the session."""
+    from ravao import testing_browser
+
+    browsers = {}
+
+    def launch(*extra_args: str):
+        key = tuple(extra_args)
+        if key not in browsers:
+            browsers[key] = testing_browser.launch(playwright_instance, key)
+        return browsers[key]
+
+    yield launch
+    for browser in browsers.values():
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium(launch_chromium):
+    return launch_chromium()
+
+
+@pytest.fixture
+def phone_context(chromium, live_server, django_db_serialized_rollback):
+    """A fresh phone-shaped browser profile (360×740, touch, vi-VN) pointed at the live server.
+
+    The live server needs ``transactional_db``, which empties tables between tests; serialized
+    rollback puts back the rows that migrations load (sectors, venue types, questionnaires)."""
+    from ravao import testing_browser
+
+    context = testing_browser.new_phone_context(chromium, live_server.url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(phone_context):
+    """A page in ``phone_context``; ``page.goto("/path")`` is relative to the live server."""
+    return phone_context.new_page()
+
+
+@pytest.fixture
+def login_as(phone_context, live_server):
+    """``login_as(user)``: the browser's session cookie becomes ``user``'s (no login form)."""
+    from ravao import testing_browser
+
+    def login(user, context=None):
+        testing_browser.login(context or phone_context, user, live_server.url)
+        return user
+
+    return login

@@ -10,6 +10,7 @@ from django.test import Client
 from ravao.accounts.models import Role, User
 from ravao.accounts.services import token_issue
 from ravao.catalog.models import Sector
+from ravao.units.loader import fold
 from ravao.units.models import Level, Unit
 
 
@@ -24,7 +25,7 @@ def make_unit(code: str, name: str, level: str, parent: Unit | None = None, *, g
         parent=parent,
         path=f"{parent.path if parent else generation + '/'}{code}/",
         population=population,
-        search_key=name.lower(),
+        search_key=fold(name),
         **extra,
     )
 

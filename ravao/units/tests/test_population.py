@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from ravao.api.errors import ServiceError
 from ravao.units.models import Unit
@@ -18,7 +19,7 @@ def test_it_sets_population_and_rolls_up_to_parents(small_map):
 
 
 def test_a_bad_row_imports_nothing(small_map):
-    with pytest.raises(ServiceError) as err:
+    with pytest.raises(ServiceError) as err, translation.override("en"):
         import_population("code,population\n19753,1000\n99999,5\n19774,abc\n")
     assert "99999" in err.value.message and "line 4" in err.value.message
     small_map.commune_a.refresh_from_db()

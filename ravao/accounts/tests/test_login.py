@@ -1,0 +1,38 @@
+import pytest
+
+from ravao.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["national", "province", "commune_a", "district_a", "health", "tracer", "auditor", "manager", "staff"])
+def test_every_role_logs_in_and_lands_on_its_dashboard(client, users, name):
+    r = client.post("/accounts/login/", {"username": name, "password": "pw-for-tests-1"}, follow=True)
+    assert r.status_code == 200
+    assert r.redirect_chain[-1][0] == "/dashboard/"
+    assert r.context["user"].username == name
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, users):
+    r = client.post("/accounts/login/", {"username": "province", "password": "wrong"}, headers={"Accept-Language": "en"})
+    assert r.status_code == 200
+    assert "correct username and password" in r.content.decode()
+    assert not r.context["user"].is_authenticated
+
+
+def test_the_dashboard_needs_a_login(client, db):
+    r = client.get("/dashboard/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+def test_auditors_see_the_audit_log_entry_and_others_do_not(client, users):
+    client.force_login(users["auditor"])
+    assert "/audit/" in client.get("/dashboard/").content.decode()
+    client.force_login(users["commune_a"])
+    assert "/audit/" not in client.get("/dashboard/").content.decode()
+
+
+def test_a_superuser_acts_as_a_national_admin(users):
+    user = users["manager"]
+    user.is_superuser = True
+    assert user.effective_role == Role.NATIONAL_ADMIN and user.is_national
