@@ -8,9 +8,11 @@ of a DELETE of millions of rows. On SQLite the table is plain and nothing here r
 
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 
 TABLE = "checkins_visit"
+# pg_advisory_xact_lock key serialising partition maintenance ("ravao:p" as an integer).
+LOCK_KEY = 0x726176616F3A70
 
 CREATE_SQL = f"""
 DROP TABLE IF EXISTS {TABLE};
@@ -66,31 +68,42 @@ def ensure_partitions(start: date, end: date, conn=connection) -> list[str]:
     """Create the daily partitions from ``start`` to ``end`` inclusive that do not exist yet.
 
     Rows of those days already sitting in the DEFAULT partition are moved into the new one,
-    so creating a partition late never fails and never loses a row.
+    so creating a partition late never fails and never loses a row. One transaction per day,
+    under an advisory lock, so that two processes (a cron job and ``migrate``) never race.
     """
     if not is_partitioned(conn):
         return []
-    have = existing_partitions(conn)
     created = []
     day = start
-    with conn.cursor() as cur:
-        while day <= end:
-            if day not in have:
-                name = partition_name(day)
-                lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
-                hi = lo + timedelta(days=1)
-                cur.execute(
-                    f"CREATE TEMP TABLE _moved ON COMMIT DROP AS SELECT * FROM {TABLE}_default "
-                    "WHERE checked_in_at >= %s AND checked_in_at < %s",
-                    [lo, hi],
-                )
-                cur.execute(f"DELETE FROM {TABLE}_default WHERE checked_in_at >= %s AND checked_in_at < %s", [lo, hi])
-                cur.execute(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)", [lo, hi])
-                cur.execute(f"INSERT INTO {TABLE} SELECT * FROM _moved")
-                cur.execute("DROP TABLE _moved")
-                created.append(name)
-            day += timedelta(days=1)
+    while day <= end:
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            if day not in existing_partitions(conn):
+                _create_partition(cur, day)
+                created.append(partition_name(day))
+        day += timedelta(days=1)
     return created
+
+
+def _create_partition(cur, day: date) -> None:
+    name = partition_name(day)
+    lo = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    hi = lo + timedelta(days=1)
+    # PostgreSQL refuses a new partition while the DEFAULT holds rows of its range: move them
+    # aside, create the partition, and put them back (now routed into it).
+    cur.execute(
+        f"CREATE TEMP TABLE _moved ON COMMIT DROP AS SELECT * FROM {TABLE}_default "
+        "WHERE checked_in_at >= %s AND checked_in_at < %s",
+        [lo, hi],
+    )
+    cur.execute("SELECT count(*) FROM _moved")
+    moved = cur.fetchone()[0]
+    if moved:
+        cur.execute(f"DELETE FROM {TABLE}_default WHERE checked_in_at >= %s AND checked_in_at < %s", [lo, hi])
+    cur.execute(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)", [lo, hi])
+    if moved:
+        cur.execute(f"INSERT INTO {TABLE} SELECT * FROM _moved")
+    cur.execute("DROP TABLE _moved")
 
 
 def drop_partitions_before(day: date, conn=connection) -> list[str]:
@@ -98,9 +111,24 @@ def drop_partitions_before(day: date, conn=connection) -> list[str]:
     if not is_partitioned(conn):
         return []
     dropped = []
-    with conn.cursor() as cur:
+    with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         for d, name in sorted(existing_partitions(conn).items()):
             if d < day:
                 cur.execute(f"DROP TABLE {name}")
                 dropped.append(name)
     return dropped
+
+
+def partition_sizes(conn=connection) -> list[tuple[str, int, int]]:
+    """(partition, estimated rows, bytes with indexes) for every partition, DEFAULT included."""
+    if not is_partitioned(conn):
+        return []
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE p.relname = %s ORDER BY c.relname",
+            [TABLE],
+        )
+        return [(name, max(rows, 0), size) for name, rows, size in cur.fetchall()]
