@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,33 @@ AREA_ROLES = OFFICIAL_ROLES | {Role.TRACER, Role.AUDITOR}
 VENUE_ROLES = {Role.VENUE_MANAGER, Role.GATE_STAFF}
 
 
+# Who may create or manage which roles (a national admin: every role). Officials manage the
+# levels below them inside their unit; nobody creates a role above their own.
+MANAGEABLE_ROLES = {
+    Role.NATIONAL_ADMIN: set(Role.values),
+    Role.PROVINCE_OFFICIAL: {
+        Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL, Role.SECTOR_OFFICIAL, Role.TRACER, Role.AUDITOR,
+        Role.VENUE_MANAGER, Role.GATE_STAFF,
+    },
+    Role.DISTRICT_OFFICIAL: {Role.COMMUNE_OFFICIAL, Role.VENUE_MANAGER, Role.GATE_STAFF},
+    Role.COMMUNE_OFFICIAL: {Role.VENUE_MANAGER, Role.GATE_STAFF},
+}
+
+
+class UserQuerySet(models.QuerySet):
+    def restrict(self, user):
+        """Accounts ``user`` may see: those whose jurisdiction lies within theirs."""
+        from ravao.accounts.scoping import scope_q
+
+        if user is not None and user.is_authenticated and user.is_national:
+            return self
+        return self.filter(scope_q(user, unit="unit", sector="sector", venue="venue_memberships__venue")).distinct()
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A person who logs in: an official, a tracer, an auditor, a venue manager or gate staff.
 
@@ -50,6 +78,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
+
+    objects = UserManager()
 
     @property
     def effective_role(self) -> str:

@@ -1,9 +1,13 @@
 """Account services: API tokens and user creation, shared by pages, API and CLI."""
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ravao.accounts.models import ApiToken, Role, User
+from ravao.accounts.models import AREA_ROLES, MANAGEABLE_ROLES, ApiToken, Role, User
+from ravao.api.errors import Conflict, Forbidden, ServiceError
 
 
 def token_for_raw(raw: str) -> ApiToken | None:
@@ -36,18 +40,57 @@ def token_revoke(*, user: User, token_id: int) -> bool:
     )
 
 
+def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -> None:
+    """Raise Forbidden unless ``actor`` may create or change an account with this scope.
+    ``actor=None`` is the operator's CLI, which may do anything."""
+    if actor is None:
+        return
+    allowed = MANAGEABLE_ROLES.get(actor.effective_role, set())
+    if role not in allowed:
+        raise Forbidden(_("You may not create or manage accounts with the role “%(role)s”.") % {"role": Role(role).label})
+    if actor.is_national:
+        return
+    if role in AREA_ROLES and (unit is None or not unit.is_within(actor.unit)):
+        raise Forbidden(_("The account's unit must lie within your own jurisdiction."))
+
+
 @transaction.atomic
-def user_create(*, username: str, password: str | None, role: str, unit=None, sector=None, **extra) -> User:
-    """Create an account with its jurisdiction, checking that the role and the scope agree."""
+def user_create(*, actor: User | None = None, username: str, password: str | None, role: str, unit=None,
+                sector=None, **extra) -> User:
+    """Create an account with its jurisdiction, checking that the role and the scope agree and
+    that ``actor`` (None: the operator's CLI) may create it."""
     if role not in Role.values:
-        raise ValueError(f"Unknown role {role!r}")
+        raise ServiceError(_("Unknown role “%(role)s”.") % {"role": role})
     if role == Role.SECTOR_OFFICIAL and sector is None:
-        raise ValueError("A sector official needs a sector.")
+        raise ServiceError(_("A sector official needs a sector."))
+    if role in (Role.PROVINCE_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL) and unit is None:
+        raise ServiceError(_("An official of a province, district or commune needs that unit."))
+    check_may_manage(actor=actor, role=role, unit=unit, sector=sector)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("The username “%(username)s” is taken.") % {"username": username})
     user = User(username=username, role=role, unit=unit, sector=sector, **extra)
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages)) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ServiceError(" ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
     user.save()
+    return user
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account within the actor's reach. Nothing is deleted: the
+    audit log keeps pointing at the account."""
+    check_may_manage(actor=actor, role=user.effective_role, unit=user.unit, sector=user.sector)
+    if user.pk == actor.pk:
+        raise ServiceError(_("You cannot deactivate your own account."))
+    user.is_active = active
+    user.save(update_fields=["is_active"])
     return user

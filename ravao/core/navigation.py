@@ -18,6 +18,7 @@ OFFICIALS = {
 MENU = [
     ("units:list", _("Administrative map"), OFFICIALS | {Role.TRACER, Role.AUDITOR}, _("Units in your area, population")),
     ("audit:list", _("Audit log"), {Role.AUDITOR, Role.NATIONAL_ADMIN}, _("Who read personal data, when and why")),
+    ("accounts:users", _("Accounts"), OFFICIALS - {Role.SECTOR_OFFICIAL}, _("Create and deactivate accounts in your area")),
     ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
 ]
 
