@@ -44,7 +44,7 @@ serve: install
 	$(RAVAO) serve
 
 test: install
-	$(BIN)/ruff check ravao tests bench
+	$(BIN)/ruff check .
 	$(RAVAO) makemigrations --check --dry-run
 	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)
 
