@@ -1,3 +1,214 @@
-from ninja import Router
+"""Check-in API (docs/api-checkins.md): public self check-in and check-out, gate scans, staff
+declarations on a person's behalf, and who is inside a venue. Thin: services do the work."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from ravao.checkins import selectors, services
 
 router = Router(tags=["checkins"])
+
+
+class AddressIn(Schema):
+    unit: str = ""
+    street: str = ""
+
+
+class PersonIn(Schema):
+    full_name: str
+    phone: str = ""
+    id_number: str = ""
+    birth_year: int | None = None
+    sex: Literal["male", "female", ""] = ""
+    nationality: str = "VN"
+    address: AddressIn | None = None
+
+
+class CompanionIn(Schema):
+    full_name: str
+    birth_year: int
+    sex: Literal["male", "female", ""] = ""
+    declaration: dict[str, Any] | None = None
+
+
+class CheckinIn(Schema):
+    venue_qr: str = ""
+    venue: str = ""
+    client_id: UUID
+    person: PersonIn
+    declaration: dict[str, Any] | None = None
+    companions: list[CompanionIn] = []
+
+
+class VenueRef(Schema):
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    masked_name: str
+    birth_year: int | None = None
+
+
+class VisitOut(Schema):
+    id: int
+    status: str
+    venue: VenueRef
+    entrance: int | None = None
+    trip: int | None = None
+    channel: str
+    checked_in_at: str
+    checked_out_at: str
+    checkout_method: str
+
+
+class CompanionOut(VisitOut):
+    receipt: str
+    repeat: bool
+    person: PersonRef
+
+
+class CheckinOut(VisitOut):
+    receipt: str
+    repeat: bool
+    person: PersonRef
+    holder: str
+    companions: list[CompanionOut]
+
+
+class CheckoutIn(Schema):
+    receipt: str
+
+
+class CheckoutOut(VisitOut):
+    receipt: str
+
+
+class ScanIn(Schema):
+    venue: str
+    entrance: int | None = None
+    text: str
+    client_id: UUID
+    scanned_at: datetime | None = None
+    direction: Literal["in", "out"] = "in"
+
+
+class ScanOut(VisitOut):
+    direction: str
+    repeat: bool
+    already_inside: bool
+    person: PersonRef
+
+
+class DeclarationIn(Schema):
+    venue: str
+    visit: int
+    declaration: dict[str, Any]
+
+
+class DeclarationOut(VisitOut):
+    person: PersonRef
+    valid_until: str
+
+
+class InsideRow(Schema):
+    id: int
+    masked_name: str
+    birth_year: int | None = None
+    status: str
+    entrance: str
+    checked_in_at: datetime
+    checked_out_at: datetime
+
+
+class InsideOut(Schema):
+    venue: VenueRef
+    inside: int
+    today: int
+    people_today: int
+    by_status: dict[str, int]
+    visits: list[InsideRow]
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
+
+
+@router.post("/checkins", auth=None, response={200: CheckinOut, 201: CheckinOut, **ERRORS})
+def checkin_create(request, payload: CheckinIn):
+    """Visitor self check-in (public, rate-limited). ``venue_qr`` (the poster's URL or token) or
+    ``venue`` (the short code); a person needs a name and a phone or ID number; companions a name
+    and a birth year. 201 with the visit; the same ``client_id`` again: 200, same body."""
+    services.check_rate(request)
+    p = payload.person
+    address = p.address or AddressIn()
+    return Status(*services.checkin_self(
+        client_id=payload.client_id,
+        code=payload.venue,
+        venue_qr=payload.venue_qr,
+        person=services.PersonInput(
+            full_name=p.full_name, phone=p.phone, id_number=p.id_number, birth_year=p.birth_year,
+            sex=p.sex, nationality=p.nationality, unit_code=address.unit, street=address.street,
+        ),
+        declaration=payload.declaration,
+        companions=[
+            services.CompanionInput(full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration)
+            for c in payload.companions
+        ],
+    ))
+
+
+@router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
+def checkin_checkout(request, visit_id: int, payload: CheckoutIn):
+    """Check out with the receipt given at check-in (companions leave too). Idempotent."""
+    return Status(200, services.checkout_button(visit_id=visit_id, receipt=payload.receipt))
+
+
+@router.post("/scans", response={200: ScanOut, 201: ScanOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
+def scan_create(request, payload: ScanIn):
+    """A gate scan by staff of the venue: a personal QR, a chip ID card QR or a typed phone/ID
+    number. 201 new visit; 200 for a repeat ("already inside"), an exit, or a replayed client_id."""
+    return Status(*services.checkin_scan(
+        user=request.auth,
+        client_id=payload.client_id,
+        venue_code=payload.venue,
+        text=payload.text,
+        entrance_id=payload.entrance,
+        scanned_at=payload.scanned_at,
+        direction=payload.direction,
+    ))
+
+
+@router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})
+def scan_declaration(request, payload: DeclarationIn):
+    """Staff record a health declaration on behalf of the person of a visit at their venue
+    (answers as in the current questionnaire); the visit takes the new colour."""
+    return Status(201, services.declaration_on_behalf(
+        user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
+    ))
+
+
+@router.get("/venues/{code}/inside", response={200: InsideOut, 401: ErrorOut, 404: ErrorOut})
+def venue_inside(request, code: str):
+    """Who is inside a venue now (masked), with today's counts. Staff, managers and officials
+    of the venue's area."""
+    venue = selectors.venue_for_viewer(user=request.auth, code=code)
+    now = timezone.now()
+    counts = selectors.venue_counts(venue=venue, now=now)
+    rows = selectors.masked_rows(selectors.visits_inside(venue=venue, now=now), limit=500)
+    return {
+        "venue": {"code": venue.code, "name": venue.name},
+        "inside": counts["inside"],
+        "today": counts["visits"],
+        "people_today": counts["people"],
+        "by_status": {k: counts[k] for k in ("green", "yellow", "red", "undeclared")},
+        "visits": rows,
+    }

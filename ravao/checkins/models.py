@@ -66,3 +66,21 @@ class Visit(models.Model):
             models.Index(fields=["person", "checked_in_at"], name="visit_person_in_idx"),
             models.Index(fields=["trip", "checked_in_at"], name="visit_trip_in_idx"),
         ]
+
+
+class CheckinReplay(models.Model):
+    """The answer already given to a ``client_id`` (idempotency of check-ins and scans).
+
+    A plain table (not partitioned, no foreign key to a visit): a replayed request returns the
+    stored body with status 200 and writes nothing. ``actor`` ties the id to who sent it
+    ("public" or "user:<id>") so that nobody can read another client's answer by reusing its id.
+    Rows older than the scan back-dating limit (72 h) plus a margin can be purged.
+    """
+
+    client_id = models.UUIDField(primary_key=True)
+    actor = models.CharField(max_length=32)
+    body = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("check-in replay")

@@ -41,3 +41,54 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"Person #{self.pk}"
+
+
+class DeclarationStatus(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+class Questionnaire(models.Model):
+    """One version of the health declaration, stored as data so that a new version is a row,
+    not a deployment.
+
+    ``fields``: ``[{"key", "type": "multi"|"bool"|"text", "choices": [...], "label": {"vi", "en"},
+    "choice_labels": {choice: {"vi", "en"}}}]``.
+    ``rules``: evaluated in order, the first whose ``any`` key has a truthy answer gives the
+    status: ``[{"status": "red", "any": ["contact_case"]}, ...]``; none -> ``default``.
+    """
+
+    version = models.SlugField(_("version"), max_length=40, unique=True)
+    title = models.JSONField(_("title"), default=dict)
+    fields = models.JSONField(_("fields"), default=list)
+    rules = models.JSONField(_("rules"), default=list)
+    default_status = models.CharField(max_length=8, choices=DeclarationStatus.choices, default=DeclarationStatus.GREEN)
+    valid_hours = models.PositiveSmallIntegerField(_("valid for (hours)"), default=24)
+    # The version that new declarations use (one at a time).
+    is_current = models.BooleanField(_("current"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("health questionnaire")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class Declaration(models.Model):
+    """A health declaration: the answers (encrypted), the status they gave, and until when it
+    counts. Staff may record one on a person's behalf (``recorded_by``)."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="declarations")
+    questionnaire = models.ForeignKey(Questionnaire, models.PROTECT, related_name="+")
+    answers = EncryptedTextField(_("answers"))
+    status = models.CharField(_("status"), max_length=8, choices=DeclarationStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"))
+    recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("health declaration")
+        indexes = [models.Index(fields=["person", "-created_at"], name="declaration_person_idx")]

@@ -1,0 +1,56 @@
+"""Check-in settings, read from Django settings when the deployment sets them (else the
+environment, else defaults). Named like every other Ravao setting so that the lead can move them
+into ravao/settings.py unchanged.
+
+* ``RAVAO_REPEAT_SCAN_MINUTES`` (30): a second check-in of the same person at the same venue
+  within this time is the same visit ("already inside").
+* ``RAVAO_EVENT_GRACE_MINUTES`` (60): an event accepts check-ins this long before it starts and
+  after it ends.
+* ``RAVAO_TRIP_GRACE_MINUTES`` (30): a vehicle check-in belongs to a trip departing up to this
+  long after it (boarding) or that arrived up to this long before it.
+* ``RAVAO_SCAN_MAX_AGE_HOURS`` (72) / ``RAVAO_SCAN_MAX_FUTURE_SECONDS`` (60): how far an offline
+  gate's ``scanned_at`` may lie in the past / future.
+* ``RAVAO_CHECKIN_RATE_LIMIT`` (20) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
+  check-ins per client address (Django's cache counts them).
+* ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
+"""
+
+from django.conf import settings
+
+from ravao.env import envint
+
+
+def _get(name: str, default: int) -> int:
+    return getattr(settings, name, envint(name, default))
+
+
+def repeat_scan_minutes() -> int:
+    return _get("RAVAO_REPEAT_SCAN_MINUTES", 30)
+
+
+def event_grace_minutes() -> int:
+    return _get("RAVAO_EVENT_GRACE_MINUTES", 60)
+
+
+def trip_grace_minutes() -> int:
+    return _get("RAVAO_TRIP_GRACE_MINUTES", 30)
+
+
+def scan_max_age_hours() -> int:
+    return _get("RAVAO_SCAN_MAX_AGE_HOURS", 72)
+
+
+def scan_max_future_seconds() -> int:
+    return _get("RAVAO_SCAN_MAX_FUTURE_SECONDS", 60)
+
+
+def rate_limit() -> int:
+    return _get("RAVAO_CHECKIN_RATE_LIMIT", 20)
+
+
+def rate_window() -> int:
+    return _get("RAVAO_CHECKIN_RATE_WINDOW", 60)
+
+
+def replay_keep_hours() -> int:
+    return _get("RAVAO_REPLAY_KEEP_HOURS", 96)

@@ -1,0 +1,317 @@
+"""People services: one person however they arrive (typed phone or ID number, chip ID card QR,
+personal QR), companions, health declarations, and the personal QR's revoke/reissue.
+
+Matching rules (docs/api-checkins.md):
+* an ID number (CCCD, CMND, passport) identifies a person on its own;
+* a phone is shared in many families, so a phone matches only with the same name (case and
+  accents ignored); otherwise a new person with that phone is created;
+* a personal QR carries the person id and its qr_version (revoked codes are refused);
+* a companion is matched among the guardian's companions by name and birth year.
+"""
+
+import json
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ravao.api.errors import NotFound, ServiceError
+from ravao.core.crypto import lookup_hash
+from ravao.people import questionnaires
+from ravao.people.identity import (
+    CardData,
+    IdentityError,
+    clean_name,
+    name_key,
+    normalise_id_number,
+    normalise_phone,
+)
+from ravao.people.models import Declaration, Person
+
+HOLDER_SALT = "ravao.people.holder"
+
+
+def clean_birth_year(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = 0
+    if not 1900 <= year <= timezone.now().year:
+        raise IdentityError(_("The birth year must be between 1900 and this year."), code="bad_birth_year")
+    return year
+
+
+def clean_nationality(value) -> str:
+    value = (value or "VN").strip().upper()
+    if len(value) != 2 or not value.isalpha() or not value.isascii():
+        raise IdentityError(_("The nationality must be a two-letter country code (ISO 3166), e.g. VN."), code="bad_nationality")
+    return value
+
+
+def clean_sex(value) -> str:
+    value = (value or "").strip().lower()
+    if value not in ("", "male", "female"):
+        raise IdentityError(_("Sex must be “male” or “female”."), code="bad_sex")
+    return value
+
+
+def _unit_for(code: str):
+    if not code:
+        return None
+    from ravao.units.models import Unit  # noqa: PLC0415
+
+    unit = Unit.objects.filter(generation=settings.RAVAO_UNIT_GENERATION, code=code).first()
+    if unit is None:
+        raise IdentityError(_("Unknown administrative unit code “%(code)s”.") % {"code": code[:16]}, code="bad_unit")
+    return unit
+
+
+def _fill(person: Person, values: dict, *, overwrite: tuple[str, ...] = ()) -> list[str]:
+    """Copy non-empty ``values`` into blank fields of ``person`` (and into ``overwrite`` ones
+    when they differ); returns the names of the fields that changed."""
+    changed = []
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        current = getattr(person, name)
+        if current in (None, "") or (name in overwrite and current != value):
+            setattr(person, name, value)
+            changed.append(name)
+    return changed
+
+
+def person_find_or_create(
+    *,
+    full_name: str,
+    phone: str = "",
+    id_number: str = "",
+    birth_year=None,
+    birth_date: date | None = None,
+    sex: str = "",
+    nationality: str = "VN",
+    unit_code: str = "",
+    street: str = "",
+) -> Person:
+    """The person with this ID number (or this phone and name), created if new. Details given
+    now fill blanks; a new phone number replaces the old one (people change numbers)."""
+    name = clean_name(full_name)
+    phone_n = normalise_phone(phone) if (phone or "").strip() else ""
+    id_n = normalise_id_number(id_number) if (id_number or "").strip() else ""
+    if not phone_n and not id_n:
+        raise IdentityError(_("Give a phone number or an ID number."), code="contact_required")
+    values = {
+        "full_name": name,
+        "phone": phone_n,
+        "phone_hash": lookup_hash(phone_n) if phone_n else "",
+        "id_number": id_n,
+        "id_hash": lookup_hash(id_n) if id_n else "",
+        "birth_year": clean_birth_year(birth_year) or (birth_date.year if birth_date else None),
+        "birth_date": birth_date.isoformat() if birth_date else "",
+        "sex": clean_sex(sex),
+        "nationality": clean_nationality(nationality),
+        "street": " ".join((street or "").split())[:255],
+    }
+    unit = _unit_for(unit_code)
+    q = Q()
+    if id_n:
+        q |= Q(id_hash=values["id_hash"])
+    if phone_n:
+        q |= Q(phone_hash=values["phone_hash"])
+    candidates = list(Person.objects.filter(q).order_by("-last_seen_at")[:20])
+    person = None
+    if id_n:
+        person = next((p for p in candidates if p.id_hash == values["id_hash"]), None)
+    if person is None and phone_n:
+        key = name_key(name)
+        person = next(
+            (
+                p for p in candidates
+                if p.phone_hash == values["phone_hash"] and name_key(p.full_name) == key
+                # two different ID numbers are two people, whatever the phone
+                and not (id_n and p.id_hash)
+            ),
+            None,
+        )
+    if person is None:
+        person = Person(unit=unit, **values)
+        person.save()
+        return person
+    changed = _fill(person, values, overwrite=("phone", "phone_hash"))
+    if unit is not None and person.unit_id is None:
+        person.unit = unit
+        changed.append("unit")
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+def person_from_card(card: CardData) -> Person:
+    """The person on a chip ID card QR (matched by the 12-digit or the old 9-digit number)."""
+    new_hash = lookup_hash(card.id_number)
+    hashes = [new_hash] + ([lookup_hash(card.old_id_number)] if card.old_id_number else [])
+    person = Person.objects.filter(id_hash__in=hashes).order_by("-last_seen_at").first()
+    values = {
+        "full_name": card.full_name,
+        "id_number": card.id_number,
+        "id_hash": new_hash,
+        "birth_date": card.birth_date.isoformat(),
+        "birth_year": card.birth_date.year,
+        "sex": card.sex,
+        "street": card.address[:255],
+    }
+    if person is None:
+        person = Person(**values)
+        person.save()
+        return person
+    # The chip card is authoritative: its number and name replace an old CMND or a typo.
+    changed = _fill(person, values, overwrite=("full_name", "id_number", "id_hash", "birth_date", "birth_year", "sex"))
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+def person_by_number(text: str) -> Person:
+    """The person with this typed phone or ID number (gate manual entry), or NotFound."""
+    text = (text or "").strip()
+    hashes = []
+    for normalise in (normalise_id_number, normalise_phone):
+        try:
+            hashes.append(lookup_hash(normalise(text)))
+        except IdentityError:
+            continue
+    if not hashes:
+        raise IdentityError(
+            _("“%(text)s” is neither a phone number nor an ID number.") % {"text": text[:24]}, code="bad_number"
+        )
+    person = (
+        Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes))
+        .order_by("-last_seen_at")
+        .first()
+    )
+    if person is None:
+        raise NotFound(
+            _("Nobody has checked in with this number yet. Scan their ID card, or let them check in on the poster."),
+            code="unknown_person",
+        )
+    return person
+
+
+def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, sex: str = "", known=None) -> Person:
+    """A companion (child, elderly relative) of ``guardian``: matched among the guardian's
+    companions by name and birth year. ``known``: those companions, if already fetched."""
+    name = clean_name(full_name)
+    year = clean_birth_year(birth_year)
+    if year is None:
+        raise IdentityError(_("A companion needs a name and a birth year."), code="companion_birth_year")
+    if known is None:
+        known = list(guardian.companions.all()) if guardian.pk else []
+    key = name_key(name)
+    for person in known:
+        if person.birth_year == year and name_key(person.full_name) == key:
+            return person
+    person = Person(full_name=name, birth_year=year, sex=clean_sex(sex), guardian=guardian, unit_id=guardian.unit_id)
+    person.save()
+    return person
+
+
+# --- health declarations ------------------------------------------------------------------
+
+
+def declaration_build(*, person: Person, answers: dict | None, version: str | None = None,
+                      recorded_by=None, at=None) -> Declaration:
+    """A checked, unsaved declaration (the caller saves it, possibly in bulk)."""
+    q = questionnaires.questionnaire(version)
+    clean = questionnaires.clean_answers(q.fields, answers)
+    at = at or timezone.now()
+    return Declaration(
+        person=person,
+        questionnaire=q,
+        answers=json.dumps(clean, ensure_ascii=False, sort_keys=True),
+        status=questionnaires.evaluate(q.rules, q.default_status, clean),
+        created_at=at,
+        valid_until=at + timedelta(hours=q.valid_hours),
+        recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+    )
+
+
+def declaration_record(*, person: Person, answers: dict | None, version: str | None = None,
+                       recorded_by=None, at=None) -> Declaration:
+    """Record a declaration (by the person, or by staff on their behalf)."""
+    declaration = declaration_build(person=person, answers=answers, version=version, recorded_by=recorded_by, at=at)
+    declaration.save()
+    return declaration
+
+
+def declaration_answers(declaration: Declaration) -> dict:
+    return json.loads(declaration.answers)
+
+
+def current_status(*, person_id: int, at=None) -> str:
+    """The colour of the person's latest declaration still valid at ``at``, else undeclared."""
+    at = at or timezone.now()
+    status = (
+        Declaration.objects.filter(person_id=person_id, created_at__lte=at + timedelta(minutes=1), valid_until__gt=at)
+        .order_by("-created_at")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status or "undeclared"
+
+
+# --- personal QR --------------------------------------------------------------------------
+
+
+def holder_token(person: Person) -> str:
+    """A secret link for the person's own device to show or print their QR (no account).
+    It carries the qr_version, so revoking the QR also kills old links."""
+    return signing.dumps([person.pk, person.qr_version], salt=HOLDER_SALT, compress=True)
+
+
+def person_for_holder(token: str) -> Person:
+    try:
+        person_id, version = signing.loads(token, salt=HOLDER_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise NotFound(_("This link is not valid (or your personal QR has been replaced).")) from None
+    person = Person.objects.filter(pk=person_id, qr_version=version).first()
+    if person is None:
+        raise NotFound(_("This link is not valid (or your personal QR has been replaced)."))
+    return person
+
+
+def personal_qr_reissue(*, person: Person) -> Person:
+    """Revoke the person's QR (cards and screenshots stop working) and issue a new one."""
+    Person.objects.filter(pk=person.pk).update(qr_version=F("qr_version") + 1)
+    person.refresh_from_db(fields=["qr_version"])
+    return person
+
+
+def person_for_qr(*, person_id: int, qr_version: int) -> Person:
+    """The person on a verified personal QR, if the code is still the current one."""
+    from ravao.codes.signing import personal_qr_replaced  # noqa: PLC0415
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(_("This personal QR belongs to nobody known here (deleted after the retention period?)."), code="unknown_person")
+    if person.qr_version != qr_version:
+        raise personal_qr_replaced()
+    return person
+
+
+__all__ = [
+    "ServiceError",
+    "companion_find_or_create",
+    "current_status",
+    "declaration_record",
+    "holder_token",
+    "person_by_number",
+    "person_find_or_create",
+    "person_for_holder",
+    "person_for_qr",
+    "person_from_card",
+    "personal_qr_reissue",
+]
