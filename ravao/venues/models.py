@@ -1,5 +1,7 @@
 """The venue registry: places, events and vehicles that scan, with entrances, trips and staff."""
 
+import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -16,6 +18,18 @@ CODE_LENGTH = 7
 
 def new_public_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def fold_words(text: str) -> str:
+    """Lower-case, accent-free, punctuation as spaces, single spaces ("Chợ  Đông-Ba" -> "cho dong ba")."""
+    from ravao.units.loader import fold  # noqa: PLC0415
+
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text or "")).split())
+
+
+def natural_key_of(unit_id: int, name: str, street: str) -> str:
+    """The duplicate detector: same unit, same folded name, same folded address."""
+    return hashlib.sha256(f"{unit_id}|{fold_words(name)}|{fold_words(street)}".encode()).hexdigest()
 
 
 class VenueStatus(models.TextChoices):
@@ -65,6 +79,11 @@ class Venue(models.Model):
     route = models.CharField(_("route"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Natural key (unit + folded name + folded address, hashed): bulk imports and repeated
+    # registrations find the existing venue instead of creating a duplicate.
+    natural_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Folded (lower-case, accent-free) name, code and address: "cho dong ba" finds "Chợ Đông Ba".
+    search_key = models.CharField(max_length=500, blank=True, editable=False)
 
     objects = VenueQuerySet.as_manager()
 
@@ -75,6 +94,21 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def refresh_keys(self) -> None:
+        self.natural_key = natural_key_of(self.unit_id, self.name, self.street)
+        self.search_key = f"{fold_words(self.name)} {self.code.lower()} {fold_words(self.street)}"[:500]
+
+    def save(self, *args, **kwargs):
+        # Derived columns, kept in step on every save (bulk_create callers call refresh_keys).
+        self.refresh_keys()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "natural_key", "search_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def kind(self) -> str:
+        return self.venue_type.kind
 
 
 class Entrance(models.Model):
@@ -122,3 +156,20 @@ class VenueMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "user"], name="venue_membership_unique")]
+
+
+class PhoneOTP(models.Model):
+    """A one-time code sent by SMS to prove a phone number (self-registration of venues).
+
+    Only a keyed hash of the code is stored; it expires, and a few wrong tries burn it."""
+
+    phone = models.CharField(max_length=32, db_index=True)  # E.164
+    purpose = models.CharField(max_length=32, default="venue_register")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")

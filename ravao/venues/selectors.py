@@ -1,0 +1,103 @@
+"""Reads of the venue registry, always through ``Venue.objects.restrict(user)``."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ravao.accounts.models import OFFICIAL_ROLES, Role
+from ravao.api.errors import Forbidden, NotFound
+from ravao.catalog.models import Sector, VenueType
+from ravao.units.selectors import unit_by_code
+from ravao.venues.models import MembershipRole, Venue, VenueMembership, fold_words
+
+
+def venues_visible(user):
+    return Venue.objects.restrict(user).select_related("venue_type", "sector", "unit", "unit__parent")
+
+
+def venue_list(*, user, **filters):
+    """The venues ``user`` may see, filtered (see ``venue_filter``)."""
+    return venue_filter(venues_visible(user), **filters)
+
+
+def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+                 verified: str | bool | None = None, q: str = "", codes=None):
+    """Filter venues. ``unit`` is a unit code: that unit and every unit below it. Unknown
+    filter values raise NotFound with a clear message."""
+    if codes:
+        qs = qs.filter(code__in=[c.strip().upper() for c in codes if c.strip()])
+    if unit:
+        found = unit_by_code(unit.strip())
+        if found is None:
+            raise NotFound(_("No unit with code %(code)s.") % {"code": unit})
+        qs = qs.filter(unit__path__startswith=found.path)
+    if sector:
+        if not Sector.objects.filter(code=sector).exists():
+            raise NotFound(_("No sector with code %(code)s.") % {"code": sector})
+        qs = qs.filter(sector__code=sector)
+    if type:
+        if not VenueType.objects.filter(code=type).exists():
+            raise NotFound(_("No venue type with code %(code)s.") % {"code": type})
+        qs = qs.filter(venue_type__code=type)
+    if status:
+        qs = qs.filter(status=status)
+    if verified not in (None, ""):
+        qs = qs.filter(verified=str(verified).lower() in ("1", "true", "yes", "on"))
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(code=q.upper()) | Q(search_key__contains=fold_words(q)) | Q(name__icontains=q))
+    return qs.order_by("unit__path", "name", "id")
+
+
+def venue_get(*, user, code: str) -> Venue:
+    """One venue by its public code, if ``user`` may see it (else NotFound, never the data)."""
+    venue = venues_visible(user).filter(code=(code or "").upper()).first()
+    if venue is None:
+        raise NotFound(_("No venue with code %(code)s in your area.") % {"code": code})
+    return venue
+
+
+def is_official(user) -> bool:
+    return user.has_role(*OFFICIAL_ROLES)
+
+
+def manages(user, venue: Venue) -> bool:
+    """May ``user`` change this venue? Officials in whose area it is, and its active managers."""
+    if is_official(user):
+        return Venue.objects.restrict(user).filter(pk=venue.pk).exists()
+    if user.has_role(Role.VENUE_MANAGER):
+        return VenueMembership.objects.filter(
+            user=user, venue=venue, role=MembershipRole.MANAGER, active=True
+        ).exists()
+    return False
+
+
+def venue_for_manage(*, user, code: str) -> Venue:
+    venue = venue_get(user=user, code=code)
+    if not manages(user, venue):
+        raise Forbidden(_("Only the venue's managers and officials of its area can change it."))
+    return venue
+
+
+def venue_for_official(*, user, code: str) -> Venue:
+    if not is_official(user):
+        raise Forbidden(_("Only officials can do this."))
+    return venue_get(user=user, code=code)
+
+
+def my_venues(user):
+    """The venues a manager or gate staff member works at (the manager's home page)."""
+    return (
+        venues_visible(user)
+        .filter(memberships__user=user, memberships__active=True)
+        .order_by("name")
+        .distinct()
+    )
+
+
+def membership_role(user, venue: Venue) -> str | None:
+    m = VenueMembership.objects.filter(user=user, venue=venue, active=True).values_list("role", flat=True).first()
+    return m
+
+
+def venue_types():
+    return VenueType.objects.select_related("sector").order_by("name_vi")

@@ -1,0 +1,292 @@
+"""Writes to the venue registry, shared by pages, the API and commands.
+
+Permission to act on a venue is decided by ``selectors.venue_for_manage`` / ``venue_for_official``
+before these are called; the checks here are about the data (unit, kind, dates, accounts).
+"""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ravao.accounts.models import AREA_ROLES, OFFICIAL_ROLES, Role, User
+from ravao.accounts.services import user_create
+from ravao.api.errors import Conflict, Forbidden, ServiceError
+from ravao.catalog.models import VenueKind, VenueType
+from ravao.units.models import Unit
+from ravao.venues.models import (
+    Entrance,
+    MembershipRole,
+    Trip,
+    Venue,
+    VenueMembership,
+    VenueStatus,
+    natural_key_of,
+    new_public_code,
+)
+
+EDITABLE = (
+    "name", "street", "latitude", "longitude", "capacity", "default_stay_minutes", "contact_name",
+    "contact_phone", "starts_at", "ends_at", "plate", "operator", "route",
+)  # fmt: skip
+
+
+def check_unit(unit: Unit, *, by=None) -> None:
+    """A venue belongs to a unit of the lowest level, inside the actor's jurisdiction."""
+    if unit is None:
+        raise ServiceError(_("Choose the commune or ward of the venue."))
+    if unit.children.exists():
+        raise ServiceError(
+            _("%(unit)s is not a commune or ward: choose the commune or ward of the venue.") % {"unit": unit.name}
+        )
+    if by is not None and by.has_role(*AREA_ROLES) and not Unit.objects.restrict(by).filter(pk=unit.pk).exists():
+        raise Forbidden(_("%(unit)s is outside your jurisdiction.") % {"unit": unit.name})
+
+
+def _check_fields(venue: Venue, *, by=None) -> None:
+    if not (venue.name or "").strip():
+        raise ServiceError(_("Give the venue a name."))
+    if by is not None and by.effective_role == Role.SECTOR_OFFICIAL and venue.sector_id != by.sector_id:
+        raise Forbidden(_("This type of venue belongs to another sector."))
+    kind = venue.venue_type.kind
+    if kind == VenueKind.EVENT:
+        if venue.starts_at is None or venue.ends_at is None:
+            raise ServiceError(_("An event needs a start and an end."))
+        if venue.ends_at <= venue.starts_at:
+            raise ServiceError(_("An event must end after it starts."))
+    if kind == VenueKind.VEHICLE and not (venue.plate or "").strip():
+        raise ServiceError(_("A vehicle needs its plate or number."))
+    if venue.latitude is not None and not -90 <= venue.latitude <= 90:
+        raise ServiceError(_("The latitude must be between -90 and 90."))
+    if venue.longitude is not None and not -180 <= venue.longitude <= 180:
+        raise ServiceError(_("The longitude must be between -180 and 180."))
+    if venue.default_stay_minutes is not None and not 1 <= venue.default_stay_minutes <= 24 * 60:
+        raise ServiceError(_("The default length of stay must be between 1 and 1440 minutes."))
+
+
+def find_duplicate(*, unit: Unit, name: str, street: str, exclude_pk=None) -> Venue | None:
+    qs = Venue.objects.filter(natural_key=natural_key_of(unit.pk, name, street))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+def _save_new(venue: Venue) -> Venue:
+    # A fresh random code collides about once in 6 billion registrations: retry, don't fail.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                venue.save()
+            return venue
+        except IntegrityError:
+            if Venue.objects.filter(code=venue.code).exists():
+                venue.code = new_public_code()
+                venue.pk = None
+                continue
+            raise
+    raise Conflict(_("Could not allocate a public code; try again."))
+
+
+@transaction.atomic
+def venue_register(
+    *,
+    name: str,
+    venue_type: VenueType,
+    unit: Unit,
+    street: str = "",
+    by: User | None = None,
+    manager: User | None = None,
+    entrances: tuple[str, ...] | list[str] = (),
+    allow_duplicate: bool = False,
+    **fields,
+) -> Venue:
+    """Register a place, an event or a vehicle. ``by`` is the actor (an official registering on
+    behalf of an owner, or the manager themselves); ``manager`` becomes the venue's manager."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Unknown venue fields: {sorted(unknown)}")
+    check_unit(unit, by=by)
+    if fields.get("default_stay_minutes") in (None, ""):
+        fields["default_stay_minutes"] = venue_type.default_stay_minutes
+    venue = Venue(
+        name=(name or "").strip(),
+        venue_type=venue_type,
+        sector_id=venue_type.sector_id,
+        unit=unit,
+        street=(street or "").strip(),
+        created_by=by if by is not None and by.is_authenticated else None,
+        **fields,
+    )
+    _check_fields(venue, by=by)
+    if not allow_duplicate:
+        existing = find_duplicate(unit=unit, name=venue.name, street=venue.street)
+        if existing is not None:
+            raise Conflict(
+                _("This venue is already registered (%(name)s, code %(code)s).")
+                % {"name": existing.name, "code": existing.code},
+                code="duplicate",
+                venue=existing.code,
+            )
+    _save_new(venue)
+    for entrance_name in entrances:
+        if entrance_name.strip():
+            Entrance.objects.create(venue=venue, name=entrance_name.strip()[:100])
+    if manager is not None:
+        membership_link(venue=venue, user=manager, role=MembershipRole.MANAGER)
+    return venue
+
+
+@transaction.atomic
+def venue_update(*, venue: Venue, by: User | None = None, venue_type: VenueType | None = None,
+                 unit: Unit | None = None, **fields) -> Venue:
+    """Change a venue's details. Only officials move a venue to another unit."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Unknown venue fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(venue, key, value.strip() if isinstance(value, str) else value)
+    if venue_type is not None and venue_type.pk != venue.venue_type_id:
+        venue.venue_type = venue_type
+        venue.sector_id = venue_type.sector_id
+    if unit is not None and unit.pk != venue.unit_id:
+        if by is not None and not by.has_role(*OFFICIAL_ROLES):
+            raise Forbidden(_("Only an official can move a venue to another unit."))
+        check_unit(unit, by=by)
+        venue.unit = unit
+    if venue.default_stay_minutes in (None, ""):
+        venue.default_stay_minutes = venue.venue_type.default_stay_minutes
+    _check_fields(venue, by=by)
+    venue.save()
+    return venue
+
+
+def venue_verify(*, venue: Venue, by: User, verified: bool = True) -> Venue:
+    """An official confirms (or withdraws) that the venue exists as registered."""
+    venue.verified = verified
+    venue.verified_by = by if verified else None
+    venue.save(update_fields=["verified", "verified_by"])
+    return venue
+
+
+def venue_set_status(*, venue: Venue, status: str) -> Venue:
+    """Suspend, close or reactivate a venue (a closed or suspended venue accepts no check-ins)."""
+    if status not in VenueStatus.values:
+        raise ServiceError(_("Unknown status %(status)s.") % {"status": status})
+    venue.status = status
+    venue.save(update_fields=["status"])
+    return venue
+
+
+def poster_revoke(*, venue: Venue, entrance: Entrance | None = None) -> None:
+    """Replace a poster: the old one then answers "This poster has been replaced"."""
+    if entrance is not None:
+        Entrance.objects.filter(pk=entrance.pk).update(code_version=F("code_version") + 1)
+        entrance.refresh_from_db(fields=["code_version"])
+    else:
+        Venue.objects.filter(pk=venue.pk).update(code_version=F("code_version") + 1)
+        venue.refresh_from_db(fields=["code_version"])
+
+
+# --- entrances and trips ----------------------------------------------------------------------
+
+
+def entrance_add(*, venue: Venue, name: str) -> Entrance:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the entrance a name."))
+    if venue.entrances.filter(name__iexact=name).exists():
+        raise Conflict(_("This venue already has an entrance named %(name)s.") % {"name": name})
+    return Entrance.objects.create(venue=venue, name=name[:100])
+
+
+def entrance_rename(*, entrance: Entrance, name: str) -> Entrance:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Give the entrance a name."))
+    entrance.name = name[:100]
+    entrance.save(update_fields=["name"])
+    return entrance
+
+
+def entrance_remove(*, entrance: Entrance) -> None:
+    """Remove an entrance; its poster then answers "replaced" (see codes.signing)."""
+    entrance.delete()
+
+
+def trip_add(*, venue: Venue, departs_at, arrives_at, label: str = "") -> Trip:
+    if venue.venue_type.kind != VenueKind.VEHICLE:
+        raise ServiceError(_("Only a vehicle has trips."))
+    if departs_at is None or arrives_at is None:
+        raise ServiceError(_("A trip needs a departure and an arrival time."))
+    if arrives_at <= departs_at:
+        raise ServiceError(_("A trip must arrive after it departs."))
+    return Trip.objects.create(venue=venue, departs_at=departs_at, arrives_at=arrives_at, label=(label or "").strip()[:100])
+
+
+def trip_remove(*, trip: Trip) -> None:
+    trip.delete()
+
+
+def current_trip(venue: Venue, at=None) -> Trip | None:
+    """The trip running at ``at`` (default now), for check-ins on a vehicle."""
+    at = at or timezone.now()
+    return venue.trips.filter(departs_at__lte=at, arrives_at__gte=at).order_by("-departs_at").first()
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def membership_link(*, venue: Venue, user: User, role: str) -> VenueMembership:
+    membership, created = VenueMembership.objects.get_or_create(venue=venue, user=user, defaults={"role": role})
+    if not created and (membership.role != role or not membership.active):
+        membership.role, membership.active = role, True
+        membership.save(update_fields=["role", "active"])
+    return membership
+
+
+@transaction.atomic
+def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", phone: str = "",
+              password: str | None = None) -> tuple[VenueMembership, str | None]:
+    """Give an account a role at ``venue``: an existing venue account is linked, otherwise a new
+    venue_manager / gate_staff account is created. Returns the membership and, for a new account
+    without a chosen password, a generated one to hand over once."""
+    if role not in MembershipRole.values:
+        raise ServiceError(_("Unknown role %(role)s.") % {"role": role})
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError(_("Give the account a user name."))
+    account_role = Role.VENUE_MANAGER if role == MembershipRole.MANAGER else Role.GATE_STAFF
+    user = User.objects.filter(username__iexact=username).first()
+    generated = None
+    if user is None:
+        if not password:
+            generated = password = secrets.token_urlsafe(9)
+        first, _sep, last = (full_name or "").strip().rpartition(" ")
+        try:
+            user = user_create(
+                username=username, password=password, role=account_role, phone=(phone or "").strip(),
+                first_name=first[:150], last_name=last[:150],
+            )
+        except Exception as exc:  # noqa: BLE001 (a model validation message for the user)
+            raise ServiceError(_("This user name cannot be used: %(error)s") % {"error": exc}) from exc
+    elif user.effective_role not in (Role.VENUE_MANAGER, Role.GATE_STAFF):
+        raise Conflict(_("The account %(username)s is not a venue account.") % {"username": username})
+    elif role == MembershipRole.MANAGER and user.role == Role.GATE_STAFF:
+        # Promoted: a manager account can also scan at the gate.
+        user.role = Role.VENUE_MANAGER
+        user.save(update_fields=["role"])
+    return membership_link(venue=venue, user=user, role=role), generated
+
+
+def staff_remove(*, membership: VenueMembership) -> None:
+    """End a membership (kept for the record). The last manager cannot leave the venue alone."""
+    if membership.role == MembershipRole.MANAGER:
+        others = VenueMembership.objects.filter(
+            venue_id=membership.venue_id, role=MembershipRole.MANAGER, active=True
+        ).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ServiceError(_("A venue keeps at least one manager: add another manager first."))
+    membership.active = False
+    membership.save(update_fields=["active"])
