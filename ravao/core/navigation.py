@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.models import Role
+from ravao.oversight import menu as oversight_menu
 
 ALL = set(Role.values)
 OFFICIALS = {
@@ -19,6 +20,9 @@ MENU = [
     ("units:list", _("Administrative map"), OFFICIALS | {Role.TRACER, Role.AUDITOR}, _("Units in your area, population")),
     ("audit:list", _("Audit log"), {Role.AUDITOR, Role.NATIONAL_ADMIN}, _("Who read personal data, when and why")),
     ("accounts:users", _("Accounts"), OFFICIALS - {Role.SECTOR_OFFICIAL}, _("Create and deactivate accounts in your area")),
+    ("oversight:dashboard", oversight_menu.DASHBOARD[0], OFFICIALS, oversight_menu.DASHBOARD[1]),
+    ("oversight:campaign", oversight_menu.CAMPAIGN[0], OFFICIALS, oversight_menu.CAMPAIGN[1]),
+    ("oversight:guides", oversight_menu.GUIDES[0], ALL, oversight_menu.GUIDES[1]),
     ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
 ]
 

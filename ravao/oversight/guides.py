@@ -1,0 +1,151 @@
+"""Guidance material that canvassers hand out and the site serves: one short illustrated guide
+per role, in Vietnamese and English (gettext), as a page and as a printable PDF.
+
+Each step has an icon drawn from a few primitives, rendered both as inline SVG (pages) and
+with reportlab shapes (PDF), so the two never drift apart.
+"""
+
+import io
+
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Icons on a 64×64 grid: ("rect", x, y, w, h, colour) | ("circle", cx, cy, r, colour) | ("line", x1, y1, x2, y2, colour)
+BLUE, GREEN, GREY, DARK, WHITE, RED = "#0b6bcb", "#1a7f37", "#9aa3ad", "#1b1f23", "#ffffff", "#c62828"
+_QR = [("rect", 22, 20, 20, 20, DARK), ("rect", 25, 23, 5, 5, WHITE), ("rect", 34, 23, 5, 5, WHITE),
+       ("rect", 25, 32, 5, 5, WHITE), ("rect", 34, 33, 3, 3, WHITE)]
+ICONS = {
+    "phone": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), ("circle", 32, 54, 2, WHITE)],
+    "qr": [("rect", 10, 10, 44, 44, WHITE), *_QR, ("line", 10, 10, 54, 10, DARK), ("line", 10, 54, 54, 54, DARK)],
+    "scan": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), *_QR, ("line", 21, 30, 43, 30, RED)],
+    "poster": [("rect", 14, 6, 36, 52, BLUE), ("rect", 18, 10, 28, 6, WHITE), *[(k, x, y + 8, *r) for k, x, y, *r in _QR]],
+    "print": [("rect", 12, 24, 40, 20, GREY), ("rect", 20, 10, 24, 14, WHITE), ("line", 20, 10, 44, 10, DARK),
+              ("rect", 20, 38, 24, 18, WHITE), ("line", 24, 46, 40, 46, DARK)],
+    "staff": [("circle", 24, 20, 8, BLUE), ("rect", 14, 30, 20, 24, BLUE), ("circle", 44, 22, 7, GREEN),
+              ("rect", 36, 31, 16, 22, GREEN)],
+    "offline": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), ("line", 24, 16, 40, 44, RED),
+                ("line", 40, 16, 24, 44, RED)],
+    "card": [("rect", 8, 16, 48, 32, BLUE), ("rect", 13, 22, 12, 14, WHITE), ("line", 30, 26, 50, 26, WHITE),
+             ("line", 30, 34, 46, 34, WHITE), ("rect", 40, 38, 8, 6, "#d4a017")],
+    "check": [("circle", 32, 32, 24, GREEN), ("line", 20, 32, 29, 41, WHITE), ("line", 29, 41, 45, 23, WHITE)],
+    "chart": [("rect", 10, 40, 8, 16, BLUE), ("rect", 22, 28, 8, 28, BLUE), ("rect", 34, 18, 8, 38, GREEN),
+              ("rect", 46, 34, 8, 22, RED), ("line", 8, 56, 58, 56, DARK)],
+    "table": [("rect", 8, 12, 48, 40, WHITE), ("rect", 8, 12, 48, 8, BLUE), ("line", 8, 30, 56, 30, GREY),
+              ("line", 8, 40, 56, 40, GREY), ("rect", 9, 41, 46, 9, "#fde2e1")],
+    "report": [("rect", 14, 6, 36, 52, WHITE), ("line", 14, 6, 50, 6, DARK), ("line", 14, 58, 50, 58, DARK),
+               ("line", 20, 18, 44, 18, DARK), ("line", 20, 28, 44, 28, GREY), ("line", 20, 38, 44, 38, GREY),
+               ("line", 30, 50, 48, 50, BLUE)],
+}
+
+G = gettext_lazy
+GUIDES = {
+    "venue_owner": {
+        "title": G("Guide for venue owners"),
+        "intro": G("Every shop, office, school or bus must let visitors check in with a QR code. It takes five minutes."),
+        "steps": [
+            ("phone", G("Register"), G("Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: name, type, address. You get a venue code.")),
+            ("print", G("Print the poster"), G("Print the QR poster of each entrance (A4 or A5) and stick it at eye height by the door. A new poster replaces the old one if you revoke it.")),
+            ("staff", G("Add your gate staff"), G("Add the staff who check people in at the gate: they log in on their own phone, never with your account.")),
+            ("check", G("Check it works"), G("Scan the poster once yourself: the check-in appears in your venue's list within a minute.")),
+        ],
+    },
+    "gate_staff": {
+        "title": G("Guide for gate staff"),
+        "intro": G("You check in visitors who cannot scan the poster themselves."),
+        "steps": [
+            ("scan", G("Scan"), G("Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them in; yellow or red: follow the instructions on screen.")),
+            ("offline", G("No network?"), G("Keep scanning: check-ins are stored on the phone and sent automatically when the network is back. Do not close the page.")),
+            ("card", G("People without a phone"), G("Type their phone or ID number, or check them in as a companion of the person they came with (children, elderly relatives).")),
+        ],
+    },
+    "visitor": {
+        "title": G("Guide for visitors"),
+        "intro": G("Check in at every place you enter. It protects you and your family."),
+        "steps": [
+            ("qr", G("Scan the poster"), G("Open your phone camera and point it at the QR poster by the door. No app to install.")),
+            ("phone", G("Declare"), G("The first time, enter your name and phone number; next times, one tap. Answer the health questions honestly.")),
+            ("check", G("Show the screen"), G("Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID card.")),
+        ],
+    },
+    "official": {
+        "title": G("Guide for officials"),
+        "intro": G("The dashboard shows, for your area, which places scan and which do not."),
+        "steps": [
+            ("chart", G("Read the figures"), G("Open “Deployment progress”: registered scan points, active ones in the last 24 hours and 7 days, scans, unique visitors, and scan points per 100 residents (target: at least 1).")),
+            ("table", G("Find who lags"), G("The child-unit table is sorted by any column; units below target are highlighted. Tap a unit to drill down to its communes and venues.")),
+            ("report", G("Report upward"), G("Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to the officials of the level above.")),
+        ],
+    },
+}
+ROLES = list(GUIDES)
+
+
+def icon_svg(name: str, size: int = 64) -> str:
+    parts = []
+    for shape in ICONS[name]:
+        kind, *a = shape
+        if kind == "rect":
+            parts.append(f'<rect x="{a[0]}" y="{a[1]}" width="{a[2]}" height="{a[3]}" fill="{a[4]}" stroke="#1b1f23" stroke-width="1"/>')
+        elif kind == "circle":
+            parts.append(f'<circle cx="{a[0]}" cy="{a[1]}" r="{a[2]}" fill="{a[3]}"/>')
+        else:
+            parts.append(f'<line x1="{a[0]}" y1="{a[1]}" x2="{a[2]}" y2="{a[3]}" stroke="{a[4]}" stroke-width="3" stroke-linecap="round"/>')
+    return (f'<svg viewBox="0 0 64 64" width="{size}" height="{size}" aria-hidden="true" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+
+
+def guide_context(role: str) -> dict:
+    g = GUIDES[role]
+    return {"role": role, "title": str(g["title"]), "intro": str(g["intro"]),
+            "steps": [{"icon": icon_svg(i), "title": str(t), "text": str(x)} for i, t, x in g["steps"]]}
+
+
+def _icon_drawing(name: str, size: float):
+    from reportlab.graphics.shapes import Circle, Drawing, Line, Rect  # noqa: PLC0415
+    from reportlab.lib import colors  # noqa: PLC0415
+
+    d = Drawing(size, size)
+    k = size / 64
+    for shape in ICONS[name]:
+        kind, *a = shape
+        # SVG's y axis points down, reportlab's up.
+        if kind == "rect":
+            d.add(Rect(a[0] * k, size - (a[1] + a[3]) * k, a[2] * k, a[3] * k, fillColor=colors.HexColor(a[4]),
+                       strokeColor=colors.HexColor(DARK), strokeWidth=0.5))
+        elif kind == "circle":
+            d.add(Circle(a[0] * k, size - a[1] * k, a[2] * k, fillColor=colors.HexColor(a[3]), strokeColor=None))
+        else:
+            d.add(Line(a[0] * k, size - a[1] * k, a[2] * k, size - a[3] * k, strokeColor=colors.HexColor(a[4]),
+                       strokeWidth=2))
+    return d
+
+
+def guide_pdf(role: str, language: str) -> bytes:
+    """A one-page printable guide (A5 leaflet) in ``language``."""
+    from reportlab.lib.pagesizes import A5  # noqa: PLC0415
+    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
+    from reportlab.lib.units import mm  # noqa: PLC0415
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
+
+    from ravao.oversight.reports import register_fonts  # noqa: PLC0415
+
+    font = register_fonts()
+    with translation.override(language):
+        ctx = guide_context(role)
+        h1 = ParagraphStyle("h1", fontName="DejaVu-Bold", fontSize=15, leading=19, spaceAfter=4)
+        h2 = ParagraphStyle("h2", fontName="DejaVu-Bold", fontSize=11, leading=14)
+        body = ParagraphStyle("b", fontName=font, fontSize=9.5, leading=12.5)
+        story = [Paragraph(escape(ctx["title"]), h1), Paragraph(escape(ctx["intro"]), body), Spacer(1, 4 * mm)]
+        rows = []
+        for (icon, _t, _x), step in zip(GUIDES[role]["steps"], ctx["steps"], strict=True):
+            rows.append([_icon_drawing(icon, 16 * mm),
+                         [Paragraph(escape(step["title"]), h2), Paragraph(escape(step["text"]), body)]])
+        table = Table(rows, colWidths=[20 * mm, 100 * mm])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+        story += [table, Spacer(1, 4 * mm), Paragraph(escape(_("Ravao — QR check-in for a safer community.")), body)]
+        out = io.BytesIO()
+        SimpleDocTemplate(out, pagesize=A5, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+                          bottomMargin=12 * mm, title=ctx["title"]).build(story)
+    return out.getvalue()
