@@ -41,7 +41,7 @@ def fmt_value(key: str, value) -> str:
     if key.endswith("_share"):
         return f"{value * 100:.1f}%"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.3f}"
     return f"{value:,}".replace(",", ".") if translation.get_language() == "vi" else f"{value:,}"
 
 

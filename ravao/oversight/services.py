@@ -106,22 +106,13 @@ def target_assign(*, user, targets: list[int], canvasser: str) -> int:
 
 
 def _create_venue(*, user, target: TargetEstablishment, venue_type: VenueType):
-    """The one place that creates a venue from a target: the venues app's service when present."""
-    try:
-        from ravao.venues.services import venue_register  # noqa: PLC0415
-    except ImportError:
-        venue_register = None
-    if venue_register is not None:
-        return venue_register(
-            user=user, name=target.name, unit=target.unit, venue_type=venue_type,
-            street=target.address, contact_phone=target.phone,
-        )
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    """The one place that creates a venue from a target: the venues app's registration service
+    (its checks, duplicate detection and public code), with the target's data carried over."""
+    from ravao.venues.services import venue_register  # noqa: PLC0415
 
-    return Venue.objects.create(
-        name=target.name, unit=target.unit, venue_type=venue_type, sector=venue_type.sector,
-        street=target.address, contact_phone=target.phone, default_stay_minutes=venue_type.default_stay_minutes,
-        created_by=user,
+    return venue_register(
+        by=user, name=target.name, unit=target.unit, venue_type=venue_type,
+        street=target.address, contact_phone=target.phone,
     )
 
 

@@ -1,0 +1,30 @@
+"""Guides per role: pages in both languages, printable PDFs with the text."""
+
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from ravao.oversight.guides import ROLES
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_serves_each_guide_as_a_page_and_a_pdf(db, role):
+    c = Client()
+    r = c.get(f"/oversight/guides/{role}/")
+    assert r.status_code == 200 and "<svg" in r.content.decode()
+    for lang, word in [("vi", "Ravao"), ("en", "Ravao")]:
+        r = c.get(f"/oversight/guides/{role}/", {"format": "pdf", "lang": lang})
+        assert r.status_code == 200
+        text = PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
+        assert word in text and len(text) > 200
+
+
+def test_it_speaks_vietnamese_and_english(db):
+    c = Client()
+    en = PdfReader(io.BytesIO(c.get("/oversight/guides/visitor/", {"format": "pdf", "lang": "en"}).content))
+    vi = PdfReader(io.BytesIO(c.get("/oversight/guides/visitor/", {"format": "pdf", "lang": "vi"}).content))
+    assert "Scan the poster" in en.pages[0].extract_text()
+    assert "Quét" in vi.pages[0].extract_text()
+    assert c.get("/oversight/guides/nobody/").status_code == 404
