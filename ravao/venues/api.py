@@ -1,6 +1,350 @@
-from ninja import Router
+"""The venue API (/api/v1/venues...): list, detail, create, update, status, posters, entrances,
+trips, staff and bulk import. Thin: every call goes to selectors/services (docs/api-venues.md)."""
 
+from datetime import datetime
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ravao.accounts.models import Role
+from ravao.api.auth import ANY_OFFICIAL, require_role
+from ravao.api.errors import NotFound, ServiceError
+from ravao.catalog.models import VenueType
 from ravao.codes.api import router as codes_router
+from ravao.codes.signing import venue_qr_url
+from ravao.units.selectors import unit_by_code
+from ravao.venues import posters, services
+from ravao.venues.importer import venue_import
+from ravao.venues.models import VenueStatus
+from ravao.venues.selectors import venue_for_manage, venue_for_official, venue_get, venue_list
 
 router = Router(tags=["venues"])
 router.add_router("", codes_router)
+
+MAX_LIMIT = 500
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class VenueItem(Schema):
+    code: str
+    name: str
+    type: str
+    kind: str
+    sector: str
+    unit: UnitRef
+    status: str
+    verified: bool
+    street: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int | None
+    default_stay_minutes: int
+
+    @staticmethod
+    def resolve_type(obj):
+        return obj.venue_type.code
+
+    @staticmethod
+    def resolve_kind(obj):
+        return obj.venue_type.kind
+
+    @staticmethod
+    def resolve_sector(obj):
+        return obj.sector.code
+
+
+class VenuePage(Schema):
+    count: int
+    items: list[VenueItem]
+
+
+class EntranceOut(Schema):
+    id: int
+    name: str
+    code_version: int
+    qr_url: str
+
+
+class TripOut(Schema):
+    id: int
+    departs_at: datetime
+    arrives_at: datetime
+    label: str
+
+
+class VenueDetail(VenueItem):
+    type_name: str
+    unit_path: list[UnitRef]
+    contact_name: str
+    contact_phone: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    plate: str
+    operator: str
+    route: str
+    code_version: int
+    qr_url: str
+    entrances: list[EntranceOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_type_name(obj):
+        return obj.venue_type.name
+
+    @staticmethod
+    def resolve_entrances(obj):
+        return obj.entrance_list
+
+
+class VenueIn(Schema):
+    name: str
+    type: str
+    unit: str
+    street: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    capacity: int | None = None
+    default_stay_minutes: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    plate: str = ""
+    operator: str = ""
+    route: str = ""
+    entrances: list[str] = []
+
+
+class VenuePatch(Schema):
+    name: str | None = None
+    type: str | None = None
+    unit: str | None = None
+    street: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    capacity: int | None = None
+    default_stay_minutes: int | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    plate: str | None = None
+    operator: str | None = None
+    route: str | None = None
+
+
+class NameIn(Schema):
+    name: str
+
+
+class TripIn(Schema):
+    departs_at: datetime
+    arrives_at: datetime
+    label: str = ""
+
+
+class StaffIn(Schema):
+    username: str
+    role: str = "staff"
+    full_name: str = ""
+    phone: str = ""
+    password: str | None = None
+
+
+class StaffOut(Schema):
+    id: int
+    username: str
+    role: str
+    active: bool
+    generated_password: str | None = None
+
+
+def detail(venue):
+    """The venue with what the detail schema needs (its area's path, signed QR URLs)."""
+    venue.unit_path = [*venue.unit.ancestors(), venue.unit]
+    venue.qr_url = venue_qr_url(venue=venue)
+    venue.entrance_list = [
+        {"id": e.pk, "name": e.name, "code_version": e.code_version, "qr_url": venue_qr_url(venue=venue, entrance=e)}
+        for e in venue.entrances.all()
+    ]
+    return venue
+
+
+def _type(code: str) -> VenueType:
+    vt = VenueType.objects.select_related("sector").filter(code=code).first()
+    if vt is None:
+        raise ServiceError(_("No venue type with code %(code)s.") % {"code": code}, status=422)
+    return vt
+
+
+def _unit(code: str):
+    unit = unit_by_code(code)
+    if unit is None:
+        raise ServiceError(_("No unit with code %(code)s.") % {"code": code}, status=422)
+    return unit
+
+
+@router.get("/venues", response=VenuePage, summary="Venues in the caller's area, filtered")
+def list_venues(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+                verified: str = "", q: str = "", limit: int = 50, offset: int = 0):
+    qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
+    limit, offset = min(max(limit, 1), MAX_LIMIT), max(offset, 0)
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+
+
+@router.get("/venues/bulk-posters", summary="One PDF page per venue matching the filters (officials)")
+def bulk_posters(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+                 verified: str = "", q: str = "", size: str = "A4"):
+    require_role(request, *ANY_OFFICIAL)
+    qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
+    if not status:
+        qs = qs.exclude(status=VenueStatus.CLOSED)
+    if qs.count() > 5000:
+        raise ServiceError(_("More than 5,000 posters: narrow the selection (a unit, a sector)."))
+    response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ravao-posters-{unit or "all"}.pdf"'
+    return response
+
+
+@router.post("/venues/import", summary="Bulk import from XLSX or CSV (all-or-nothing; 422 with the report)")
+def import_venues(request, file: File[UploadedFile], dry_run: bool = False):
+    require_role(request, *ANY_OFFICIAL)
+    report = venue_import(user=request.auth, data=file.read(), filename=file.name or "", dry_run=dry_run)
+    if report.errors:
+        raise ServiceError(
+            _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)},
+            status=422, code="import_errors", report=report.as_dict(),
+        )
+    return report.as_dict()
+
+
+@router.post("/venues", response={201: VenueDetail}, summary="Register a venue, event or vehicle")
+def create_venue(request, payload: VenueIn):
+    user = require_role(request, *ANY_OFFICIAL, Role.VENUE_MANAGER)
+    data = payload.dict()
+    fields = {k: data[k] for k in services.EDITABLE if k in data}
+    venue = services.venue_register(
+        name=payload.name, venue_type=_type(payload.type), unit=_unit(payload.unit), by=user,
+        manager=user if user.has_role(Role.VENUE_MANAGER) else None, entrances=payload.entrances,
+        **{k: v for k, v in fields.items() if k not in ("name", "street")}, street=payload.street,
+    )
+    return Status(201, detail(venue_get(user=user, code=venue.code)))
+
+
+@router.get("/venues/{code}", response=VenueDetail, summary="One venue (404 outside the caller's area)")
+def get_venue(request, code: str):
+    return detail(venue_get(user=request.auth, code=code))
+
+
+@router.patch("/venues/{code}", response=VenueDetail, summary="Change a venue (its managers, officials of its area)")
+def update_venue(request, code: str, payload: VenuePatch):
+    venue = venue_for_manage(user=request.auth, code=code)
+    data = payload.dict(exclude_unset=True)
+    vt = _type(data.pop("type")) if data.get("type") else None
+    unit = _unit(data.pop("unit")) if data.get("unit") else None
+    data.pop("type", None), data.pop("unit", None)
+    services.venue_update(venue=venue, by=request.auth, venue_type=vt, unit=unit, **data)
+    return detail(venue_get(user=request.auth, code=code))
+
+
+@router.post("/venues/{code}/verify", response=VenueDetail, summary="Mark verified (officials)")
+def verify_venue(request, code: str, verified: bool = True):
+    venue = venue_for_official(user=request.auth, code=code)
+    services.venue_verify(venue=venue, by=request.auth, verified=verified)
+    return detail(venue)
+
+
+@router.post("/venues/{code}/status", response=VenueDetail, summary="Suspend, close or reactivate")
+def set_status(request, code: str, status: str):
+    if status == VenueStatus.SUSPENDED:
+        venue = venue_for_official(user=request.auth, code=code)
+    else:  # a manager may close their own venue or reopen it unless an official suspended it
+        venue = venue_for_manage(user=request.auth, code=code)
+        if venue.status == VenueStatus.SUSPENDED and not request.auth.has_role(*ANY_OFFICIAL):
+            raise ServiceError(_("Only an official can lift a suspension."), status=403)
+    services.venue_set_status(venue=venue, status=status)
+    return detail(venue)
+
+
+@router.get("/venues/{code}/poster", summary="The poster: format=pdf|png|svg, size=A4|A5, entrance=id")
+def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: int | None = None):  # noqa: A002
+    venue = venue_get(user=request.auth, code=code)
+    door = None
+    if entrance is not None:
+        door = venue.entrances.filter(pk=entrance).first()
+        if door is None:
+            raise NotFound(_("This venue has no such entrance."))
+    content, content_type, filename = posters.render(venue, door, fmt=format, size=size)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.post("/venues/{code}/poster/revoke", response=VenueDetail, summary="Replace the poster (old one refused)")
+def revoke_poster(request, code: str, entrance: int | None = None):
+    venue = venue_for_manage(user=request.auth, code=code)
+    door = venue.entrances.filter(pk=entrance).first() if entrance is not None else None
+    if entrance is not None and door is None:
+        raise NotFound(_("This venue has no such entrance."))
+    services.poster_revoke(venue=venue, entrance=door)
+    return detail(venue)
+
+
+@router.post("/venues/{code}/entrances", response={201: EntranceOut}, summary="Add an entrance")
+def add_entrance(request, code: str, payload: NameIn):
+    venue = venue_for_manage(user=request.auth, code=code)
+    e = services.entrance_add(venue=venue, name=payload.name)
+    return Status(201, {"id": e.pk, "name": e.name, "code_version": e.code_version, "qr_url": venue_qr_url(venue=venue, entrance=e)})
+
+
+@router.delete("/venues/{code}/entrances/{entrance_id}", response={204: None}, summary="Remove an entrance")
+def remove_entrance(request, code: str, entrance_id: int):
+    venue = venue_for_manage(user=request.auth, code=code)
+    door = venue.entrances.filter(pk=entrance_id).first()
+    if door is None:
+        raise NotFound(_("This venue has no such entrance."))
+    services.entrance_remove(entrance=door)
+    return Status(204, None)
+
+
+@router.get("/venues/{code}/trips", response=list[TripOut], summary="A vehicle's trips")
+def list_trips(request, code: str):
+    return list(venue_get(user=request.auth, code=code).trips.all()[:500])
+
+
+@router.post("/venues/{code}/trips", response={201: TripOut}, summary="Add a trip to a vehicle")
+def add_trip(request, code: str, payload: TripIn):
+    venue = venue_for_manage(user=request.auth, code=code)
+    return Status(201, services.trip_add(venue=venue, departs_at=payload.departs_at, arrives_at=payload.arrives_at, label=payload.label))
+
+
+@router.get("/venues/{code}/staff", response=list[StaffOut], summary="The venue's managers and gate staff")
+def list_staff(request, code: str):
+    venue = venue_for_manage(user=request.auth, code=code)
+    return [
+        {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active}
+        for m in venue.memberships.select_related("user").order_by("-active", "role", "user__username")
+    ]
+
+
+@router.post("/venues/{code}/staff", response={201: StaffOut}, summary="Add a manager or gate staff account")
+def add_staff(request, code: str, payload: StaffIn):
+    venue = venue_for_manage(user=request.auth, code=code)
+    m, generated = services.staff_add(venue=venue, **payload.dict())
+    return Status(201, {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active, "generated_password": generated})
+
+
+@router.delete("/venues/{code}/staff/{membership_id}", response={204: None}, summary="End a membership")
+def remove_staff(request, code: str, membership_id: int):
+    venue = venue_for_manage(user=request.auth, code=code)
+    m = venue.memberships.filter(pk=membership_id).first()
+    if m is None:
+        raise NotFound(_("No such member of this venue."))
+    services.staff_remove(membership=m)
+    return Status(204, None)
