@@ -37,30 +37,38 @@ def users(small_map):
     }
 
 
+
 # --- Browser tests (Playwright + Debian's chromium; helpers in ravao/testing_browser.py) -------
+# Everything here is function-scoped on purpose: Playwright's sync API leaves its event loop
+# marked "running" in the main thread while it is started, which makes Django hand out other
+# database connections (asgiref treats the thread as async). Starting it per test (about 1 s)
+# keeps that confined to browser tests, after the database has been prepared for the test.
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
-    import os
-
+@pytest.fixture
+def playwright_instance(monkeypatch, live_server, django_db_serialized_rollback):
+    """Playwright, started for one test. The live server needs ``transactional_db``, which
+    empties tables after each test; serialized rollback restores the rows that migrations load
+    (sectors, venue types, questionnaires) before the next one."""
     from ravao import testing_browser
 
     if not testing_browser.chromium_available():
         pytest.skip(f"chromium not found at {testing_browser.CHROMIUM}")
-    # Playwright's sync API runs an event loop in this thread; Django would then refuse ORM
-    # calls made by the test itself ("async context"). They are plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # The test's own ORM calls are plain synchronous calls made between browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         yield pw
+        # Close the connections opened while the loop was running (PostgreSQL would keep them).
+        connections.close_all()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def launch_chromium(playwright_instance):
     """``launch_chromium(*extra_args)``: a headless chromium with extra flags (e.g. a fake
-    camera), launched once per distinct set of flags and closed at the end of the session."""
+    camera: ``testing_browser.fake_camera_args(y4m)``), closed after the test."""
     from ravao import testing_browser
 
     browsers = {}
@@ -76,17 +84,14 @@ def launch_chromium(playwright_instance):
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium(launch_chromium):
     return launch_chromium()
 
 
 @pytest.fixture
-def phone_context(chromium, live_server, django_db_serialized_rollback):
-    """A fresh phone-shaped browser profile (360×740, touch, vi-VN) pointed at the live server.
-
-    The live server needs ``transactional_db``, which empties tables between tests; serialized
-    rollback puts back the rows that migrations load (sectors, venue types, questionnaires)."""
+def phone_context(chromium, live_server):
+    """A fresh phone-shaped browser profile (360×740, touch, vi-VN) pointed at the live server."""
     from ravao import testing_browser
 
     context = testing_browser.new_phone_context(chromium, live_server.url)
@@ -102,7 +107,8 @@ def page(phone_context):
 
 @pytest.fixture
 def login_as(phone_context, live_server):
-    """``login_as(user)``: the browser's session cookie becomes ``user``'s (no login form)."""
+    """``login_as(user)`` (or ``login_as(user, context)``): the browser's session cookie
+    becomes ``user``'s, without going through the login form."""
     from ravao import testing_browser
 
     def login(user, context=None):

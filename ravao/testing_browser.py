@@ -1,0 +1,117 @@
+"""Browser-test helpers: Debian's chromium driven by Playwright against pytest-django's live server.
+
+The fixtures built on these helpers live in the root ``conftest.py`` (``chromium``,
+``phone_context``, ``page``, ``login_as``, ``launch_chromium``); tests that use them are marked
+``@pytest.mark.browser``. The live server is pytest-django's ``live_server`` (a real threaded WSGI
+server on a free port, serving static files through the staticfiles finders, vendor files
+included), so tests that use it get ``transactional_db``: rows the test writes are visible to the
+server and the other way round.
+
+Nothing is downloaded: the browser is the system's ``/usr/bin/chromium``
+(``RAVAO_CHROMIUM`` overrides the path).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = os.environ.get("RAVAO_CHROMIUM", "/usr/bin/chromium")
+
+# Quiet, deterministic chromium: no sandbox (containers), no GPU, nothing fetched in the background.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+# A cheap phone: the size every page must work at (STYLE: test at 360×740).
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "screen": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 11; Ravao test phone) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+    ),
+}
+
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+def fake_camera_args(y4m: str | os.PathLike) -> list[str]:
+    """Chromium flags that make getUserMedia return the frames of a Y4M file, without a prompt."""
+    return [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={os.fspath(y4m)}",
+    ]
+
+
+def launch(playwright, extra_args: list[str] | tuple[str, ...] = ()):
+    """Launch headless chromium with Ravao's standard flags plus ``extra_args``."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, *extra_args],
+    )
+
+
+def new_phone_context(browser, base_url: str, **overrides):
+    """A fresh browser profile shaped like a cheap phone (360×740, touch, Vietnamese)."""
+    options = {**PHONE, "base_url": base_url, **overrides}
+    context = browser.new_context(**options)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+def session_cookie_for(user) -> str:
+    """Log ``user`` in server-side (a real session row) and return the session key."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def login(context, user, base_url: str) -> None:
+    """Put ``user``'s session cookie into a browser context, as if they had logged in."""
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session_cookie_for(user),
+                "url": base_url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+
+
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "PHONE",
+    "chromium_available",
+    "fake_camera_args",
+    "launch",
+    "login",
+    "new_phone_context",
+    "session_cookie_for",
+]
