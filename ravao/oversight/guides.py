@@ -9,8 +9,8 @@ import io
 
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Icons on a 64×64 grid: ("rect", x, y, w, h, colour) | ("circle", cx, cy, r, colour) | ("line", x1, y1, x2, y2, colour)
 BLUE, GREEN, GREY, DARK, WHITE, RED = "#0b6bcb", "#1a7f37", "#9aa3ad", "#1b1f23", "#ffffff", "#c62828"
@@ -39,43 +39,42 @@ ICONS = {
                ("line", 30, 50, 48, 50, BLUE)],
 }
 
-G = gettext_lazy
 GUIDES = {
     "venue_owner": {
-        "title": G("Guide for venue owners"),
-        "intro": G("Every shop, office, school or bus must let visitors check in with a QR code. It takes five minutes."),
+        "title": _("Guide for venue owners"),
+        "intro": _("Every shop, office, school or bus must let visitors check in with a QR code. It takes five minutes."),
         "steps": [
-            ("phone", G("Register"), G("Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: name, type, address. You get a venue code.")),
-            ("print", G("Print the poster"), G("Print the QR poster of each entrance (A4 or A5) and stick it at eye height by the door. A new poster replaces the old one if you revoke it.")),
-            ("staff", G("Add your gate staff"), G("Add the staff who check people in at the gate: they log in on their own phone, never with your account.")),
-            ("check", G("Check it works"), G("Scan the poster once yourself: the check-in appears in your venue's list within a minute.")),
+            ("phone", _("Register your venue"), _("Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: name, type, address. You get a venue code.")),
+            ("print", _("Print the poster"), _("Print the QR poster of each entrance (A4 or A5) and stick it at eye height by the door. A new poster replaces the old one if you revoke it.")),
+            ("staff", _("Add your gate staff"), _("Add the staff who check people in at the gate: they log in on their own phone, never with your account.")),
+            ("check", _("Check it works"), _("Scan the poster once yourself: the check-in appears in your venue's list within a minute.")),
         ],
     },
     "gate_staff": {
-        "title": G("Guide for gate staff"),
-        "intro": G("You check in visitors who cannot scan the poster themselves."),
+        "title": _("Guide for gate staff"),
+        "intro": _("You check in visitors who cannot scan the poster themselves."),
         "steps": [
-            ("scan", G("Scan"), G("Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them in; yellow or red: follow the instructions on screen.")),
-            ("offline", G("No network?"), G("Keep scanning: check-ins are stored on the phone and sent automatically when the network is back. Do not close the page.")),
-            ("card", G("People without a phone"), G("Type their phone or ID number, or check them in as a companion of the person they came with (children, elderly relatives).")),
+            ("scan", _("Scan"), _("Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them in; yellow or red: follow the instructions on screen.")),
+            ("offline", _("No network?"), _("Keep scanning: check-ins are stored on the phone and sent automatically when the network is back. Do not close the page.")),
+            ("card", _("People without a phone"), _("Type their phone or ID number, or check them in as a companion of the person they came with (children, elderly relatives).")),
         ],
     },
     "visitor": {
-        "title": G("Guide for visitors"),
-        "intro": G("Check in at every place you enter. It protects you and your family."),
+        "title": _("Guide for visitors"),
+        "intro": _("Check in at every place you enter. It protects you and your family."),
         "steps": [
-            ("qr", G("Scan the poster"), G("Open your phone camera and point it at the QR poster by the door. No app to install.")),
-            ("phone", G("Declare"), G("The first time, enter your name and phone number; next times, one tap. Answer the health questions honestly.")),
-            ("check", G("Show the screen"), G("Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID card.")),
+            ("qr", _("Scan the poster"), _("Open your phone camera and point it at the QR poster by the door. No app to install.")),
+            ("phone", _("Declare"), _("The first time, enter your name and phone number; next times, one tap. Answer the health questions honestly.")),
+            ("check", _("Show the screen"), _("Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID card.")),
         ],
     },
     "official": {
-        "title": G("Guide for officials"),
-        "intro": G("The dashboard shows, for your area, which places scan and which do not."),
+        "title": _("Guide for officials"),
+        "intro": _("The dashboard shows, for your area, which places scan and which do not."),
         "steps": [
-            ("chart", G("Read the figures"), G("Open “Deployment progress”: registered scan points, active ones in the last 24 hours and 7 days, scans, unique visitors, and scan points per 100 residents (target: at least 1).")),
-            ("table", G("Find who lags"), G("The child-unit table is sorted by any column; units below target are highlighted. Tap a unit to drill down to its communes and venues.")),
-            ("report", G("Report upward"), G("Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to the officials of the level above.")),
+            ("chart", _("Read the figures"), _("Open “Deployment progress”: registered scan points, active ones in the last 24 hours and 7 days, scans, unique visitors, and scan points per 100 residents (target: at least 1).")),
+            ("table", _("Find who lags"), _("The child-unit table is sorted by any column; units below target are highlighted. Tap a unit to drill down to its communes and venues.")),
+            ("report", _("Report upward"), _("Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to the officials of the level above.")),
         ],
     },
 }
@@ -144,7 +143,7 @@ def guide_pdf(role: str, language: str) -> bytes:
                          [Paragraph(escape(step["title"]), h2), Paragraph(escape(step["text"]), body)]])
         table = Table(rows, colWidths=[20 * mm, 100 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-        story += [table, Spacer(1, 4 * mm), Paragraph(escape(_("Ravao — QR check-in for a safer community.")), body)]
+        story += [table, Spacer(1, 4 * mm), Paragraph(escape(gettext("Ravao — QR check-in for a safer community.")), body)]
         out = io.BytesIO()
         SimpleDocTemplate(out, pagesize=A5, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
                           bottomMargin=12 * mm, title=ctx["title"]).build(story)
