@@ -1,0 +1,193 @@
+"""The contact engine: who was where the case was, when (F1), and where the F1 were after (F2).
+
+The rules, exactly (also in docs/tracing.md, and checked against a brute-force evaluation by a
+property test on SQLite and PostgreSQL):
+
+* Case visits: the case person's visits V with ``V.in < window.to`` and ``V.out > window.from``.
+* A visit W of another person is an exposure to V when they share the place — the same trip
+  when V is on a vehicle trip (``V.trip`` set), else the same venue (an event is a venue) — and
+  ``W.in < V.out + buffer`` and ``W.out > V.in - buffer``.
+* ``overlap_minutes = floor(max(0, min(V.out, W.out) - max(V.in, W.in)) / 1 minute)``.
+* A contact is a person (never the case, companions included) with all their exposures, ranked
+  by total overlap (descending), then earliest exposure (``W.in``), then person id; all F1
+  before any F2.
+* F2: for each F1, their visits X with ``X.in >= `` the ``W.in`` of their earliest exposure are
+  traced with the same rules; people already at degree 1 (or the case) are never repeated.
+
+Each probe visit (case visit or F1 visit) becomes one indexed range condition
+``(venue_id | trip_id) = ? AND checked_in_at BETWEEN V.in - buffer - max_stay AND V.out + buffer``
+(on PostgreSQL this also prunes the daily partitions); probes are OR-ed in batches, so the F1
+list of a case with 20 visits is one query, and F2 a handful. Rows are matched to probes in
+Python with the exact rule above.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from ravao.checkins.models import Visit
+from ravao.tracing.conf import max_stay_hours
+
+PROBES_PER_QUERY = 100
+PEOPLE_PER_QUERY = 500
+VISIT_FIELDS = ("id", "person_id", "venue_id", "trip_id", "checked_in_at", "checked_out_at")
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    person_id: int
+    venue_id: int
+    trip_id: int | None
+    checked_in_at: datetime
+    checked_out_at: datetime
+
+    @property
+    def place(self) -> tuple[str, int]:
+        return ("trip", self.trip_id) if self.trip_id is not None else ("venue", self.venue_id)
+
+
+@dataclass
+class Exposure:
+    source: VisitRow  # the case visit (degree 1) or the F1's visit (degree 2)
+    visit: VisitRow  # the contact's visit
+    overlap_minutes: int
+
+
+@dataclass
+class Contact:
+    person_id: int
+    degree: int
+    exposures: list[Exposure] = field(default_factory=list)
+
+    @property
+    def total_overlap_minutes(self) -> int:
+        return sum(e.overlap_minutes for e in self.exposures)
+
+    @property
+    def first_exposure_at(self) -> datetime:
+        return min(e.visit.checked_in_at for e in self.exposures)
+
+    @property
+    def via_person_ids(self) -> list[int]:
+        return sorted({e.source.person_id for e in self.exposures})
+
+
+@dataclass
+class TraceResult:
+    case_visits: list[VisitRow]
+    contacts: list[Contact]
+
+
+def overlap_minutes(v: VisitRow, w: VisitRow) -> int:
+    seconds = (min(v.checked_out_at, w.checked_out_at) - max(v.checked_in_at, w.checked_in_at)).total_seconds()
+    return int(max(0.0, seconds) // 60)
+
+
+def is_exposure(v: VisitRow, w: VisitRow, buffer: timedelta) -> bool:
+    return (
+        _same_place(v, w)
+        and w.checked_in_at < v.checked_out_at + buffer
+        and w.checked_out_at > v.checked_in_at - buffer
+    )
+
+
+def _same_place(v: VisitRow, w: VisitRow) -> bool:
+    if v.trip_id is not None:
+        return w.trip_id == v.trip_id
+    return w.venue_id == v.venue_id
+
+
+def _rows(qs) -> list[VisitRow]:
+    return [VisitRow(*r) for r in qs.values_list(*VISIT_FIELDS)]
+
+
+def case_visits(*, person_id: int, window_from: datetime, window_to: datetime) -> list[VisitRow]:
+    """The person's visits intersecting the window (bounded by check-in time: partitions pruned)."""
+    lo = window_from - timedelta(hours=max_stay_hours())
+    qs = Visit.objects.filter(
+        person_id=person_id, checked_in_at__gte=lo, checked_in_at__lt=window_to, checked_out_at__gt=window_from
+    ).order_by("checked_in_at", "id")
+    return _rows(qs)
+
+
+def _probe_q(v: VisitRow, buffer: timedelta, max_stay: timedelta) -> Q:
+    place = Q(trip_id=v.trip_id) if v.trip_id is not None else Q(venue_id=v.venue_id)
+    return place & Q(
+        checked_in_at__gte=v.checked_in_at - buffer - max_stay,
+        checked_in_at__lt=v.checked_out_at + buffer,
+        checked_out_at__gt=v.checked_in_at - buffer,
+    )
+
+
+def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_ids: set[int]) -> list[Exposure]:
+    """Every (probe, visit) pair that is an exposure, visits of excluded people left out."""
+    max_stay = timedelta(hours=max_stay_hours())
+    found: list[Exposure] = []
+    for start in range(0, len(probes), PROBES_PER_QUERY):
+        batch = probes[start : start + PROBES_PER_QUERY]
+        by_place: dict[tuple[str, int], list[VisitRow]] = defaultdict(list)
+        for p in batch:
+            by_place[p.place].append(p)
+        lo = min(p.checked_in_at for p in batch) - buffer - max_stay
+        hi = max(p.checked_out_at for p in batch) + buffer
+        cond = reduce(or_, (_probe_q(p, buffer, max_stay) for p in batch))
+        qs = Visit.objects.filter(cond, checked_in_at__gte=lo, checked_in_at__lt=hi)
+        for w in _rows(qs):
+            if w.person_id in exclude_person_ids:
+                continue
+            candidates = by_place.get(("venue", w.venue_id), [])
+            if w.trip_id is not None:
+                candidates = candidates + by_place.get(("trip", w.trip_id), [])
+            for p in candidates:
+                if is_exposure(p, w, buffer):
+                    found.append(Exposure(source=p, visit=w, overlap_minutes=overlap_minutes(p, w)))
+    return found
+
+
+def _group(exposures: Iterable[Exposure], degree: int) -> dict[int, Contact]:
+    contacts: dict[int, Contact] = {}
+    for e in exposures:
+        c = contacts.get(e.visit.person_id)
+        if c is None:
+            c = contacts[e.visit.person_id] = Contact(person_id=e.visit.person_id, degree=degree)
+        c.exposures.append(e)
+    for c in contacts.values():
+        c.exposures.sort(key=lambda e: (e.visit.checked_in_at, e.source.checked_in_at, e.visit.id, e.source.id))
+    return contacts
+
+
+def rank(contacts: Iterable[Contact]) -> list[Contact]:
+    return sorted(contacts, key=lambda c: (c.degree, -c.total_overlap_minutes, c.first_exposure_at, c.person_id))
+
+
+def visits_after(first_exposure: dict[int, datetime]) -> list[VisitRow]:
+    """Each person's visits from their first exposure on (one query per batch of people)."""
+    people = sorted(first_exposure)
+    rows: list[VisitRow] = []
+    for start in range(0, len(people), PEOPLE_PER_QUERY):
+        batch = people[start : start + PEOPLE_PER_QUERY]
+        lo = min(first_exposure[p] for p in batch)
+        qs = Visit.objects.filter(person_id__in=batch, checked_in_at__gte=lo).order_by("checked_in_at", "id")
+        rows.extend(r for r in _rows(qs) if r.checked_in_at >= first_exposure[r.person_id])
+    return rows
+
+
+def trace(*, person_id: int, window_from: datetime, window_to: datetime, buffer_minutes: int = 60,
+          degree: int = 1) -> TraceResult:
+    """The case visits and the ranked contacts (degree 1, and degree 2 when ``degree == 2``)."""
+    buffer = timedelta(minutes=buffer_minutes)
+    visits = case_visits(person_id=person_id, window_from=window_from, window_to=window_to)
+    f1 = _group(find_exposures(visits, buffer=buffer, exclude_person_ids={person_id}), 1)
+    contacts = list(f1.values())
+    if degree >= 2 and f1:
+        probes = visits_after({pid: c.first_exposure_at for pid, c in f1.items()})
+        excluded = {person_id, *f1}
+        f2 = _group(find_exposures(probes, buffer=buffer, exclude_person_ids=excluded), 2)
+        contacts += list(f2.values())
+    return TraceResult(case_visits=visits, contacts=rank(contacts))

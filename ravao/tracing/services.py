@@ -1,0 +1,204 @@
+"""Tracing writes: opening and editing cases, follow-up of contacts, notifications, windows.
+
+Pages, the API and the commands call these functions; reads are in ``selectors``.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ravao.accounts.models import Role
+from ravao.api.errors import Forbidden, NotFound, ServiceError
+from ravao.audit.models import Action
+from ravao.audit.services import audit_record
+from ravao.core.sms import send_sms
+from ravao.tracing.models import (
+    Case,
+    CaseStatus,
+    ContactTrace,
+    ExposureWindow,
+    Notification,
+    NotificationChannel,
+)
+from ravao.tracing.people import person_find
+from ravao.venues.models import Venue
+
+TRACER_ROLES = (Role.TRACER, Role.NATIONAL_ADMIN)
+INFECTIOUS_DAYS_BEFORE = 2
+
+
+def require_tracer(user):
+    if user is None or not user.has_role(*TRACER_ROLES):
+        raise Forbidden(_("Only health tracers may do this."))
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def default_window(*, symptom_onset: date | None, test_date: date | None, isolated_at: datetime | None,
+                   now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Two days before symptom onset (or the test date), up to isolation (or now)."""
+    now = now or timezone.now()
+    start_day = symptom_onset or test_date or timezone.localdate(now)
+    start = local_midnight(start_day) - timedelta(days=INFECTIOUS_DAYS_BEFORE)
+    end = isolated_at or now
+    return start, end
+
+
+def _case_unit(person, user):
+    if person.unit_id is not None and (user.is_national or (
+        user.unit_id is not None and person.unit.path.startswith(user.unit.path)
+    )):
+        return person.unit
+    return user.unit
+
+
+def _check_window(start: datetime, end: datetime):
+    if end <= start:
+        raise ServiceError(_("The infectious window must end after it starts."))
+
+
+@transaction.atomic
+def case_open(*, user, phone: str = "", id_number: str = "", symptom_onset: date | None = None,
+              test_date: date | None = None, isolated_at: datetime | None = None,
+              infectious_from: datetime | None = None, infectious_to: datetime | None = None,
+              notes: str = "", request=None) -> Case:
+    """Open a case for the person with this phone or ID number (keyed-hash lookup)."""
+    require_tracer(user)
+    person = person_find(phone=phone, id_number=id_number)
+    start, end = default_window(symptom_onset=symptom_onset, test_date=test_date, isolated_at=isolated_at)
+    start, end = infectious_from or start, infectious_to or end
+    _check_window(start, end)
+    case = Case.objects.create(
+        person=person, unit=_case_unit(person, user), symptom_onset=symptom_onset, test_date=test_date,
+        isolated_at=isolated_at, infectious_from=start, infectious_to=end, notes=notes, created_by=user,
+    )
+    audit_record(user=user, action=Action.CHANGE, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="open case", unit=case.unit, request=request)
+    return case
+
+
+CASE_EDITABLE = ("symptom_onset", "test_date", "isolated_at", "infectious_from", "infectious_to", "status", "notes")
+
+
+@transaction.atomic
+def case_update(*, user, case: Case, request=None, **changes) -> Case:
+    """Edit the window, dates, status or notes of a case the user may see."""
+    require_tracer(user)
+    unknown = set(changes) - set(CASE_EDITABLE)
+    if unknown:
+        raise ServiceError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "status" in changes and changes["status"] not in CaseStatus.values:
+        raise ServiceError(_("Unknown case status."))
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _check_window(case.infectious_from, case.infectious_to)
+    case.save()
+    audit_record(user=user, action=Action.CHANGE, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="edit case", unit=case.unit, request=request, detail={"fields": sorted(changes)})
+    return case
+
+
+MARKS = ("reached", "isolated", "tested")
+
+
+@transaction.atomic
+def contact_mark(*, user, case: Case, person_id: int, degree: int = 1, request=None, email: str | None = None,
+                 note: str | None = None, **marks: bool) -> ContactTrace:
+    """Mark a contact as reached / isolated / tested (True sets the time, False clears it)."""
+    require_tracer(user)
+    if set(marks) - set(MARKS):
+        raise ServiceError(_("Unknown mark."))
+    trace, _created = ContactTrace.objects.select_for_update().get_or_create(
+        case=case, person_id=person_id, defaults={"degree": degree}
+    )
+    now = timezone.now()
+    for mark, on in marks.items():
+        current = getattr(trace, f"{mark}_at")
+        setattr(trace, f"{mark}_at", (current or now) if on else None)
+    if email is not None:
+        trace.email = email.strip()
+    if note is not None:
+        trace.note = note
+    trace.updated_at, trace.updated_by = now, user
+    trace.save()
+    audit_record(user=user, action=Action.CHANGE, object_type="contact", object_id=person_id, case_id=case.pk,
+                 purpose="contact follow-up", unit=case.unit, request=request,
+                 detail={k: bool(v) for k, v in marks.items()})
+    return trace
+
+
+def notification_text(*, venue_name: str, when: datetime) -> str:
+    return _(
+        "Ravao health service: you were at %(venue)s around %(when)s at the same time as a confirmed "
+        "case. Please limit contacts, watch for symptoms and call your local health station."
+    ) % {"venue": venue_name, "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")}
+
+
+def notify_contacts(*, user, case: Case, contacts, venues: dict, people: dict, request=None) -> dict:
+    """Send one message per contact (SMS if a phone is known, else e-mail); never twice per case.
+
+    ``contacts`` are ``ravao.tracing.contacts.Contact``; ``venues`` and ``people`` map ids to
+    the venue info and Person objects loaded by the selector. Returns counts by outcome.
+    """
+    require_tracer(user)
+    emails = dict(
+        ContactTrace.objects.filter(case=case, person_id__in=[c.person_id for c in contacts]).values_list(
+            "person_id", "email"
+        )
+    )
+    counts = {"sent": 0, "already": 0, "unreachable": 0}
+    for contact in contacts:
+        person = people.get(contact.person_id)
+        phone, email = (person.phone if person else ""), emails.get(contact.person_id) or ""
+        if not phone and not email:
+            counts["unreachable"] += 1
+            continue
+        first = contact.exposures[0]
+        text = notification_text(venue_name=venues[first.visit.venue_id]["name"], when=first.visit.checked_in_at)
+        channel = NotificationChannel.SMS if phone else NotificationChannel.EMAIL
+        try:
+            # The row first: a crash after it may lose a message, never send one twice.
+            with transaction.atomic():
+                Notification.objects.create(case=case, person_id=contact.person_id, channel=channel, sent_by=user)
+        except IntegrityError:
+            counts["already"] += 1
+            continue
+        if channel == NotificationChannel.SMS:
+            send_sms(phone, text)
+        else:
+            send_mail(_("Ravao: possible exposure"), text, None, [email])
+        counts["sent"] += 1
+    audit_record(user=user, action=Action.NOTIFY, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="notify contacts", unit=case.unit, request=request, detail=counts)
+    return counts
+
+
+def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datetime, message: str = "",
+                   case: Case | None = None) -> ExposureWindow:
+    """Publish a venue-time window for the public feed (the venue must be in the user's area)."""
+    require_tracer(user)
+    venue = Venue.objects.restrict(user).filter(code=(venue_code or "").strip().upper()).first()
+    if venue is None:
+        raise NotFound(_("No venue with this code in your area."))
+    if ends_at <= starts_at:
+        raise ServiceError(_("The window must end after it starts."))
+    return ExposureWindow.objects.create(
+        venue=venue, starts_at=starts_at, ends_at=ends_at, message=message.strip()[:500], case=case,
+        published_by=user,
+    )
+
+
+def window_withdraw(*, user, window_id: int) -> ExposureWindow:
+    require_tracer(user)
+    window = ExposureWindow.objects.restrict(user).filter(pk=window_id).first()
+    if window is None:
+        raise NotFound(_("No such exposure window."))
+    if window.withdrawn_at is None:
+        window.withdrawn_at = timezone.now()
+        window.save(update_fields=["withdrawn_at"])
+    return window

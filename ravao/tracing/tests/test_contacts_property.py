@@ -1,0 +1,127 @@
+"""The contact engine against a brute-force evaluation of the written rules (docs/tracing.md).
+
+Random visits at places, an event and bus trips — some checked out by hand, some automatically,
+many across midnight — and a random infectious window and buffer; F1 and F2 must be the same
+people, with the same exposures, overlaps, degrees and order. Runs on SQLite and PostgreSQL.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from ravao.tracing.contacts import trace
+from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
+
+N_PEOPLE = 7
+HORIZON_MIN = 36 * 60
+
+visit_st = st.tuples(
+    st.integers(0, N_PEOPLE - 1),  # person
+    st.integers(0, 6),  # spot (venue, trip)
+    # Check-in, minutes after BASE, on a coarse grid so that boundaries (W.in == V.out + buffer)
+    # are hit often; plus seconds, so that flooring the overlap matters.
+    st.integers(0, HORIZON_MIN // 30).map(lambda q: q * 30),
+    st.sampled_from([0, 0, 0, 30, 59]),
+    st.one_of(st.none(), st.integers(0, 20 * 2).map(lambda q: q * 30)),  # None: automatic check-out
+)
+
+
+def brute_force(visits, *, case_person, window_from, window_to, buffer, degree):
+    """The rules, literally, over every pair of visits."""
+
+    def same_place(v, w):
+        return w["trip"] == v["trip"] if v["trip"] is not None else w["venue"] == v["venue"]
+
+    def exposed(v, w):
+        return same_place(v, w) and w["in"] < v["out"] + buffer and w["out"] > v["in"] - buffer
+
+    def overlap(v, w):
+        return int(max(0, (min(v["out"], w["out"]) - max(v["in"], w["in"])).total_seconds()) // 60)
+
+    def contacts_of(probes, excluded):
+        found = {}
+        for v in probes:
+            for w in visits:
+                if w["person"] not in excluded and exposed(v, w):
+                    found.setdefault(w["person"], []).append((v["id"], w["id"], overlap(v, w), w["in"]))
+        return found
+
+    case_visits = [v for v in visits if v["person"] == case_person and v["in"] < window_to and v["out"] > window_from]
+    f1 = contacts_of(case_visits, {case_person})
+    result = {p: (1, ex) for p, ex in f1.items()}
+    if degree == 2:
+        probes = []
+        for p, ex in f1.items():
+            first = min(e[3] for e in ex)
+            probes += [v for v in visits if v["person"] == p and v["in"] >= first]
+        for p, ex in contacts_of(probes, {case_person, *f1}).items():
+            result[p] = (2, ex)
+    ranked = sorted(
+        result.items(), key=lambda kv: (kv[1][0], -sum(e[2] for e in kv[1][1]), min(e[3] for e in kv[1][1]), kv[0])
+    )
+    return [v["id"] for v in case_visits], [
+        (p, d, sum(e[2] for e in ex), sorted((e[0], e[1], e[2]) for e in ex)) for p, (d, ex) in ranked
+    ]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_it_matches_a_brute_force_evaluation_of_the_rules(small_map):
+    spots = make_world(small_map.commune_a)
+    people = [make_person(f"Người {i}") for i in range(N_PEOPLE)]
+    # Two companions: a child checked in with person 1, the way the gate does it.
+    people[5].guardian = people[1]
+    people[5].save()
+
+    # No shrinking: a failure is reported as generated (shrinking against a database is slow).
+    @settings(max_examples=60, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(
+        raw=st.lists(visit_st, min_size=10, max_size=40),
+        case_visits=st.lists(st.tuples(st.integers(0, 6), st.integers(0, HORIZON_MIN // 30).map(lambda q: q * 30),
+                                       st.one_of(st.none(), st.integers(1, 20).map(lambda q: q * 30))), min_size=1, max_size=4),
+        window=st.tuples(st.integers(-20, HORIZON_MIN // 30).map(lambda q: q * 30), st.integers(1, HORIZON_MIN)),
+        buffer_minutes=st.sampled_from([0, 15, 60]),
+        degree=st.sampled_from([1, 2]),
+        # Visits placed exactly at (or a second off) the edges of a case visit +- the buffer.
+        edges=st.lists(st.tuples(st.integers(1, N_PEOPLE - 1), st.integers(0, 3), st.booleans(),
+                                 st.sampled_from([-1, 0, 1]), st.integers(1, 120)), max_size=4),
+    )
+    def check(raw, case_visits, window, buffer_minutes, degree, edges):
+        with transaction.atomic():
+            rows = [(0, s, m, 0, d) for s, m, d in case_visits] + list(raw)
+            buffer = timedelta(minutes=buffer_minutes)
+            for person, index, after, delta, stay in edges:
+                spot, minute, case_stay = case_visits[index % len(case_visits)]
+                v_in = timedelta(minutes=minute)
+                v_out = v_in + timedelta(minutes=case_stay if case_stay is not None else spots[spot][0].default_stay_minutes)
+                w_in = (v_out + buffer if after else v_in - buffer - timedelta(minutes=stay)) + timedelta(seconds=delta)
+                if w_in >= timedelta(0):
+                    rows.append((person, spot, w_in.total_seconds() / 60, 0, stay))
+            visits = []
+            for person, spot, minute, second, stay in rows:
+                venue, trip = spots[spot]
+                start = BASE + timedelta(minutes=minute, seconds=second)
+                v = make_visit(people[person], venue, start, stay, trip=trip)
+                visits.append({"id": v.id, "person": people[person].id, "venue": venue.id, "trip": trip.id if trip else None,
+                               "in": v.checked_in_at, "out": v.checked_out_at})
+            window_from = BASE + timedelta(minutes=window[0])
+            window_to = window_from + timedelta(minutes=window[1])
+            expected_visits, expected = brute_force(
+                visits, case_person=people[0].id, window_from=window_from, window_to=window_to,
+                buffer=timedelta(minutes=buffer_minutes), degree=degree,
+            )
+            got = trace(person_id=people[0].id, window_from=window_from, window_to=window_to,
+                        buffer_minutes=buffer_minutes, degree=degree)
+            assert [v.id for v in got.case_visits] == sorted(expected_visits, key=lambda i: next(
+                (x["in"], x["id"]) for x in visits if x["id"] == i))
+            assert [
+                (c.person_id, c.degree, c.total_overlap_minutes,
+                 sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures))
+                for c in got.contacts
+            ] == expected
+            transaction.set_rollback(True)
+
+    check()
