@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import NotFound
-from ravao.checkins.models import Visit
+from ravao.checkins.models import HealthStatus, Visit
 from ravao.people.identity import mask_name
 
 # A visit can last at most this long (tracing assumes the same bound, see tracing/conf.py).
@@ -74,6 +74,7 @@ def masked_rows(visits, *, limit: int = 2000) -> list[dict]:
                 "masked_name": mask_name(v.person.full_name),
                 "birth_year": v.person.birth_year,
                 "status": v.status,
+                "status_label": str(HealthStatus(v.status).label),
                 "channel": v.channel,
                 "entrance": v.entrance.name if v.entrance_id else "",
                 "checked_in_at": v.checked_in_at,

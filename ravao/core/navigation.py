@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.models import Role
+from ravao.checkins import menu as checkins_menu
 from ravao.oversight import menu as oversight_menu
 
 ALL = set(Role.values)
@@ -23,6 +24,7 @@ MENU = [
     ("oversight:dashboard", oversight_menu.DASHBOARD[0], OFFICIALS, oversight_menu.DASHBOARD[1]),
     ("oversight:campaign", oversight_menu.CAMPAIGN[0], OFFICIALS, oversight_menu.CAMPAIGN[1]),
     ("oversight:guides", oversight_menu.GUIDES[0], ALL, oversight_menu.GUIDES[1]),
+    ("checkins:venues", checkins_menu.INSIDE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, checkins_menu.INSIDE[1]),
     ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
 ]
 

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ravao.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/<str:token>/", views.me, name="me"),
+    path("me/<str:token>/card.pdf", views.card_pdf, name="card"),
+    path("me/<str:token>/reissue", views.reissue, name="reissue"),
+]

@@ -1,0 +1,128 @@
+/* Ravao visitor page: remembers the visitor ON THIS DEVICE ONLY (localStorage), so that the next
+   check-in is one tap, and keeps the device's own visit history for exposure checks.
+   The page works without this script: it only fills and hides the plain form.
+
+   localStorage keys:
+     ravao.me     {person: {...form fields}, declaration: {...}, companions: [{full_name, birth_year}], holder}
+     ravao.visits [{venue, name, in, out}] (ISO 8601, last 30 days; read by tracing/exposure.js) */
+(function () {
+  "use strict";
+  var ME = "ravao.me", VISITS = "ravao.visits", KEEP_MS = 30 * 24 * 3600 * 1000;
+  var PERSON = ["full_name", "phone", "birth_year", "id_number", "sex", "nationality", "street"];
+
+  function load(key, fallback) {
+    try { var v = JSON.parse(localStorage.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; }
+  }
+  function save(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: nothing kept */ }
+  }
+
+  function readForm(form) {
+    var me = {person: {}, declaration: {}, companions: []};
+    PERSON.forEach(function (n) { if (form.elements[n]) me.person[n] = form.elements[n].value; });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name.indexOf("q_") !== 0) return;
+      var key = el.name.slice(2);
+      if (el.type === "checkbox") {
+        me.declaration[key] = me.declaration[key] || [];
+        if (el.checked) me.declaration[key].push(el.value);
+      } else if (el.type === "radio") {
+        if (el.checked) me.declaration[key] = el.value;
+      } else {
+        me.declaration[key] = el.value;
+      }
+    });
+    for (var i = 0; form.elements["c" + i + "_name"]; i++) {
+      var name = form.elements["c" + i + "_name"].value.trim(), year = form.elements["c" + i + "_year"].value;
+      if (name) me.companions.push({full_name: name, birth_year: year});
+    }
+    return me;
+  }
+
+  function fillForm(form, me) {
+    PERSON.forEach(function (n) { if (form.elements[n] && me.person[n] != null) form.elements[n].value = me.person[n]; });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name.indexOf("q_") !== 0) return;
+      var v = (me.declaration || {})[el.name.slice(2)];
+      if (v === undefined) return;
+      if (el.type === "checkbox") el.checked = v.indexOf(el.value) >= 0;
+      else if (el.type === "radio") el.checked = el.value === v;
+      else el.value = v;
+    });
+    (me.companions || []).forEach(function (c, i) {
+      if (!form.elements["c" + i + "_name"]) return;
+      form.elements["c" + i + "_name"].value = c.full_name;
+      form.elements["c" + i + "_year"].value = c.birth_year;
+    });
+  }
+
+  function text(tag, value) { var el = document.createElement(tag); el.textContent = value; return el; }
+
+  function declared(form, me) {
+    var parts = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[name^=q_]:checked"), function (el) {
+      if (el.type === "checkbox") parts.push(el.parentNode.textContent.trim());
+      else if (el.value === "yes") parts.push(el.closest(".q").firstElementChild.textContent.trim());
+    });
+    return parts.length ? form.dataset.tDeclared + " " + parts.join(", ") : form.dataset.tNothing;
+  }
+
+  function oneTap(form, me) {
+    fillForm(form, me);
+    document.getElementById("me-name").textContent = form.dataset.tAs + " " + me.person.full_name;
+    var box = document.getElementById("me-companions");
+    if (me.companions.length) {
+      box.appendChild(text("div", form.dataset.tWith));
+      me.companions.forEach(function (c, i) {
+        var label = text("label", " " + c.full_name + " (" + c.birth_year + ")");
+        label.className = "check";
+        var tick = document.createElement("input");
+        tick.type = "checkbox"; tick.checked = true; tick.dataset.row = i; tick.className = "companion-on";
+        label.insertBefore(tick, label.firstChild);
+        box.appendChild(label);
+      });
+    }
+    document.getElementById("me-decl").textContent = declared(form, me);
+    document.getElementById("submit").textContent = form.dataset.tConfirm;
+    form.classList.add("known");
+    document.getElementById("me-change").addEventListener("click", function () {
+      form.classList.remove("known");
+      document.getElementById("full_name").focus();
+    });
+  }
+
+  function checkinPage(form) {
+    var me = load(ME, null);
+    if (me && me.person && me.person.full_name) oneTap(form, me);
+    form.addEventListener("submit", function () {
+      var before = load(ME, {}) || {};
+      var now = readForm(form);
+      // Companions left out today (unticked) stay remembered, but are not submitted.
+      if (form.classList.contains("known")) {
+        now.companions = (before.companions || now.companions);
+        Array.prototype.forEach.call(form.querySelectorAll(".companion-on"), function (tick) {
+          if (!tick.checked) {
+            form.elements["c" + tick.dataset.row + "_name"].value = "";
+            form.elements["c" + tick.dataset.row + "_year"].value = "";
+          }
+        });
+      }
+      now.holder = before.holder;
+      save(ME, now);
+    });
+  }
+
+  function confirmationPage(visit) {
+    var d = visit.dataset, cutoff = Date.now() - KEEP_MS;
+    var visits = load(VISITS, []).filter(function (v) { return Date.parse(v.in) >= cutoff && !(v.venue === d.venue && v.in === d.in); });
+    visits.push({venue: d.venue, name: d.name, "in": d.in, out: d.out});
+    save(VISITS, visits);
+    var me = load(ME, null);
+    if (me && d.holder) { me.holder = d.holder; save(ME, me); }
+  }
+
+  var form = document.getElementById("checkin");
+  if (form) checkinPage(form);
+  var visit = document.getElementById("visit");
+  if (visit) confirmationPage(visit);
+})();

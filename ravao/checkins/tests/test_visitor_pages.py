@@ -1,0 +1,149 @@
+"""The visitor pages through the Django test client: the no-JavaScript form path end to end,
+the poster token, the replaced poster, the confirmation and check-out, the page weight."""
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.test import Client
+
+from ravao.checkins.models import CheckoutMethod, Visit
+from ravao.people.models import Declaration, Person
+
+BUDGET = 30 * 1024
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+def form_fields(html: str) -> dict:
+    return dict(re.findall(r'name="(client_id)" value="([^"]+)"', html))
+
+
+def submit(client, url, **fields):
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {"client_id": form_fields(page.content.decode())["client_id"], "q_contact_case": "no", "q_contact_symptomatic": "no"}
+    data.update(fields)
+    return client.post(url, data)
+
+
+def test_it_renders_the_check_in_form_from_the_typed_code(venue):
+    res = Client().get(f"/c/{venue.code}")
+    html = res.content.decode()
+    assert res.status_code == 200
+    assert venue.name in html and 'name="full_name"' in html and 'name="q_symptoms"' in html
+    assert '<div id="exposure-warning"></div>' in html and "tracing/exposure.js" in html
+    assert 'name="c0_name"' in html
+
+
+def test_a_lower_case_code_with_dashes_redirects_to_the_canonical_page(venue):
+    res = Client().get(f"/c/{venue.code[:3].lower()}-{venue.code[3:].lower()}")
+    assert res.status_code == 302 and res["Location"] == f"/c/{venue.code}"
+
+
+def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
+    client = Client()
+    res = submit(client, f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="0912345678", birth_year="1990",
+                 q_symptoms=["cough"], c0_name="Nguyễn Bảo Ngọc", c0_year="2016")
+    assert res.status_code == 302, res.content.decode()[:500]
+    visit = Visit.objects.get(companion_of__isnull=True)
+    assert res["Location"].startswith(f"/r/{visit.id}/")
+    page = client.get(res["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "N. V. An" in html and venue.name in html and 'class="st yellow' in html
+    assert "N. B. Ngọc" in html
+    assert "Nguyễn Văn An" not in html
+    assert '<div id="exposure-warning"></div>' in html and 'id="visit"' in html
+    assert Declaration.objects.count() == 2 and Person.objects.count() == 2
+    # Check-out with the button (plain form POST).
+    out = client.post(res["Location"] + "/checkout")
+    assert out.status_code == 302
+    visit.refresh_from_db()
+    assert visit.checkout_method == CheckoutMethod.BUTTON
+    assert Visit.objects.get(companion_of=visit.id).checkout_method == CheckoutMethod.BUTTON
+    assert "Check out" not in client.get(res["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode().split("</form>")[-1]
+
+
+def test_a_resubmitted_form_is_not_a_second_visit(venue):
+    client = Client()
+    page = client.get(f"/c/{venue.code}").content.decode()
+    data = {"client_id": form_fields(page)["client_id"], "full_name": "Lê Thị Hà", "phone": "0987654321"}
+    first = client.post(f"/c/{venue.code}", data)
+    second = client.post(f"/c/{venue.code}", data)
+    assert first["Location"] == second["Location"]
+    assert Visit.objects.count() == 1
+
+
+def test_an_invalid_form_is_shown_again_with_the_message_and_nothing_written(venue):
+    res = submit(Client(), f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="12", q_symptoms=["fever"])
+    assert res.status_code == 400
+    html = res.content.decode()
+    assert 'role="alert"' in html and 'value="Nguyễn Văn An"' in html
+    assert 'value="fever" checked' in html
+    assert Person.objects.count() == 0
+
+
+def test_the_poster_token_opens_the_page_and_checks_in(venue):
+    from ravao.codes.signing import venue_qr_url
+
+    path = venue_qr_url(venue=venue).split("://", 1)[1].split("/", 1)[1]
+    client = Client()
+    res = submit(client, f"/{path}", full_name="Phạm Minh", id_number="046095001234")
+    assert res.status_code == 302
+    assert Visit.objects.get().venue_id == venue.pk
+
+
+def test_a_replaced_poster_says_so(venue):
+    from ravao.codes.signing import venue_qr_url
+
+    path = venue_qr_url(venue=venue).split("://", 1)[1].split("/", 1)[1]
+    type(venue).objects.filter(pk=venue.pk).update(code_version=2)
+    res = Client().get(f"/{path}", HTTP_ACCEPT_LANGUAGE="en")
+    assert res.status_code == 410
+    assert "This poster has been replaced" in res.content.decode()
+
+
+def test_a_forged_poster_is_refused(venue):
+    res = Client().get(f"/v/V1.k1.{venue.code}.0.1.{'A' * 86}")
+    assert res.status_code == 400
+
+
+def test_a_wrong_receipt_shows_nothing(venue):
+    client = Client()
+    res = submit(client, f"/c/{venue.code}", full_name="Lê Thị Hà", phone="0987654321")
+    url = res["Location"]
+    bad = url[:-4] + ("0000" if not url.endswith("0000") else "1111")
+    assert client.get(bad).status_code == 404
+    assert client.post(bad + "/checkout").status_code == 404
+
+
+def test_the_page_is_in_vietnamese_by_default_and_english_on_request(venue):
+    vi = Client().get(f"/c/{venue.code}").content.decode()
+    en = Client().get(f"/c/{venue.code}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Check in" in en and "Health declaration" in en
+    assert "Khai báo y tế" in vi
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def test_the_first_load_weighs_at_most_30_kb_compressed(venue):
+    res = Client().get(f"/c/{venue.code}", HTTP_ACCEPT_ENCODING="gzip")
+    assert res.status_code == 200
+    page = res.content if res.get("Content-Encoding") == "gzip" else gzip.compress(res.content)
+    assert res.get("Content-Encoding") == "gzip"
+    scripts = [finders.find("checkins/visitor.js")]
+    exposure = finders.find("tracing/exposure.js")
+    if exposure:
+        scripts.append(exposure)
+    total = len(page) + sum(_gz(Path(s).read_bytes()) for s in scripts)
+    print(f"visitor page: html {len(page)} B gz, total first load {total} B gz")
+    assert total <= BUDGET

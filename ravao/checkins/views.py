@@ -1,0 +1,130 @@
+"""Visitor pages: the check-in page a poster opens (/v/<token>) or a typed code opens (/c/<CODE>),
+the confirmation screen with its check-out button. They work without JavaScript (plain form
+POST, then redirect); visitor.js only remembers the visitor on the device for one-tap visits.
+
+The forms are CSRF-exempt on purpose: they change nothing that belongs to the visitor's session
+(a forged check-in needs the identity it would forge), in-app browsers that drop cookies must
+still work, and the client_id plus the rate limit already guard against repeats and floods.
+"""
+
+import uuid
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ravao.api.errors import ServiceError
+from ravao.checkins import forms, services
+from ravao.checkins.models import Visit
+from ravao.people.identity import mask_name
+from ravao.people.services import holder_token
+
+
+def _problem(request, error: ServiceError):
+    return render(request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status)
+
+
+def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = ""):
+    return render(
+        request,
+        "checkins/checkin.html",
+        {
+            "venue": venue,
+            "entrance": entrance,
+            "venue_qr": venue_qr,
+            "client_id": request.POST.get("client_id") or uuid.uuid4(),
+            "fields": forms.questionnaire_fields(request.POST),
+            "companion_rows": range(forms.COMPANION_ROWS),
+            "post": request.POST,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
+    try:
+        services.check_rate(request)
+        client_id = uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        client_id = uuid.uuid4()
+    except ServiceError as error:
+        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
+    try:
+        _status, body = services.checkin_self(
+            client_id=client_id,
+            code=code,
+            venue_qr=venue_qr,
+            person=forms.person_from_post(request.POST),
+            declaration=forms.declaration_from_post(request.POST),
+            companions=forms.companions_from_post(request.POST),
+        )
+    except ServiceError as error:
+        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
+    return redirect("checkins:confirmation", visit_id=body["id"], receipt=body["receipt"])
+
+
+@csrf_exempt
+def poster(request, token: str):
+    """The page a poster's QR opens: the signed token is checked (and whether it is current)."""
+    try:
+        venue, entrance = services.venue_public(venue_qr=token)
+    except ServiceError as error:
+        return _problem(request, error)
+    if request.method == "POST":
+        return _submit(request, venue=venue, entrance=entrance, venue_qr=token)
+    return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=token)
+
+
+@csrf_exempt
+def by_code(request, code: str):
+    """The same page from the short code printed under the poster (typed by hand)."""
+    try:
+        venue, entrance = services.venue_public(code=code)
+    except ServiceError as error:
+        return _problem(request, error)
+    if venue.code != code:
+        return redirect("checkins:by_code", code=venue.code)
+    if request.method == "POST":
+        return _submit(request, venue=venue, entrance=entrance, code=venue.code)
+    return _checkin_page(request, venue=venue, entrance=entrance)
+
+
+def confirmation(request, visit_id: int, receipt: str):
+    """The screen shown to the guard: colour, venue, time, masked name; and check-out."""
+    try:
+        visit = services.visit_by_receipt(visit_id=visit_id, receipt=receipt)
+    except ServiceError as error:
+        return _problem(request, error)
+    companions = list(
+        Visit.objects.filter(companion_of=visit.id, checked_in_at=visit.checked_in_at).select_related("person")
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "checkins/confirmation.html",
+        {
+            "visit": visit,
+            "receipt": receipt,
+            "masked_name": mask_name(visit.person.full_name),
+            "checked_out": visit.checked_out_at <= now,
+            "companions": [
+                {"masked_name": mask_name(c.person.full_name), "birth_year": c.person.birth_year, "status": c.status,
+                 "holder": holder_token(c.person)}
+                for c in companions
+            ],
+            "holder": holder_token(visit.person),
+        },
+    )
+
+
+@csrf_exempt
+@require_POST
+def checkout(request, visit_id: int, receipt: str):
+    try:
+        services.checkout_button(visit_id=visit_id, receipt=receipt)
+    except ServiceError as error:
+        return _problem(request, error)
+    return redirect("checkins:confirmation", visit_id=visit_id, receipt=receipt)
+

@@ -1,0 +1,61 @@
+"""The person's own pages (no account: a secret link kept on their device, see
+``people.services.holder_token``): show the personal QR, print the wallet card, revoke and
+reissue the code."""
+
+import segno
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ravao.api.errors import ServiceError
+from ravao.codes.signing import person_qr_text
+from ravao.people import cards
+from ravao.people.identity import mask_name
+from ravao.people.services import holder_token, person_for_holder, personal_qr_reissue
+
+
+def _person_or_problem(request, token):
+    try:
+        return person_for_holder(token), None
+    except ServiceError as error:
+        return None, render(request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status)
+
+
+@never_cache
+def me(request, token: str):
+    person, problem = _person_or_problem(request, token)
+    if problem:
+        return problem
+    text = person_qr_text(person=person)
+    svg = segno.make(text, error="m", micro=False).svg_inline(scale=5, border=2, title="QR")
+    return render(
+        request,
+        "people/me.html",
+        {"person": person, "masked_name": mask_name(person.full_name), "qr_svg": svg, "token": token},
+    )
+
+
+@never_cache
+def card_pdf(request, token: str):
+    person, problem = _person_or_problem(request, token)
+    if problem:
+        return problem
+    pdf = cards.wallet_card_pdf(
+        qr_text=person_qr_text(person=person), masked_name=mask_name(person.full_name), birth_year=person.birth_year
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="ravao-card.pdf"'
+    return response
+
+
+# CSRF-exempt: the secret link itself is the credential, and in-app browsers may drop cookies.
+@csrf_exempt
+@require_POST
+def reissue(request, token: str):
+    person, problem = _person_or_problem(request, token)
+    if problem:
+        return problem
+    person = personal_qr_reissue(person=person)
+    return redirect("people:me", token=holder_token(person))
