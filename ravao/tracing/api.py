@@ -1,3 +1,171 @@
-from ninja import Router
+"""Tracing API: cases, their contacts, follow-up, notifications, exposure windows (docs/api-tracing.md)."""
+
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema
+
+from ravao.tracing import selectors, services
+from ravao.tracing.models import Case
 
 router = Router(tags=["tracing"])
+
+
+class PersonRef(Schema):
+    phone: str = ""
+    id_number: str = ""
+
+
+class CaseIn(Schema):
+    person: PersonRef
+    infectious_from: datetime | None = None
+    infectious_to: datetime | None = None
+    symptom_onset: date | None = None
+    test_date: date | None = None
+    isolated_at: datetime | None = None
+    notes: str = ""
+
+
+class CasePatch(Schema):
+    infectious_from: datetime | None = None
+    infectious_to: datetime | None = None
+    symptom_onset: date | None = None
+    test_date: date | None = None
+    isolated_at: datetime | None = None
+    status: str | None = None
+    notes: str | None = None
+
+
+class ContactsQuery(Schema):
+    degree: int = Field(1, ge=1, le=2)
+    buffer_minutes: int = Field(60, ge=0, le=24 * 60)
+    min_overlap_minutes: int = Field(0, ge=0)
+    venue_type: str = ""
+    kind: str = Field("", pattern="^(|venue|trip|event)$")
+
+
+class FollowUpIn(Schema):
+    reached: bool | None = None
+    isolated: bool | None = None
+    tested: bool | None = None
+    email: str | None = None
+    note: str | None = None
+
+
+class NotifyIn(Schema):
+    degree: int = Field(1, ge=1, le=2)
+    buffer_minutes: int = Field(60, ge=0, le=24 * 60)
+    min_overlap_minutes: int = Field(0, ge=0)
+
+
+class WindowIn(Schema):
+    venue: str
+    starts_at: datetime = Field(alias="from")
+    ends_at: datetime = Field(alias="to")
+    message: str = ""
+    case_id: int | None = None
+
+
+def case_dict(case: Case) -> dict:
+    iso = selectors.iso
+    return {
+        "id": case.pk, "person_id": case.person_id, "unit": case.unit.code if case.unit_id else None,
+        "status": case.status, "symptom_onset": iso(case.symptom_onset), "test_date": iso(case.test_date),
+        "isolated_at": iso(case.isolated_at), "infectious_from": iso(case.infectious_from),
+        "infectious_to": iso(case.infectious_to), "notes": case.notes, "created_at": iso(case.created_at),
+    }
+
+
+@router.post("/cases", response={201: dict})
+def case_create(request, payload: CaseIn):
+    """Open a case for the person with this phone or ID number (404 if nobody has checked in)."""
+    case = services.case_open(
+        user=request.auth, phone=payload.person.phone, id_number=payload.person.id_number,
+        symptom_onset=payload.symptom_onset, test_date=payload.test_date, isolated_at=payload.isolated_at,
+        infectious_from=payload.infectious_from, infectious_to=payload.infectious_to, notes=payload.notes,
+        request=request,
+    )
+    return 201, case_dict(case)
+
+
+@router.get("/cases", response=dict)
+def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+    services.require_tracer(request.auth)
+    qs = selectors.case_list(user=request.auth, status=status)
+    return {"count": qs.count(), "results": [case_dict(c) for c in qs[offset : offset + limit]]}
+
+
+@router.get("/cases/{case_id}", response=dict)
+def case_detail(request, case_id: int):
+    return case_dict(selectors.case_get(user=request.auth, case_id=case_id))
+
+
+@router.patch("/cases/{case_id}", response=dict)
+def case_patch(request, case_id: int, payload: CasePatch):
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    changes = payload.dict(exclude_unset=True)
+    case = services.case_update(user=request.auth, case=case, request=request, **changes)
+    return case_dict(case)
+
+
+@router.get("/cases/{case_id}/contacts", response=dict)
+def case_contacts(request, case_id: int, q: Query[ContactsQuery]):
+    """The ranked contacts with full details (audited: one entry per call, with the case)."""
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    view = selectors.case_contacts(
+        case=case, degree=q.degree, buffer_minutes=q.buffer_minutes, min_overlap_minutes=q.min_overlap_minutes,
+        venue_type=q.venue_type, kind=q.kind,
+    )
+    selectors.audit_contacts_read(user=request.auth, case=case, view=view, purpose="contact list (API)",
+                                  request=request, detail={"degree": q.degree})
+    return {
+        "case": case_dict(case),
+        "case_visits": [
+            {**selectors.visit_dict(v), "venue": view.venues[v.venue_id]["code"], "trip_id": v.trip_id}
+            for v in view.case_visits
+        ],
+        "contacts": [selectors.contact_dict(view, c) for c in view.contacts],
+    }
+
+
+@router.post("/cases/{case_id}/contacts/{person_id}/follow-up", response=dict)
+def contact_follow_up(request, case_id: int, person_id: int, payload: FollowUpIn):
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    data = payload.dict(exclude_unset=True)
+    marks = {k: v for k, v in data.items() if k in services.MARKS and v is not None}
+    trace = services.contact_mark(user=request.auth, case=case, person_id=person_id, request=request,
+                                  email=data.get("email"), note=data.get("note"), **marks)
+    iso = selectors.iso
+    return {"person_id": person_id, "reached_at": iso(trace.reached_at), "isolated_at": iso(trace.isolated_at),
+            "tested_at": iso(trace.tested_at)}
+
+
+@router.post("/cases/{case_id}/notify", response=dict)
+def case_notify(request, case_id: int, payload: NotifyIn):
+    """Message every contact not yet notified for this case (SMS, else e-mail)."""
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    view = selectors.case_contacts(case=case, degree=payload.degree, buffer_minutes=payload.buffer_minutes,
+                                   min_overlap_minutes=payload.min_overlap_minutes)
+    return services.notify_contacts(user=request.auth, case=case, contacts=view.contacts, venues=view.venues,
+                                    people=view.people, request=request)
+
+
+@router.get("/exposure-windows", response=dict, auth=None)
+def exposure_windows(request):
+    """Current exposure windows (public, anonymous: a venue and a span, no personal data)."""
+    return {"windows": [selectors.window_public_dict(w) for w in selectors.windows_current()]}
+
+
+@router.post("/exposure-windows", response={201: dict})
+def exposure_window_publish(request, payload: WindowIn):
+    case = None
+    if payload.case_id is not None:
+        case = selectors.case_get(user=request.auth, case_id=payload.case_id)
+    window = services.window_publish(user=request.auth, venue_code=payload.venue, starts_at=payload.starts_at,
+                                     ends_at=payload.ends_at, message=payload.message, case=case)
+    return 201, selectors.window_public_dict(window)
+
+
+@router.delete("/exposure-windows/{window_id}", response=dict)
+def exposure_window_withdraw(request, window_id: int):
+    window = services.window_withdraw(user=request.auth, window_id=window_id)
+    return {"id": window.pk, "withdrawn_at": selectors.iso(window.withdrawn_at)}
