@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from ravao.tracing import selectors, services
 from ravao.tracing.models import Case
@@ -84,7 +84,7 @@ def case_create(request, payload: CaseIn):
         infectious_from=payload.infectious_from, infectious_to=payload.infectious_to, notes=payload.notes,
         request=request,
     )
-    return 201, case_dict(case)
+    return Status(201, case_dict(case))
 
 
 @router.get("/cases", response=dict)
@@ -162,7 +162,7 @@ def exposure_window_publish(request, payload: WindowIn):
         case = selectors.case_get(user=request.auth, case_id=payload.case_id)
     window = services.window_publish(user=request.auth, venue_code=payload.venue, starts_at=payload.starts_at,
                                      ends_at=payload.ends_at, message=payload.message, case=case)
-    return 201, selectors.window_public_dict(window)
+    return Status(201, selectors.window_public_dict(window))
 
 
 @router.delete("/exposure-windows/{window_id}", response=dict)
