@@ -267,7 +267,7 @@ def _visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, tr
     venue, at = arrival.venue, arrival.at
     window = timedelta(minutes=conf.repeat_scan_minutes())
     stay = timedelta(minutes=venue.default_stay_minutes)
-    recent = _open_visit(person, venue, at, max(window, stay))
+    recent = None if getattr(person, "just_created", False) else _open_visit(person, venue, at, max(window, stay))
     if recent is not None and recent.checkout_method == CheckoutMethod.AUTO and recent.checked_out_at > at:
         if at - recent.checked_in_at <= window:
             if status != HealthStatus.UNDECLARED and status != recent.status:
@@ -391,6 +391,8 @@ def _declare(person: Person, answers: dict | None, at: datetime, pending: list) 
     """The status for this check-in: from the declaration submitted now (queued for saving in
     bulk), else from the latest valid one."""
     if answers is None:
+        if getattr(person, "just_created", False):
+            return HealthStatus.UNDECLARED
         return people.current_status(person_id=person.pk, at=at)
     declaration = people.declaration_build(person=person, answers=answers, at=at)
     pending.append(declaration)
@@ -442,7 +444,10 @@ def checkin_scan(
         if direction == "out":
             visit, repeat = _visit_out(person=person, arrival=arrival)
         else:
-            status = people.current_status(person_id=person.pk, at=arrival.at)
+            status = (
+                HealthStatus.UNDECLARED if getattr(person, "just_created", False)
+                else people.current_status(person_id=person.pk, at=arrival.at)
+            )
             visit, repeat = _visit_in(person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at))
         body = _visit_json(visit, venue, with_receipt=False)
         body.update(

@@ -140,6 +140,7 @@ def person_find_or_create(
     if person is None:
         person = Person(unit=unit, **values)
         person.save()
+        person.just_created = True  # lets the check-in skip lookups that cannot find anything
         return person
     changed = _fill(person, values, overwrite=("phone", "phone_hash"))
     if unit is not None and person.unit_id is None:
@@ -167,6 +168,7 @@ def person_from_card(card: CardData) -> Person:
     if person is None:
         person = Person(**values)
         person.save()
+        person.just_created = True
         return person
     # The chip card is authoritative: its number and name replace an old CMND or a typo.
     changed = _fill(person, values, overwrite=("full_name", "id_number", "id_hash", "birth_date", "birth_year", "sex"))
@@ -216,6 +218,7 @@ def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, se
             return person
     person = Person(full_name=name, birth_year=year, sex=clean_sex(sex), guardian=guardian, unit_id=guardian.unit_id)
     person.save()
+    person.just_created = True
     return person
 
 
