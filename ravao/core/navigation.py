@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ravao.accounts.models import Role
 from ravao.checkins import menu as checkins_menu
 from ravao.oversight import menu as oversight_menu
+from ravao.venues import menu as venues_menu
 
 ALL = set(Role.values)
 OFFICIALS = {
@@ -25,6 +26,9 @@ MENU = [
     ("oversight:campaign", oversight_menu.CAMPAIGN[0], OFFICIALS, oversight_menu.CAMPAIGN[1]),
     ("oversight:guides", oversight_menu.GUIDES[0], ALL, oversight_menu.GUIDES[1]),
     ("checkins:venues", checkins_menu.INSIDE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, checkins_menu.INSIDE[1]),
+    ("venues:list", venues_menu.REGISTRY[0], OFFICIALS, venues_menu.REGISTRY[1]),
+    ("venues:import", venues_menu.IMPORT[0], OFFICIALS, venues_menu.IMPORT[1]),
+    ("venues:mine", venues_menu.MINE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, venues_menu.MINE[1]),
     ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
 ]
 

@@ -89,6 +89,20 @@ def _save_new(venue: Venue) -> Venue:
     raise Conflict(_("Could not allocate a public code; try again."))
 
 
+def venue_validate(*, name: str, venue_type: VenueType, unit: Unit, street: str = "", by: User | None = None,
+                   **fields) -> None:
+    """Run venue_register's checks without writing (the self-registration checks before the SMS)."""
+    check_unit(unit, by=by)
+    venue = Venue(name=(name or "").strip(), venue_type=venue_type, sector_id=venue_type.sector_id, unit=unit,
+                  street=(street or "").strip(), **{k: v for k, v in fields.items() if k in EDITABLE})
+    _check_fields(venue, by=by)
+    existing = find_duplicate(unit=unit, name=venue.name, street=venue.street)
+    if existing is not None:
+        raise Conflict(
+            _("This venue is already registered (%(name)s, code %(code)s).") % {"name": existing.name, "code": existing.code}
+        )
+
+
 @transaction.atomic
 def venue_register(
     *,

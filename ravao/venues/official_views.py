@@ -1,0 +1,85 @@
+"""Officials' venue pages: the registry of their area (search, filters), bulk posters, import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ravao.api.errors import ServiceError
+from ravao.catalog.models import Sector
+from ravao.venues import posters
+from ravao.venues.forms import ImportForm
+from ravao.venues.importer import venue_import
+from ravao.venues.models import VenueStatus
+from ravao.venues.selectors import is_official, venue_list, venue_types
+
+FILTERS = ("unit", "sector", "type", "status", "verified", "q")
+BULK_LIMIT = 5000
+
+
+def _official(request):
+    if not is_official(request.user):
+        raise Http404
+
+
+def _filtered(request):
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    try:
+        return filters, venue_list(user=request.user, **filters), None
+    except ServiceError as exc:
+        return filters, venue_list(user=request.user).none(), exc.message
+
+
+@login_required
+def registry(request):
+    _official(request)
+    filters, qs, error = _filtered(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "venues/list.html", {
+        "page": page, "filters": filters, "error": error, "sectors": Sector.objects.order_by("name_vi"),
+        "types": venue_types(), "statuses": VenueStatus.choices, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def bulk_posters(request):
+    """One PDF page per venue matching the list's filters (the "print all" button)."""
+    _official(request)
+    filters, qs, error = _filtered(request)
+    if not filters["status"]:
+        qs = qs.exclude(status=VenueStatus.CLOSED)
+    count = qs.count()
+    if error or count == 0 or count > BULK_LIMIT:
+        messages.error(request, error or (_("No venue matches.") if count == 0 else _("More than 5,000 posters: narrow the selection (a unit, a sector).")))
+        from django.shortcuts import redirect  # noqa: PLC0415
+
+        return redirect(f"{request.path.rsplit('/posters.pdf', 1)[0]}/?{request.GET.urlencode()}")
+    size = request.GET.get("size", "A4")
+    response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ravao-posters-{filters["unit"] or "all"}.pdf"'
+    return response
+
+
+@login_required
+def import_page(request):
+    _official(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = venue_import(
+                user=request.user, data=upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+            )
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if report.errors:
+                messages.error(request, _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)})
+            elif report.dry_run:
+                messages.success(request, _("The file is correct: %(new)s new venues, %(old)s already registered. Untick “Check only” to import.") % {"new": report.to_create, "old": report.existing})
+            else:
+                messages.success(request, _("Imported %(new)s venues (%(old)s were already registered).") % {"new": report.created, "old": report.existing})
+    return render(request, "venues/import.html", {"form": form, "report": report})

@@ -1,0 +1,119 @@
+"""Self-registration of a venue by its manager: phone proved by a one-time SMS code.
+
+Codes are 6 digits, stored as a keyed hash (``core.crypto.lookup_hash``), valid 10 minutes,
+burnt after 5 wrong tries; at most 5 codes per phone per hour. SMS goes through
+``ravao.core.sms.send_sms`` (the default back end writes to the log).
+"""
+
+import secrets
+from datetime import timedelta
+
+import phonenumbers
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ravao.accounts.models import Role, User
+from ravao.accounts.services import user_create
+from ravao.api.errors import Conflict, ServiceError
+from ravao.core.crypto import lookup_hash
+from ravao.core.sms import send_sms
+from ravao.venues.models import PhoneOTP
+from ravao.venues.services import venue_register
+
+OTP_TTL = timedelta(minutes=10)
+OTP_MAX_ATTEMPTS = 5
+OTP_MAX_PER_HOUR = 5
+
+
+def phone_e164(text: str) -> str:
+    """A Vietnamese (or +international) phone number in E.164, or a ServiceError."""
+    try:
+        parsed = phonenumbers.parse((text or "").strip(), "VN")
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    raise ServiceError(_("This phone number is not valid."))
+
+
+def _hash(otp_phone: str, purpose: str, code: str) -> str:
+    return lookup_hash(f"otp|{purpose}|{otp_phone}|{code}")
+
+
+def otp_send(*, phone: str, purpose: str = "venue_register") -> PhoneOTP:
+    """Send a new one-time code to ``phone`` (normalised); returns the record (no code in it)."""
+    phone = phone_e164(phone)
+    now = timezone.now()
+    if PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count() >= OTP_MAX_PER_HOUR:
+        raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    otp = PhoneOTP.objects.create(
+        phone=phone, purpose=purpose, code_hash=_hash(phone, purpose, code), expires_at=now + OTP_TTL
+    )
+    send_sms(
+        phone,
+        _("Ravao: your code is %(code)s. It is valid for 10 minutes. Do not share it.") % {"code": code},
+    )
+    return otp
+
+
+def otp_verify(*, otp_id: int, code: str, purpose: str = "venue_register") -> PhoneOTP:
+    """Check a code; marks it used. Raises ServiceError for expired, burnt or wrong codes.
+
+    A wrong try is counted in its own committed transaction, then the error is raised."""
+    error = None
+    with transaction.atomic():
+        otp = PhoneOTP.objects.select_for_update().filter(pk=otp_id, purpose=purpose).first()
+        if otp is None or otp.used_at is not None:
+            error = _("This code is no longer valid: ask for a new one.")
+        elif otp.expires_at < timezone.now():
+            error = _("This code has expired: ask for a new one.")
+        elif otp.attempts >= OTP_MAX_ATTEMPTS:
+            error = _("Too many wrong codes: ask for a new one.")
+        elif not secrets.compare_digest(otp.code_hash, _hash(otp.phone, purpose, (code or "").strip())):
+            otp.attempts += 1
+            otp.save(update_fields=["attempts"])
+            left = OTP_MAX_ATTEMPTS - otp.attempts
+            error = (
+                _("Wrong code. %(left)s tries left.") % {"left": left} if left > 0
+                else _("Too many wrong codes: ask for a new one.")
+            )
+        else:
+            otp.used_at = timezone.now()
+            otp.save(update_fields=["used_at"])
+    if error:
+        raise ServiceError(error)
+    return otp
+
+
+def username_for_phone(phone: str) -> str:
+    return phone.lstrip("+")
+
+
+@transaction.atomic
+def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str, venue_type, unit,
+                        name: str, street: str = "", **fields):
+    """After the phone is proved: the manager's account (created, or found by phone) and the venue.
+
+    The account's user name is the phone number in international form without "+"."""
+    username = username_for_phone(otp.phone)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _sep, last = (contact_name or "").strip().rpartition(" ")
+        user = user_create(
+            username=username, password=None, role=Role.VENUE_MANAGER, phone=otp.phone,
+            first_name=first[:150], last_name=last[:150],
+        )
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    elif user.effective_role not in (Role.VENUE_MANAGER, Role.GATE_STAFF):
+        raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
+    elif user.role == Role.GATE_STAFF:
+        user.role = Role.VENUE_MANAGER
+        user.save(update_fields=["role"])
+    venue = venue_register(
+        name=name, venue_type=venue_type, unit=unit, street=street, by=user, manager=user,
+        contact_name=(contact_name or "").strip()[:128], contact_phone=otp.phone, **fields,
+    )
+    return user, venue

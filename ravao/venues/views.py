@@ -1,0 +1,216 @@
+"""Venue pages for managers, staff and officials: my venues, one venue, its posters and actions.
+
+Thin: forms check shapes, selectors decide who sees what, services do the writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ravao.accounts.models import Role
+from ravao.api.errors import ServiceError
+from ravao.codes.signing import venue_qr_url
+from ravao.venues import posters, services
+from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
+from ravao.venues.models import VenueStatus
+from ravao.venues.selectors import is_official, manages, membership_role, my_venues, venue_get
+
+
+def _venue_or_404(request, code):
+    try:
+        return venue_get(user=request.user, code=code)
+    except ServiceError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def mine(request):
+    """A manager's or gate staff member's venues."""
+    venues = my_venues(request.user)
+    return render(request, "venues/mine.html", {"venues": venues, "can_register": request.user.has_role(Role.VENUE_MANAGER)})
+
+
+@login_required
+def detail(request, code):
+    venue = _venue_or_404(request, code)
+    can_manage = manages(request.user, venue)
+    context = {
+        "venue": venue,
+        "can_manage": can_manage,
+        "official": is_official(request.user),
+        "my_role": membership_role(request.user, venue),
+        "qr_url": venue_qr_url(venue=venue),
+        "entrances": list(venue.entrances.all()),
+        "sizes": list(posters.SIZES),
+        "statuses": VenueStatus,
+    }
+    if can_manage:
+        context["members"] = venue.memberships.select_related("user").order_by("-active", "role", "user__username")
+        context.update(entrance_form=EntranceForm(), staff_form=StaffForm())
+        if venue.venue_type.kind == "vehicle":
+            context.update(trips=venue.trips.order_by("-departs_at")[:50], trip_form=TripForm())
+    return render(request, "venues/detail.html", context)
+
+
+@login_required
+def poster(request, code, fmt):
+    """Download one poster: ?size=A4|A5, ?entrance=id (same renderer as the API and CLI)."""
+    venue = _venue_or_404(request, code)
+    entrance = None
+    if request.GET.get("entrance"):
+        entrance = venue.entrances.filter(pk=request.GET["entrance"]).first()
+        if entrance is None:
+            raise Http404
+    content, content_type, filename = posters.render(venue, entrance, fmt=fmt, size=request.GET.get("size", "A4"))
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@login_required
+def create(request):
+    """Register a venue: a manager for themselves, an official on behalf of an owner."""
+    if not (request.user.has_role(Role.VENUE_MANAGER) or is_official(request.user)):
+        raise Http404
+    form = VenueForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fields = form.venue_fields()
+            manager = request.user if request.user.has_role(Role.VENUE_MANAGER) else None
+            venue = services.venue_register(by=request.user, manager=manager, **fields)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Venue registered. Print its poster below."))
+            return redirect("venues:detail", code=venue.code)
+    return render(request, "venues/form.html", {"form": form, "title": _("Register a venue")})
+
+
+@login_required
+def edit(request, code):
+    venue = _venue_or_404(request, code)
+    if not manages(request.user, venue):
+        raise Http404
+    initial = {
+        "name": venue.name, "venue_type": venue.venue_type, "unit": f"{venue.unit.code} — {venue.unit.name}",
+        "street": venue.street, "capacity": venue.capacity, "default_stay_minutes": venue.default_stay_minutes,
+        "starts_at": venue.starts_at, "ends_at": venue.ends_at, "plate": venue.plate, "operator": venue.operator,
+        "route": venue.route,
+    }
+    form = VenueForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.venue_fields()
+        unit = fields.pop("unit")
+        vt = fields.pop("venue_type")
+        try:
+            services.venue_update(venue=venue, by=request.user, venue_type=vt, unit=unit if unit.pk != venue.unit_id else None, **fields)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("venues:detail", code=venue.code)
+    return render(request, "venues/form.html", {"form": form, "venue": venue, "title": _("Change %(name)s") % {"name": venue.name}})
+
+
+# --- POST actions on one venue (each a few lines; the service says no with a message) ----------
+
+
+def _entrance(venue, pk):
+    entrance = venue.entrances.filter(pk=pk).first()
+    if entrance is None:
+        raise ServiceError(_("This venue has no such entrance."))
+    return entrance
+
+
+def _add_entrance(request, venue):
+    form = EntranceForm(request.POST)
+    if form.is_valid():
+        services.entrance_add(venue=venue, name=form.cleaned_data["name"])
+        return _("Entrance added: print its poster.")
+    raise ServiceError(_("Give the entrance a name."))
+
+
+def _remove_entrance(request, venue):
+    services.entrance_remove(entrance=_entrance(venue, request.POST.get("entrance")))
+    return _("Entrance removed; its poster no longer works.")
+
+
+def _revoke(request, venue):
+    entrance = _entrance(venue, request.POST["entrance"]) if request.POST.get("entrance") else None
+    services.poster_revoke(venue=venue, entrance=entrance)
+    return _("Poster replaced: print the new one. The old poster now answers that it has been replaced.")
+
+
+def _add_trip(request, venue):
+    form = TripForm(request.POST)
+    if not form.is_valid():
+        raise ServiceError(_("A trip needs a departure and an arrival time."))
+    services.trip_add(venue=venue, **form.cleaned_data)
+    return _("Trip added.")
+
+
+def _remove_trip(request, venue):
+    trip = venue.trips.filter(pk=request.POST.get("trip")).first()
+    if trip is None:
+        raise ServiceError(_("No such trip."))
+    services.trip_remove(trip=trip)
+    return _("Trip removed.")
+
+
+def _add_staff(request, venue):
+    form = StaffForm(request.POST)
+    if not form.is_valid():
+        raise ServiceError(_("Give the account a user name."))
+    membership, generated = services.staff_add(venue=venue, **form.cleaned_data)
+    if generated:
+        return _("Account %(username)s created with the password %(password)s — hand it over now; it is not shown again.") % {
+            "username": membership.user.username, "password": generated}
+    return _("%(username)s now works at this venue.") % {"username": membership.user.username}
+
+
+def _remove_staff(request, venue):
+    membership = venue.memberships.filter(pk=request.POST.get("membership")).first()
+    if membership is None:
+        raise ServiceError(_("No such member of this venue."))
+    services.staff_remove(membership=membership)
+    return _("%(username)s no longer works at this venue.") % {"username": membership.user.username}
+
+
+def _verify(request, venue):
+    services.venue_verify(venue=venue, by=request.user, verified=request.POST.get("verified") != "0")
+    return _("Verification saved.")
+
+
+def _status(request, venue):
+    status = request.POST.get("status", "")
+    lifting = venue.status == VenueStatus.SUSPENDED or status == VenueStatus.SUSPENDED
+    if lifting and not is_official(request.user):
+        raise ServiceError(_("Only an official can suspend a venue or lift a suspension."))
+    services.venue_set_status(venue=venue, status=status)
+    return _("Status changed to %(status)s.") % {"status": VenueStatus(status).label}
+
+
+ACTIONS = {
+    "add-entrance": _add_entrance, "remove-entrance": _remove_entrance, "revoke": _revoke,
+    "add-trip": _add_trip, "remove-trip": _remove_trip, "add-staff": _add_staff,
+    "remove-staff": _remove_staff, "verify": _verify, "status": _status,
+}
+OFFICIAL_ONLY = {"verify"}
+
+
+@login_required
+@require_POST
+def action(request, code, op):
+    venue = _venue_or_404(request, code)
+    handler = ACTIONS.get(op)
+    allowed = is_official(request.user) if op in OFFICIAL_ONLY else manages(request.user, venue)
+    if handler is None or not allowed:
+        raise Http404
+    try:
+        messages.success(request, handler(request, venue))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("venues:detail", code=venue.code)
