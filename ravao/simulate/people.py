@@ -168,28 +168,17 @@ class People:
             "phone_hash": [lookup_hash(p) for p in phones],
             "id_hash": [lookup_hash(x) for x in id_numbers],
             "created_at": [created] * n,
-            "last_seen_at": [created] * n,
+            "last_seen_at": self.last_seen_texts(created),
         })
 
-    def write_last_seen(self, writer, epoch0: int) -> None:
-        """Set ``last_seen_at`` to each person's last check-in (people never seen keep the day
-        before the simulation)."""
-        seen = np.nonzero(self.last_seen >= 0)[0]
-        if not len(seen):
-            return
-        conn = writer.conn
-        texts = self.sim.texts(self.last_seen[seen])
-        ids = self.ids[seen].tolist()
-        with conn.cursor() as cur:
-            if writer.vendor == "postgresql":
-                cur.execute("CREATE TEMP TABLE _sim_seen (id bigint, seen timestamptz) ON COMMIT DROP")
-                with cur.cursor.copy("COPY _sim_seen (id, seen) FROM STDIN") as copy:
-                    for lo in range(0, len(ids), 100_000):
-                        copy.write("".join(f"{i}\t{t}\n" for i, t in zip(ids[lo:lo + 100_000], texts[lo:lo + 100_000], strict=True)))
-                cur.execute("UPDATE people_person p SET last_seen_at = s.seen FROM _sim_seen s WHERE p.id = s.id")
-                cur.execute("DROP TABLE _sim_seen")
-            else:
-                cur.executemany("UPDATE people_person SET last_seen_at = %s WHERE id = %s", list(zip(texts, ids, strict=True)))
+    def last_seen_texts(self, never: str) -> list[str]:
+        """Each person's last check-in as text (people never seen: ``never``)."""
+        seen = self.last_seen >= 0
+        out = [never] * self.n
+        idx = np.nonzero(seen)[0]
+        for i, text in zip(idx.tolist(), self.sim.texts(self.last_seen[idx]), strict=True):
+            out[i] = text
+        return out
 
 
 def build_people(sim, communes) -> People:
