@@ -26,6 +26,13 @@ def _problem(request, error: ServiceError):
 
 
 def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = ""):
+    if request.method == "GET":
+        # Say at once that a suspended venue or a finished event takes no check-ins, rather
+        # than after the visitor has filled the form.
+        try:
+            services.check_venue_open(venue, timezone.now())
+        except ServiceError as problem:
+            return _problem(request, problem)
     return render(
         request,
         "checkins/checkin.html",

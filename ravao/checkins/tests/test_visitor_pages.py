@@ -147,3 +147,15 @@ def test_the_first_load_weighs_at_most_30_kb_compressed(venue):
     total = len(page) + sum(_gz(Path(s).read_bytes()) for s in scripts)
     print(f"visitor page: html {len(page)} B gz, total first load {total} B gz")
     assert total <= BUDGET
+
+
+def test_a_suspended_venue_says_so_before_the_form(venue):
+    type(venue).objects.filter(pk=venue.pk).update(status="suspended")
+    res = Client().get(f"/c/{venue.code}", HTTP_ACCEPT_LANGUAGE="en")
+    assert res.status_code == 409
+    assert "suspended" in res.content.decode() and 'name="full_name"' not in res.content.decode()
+
+
+def test_an_event_outside_its_window_says_when_it_opens(event_venue):
+    res = Client().get(f"/c/{event_venue.code}", HTTP_ACCEPT_LANGUAGE="en")
+    assert res.status_code == 409 and "accepts check-ins only from" in res.content.decode()
