@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ravao.accounts.models import Role
 from ravao.checkins import menu as checkins_menu
 from ravao.oversight import menu as oversight_menu
+from ravao.tracing import menu as tracing_menu
 from ravao.venues import menu as venues_menu
 
 ALL = set(Role.values)
@@ -29,6 +30,9 @@ MENU = [
     ("venues:list", venues_menu.REGISTRY[0], OFFICIALS, venues_menu.REGISTRY[1]),
     ("venues:import", venues_menu.IMPORT[0], OFFICIALS, venues_menu.IMPORT[1]),
     ("venues:mine", venues_menu.MINE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, venues_menu.MINE[1]),
+    ("tracing:cases", tracing_menu.CASES[0], {Role.TRACER, Role.NATIONAL_ADMIN}, tracing_menu.CASES[1]),
+    ("tracing:windows", tracing_menu.WINDOWS[0], {Role.TRACER, Role.NATIONAL_ADMIN}, tracing_menu.WINDOWS[1]),
+    ("tracing:exposures", tracing_menu.EXPOSURES[0], ALL, tracing_menu.EXPOSURES[1]),
     ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
 ]
 
