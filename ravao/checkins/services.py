@@ -345,6 +345,8 @@ def checkin_self(
     """A visitor checks in (with companions) by a poster or a typed code. Returns (HTTP status,
     body). Raises ServiceError before writing anything."""
 
+    made = {}
+
     def work():
         venue, entrance = venue_public(code=code, venue_qr=venue_qr)
         arrival = Arrival(venue=venue, entrance=entrance)
@@ -365,7 +367,8 @@ def checkin_self(
         status = _declare(main, declaration, arrival.at, declarations)
         visit, repeat = _visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip)
         body = _visit_json(visit, venue, with_receipt=True)
-        body.update(repeat=repeat, person=_person_json(main), holder=people.holder_token(main), companions=[])
+        body.update(repeat=repeat, person=_person_json(main), companions=[])
+        made["holder"] = people.holder_token(main)
         known = list(main.companions.all()) if companions else []
         for c in companions:
             companion = people.companion_find_or_create(
@@ -384,7 +387,18 @@ def checkin_self(
         _touch(main, arrival.at)
         return (200 if repeat else 201), body
 
-    return _idempotent(client_id, "public", work)
+    status, body = _idempotent(client_id, "public", work)
+    # The holder link (the person's own QR page) is a bearer secret: it is not kept in the
+    # replay table; a replay makes it again from the visit.
+    if "holder" in made:
+        return status, {**body, "holder": made["holder"]}
+    person_id = (
+        Visit.objects.filter(id=body["id"], checked_in_at=_receipt_time(body["id"], body["receipt"]))
+        .values_list("person_id", "person__qr_version")
+        .first()
+    )
+    holder = people.holder_token(Person(pk=person_id[0], qr_version=person_id[1])) if person_id else ""
+    return status, {**body, "holder": holder}
 
 
 def _declare(person: Person, answers: dict | None, at: datetime, pending: list) -> str:

@@ -253,3 +253,11 @@ def test_the_check_in_costs_few_queries(venue, django_assert_max_num_queries):
     with django_assert_max_num_queries(11):
         res = client.post("/checkins", checkin_payload(venue.code, declaration=GREEN))
     assert res.status_code == 200
+
+
+def test_the_holder_link_is_not_kept_in_the_replay_table_but_replays_still_give_it(venue):
+    client = ApiClient()
+    payload = checkin_payload(venue.code)
+    first = client.post("/checkins", payload).json()
+    assert "holder" not in CheckinReplay.objects.get().body
+    assert client.post("/checkins", payload).json()["holder"] == first["holder"]

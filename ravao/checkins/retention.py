@@ -1,0 +1,167 @@
+"""Retention: personal data is deleted after RAVAO_RETENTION_DAYS (PRODUCT.md: one month).
+
+What goes, in this order (``ravao purge``, daily):
+
+1. visits of days older than the cutoff — on PostgreSQL by dropping whole daily partitions
+   (one catalogue operation per day, whatever its size) plus the few old rows that sat in the
+   DEFAULT partition; on SQLite by batched DELETEs;
+2. health declarations made before the cutoff;
+3. people not seen since the cutoff who have no visit left (their declarations, notifications
+   and closed case follow-ups go with them), except people tied to a tracing case that is still
+   open or was opened within the retention period;
+4. check-in replay answers (client_id idempotency) past their own, shorter, keep time.
+
+Retention is by whole UTC days: a day is dropped once all of it is older than the cutoff, so
+data lives between RAVAO_RETENTION_DAYS and one day more.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from ravao.checkins import partitions
+from ravao.checkins.models import Visit
+from ravao.people.models import Person
+
+BATCH = 10_000
+
+
+@dataclass
+class PurgeReport:
+    cutoff: datetime
+    partitions_dropped: list[str] = field(default_factory=list)
+    visits_deleted: int = 0  # rows deleted one by one (SQLite, DEFAULT partition)
+    visits_dropped: int = 0  # rows in dropped partitions (estimated from the catalogue)
+    declarations_deleted: int = 0
+    people_deleted: int = 0
+    replays_deleted: int = 0
+
+    def line(self) -> str:
+        return (f"Purged data before {self.cutoff:%Y-%m-%d %H:%M} UTC: {len(self.partitions_dropped)} partitions "
+                f"dropped (~{self.visits_dropped:,} visits), {self.visits_deleted:,} visits deleted, "
+                f"{self.declarations_deleted:,} declarations, {self.people_deleted:,} people, "
+                f"{self.replays_deleted:,} replay answers")
+
+
+def retention_cutoff(*, now: datetime | None = None, days: int | None = None) -> datetime:
+    """Start (UTC midnight) of the oldest day that is kept."""
+    now = now or timezone.now()
+    days = settings.RAVAO_RETENTION_DAYS if days is None else days
+    oldest = (now - timedelta(days=days)).astimezone(UTC)
+    return datetime(oldest.year, oldest.month, oldest.day, tzinfo=UTC)
+
+
+def purge(*, now: datetime | None = None, days: int | None = None, batch: int = BATCH, using: str = "default",
+          progress=None) -> PurgeReport:
+    """Delete personal data older than the retention period (see the module docstring)."""
+    progress = progress or (lambda line: None)
+    report = PurgeReport(cutoff=retention_cutoff(now=now, days=days))
+    purge_visits(report, batch=batch, using=using)
+    progress(f"visits: {len(report.partitions_dropped)} partitions dropped, {report.visits_deleted:,} rows deleted")
+    report.declarations_deleted = _purge_declarations(report.cutoff, batch=batch, using=using)
+    report.people_deleted = purge_people(report.cutoff, batch=batch, using=using)
+    progress(f"people: {report.people_deleted:,} deleted")
+    report.replays_deleted = _purge_replays(now=now)
+    return report
+
+
+def purge_visits(report: PurgeReport, *, batch: int = BATCH, using: str = "default") -> None:
+    conn = connections[using]
+    cutoff = report.cutoff
+    if partitions.is_partitioned(conn):
+        sizes = {name: rows for name, rows, _ in partitions.partition_sizes(conn)}
+        report.partitions_dropped = partitions.drop_partitions_before(cutoff.date(), conn=conn)
+        report.visits_dropped = sum(sizes.get(name, 0) for name in report.partitions_dropped)
+        table = f"{partitions.TABLE}_default"
+        report.visits_deleted = _delete_batches(
+            conn, f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} "
+                  f"WHERE checked_in_at < %s LIMIT {int(batch)}))", [cutoff])
+        return
+    report.visits_deleted = _delete_batches(
+        conn, f"DELETE FROM {Visit._meta.db_table} WHERE id IN (SELECT id FROM {Visit._meta.db_table} "
+              f"WHERE checked_in_at < %s LIMIT {int(batch)})", [cutoff])
+
+
+def _delete_batches(conn, sql: str, params: list) -> int:
+    """Run a bounded DELETE until it deletes nothing: short transactions, short locks."""
+    total = 0
+    while True:
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            cur.execute(sql, params)
+            n = cur.rowcount
+        total += max(n, 0)
+        if n <= 0:
+            return total
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _purge_declarations(cutoff: datetime, *, batch: int, using: str) -> int:
+    Declaration = _model("people.Declaration")
+    if Declaration is None:
+        return 0
+    total = 0
+    while True:
+        ids = list(Declaration.objects.using(using).filter(created_at__lt=cutoff).values_list("id", flat=True)[:batch])
+        if not ids:
+            return total
+        total += Declaration.objects.using(using).filter(id__in=ids).delete()[0]
+
+
+def _kept_for_tracing(cutoff: datetime) -> Q:
+    """People tied to a case still being traced (open, or opened within retention)."""
+    Case = _model("tracing.Case")
+    if Case is None:
+        return Q(pk__in=[])
+    live = Q(status__in=["open", "traced"]) | Q(created_at__gte=cutoff)
+    cases = Case.objects.filter(live)
+    keep = Q(Exists(cases.filter(person_id=OuterRef("pk"))))
+    Trace = _model("tracing.ContactTrace")
+    if Trace is not None:
+        keep |= Q(Exists(Trace.objects.filter(person_id=OuterRef("pk"), case__in=cases)))
+    return keep
+
+
+def purge_people(cutoff: datetime, *, batch: int = BATCH, using: str = "default") -> int:
+    """People not seen since ``cutoff`` with no visit left, in batches; Django's collector
+    deletes what hangs off them (declarations, notifications, follow-ups of closed cases)."""
+    visits = Visit.objects.using(using).filter(person_id=OuterRef("pk"))
+    candidates = (
+        Person.objects.using(using)
+        .filter(last_seen_at__lt=cutoff)
+        .exclude(Exists(visits))
+        .exclude(_kept_for_tracing(cutoff))
+        .order_by("id")
+    )
+    total, after = 0, 0
+    while True:
+        ids = list(candidates.filter(id__gt=after).values_list("id", flat=True)[:batch])
+        if not ids:
+            return total
+        after = ids[-1]
+        with transaction.atomic(using=using):
+            # only('id'): nothing to decrypt, the collector needs the keys alone.
+            deleted = Person.objects.using(using).filter(id__in=ids).only('id').delete()[1]
+        total += deleted.get(Person._meta.label, 0)
+
+
+def _purge_replays(*, now: datetime | None) -> int:
+    try:
+        from ravao.checkins.services import replays_purge
+    except ImportError:
+        return 0
+    if now is None:
+        return replays_purge()
+    from ravao.checkins import conf
+
+    return replays_purge(before=now - timedelta(hours=conf.replay_keep_hours()))
