@@ -28,19 +28,23 @@ def system_user() -> User:
 
 
 def last_period(*, today: date, days: int = 7) -> tuple[date, date]:
-    """The last complete period of ``days`` days, ending yesterday."""
+    """The last complete period: for 7 days, the last full week Monday–Sunday (so that a job
+    running every minute sends each week once); otherwise the ``days`` days ending yesterday."""
     last = today - timedelta(days=1)
+    if days == 7:
+        last = today - timedelta(days=today.isoweekday())  # the Sunday before today
     return last - timedelta(days=days - 1), last
 
 
 def send_reports(*, today: date, days: int = 7, fmt: str = "pdf") -> int:
-    """E-mail the reports of the period ending yesterday; returns how many e-mails were sent."""
+    """E-mail the reports of the last complete period; returns how many e-mails were sent."""
     first, last = last_period(today=today, days=days)
     user = system_user()
     unit_ids = (UnitStock.objects.filter(sector__isnull=True, unit__isnull=False, unit__parent__isnull=False)
                 .values_list("unit_id", flat=True))
+    done = set(ReportDispatch.objects.filter(period_start=first, period_end=last).values_list("unit_id", flat=True))
     sent = 0
-    for unit in Unit.objects.filter(pk__in=unit_ids).select_related("parent").order_by("path"):
+    for unit in Unit.objects.filter(pk__in=unit_ids).exclude(pk__in=done).select_related("parent").order_by("path"):
         officials = list(User.objects.filter(unit=unit.parent, role__in=UPWARD_ROLES, is_active=True)
                          .exclude(email=""))
         if not officials:

@@ -152,7 +152,6 @@ def roll_day(day: date, closure, gens) -> int:
     vd_t, pd_t = VenueDay._meta.db_table, PresenceDay._meta.db_table
     VenueDay.objects.filter(day=day).delete()
     PresenceDay.objects.filter(day=day).delete()
-    UnitDay.objects.filter(day=day).delete()
     _exec(
         f"INSERT INTO {vd_t} (venue_id, day, unit_id, sector_id, scans, visitors, first_scan_at, last_scan_at) "
         f"SELECT v.venue_id, %s, ve.unit_id, ve.sector_id, COUNT(*), COUNT(DISTINCT v.person_id), "
@@ -166,6 +165,14 @@ def roll_day(day: date, closure, gens) -> int:
         f"JOIN {venue_t} ve ON ve.id = v.venue_id WHERE v.checked_in_at >= %s AND v.checked_in_at < %s",
         [day, start, end],
     )
+    return roll_unit_day(day, closure, gens)
+
+
+def roll_unit_day(day: date, closure, gens) -> int:
+    """Recompute UnitDay of one day from that day's VenueDay and PresenceDay rows (and the six
+    days before, for "active in 7 days"). Returns the day's scans."""
+    vd_t, pd_t = VenueDay._meta.db_table, PresenceDay._meta.db_table
+    UnitDay.objects.filter(day=day).delete()
     # Scans and venues active that day: additive, so group per commune and fan out in Python.
     rows = _fetch(
         f"SELECT unit_id, sector_id, SUM(scans), COUNT(*) FROM {vd_t} WHERE day = %s GROUP BY unit_id, sector_id",
@@ -298,6 +305,8 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
         if days:
             RangeVisitors.objects.filter(last_day__gte=min(days)).delete()
         roll_stock(closure, gens)
+        # Presence rows link people to places: they go when the visits go (retention).
+        PresenceDay.objects.filter(day__lt=local_day(now) - timedelta(days=settings.RAVAO_RETENTION_DAYS)).delete()
         state.watermark = now
         state.last_id = top_id
         state.last_run_at = timezone.now()

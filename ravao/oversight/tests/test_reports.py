@@ -80,9 +80,12 @@ def test_it_emails_reports_upward_once(small_map, users):
     setup(small_map)
     users["province"].email = "tinh@example.org"
     users["province"].save()
-    sent = send_reports(today=END_DAY + timedelta(days=1))
+    # END_DAY (2026-11-20) is a Friday: the week Monday 16 – Sunday 22 is reported from Monday 23.
+    sent = send_reports(today=END_DAY + timedelta(days=3))
     assert sent == 2  # both communes of the province have venues or targets
     assert {m.to[0] for m in mail.outbox} == {"tinh@example.org"}
     assert mail.outbox[0].attachments[0][2] == "application/pdf"
-    assert send_reports(today=END_DAY + timedelta(days=1)) == 0  # not twice
+    assert send_reports(today=END_DAY + timedelta(days=4)) == 0  # not twice in the same week
+    dispatch = ReportDispatch.objects.first()
+    assert (dispatch.period_start.isoformat(), dispatch.period_end.isoformat()) == ("2026-11-16", "2026-11-22")
     assert ReportDispatch.objects.count() == 2
