@@ -64,6 +64,36 @@ def fake_camera_args(y4m: str | os.PathLike) -> list[str]:
     ]
 
 
+def write_qr_y4m(text: str, path: str | os.PathLike, *, width: int = 640, height: int = 480,
+                 frames: int = 3) -> Path:
+    """Write a Y4M video (raw YUV 4:2:0) whose frames show a QR code of ``text``, for
+    ``--use-file-for-fake-video-capture``: chromium's fake camera then films that QR."""
+    import segno
+
+    qr = segno.make(text, error="m")
+    rows = [bytes(row) for row in qr.matrix_iter(scale=1, border=4)]
+    modules = len(rows)
+    scale = max(1, min(width, height) * 9 // 10 // modules)
+    size = modules * scale
+    left, top = (width - size) // 2, (height - size) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y, row in enumerate(rows):
+        line = b"".join((b"\x00" if dark else b"\xff") * scale for dark in row)
+        for dy in range(scale):
+            start = (top + y * scale + dy) * width + left
+            luma[start:start + size] = line
+    chroma = b"\x80" * ((width // 2) * (height // 2))
+    path = Path(path)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode("ascii"))
+        for _ in range(frames):
+            out.write(b"FRAME\n")
+            out.write(luma)
+            out.write(chroma)
+            out.write(chroma)
+    return path
+
+
 def launch(playwright, extra_args: list[str] | tuple[str, ...] = ()):
     """Launch headless chromium with Ravao's standard flags plus ``extra_args``."""
     return playwright.chromium.launch(
@@ -114,4 +144,5 @@ __all__ = [
     "login",
     "new_phone_context",
     "session_cookie_for",
+    "write_qr_y4m",
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.models import Role
 from ravao.checkins import menu as checkins_menu
+from ravao.gate import menu as gate_menu
 from ravao.oversight import menu as oversight_menu
 from ravao.tracing import menu as tracing_menu
 from ravao.venues import menu as venues_menu
@@ -26,6 +27,7 @@ MENU = [
     ("oversight:dashboard", oversight_menu.DASHBOARD[0], OFFICIALS, oversight_menu.DASHBOARD[1]),
     ("oversight:campaign", oversight_menu.CAMPAIGN[0], OFFICIALS, oversight_menu.CAMPAIGN[1]),
     ("oversight:guides", oversight_menu.GUIDES[0], ALL, oversight_menu.GUIDES[1]),
+    ("gate:scanner", gate_menu.SCANNER[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, gate_menu.SCANNER[1]),
     ("checkins:venues", checkins_menu.INSIDE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, checkins_menu.INSIDE[1]),
     ("venues:list", venues_menu.REGISTRY[0], OFFICIALS, venues_menu.REGISTRY[1]),
     ("venues:import", venues_menu.IMPORT[0], OFFICIALS, venues_menu.IMPORT[1]),

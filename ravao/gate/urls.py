@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ravao.gate import views
 
 app_name = "gate"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.scanner, name="scanner"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="sw"),
+]

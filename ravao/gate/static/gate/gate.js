@@ -1,0 +1,392 @@
+/* Ravao gate scanner: camera (jsQR), HID scanner, typed numbers; offline queue in IndexedDB.
+   No framework. Strings come from Django's JavaScript catalogue (gettext, interpolate).
+   Every scan carries a client-made UUID: the server answers a replay with the first answer,
+   so sending a queued scan twice can never make two visits. */
+(function () {
+  "use strict";
+  const root = document.getElementById("gate");
+  if (!root) return;
+  const $ = (id) => document.getElementById(id);
+  const t = (s) => (window.gettext ? window.gettext(s) : s);
+  const fmt = (s, o) => (window.interpolate ? window.interpolate(t(s), o, true) : t(s));
+  const VENUES = JSON.parse($("gate-venues").textContent);
+  const STORE = "ravao-gate-";
+  const REQUEST_TIMEOUT_MS = 6000;
+  const RETRY_MS = 15000;
+  const CAMERA_REPEAT_MS = 4000;
+
+  // --- settings: venue, entrance, direction (kept on the device) -------------------------
+  const venueSel = $("venue"), entranceSel = $("entrance");
+  const saved = (k, d) => localStorage.getItem(STORE + k) || d;
+  function fillEntrances() {
+    const v = VENUES.find((x) => x.code === venueSel.value) || VENUES[0];
+    entranceSel.length = 1;
+    for (const e of v.entrances) entranceSel.add(new Option(e.name, String(e.id)));
+    entranceSel.value = saved("entrance:" + v.code, "");
+    entranceSel.parentElement.hidden = v.entrances.length === 0;
+  }
+  venueSel.value = root.dataset.selected || saved("venue", VENUES[0].code);
+  if (!venueSel.value) venueSel.value = VENUES[0].code;
+  fillEntrances();
+  venueSel.addEventListener("change", () => { localStorage.setItem(STORE + "venue", venueSel.value); fillEntrances(); });
+  entranceSel.addEventListener("change", () => localStorage.setItem(STORE + "entrance:" + venueSel.value, entranceSel.value));
+  const dirInputs = document.querySelectorAll("input[name=direction]");
+  for (const input of dirInputs) {
+    input.checked = input.value === saved("direction", "in");
+    input.addEventListener("change", () => localStorage.setItem(STORE + "direction", input.value));
+  }
+  const direction = () => (document.querySelector("input[name=direction]:checked") || {}).value || "in";
+
+  // --- small helpers ----------------------------------------------------------------------
+  function uuid() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  function csrf() {
+    const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  async function postJSON(url, body) {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const r = await fetch(url, {
+        method: "POST", credentials: "same-origin", signal: ctrl.signal,
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json"},
+        body: JSON.stringify(body),
+      });
+      let data = {};
+      try { data = await r.json(); } catch (e) { data = {}; }
+      return {status: r.status, ok: r.ok, data};
+    } finally { clearTimeout(timer); }
+  }
+  // Definitive refusals: the same scan would be refused again. 401/408/429 are worth retrying.
+  const definitive = (status) => status >= 400 && status < 500 && ![401, 408, 429].includes(status);
+  const maskName = (name) => {
+    const w = (name || "").replace(/\|/g, " ").split(/\s+/).filter(Boolean);
+    return w.length ? w.slice(0, -1).map((x) => x[0].toUpperCase() + ".").concat(w.slice(-1)).join(" ") : "";
+  };
+  const b64bytes = (s) => {
+    s = s.replace(/-/g, "+").replace(/_/g, "/"); s += "=".repeat((4 - (s.length % 4)) % 4);
+    return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  };
+
+  // --- IndexedDB queue ------------------------------------------------------------------------
+  let dbPromise = null;
+  function db() {
+    if (!dbPromise) dbPromise = new Promise((resolve, reject) => {
+      const req = indexedDB.open("ravao-gate", 1);
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore("queue", {keyPath: "client_id"});
+        req.result.createObjectStore("failed", {keyPath: "client_id"});
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    return dbPromise;
+  }
+  async function idb(store, mode, fn) {
+    const d = await db();
+    return new Promise((resolve, reject) => {
+      const tx = d.transaction(store, mode);
+      const req = fn(tx.objectStore(store));
+      tx.oncomplete = () => resolve(req && req.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  const qAll = (store) => idb(store, "readonly", (s) => s.getAll());
+  const qPut = (store, item) => idb(store, "readwrite", (s) => s.put(item));
+  const qDel = (store, key) => idb(store, "readwrite", (s) => s.delete(key));
+
+  // --- feedback ---------------------------------------------------------------------------------
+  const fb = $("feedback");
+  let lastVisit = null;
+  const STATUS_TEXT = {
+    green: "Green: no risk declared", yellow: "Yellow: symptoms declared", red: "Red: contact with a case",
+    undeclared: "No valid health declaration",
+  };
+  function show(state, {status = "", title = "", name = "", year = null, inside = false, detail = "", started = null} = {}) {
+    fb.className = "feedback fb-" + state + (status ? " status-" + status : "");
+    fb.dataset.state = state;
+    fb.dataset.status = status;
+    $("fb-status").textContent = title;
+    $("fb-name").textContent = name || "";
+    $("fb-year").textContent = year ? fmt("born %(year)s", {year}) : "";
+    $("fb-inside").hidden = !inside;
+    $("fb-detail").textContent = detail || "";
+    $("declare-open").hidden = !(state === "done" && status === "undeclared" && lastVisit && $("declare-form"));
+    if (started !== null) fb.dataset.ms = String(Math.round(performance.now() - started));
+    if (navigator.vibrate) navigator.vibrate(state === "error" ? [90, 60, 90] : 60);
+  }
+  function showVisit(data, started) {
+    const inside = !!data.already_inside;
+    lastVisit = data.direction === "out" ? null : {id: data.id, venue: data.venue && data.venue.code};
+    const time = new Date(data.direction === "out" ? data.checked_out_at : data.checked_in_at);
+    const hhmm = time.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+    show("done", {
+      status: data.status,
+      title: data.direction === "out" ? t("Checked out") : t(STATUS_TEXT[data.status] || data.status),
+      name: data.person && data.person.masked_name,
+      year: data.person && data.person.birth_year,
+      inside,
+      detail: (data.direction === "out" ? fmt("Left at %(time)s", {time: hhmm}) : fmt("Checked in at %(time)s", {time: hhmm})),
+      started,
+    });
+  }
+
+  // --- offline checks: what can be known without the server -------------------------------
+  let keysPromise = null;
+  function loadKeys() {
+    if (!keysPromise) keysPromise = (async () => {
+      let list = null;
+      try { list = JSON.parse(localStorage.getItem(STORE + "keys") || "null"); } catch (e) { list = null; }
+      const keys = {};
+      if (!list || !crypto.subtle) return keys;
+      for (const k of list.keys || []) {
+        try {
+          keys[k.kid] = await crypto.subtle.importKey("raw", b64bytes(k.public_key), {name: "Ed25519"}, false, ["verify"]);
+        } catch (e) { /* this browser cannot verify Ed25519: the server will */ }
+      }
+      return keys;
+    })();
+    return keysPromise;
+  }
+  async function refreshKeys() {
+    try {
+      const r = await fetch(root.dataset.keysUrl, {credentials: "same-origin"});
+      if (r.ok) { localStorage.setItem(STORE + "keys", JSON.stringify(await r.json())); keysPromise = null; }
+    } catch (e) { /* offline: keep the copy we have */ }
+  }
+  // {ok: true, name, year, verified} or {ok: false, message}
+  async function checkLocally(text) {
+    if (/^RVP1\./.test(text)) {
+      const parts = text.split(".");
+      if (parts.length !== 4) return {ok: false, message: t("This is not a valid Ravao code, or it is incomplete.")};
+      let fields;
+      try { fields = new TextDecoder().decode(b64bytes(parts[2])).split("|"); } catch (e) { fields = []; }
+      if (fields.length !== 4) return {ok: false, message: t("This is not a valid Ravao code, or it is incomplete.")};
+      const key = (await loadKeys())[parts[1]];
+      if (!key) return {ok: true, name: fields[2], year: fields[3], verified: false};
+      let valid = false;
+      try {
+        valid = await crypto.subtle.verify({name: "Ed25519"}, key, b64bytes(parts[3]), new TextEncoder().encode(parts.slice(0, 3).join(".")));
+      } catch (e) { return {ok: true, name: fields[2], year: fields[3], verified: false}; }
+      if (!valid) return {ok: false, message: t("This code's signature is not valid: it has been altered, or it was not issued by this site.")};
+      return {ok: true, name: fields[2], year: fields[3], verified: true};
+    }
+    if (text.includes("|")) {
+      const f = text.split("|");
+      if ((f.length !== 6 && f.length !== 7) || !/^\d{12}$/.test(f[0].trim()) || !/^\d{8}$/.test((f[3] || "").trim())) {
+        return {ok: false, message: t("This ID card QR cannot be read. Scan it again, or type the ID number.")};
+      }
+      return {ok: true, name: maskName(f[2]), year: f[3].trim().slice(4), verified: false};
+    }
+    if (text.includes("/v/") || /^V1\./.test(text)) {
+      return {ok: false, message: t("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card.")};
+    }
+    const compact = text.replace(/[\s.-]/g, "");
+    if (compact.length <= 16 && /^\+?[0-9A-Za-z]+$/.test(compact) && /\d/.test(compact)) return {ok: true, name: "", year: "", verified: false};
+    return {ok: false, message: t("This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or ID number.")};
+  }
+
+  // --- scanning -------------------------------------------------------------------------------
+  async function queueScan(body, started) {
+    const local = await checkLocally(body.text);
+    if (!local.ok) { show("error", {title: t("Not accepted"), detail: local.message, started}); return; }
+    await qPut("queue", {client_id: body.client_id, body, queued_at: new Date().toISOString()});
+    lastVisit = null;
+    fb.dataset.verified = local.verified ? "yes" : "no";
+    show("queued", {
+      title: t("Queued: will be sent when the network returns"),
+      name: local.name, year: local.year,
+      detail: local.verified ? t("Signature checked on this device.") : t("The server will check this code."),
+      started,
+    });
+    refreshCount();
+  }
+
+  async function scan(raw) {
+    const text = (raw || "").trim();
+    if (!text) return;
+    const started = performance.now();
+    const body = {
+      venue: venueSel.value, entrance: entranceSel.value ? Number(entranceSel.value) : null, text,
+      client_id: uuid(), scanned_at: new Date().toISOString(), direction: direction(),
+    };
+    closeDeclaration();
+    show("busy", {title: t("Checking…")});
+    if (!navigator.onLine) { await queueScan(body, started); return; }
+    let r;
+    try { r = await postJSON(root.dataset.scansUrl, body); } catch (e) { await queueScan(body, started); return; }
+    if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return; }
+    if (definitive(r.status)) { show("error", {title: t("Not accepted"), detail: r.data.detail || fmt("Error %(status)s", {status: r.status}), started}); return; }
+    if (r.status === 401) { await queueScan(body, started); showLoginNeeded(); return; }
+    await queueScan(body, started);  // server busy or failing: keep it for later
+  }
+
+  // --- sync of the queue -------------------------------------------------------------------
+  let syncing = false, queueSize = 0;
+  async function refreshCount() {
+    const [queued, failed] = await Promise.all([qAll("queue"), qAll("failed")]);
+    queueSize = queued.length;
+    const el = $("queue-count");
+    el.dataset.count = String(queueSize);
+    el.textContent = queueSize ? fmt("%(n)s scans waiting to be sent", {n: queueSize}) : t("Nothing waiting to be sent");
+    const list = $("failed-list");
+    list.textContent = "";
+    for (const f of failed.sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at))) {
+      const li = document.createElement("li");
+      li.textContent = `${new Date(f.body.scanned_at).toLocaleTimeString()} · ${f.detail}`;
+      list.appendChild(li);
+    }
+    $("failed").hidden = failed.length === 0;
+  }
+  async function sync() {
+    if (syncing || !navigator.onLine) return;
+    syncing = true;
+    try {
+      const items = (await qAll("queue")).sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at));
+      for (const item of items) {
+        let r;
+        try { r = await postJSON(root.dataset.scansUrl, item.body); } catch (e) { break; }
+        if (r.ok) {
+          await qDel("queue", item.client_id);
+        } else if (definitive(r.status)) {
+          await qPut("failed", {client_id: item.client_id, body: item.body, status: r.status, detail: r.data.detail || String(r.status)});
+          await qDel("queue", item.client_id);
+        } else {
+          if (r.status === 401) showLoginNeeded();
+          break;
+        }
+      }
+    } finally {
+      syncing = false;
+      await refreshCount();
+    }
+  }
+  function showLoginNeeded() {
+    $("fb-detail").textContent = t("Your session has ended: log in again to send the queued scans.");
+  }
+  function netState() {
+    const el = $("net-state");
+    el.textContent = navigator.onLine ? t("Online") : t("Offline: scans are kept on this device");
+    el.className = navigator.onLine ? "net-online" : "net-offline";
+  }
+  window.addEventListener("online", () => { netState(); refreshKeys(); sync(); });
+  window.addEventListener("offline", netState);
+  setInterval(sync, RETRY_MS);
+  $("failed-clear").addEventListener("click", async () => {
+    for (const f of await qAll("failed")) await qDel("failed", f.client_id);
+    refreshCount();
+  });
+
+  // --- HID scanner: an input that keeps the focus and receives text + Enter ---------------
+  const hid = $("hid");
+  // Staff typing in another field or choosing in a list keep their focus; anything else
+  // (a tap on a button, on the page, the end of a scan) gives it back to the scanner field.
+  const refocus = () => setTimeout(() => {
+    const a = document.activeElement;
+    const typing = a && a !== hid && (a.tagName === "SELECT" || a.tagName === "TEXTAREA" ||
+      (a.tagName === "INPUT" && !["radio", "checkbox", "button", "submit"].includes(a.type)));
+    if (!typing) hid.focus({preventScroll: true});
+  }, 80);
+  hid.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); const v = hid.value; hid.value = ""; scan(v); }
+  });
+  hid.addEventListener("blur", refocus);
+  document.addEventListener("click", refocus);
+
+  // --- manual entry -------------------------------------------------------------------------
+  $("manual").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const input = $("manual-text");
+    const v = input.value; input.value = "";
+    hid.focus({preventScroll: true});
+    scan(v);
+  });
+
+  // --- camera: getUserMedia frames decoded by jsQR (BarcodeDetector is missing on iOS/Linux) --
+  const video = $("video"), canvas = $("frame"), camBtn = $("camera-toggle");
+  let stream = null, timer = null, lastText = "", lastAt = 0;
+  async function startCamera() {
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({audio: false, video: {facingMode: "environment", width: {ideal: 1280}, height: {ideal: 720}}});
+    } catch (e) {
+      show("error", {title: t("The camera cannot be opened"), detail: t("Allow the camera for this site, or use a scanner or type the number.")});
+      return;
+    }
+    video.srcObject = stream;
+    await video.play().catch(() => null);
+    $("camera-view").hidden = false;
+    camBtn.textContent = camBtn.dataset.on;
+    localStorage.setItem(STORE + "camera", "on");
+    tick();
+  }
+  function stopCamera() {
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    stream = null; clearTimeout(timer);
+    $("camera-view").hidden = true;
+    camBtn.textContent = camBtn.dataset.off;
+    localStorage.setItem(STORE + "camera", "off");
+  }
+  const ctx = canvas.getContext("2d", {willReadFrequently: true});
+  function tick() {
+    if (!stream) return;
+    if (video.readyState >= 2 && video.videoWidth && window.jsQR) {
+      // Downscale to at most 640 px: enough for a QR held at arm's length, fast on cheap phones.
+      const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+      const w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+      canvas.width = w; canvas.height = h;
+      ctx.drawImage(video, 0, 0, w, h);
+      const found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, {inversionAttempts: "dontInvert"});
+      if (found && found.data) {
+        const now = Date.now();
+        // The camera sees the same code many times a second: one scan per code per few seconds.
+        if (found.data !== lastText || now - lastAt > CAMERA_REPEAT_MS) { lastText = found.data; lastAt = now; scan(found.data); }
+        else lastAt = now;
+      }
+    }
+    timer = setTimeout(tick, 120);
+  }
+  camBtn.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  if (saved("camera", "off") === "on" && navigator.mediaDevices) startCamera();
+
+  // --- declaration on the visitor's behalf ---------------------------------------------------
+  const form = $("declare-form");
+  function closeDeclaration() { if (form) form.hidden = true; }
+  if (form) {
+    $("declare-open").addEventListener("click", () => { form.reset(); form.hidden = false; form.scrollIntoView(); });
+    $("declare-cancel").addEventListener("click", closeDeclaration);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!lastVisit) return;
+      const answers = {};
+      for (const el of form.elements) {
+        if (!el.name) continue;
+        if (el.type === "checkbox" && el.dataset.kind === "bool") answers[el.name] = el.checked;
+        else if (el.type === "checkbox") { answers[el.name] = answers[el.name] || []; if (el.checked) answers[el.name].push(el.value); }
+        else if (el.dataset.kind === "text") answers[el.name] = el.value.trim();
+      }
+      const started = performance.now();
+      let r;
+      try { r = await postJSON(root.dataset.declareUrl, {venue: lastVisit.venue, visit: lastVisit.id, declaration: answers}); }
+      catch (err) { show("error", {title: t("Not saved"), detail: t("The network is down: try again when it returns.")}); return; }
+      if (!r.ok) { show("error", {title: t("Not saved"), detail: r.data.detail || String(r.status)}); return; }
+      closeDeclaration();
+      showVisit({...r.data, direction: "in", already_inside: false}, started);
+      $("fb-detail").textContent = t("Declaration recorded.");
+    });
+  }
+
+  // --- start ----------------------------------------------------------------------------------
+  netState();
+  refreshCount();
+  if (navigator.onLine) { refreshKeys(); sync(); }
+  hid.focus({preventScroll: true});
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(root.dataset.swUrl, {scope: root.dataset.scope}).catch(() => null);
+  }
+})();

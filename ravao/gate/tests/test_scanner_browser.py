@@ -1,0 +1,215 @@
+"""The gate scanner in a real chromium at a phone viewport, against the live server and the real
+scans API: the camera path (a fake camera filming a QR), the HID scanner path, typed numbers,
+a declaration on the visitor's behalf, and offline scans that sync exactly once."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ravao import testing_browser
+from ravao.checkins.models import Channel, HealthStatus, Visit
+from ravao.gate.tests.conftest import CCCD, CCCD_6
+from ravao.people.models import Person
+
+pytestmark = pytest.mark.browser
+
+
+def open_scanner(page, login_as, user, context=None):
+    login_as(user, context)
+    page.goto("/gate/")
+    page.wait_for_function("!!window.jsQR && document.activeElement && document.activeElement.id === 'hid'")
+
+
+def hid_scan(page, text):
+    """What a USB/Bluetooth scanner does: type the text into the focused field, then Enter."""
+    page.keyboard.insert_text(text)
+    page.keyboard.press("Enter")
+
+
+def wait_state(page, state, timeout=8000):
+    page.wait_for_selector(f"#feedback[data-state={state}]", timeout=timeout)
+    return page.locator("#feedback")
+
+
+def test_it_reads_a_chip_id_card_with_the_hid_scanner(page, login_as, gate_staff, gate_venue):
+    open_scanner(page, login_as, gate_staff)
+    started = time.monotonic()
+    hid_scan(page, CCCD)
+    fb = wait_state(page, "done")
+    elapsed_ms = (time.monotonic() - started) * 1000
+
+    assert "status-undeclared" in fb.get_attribute("class")
+    assert page.locator("#fb-name").inner_text() == "N. V. An"
+    assert "1990" in page.locator("#fb-year").inner_text()
+    assert page.locator("#fb-inside").is_hidden()
+    # The page measures its own scan-to-feedback time (server round trip included).
+    assert int(fb.get_attribute("data-ms")) < 1500, elapsed_ms
+    visit = Visit.objects.get()
+    assert visit.venue_id == gate_venue.pk and visit.channel == Channel.CCCD
+
+    # The field kept the focus: a second scan of the same card is the same visit.
+    page.evaluate("document.getElementById('feedback').dataset.state = 'idle'")
+    hid_scan(page, CCCD)
+    wait_state(page, "done")
+    assert page.locator("#fb-inside").is_visible()
+    assert Visit.objects.count() == 1
+
+
+def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, login_as, gate_staff, gate_venue, tmp_path):
+    y4m = testing_browser.write_qr_y4m(CCCD_6, tmp_path / "card.y4m")
+    browser = launch_chromium(*testing_browser.fake_camera_args(y4m))
+    context = testing_browser.new_phone_context(browser, live_server.url, permissions=["camera"])
+    try:
+        page = context.new_page()
+        open_scanner(page, login_as, gate_staff, context)
+        page.click("#camera-toggle")
+        fb = wait_state(page, "done", timeout=15000)
+        assert page.locator("#fb-name").inner_text() == "T. T. Bình"
+        assert "1985" in page.locator("#fb-year").inner_text()
+        assert "status-undeclared" in fb.get_attribute("class")
+        visit = Visit.objects.get()
+        assert visit.channel == Channel.CCCD and visit.venue_id == gate_venue.pk
+        # The camera keeps filming the same card: no second visit, no flood of scans.
+        page.wait_for_timeout(1500)
+        assert Visit.objects.count() == 1
+    finally:
+        context.close()
+
+
+def test_it_checks_in_a_typed_phone_number_and_explains_an_unknown_one(page, login_as, gate_staff, gate_venue):
+    open_scanner(page, login_as, gate_staff)
+    page.fill("#manual-text", "0905 111 222")
+    page.click("#manual button[type=submit]")
+    wait_state(page, "error")
+    assert page.locator("#fb-detail").inner_text()  # "Nobody has checked in with this number yet…"
+    assert Visit.objects.count() == 0
+
+    hid_scan(page, CCCD)  # the focus went back to the scanner field
+    wait_state(page, "done")
+    Visit.objects.all().delete()
+    page.fill("#manual-text", "046090001234")  # the ID number of the card just scanned
+    page.click("#manual button[type=submit]")
+    wait_state(page, "done")
+    assert page.locator("#fb-name").inner_text() == "N. V. An"
+    assert Visit.objects.get().channel == Channel.MANUAL
+
+
+def test_it_refuses_a_venue_poster_with_a_clear_message(page, login_as, gate_staff, gate_venue):
+    from ravao.codes.signing import venue_qr_url
+
+    open_scanner(page, login_as, gate_staff)
+    hid_scan(page, venue_qr_url(venue=gate_venue))
+    wait_state(page, "error")
+    assert "poster" in page.locator("#fb-detail").inner_text().lower() or page.locator("#fb-detail").inner_text()
+    assert Visit.objects.count() == 0
+
+
+def test_staff_record_a_declaration_for_an_undeclared_visitor(page, login_as, gate_staff, gate_venue):
+    open_scanner(page, login_as, gate_staff)
+    hid_scan(page, CCCD)
+    wait_state(page, "done")
+    page.click("#declare-open")
+    page.check("#declare-form input[name=symptoms][value=cough]")
+    page.click("#declare-form button[type=submit]")
+    page.wait_for_selector("#feedback.status-yellow")
+    assert Visit.objects.get().status == HealthStatus.YELLOW
+
+
+def test_it_records_each_scan_at_the_chosen_entrance_and_direction(page, login_as, gate_staff, gate_venue):
+    back = gate_venue.entrances.get(name="Cổng sau")
+    open_scanner(page, login_as, gate_staff)
+    page.select_option("#entrance", str(back.pk))
+    hid_scan(page, CCCD)
+    wait_state(page, "done")
+    visit = Visit.objects.get()
+    assert visit.entrance_id == back.pk
+
+    page.check("input[name=direction][value=out]")
+    page.evaluate("document.getElementById('feedback').dataset.state = 'idle'")
+    hid_scan(page, CCCD)
+    wait_state(page, "done")
+    visit.refresh_from_db()
+    assert visit.checkout_method == "scan"
+    assert Visit.objects.count() == 1
+
+
+def test_an_offline_scan_is_queued_then_synced_exactly_once(page, login_as, gate_staff, gate_venue, phone_context):
+    open_scanner(page, login_as, gate_staff)
+    phone_context.set_offline(True)
+    before = timezone.now()
+    hid_scan(page, CCCD)
+    wait_state(page, "queued")
+    assert page.locator("#queue-count").get_attribute("data-count") == "1"
+    assert page.locator("#fb-name").inner_text() == "N. V. An"  # read on the device
+    assert "net-offline" in page.locator("#net-state").get_attribute("class")
+    page.wait_for_timeout(1500)
+    assert Visit.objects.count() == 0
+
+    back_online = timezone.now()
+    phone_context.set_offline(False)
+    page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
+    page.wait_for_timeout(500)
+    visit = Visit.objects.get()
+    # The original scan time, not the time of the sync.
+    assert before - timedelta(seconds=1) <= visit.checked_in_at <= back_online - timedelta(seconds=1)
+    # A reload and another sync round send nothing twice.
+    page.reload()
+    page.wait_for_function("!!window.jsQR")
+    page.wait_for_timeout(500)
+    assert Visit.objects.count() == 1 and Person.objects.count() == 1
+
+
+def test_offline_personal_qr_codes_are_verified_on_the_device(page, login_as, gate_staff, gate_venue, phone_context):
+    from ravao.codes.signing import person_qr_text
+    from ravao.people.identity import parse_cccd
+    from ravao.people.services import person_from_card
+
+    person = person_from_card(parse_cccd(CCCD))
+    good = person_qr_text(person=person)
+    forged = good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB")
+    open_scanner(page, login_as, gate_staff)
+    page.wait_for_function("localStorage.getItem('ravao-gate-keys') !== null")
+    phone_context.set_offline(True)
+
+    hid_scan(page, forged)
+    wait_state(page, "error")
+    assert page.locator("#queue-count").get_attribute("data-count") == "0"
+
+    hid_scan(page, good)
+    wait_state(page, "queued")
+    assert page.locator("#fb-name").inner_text() == "N. V. An"
+    assert page.locator("#feedback").get_attribute("data-verified") == "yes"
+    signed = page.evaluate("""async () => {
+        const k = JSON.parse(localStorage.getItem('ravao-gate-keys')).keys[0];
+        const raw = Uint8Array.from(atob(k.public_key), c => c.charCodeAt(0));
+        try { await crypto.subtle.importKey('raw', raw, {name: 'Ed25519'}, false, ['verify']); return true; }
+        catch (e) { return false; }
+    }""")
+    assert signed, "this chromium cannot verify Ed25519 signatures"
+
+    phone_context.set_offline(False)
+    page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
+    visit = Visit.objects.get()
+    assert visit.person_id == person.pk and visit.channel == Channel.PERSONAL_QR
+
+
+def test_the_installed_page_opens_without_a_network(page, login_as, gate_staff, gate_venue, phone_context):
+    open_scanner(page, login_as, gate_staff)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker
+    page.wait_for_function("!!navigator.serviceWorker.controller && !!window.jsQR")
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["display"] == "standalone"
+
+    phone_context.set_offline(True)
+    page.reload()
+    page.wait_for_function("!!window.jsQR && typeof gettext === 'function'")
+    assert page.locator("#venue").input_value() == gate_venue.code
+    assert "net-offline" in page.locator("#net-state").get_attribute("class")
+    hid_scan(page, CCCD)
+    wait_state(page, "queued")
+    phone_context.set_offline(False)
+    page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
+    assert Visit.objects.count() == 1
