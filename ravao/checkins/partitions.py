@@ -113,6 +113,8 @@ def drop_partitions_before(day: date, conn=connection) -> list[str]:
     dropped = []
     with transaction.atomic(using=conn.alias), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # Foreign-key checks of rows written earlier in the same transaction would block a DROP.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for d, name in sorted(existing_partitions(conn).items()):
             if d < day:
                 cur.execute(f"DROP TABLE {name}")
