@@ -25,6 +25,56 @@ def write_extras(sim) -> dict[str, int]:
     return out
 
 
+class Declarations:
+    """Health declarations: every person who declares does so on their first visit of the
+    period and again on about one visiting day in five; the answers match their colour."""
+
+    REDECLARE = 0.2
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.model = _model("people.Declaration")
+        if self.model is None:
+            return
+        from ravao.core.crypto import encrypt
+        from ravao.people.models import Person
+        from ravao.people.services import declaration_build
+
+        templates = {"green": {}, "yellow": {"symptoms": ["cough"]}, "red": {"contact_case": True}}
+        self.rows = {}
+        for status, answers in templates.items():
+            built = declaration_build(person=Person(), answers=answers)
+            assert built.status == status, (status, built.status)
+            # One ciphertext per colour, reused: the answers are identical anyway.
+            self.rows[status] = (encrypt(built.answers), built.questionnaire_id,
+                                 int((built.valid_until - built.created_at).total_seconds()))
+        self.done = np.zeros(sim.o.people, dtype=bool)
+
+    def write_day(self, d: int, person: np.ndarray, t_in: np.ndarray) -> int:
+        if self.model is None or not len(person):
+            return 0
+        sim = self.sim
+        people = sim.people
+        rng = np.random.default_rng([sim.o.seed, 6, d])
+        uniq, first = np.unique(person, return_index=True)  # visits are sorted by time
+        statuses = people.status_text()
+        colour = people.status[uniq]
+        declares = np.array([statuses[c] != "undeclared" for c in range(len(statuses))])[colour]
+        pick = declares & (~self.done[uniq] | (rng.random(len(uniq)) < self.REDECLARE))
+        self.done[uniq[pick]] = True
+        who, when, colour = uniq[pick], t_in[first[pick]], colour[pick]
+        names = [statuses[c] for c in colour.tolist()]
+        valid = np.array([self.rows[n][2] for n in names], dtype=np.int64)
+        return sim.writer.write(self.model, {
+            "person_id": people.ids[who].tolist(),
+            "questionnaire_id": [self.rows[n][1] for n in names],
+            "answers": [self.rows[n][0] for n in names],
+            "status": names,
+            "created_at": sim.texts(when),
+            "valid_until": sim.texts(when + valid),
+        })
+
+
 def write_targets(sim) -> int:
     """Fixed places are on the commune's list; a share registered (linked to their venue), the
     rest found door to door but not registered yet."""

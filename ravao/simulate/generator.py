@@ -133,6 +133,7 @@ class Simulation:
         last = first + timedelta(days=o.days + 1)
         partitions.ensure_partitions(first.astimezone(UTC).date(), last.astimezone(UTC).date(),
                                      conn=connections[o.using])
+        self.declarations = extras.Declarations(self)
         for d in range(o.days):
             t_day = time.monotonic()
             with transaction.atomic(using=o.using):
@@ -143,7 +144,7 @@ class Simulation:
             self.progress(f"day {d + 1}/{o.days} ({self.start + timedelta(days=d)}): {n:,} check-ins, "
                           f"{rate:,.0f}/s, total {self.summary.visits:,}")
         with transaction.atomic(using=o.using):
-            self.summary.extras = extras.write_extras(self)
+            self.summary.extras.update(extras.write_extras(self))
         self.summary.seconds = time.monotonic() - t0
         return self.summary
 
@@ -174,6 +175,8 @@ class Simulation:
         n = o.venues
         shares = np.array([p.share for p in self.type_profiles], dtype=float)
         self.v_type = rng.choice(len(self.types), n, p=shares / shares.sum())
+        if n >= 4 * len(self.types):  # every type at least once (rare ones: airports, ports)
+            self.v_type[rng.permutation(n)[:len(self.types)]] = np.arange(len(self.types))
         self.v_commune = rng.choice(len(self.commune_ids), n, p=self.commune_p)
         self.v_size = rng.lognormal(0.0, 0.6, n)
         self.v_hash = rng.integers(0, 2**31, n)
@@ -458,6 +461,8 @@ class Simulation:
                 cols[name] = [int(x) for x in cols[name]]
             cols["trip_id"] = int_column(trip_ids)
         self.writer.write(Visit, cols)
+        self.summary.extras["declarations"] = self.summary.extras.get("declarations", 0) + \
+            self.declarations.write_day(d, p["person"], p["t_in"])
         return k
 
 

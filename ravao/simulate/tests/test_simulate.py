@@ -143,3 +143,37 @@ def test_it_creates_the_daily_partitions_it_needs(small_map):
 def test_it_refuses_an_unknown_unit(small_map):
     with pytest.raises(CommandError):
         simulate(unit="99999")
+
+
+def test_it_writes_declarations_a_small_share_yellow_or_red(small_map):
+    from ravao.people.models import Declaration
+
+    simulate(people=1500, checkins_per_day=3000)
+    total = Declaration.objects.count()
+    assert total > 500
+    flagged = Declaration.objects.filter(status__in=["yellow", "red"]).count()
+    assert 0 < flagged < total * 0.15
+    red = Declaration.objects.filter(status="red").first()
+    assert red is not None and "contact_case" in red.answers
+    # A person's visits carry the colour of their declarations.
+    person = red.person_id
+    assert set(Visit.objects.filter(person_id=person).values_list("status", flat=True)) == {"red"}
+
+
+def test_the_demo_step_simulates_the_demo_province_once(small_map):
+    from ravao.simulate import demo
+
+    out = StringIO()
+    line = demo.demo(province=small_map.province, users={}, stdout=out)
+    assert line.startswith("Simulated 400 venues")
+    visits = Visit.objects.count()
+    assert visits > 10_000
+    assert "skipped" in demo.demo(province=small_map.province, users={}, stdout=out)
+    assert Visit.objects.count() == visits
+    # Every venue type is represented, and the week ends now (nothing in the future).
+    from django.utils import timezone
+
+    from ravao.catalog.models import VenueType
+
+    assert Venue.objects.values("venue_type").distinct().count() == VenueType.objects.count()
+    assert not Visit.objects.filter(checked_in_at__gt=timezone.now()).exists()
