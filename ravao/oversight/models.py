@@ -37,6 +37,15 @@ class AggregateQuerySet(ScopedQuerySet):
         sector = "sector"
 
 
+class VenueDayQuerySet(ScopedQuerySet):
+    """Per-venue figures: also visible to the venue's own managers and staff."""
+
+    class Scope:
+        unit = "unit"
+        sector = "sector"
+        venue = "venue"
+
+
 class TargetEstablishment(models.Model):
     """An establishment that should scan, found door to door or imported from a list.
 
@@ -117,7 +126,7 @@ class VenueDay(models.Model):
     first_scan_at = models.DateTimeField(null=True)
     last_scan_at = models.DateTimeField(null=True)
 
-    objects = AggregateQuerySet.as_manager()
+    objects = VenueDayQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "day"], name="venueday_unique")]

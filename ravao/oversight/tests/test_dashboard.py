@@ -113,3 +113,21 @@ def test_it_draws_the_map_from_unit_coordinates(data, users):
     data.commune_b.save()
     html = login(users["province"]).get("/oversight/", {"unit": "46", **PERIOD}).content.decode()
     assert html.count("<circle ") == 2 and "dot-red" in html
+
+
+def test_it_shows_a_venue_manager_their_own_venue_figures_only(data, users):
+    from ravao.checkins.models import Visit  # noqa: PLC0415
+    from ravao.oversight.tests.factories import local_day  # noqa: PLC0415
+    from ravao.venues.models import MembershipRole, Venue, VenueMembership  # noqa: PLC0415
+
+    scanned = Visit.objects.values_list("venue_id", flat=True).distinct()
+    mine = Venue.objects.filter(pk__in=scanned).order_by("pk").first()
+    other = Venue.objects.exclude(pk=mine.pk).first()
+    VenueMembership.objects.create(venue=mine, user=users["manager"], role=MembershipRole.MANAGER)
+    c = login(users["manager"])
+    r = c.get(f"/oversight/venue/{mine.code}/")
+    assert r.status_code == 200
+    days = {local_day(t) for t in Visit.objects.filter(venue=mine).values_list("checked_in_at", flat=True)}
+    body = r.content.decode().split('id="venue-days"')[1].split("</table>")[0]
+    assert body.count("<tr>") == 1 + len(days)  # header + one row per day with scans
+    assert c.get(f"/oversight/venue/{other.code}/").status_code == 404
