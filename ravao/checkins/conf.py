@@ -10,14 +10,17 @@ into ravao/settings.py unchanged.
   long after it (boarding) or that arrived up to this long before it.
 * ``RAVAO_SCAN_MAX_AGE_HOURS`` (72) / ``RAVAO_SCAN_MAX_FUTURE_SECONDS`` (60): how far an offline
   gate's ``scanned_at`` may lie in the past / future.
-* ``RAVAO_CHECKIN_RATE_LIMIT`` (20) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
-  check-ins per client address (Django's cache counts them).
+* ``RAVAO_CHECKIN_RATE_LIMIT`` (120) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
+  check-ins per client address (Django's cache counts them). Generous on purpose: mobile
+  carriers put many phones behind one address (CGNAT), and a crowded gate must not be refused.
+* ``RAVAO_CLIENT_IP_HEADER`` (""): behind a reverse proxy, the request header that carries the
+  client's address as the proxy saw it (e.g. ``HTTP_X_REAL_IP``); empty: ``REMOTE_ADDR``.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
 """
 
 from django.conf import settings
 
-from ravao.env import envint
+from ravao.env import envint, envstr
 
 
 def _get(name: str, default: int) -> int:
@@ -45,7 +48,7 @@ def scan_max_future_seconds() -> int:
 
 
 def rate_limit() -> int:
-    return _get("RAVAO_CHECKIN_RATE_LIMIT", 20)
+    return _get("RAVAO_CHECKIN_RATE_LIMIT", 120)
 
 
 def rate_window() -> int:
@@ -54,3 +57,7 @@ def rate_window() -> int:
 
 def replay_keep_hours() -> int:
     return _get("RAVAO_REPLAY_KEEP_HOURS", 96)
+
+
+def client_ip_header() -> str:
+    return getattr(settings, "RAVAO_CLIENT_IP_HEADER", envstr("RAVAO_CLIENT_IP_HEADER", ""))

@@ -105,7 +105,9 @@ def _receipt_time(visit_id: int, receipt: str) -> datetime:
 
 def check_rate(request) -> None:
     """Public check-ins per client address and window (Django's cache); 429 beyond the limit."""
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    meta = request.META if request is not None else {}
+    header = conf.client_ip_header()
+    ip = (meta.get(header) if header else None) or meta.get("REMOTE_ADDR", "")
     window = conf.rate_window()
     key = f"ravao:checkin-rate:{ip}:{int(timezone.now().timestamp()) // window}"
     cache.add(key, 0, window + 5)

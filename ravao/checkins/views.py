@@ -11,6 +11,7 @@ import uuid
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -72,6 +73,8 @@ def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
     return redirect("checkins:confirmation", visit_id=body["id"], receipt=body["receipt"])
 
 
+# never_cache: each load carries its own client_id; a cached copy would give many visitors one.
+@never_cache
 @csrf_exempt
 def poster(request, token: str):
     """The page a poster's QR opens: the signed token is checked (and whether it is current)."""
@@ -84,6 +87,7 @@ def poster(request, token: str):
     return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=token)
 
 
+@never_cache
 @csrf_exempt
 def by_code(request, code: str):
     """The same page from the short code printed under the poster (typed by hand)."""
@@ -98,6 +102,7 @@ def by_code(request, code: str):
     return _checkin_page(request, venue=venue, entrance=entrance)
 
 
+@never_cache
 def confirmation(request, visit_id: int, receipt: str):
     """The screen shown to the guard: colour, venue, time, masked name; and check-out."""
     try:

@@ -261,3 +261,12 @@ def test_the_holder_link_is_not_kept_in_the_replay_table_but_replays_still_give_
     first = client.post("/checkins", payload).json()
     assert "holder" not in CheckinReplay.objects.get().body
     assert client.post("/checkins", payload).json()["holder"] == first["holder"]
+
+
+@override_settings(RAVAO_CHECKIN_RATE_LIMIT=1, RAVAO_CLIENT_IP_HEADER="HTTP_X_REAL_IP")
+def test_behind_a_proxy_the_rate_limit_counts_each_visitor_address(venue):
+    client = ApiClient()
+    for ip in ("10.0.0.1", "10.0.0.2"):
+        res = client.post("/checkins", checkin_payload(venue.code), HTTP_X_REAL_IP=ip)
+        assert res.status_code in (200, 201)
+    assert client.post("/checkins", checkin_payload(venue.code), HTTP_X_REAL_IP="10.0.0.1").status_code == 429

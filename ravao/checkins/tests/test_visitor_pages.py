@@ -159,3 +159,9 @@ def test_a_suspended_venue_says_so_before_the_form(venue):
 def test_an_event_outside_its_window_says_when_it_opens(event_venue):
     res = Client().get(f"/c/{event_venue.code}", HTTP_ACCEPT_LANGUAGE="en")
     assert res.status_code == 409 and "accepts check-ins only from" in res.content.decode()
+
+
+def test_the_form_is_never_cached_and_each_load_has_its_own_client_id(venue):
+    first, second = Client().get(f"/c/{venue.code}"), Client().get(f"/c/{venue.code}")
+    assert "no-store" in first["Cache-Control"] or "max-age=0" in first["Cache-Control"]
+    assert form_fields(first.content.decode()) != form_fields(second.content.decode())
