@@ -1,0 +1,30 @@
+"""ravao rollup and ravao sendreports from the command line."""
+
+import io
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from ravao.oversight.models import RollupState, UnitDay
+from ravao.oversight.rollup import local_day
+from ravao.oversight.tests.factories import make_random_data
+
+
+def test_it_rolls_up_from_the_cli(small_map, users):
+    today = local_day(timezone.now())
+    make_random_data(small_map, seed=51, end_day=today, days=3)
+    out = io.StringIO()
+    call_command("rollup", stdout=out)
+    assert "rolled up 3 day(s)" in out.getvalue()
+    assert UnitDay.objects.filter(day=today - timedelta(days=2)).exists()
+    assert RollupState.objects.get().last_id > 0
+    out = io.StringIO()
+    call_command("rollup", stdout=out)  # the next run re-rolls only the last hour's day(s)
+    assert "rolled up 1 day(s)" in out.getvalue() or "rolled up 2 day(s)" in out.getvalue()
+
+
+def test_it_sends_nothing_without_officials_with_an_e_mail(small_map, users):
+    out = io.StringIO()
+    call_command("sendreports", stdout=out)
+    assert "sent 0 report e-mail(s)" in out.getvalue()
