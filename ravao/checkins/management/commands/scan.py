@@ -1,0 +1,50 @@
+"""`ravao scan`: record a gate scan from the command line (paper lists typed in later, scripts).
+
+Same service as the gate page and POST /api/v1/scans, so the same rules apply (membership of
+the venue, 72-hour limit for back-dated scans, repeats, exit scans). Prints one line.
+"""
+
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_datetime
+
+from ravao.accounts.models import User
+from ravao.api.errors import ServiceError
+from ravao.checkins.services import checkin_scan
+
+
+class Command(BaseCommand):
+    help = "Record a check-in (or check-out) scan at a venue as one of its staff."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--venue", required=True, help="the venue's short code")
+        parser.add_argument("--user", required=True, help="username of a staff member of the venue")
+        parser.add_argument("--text", required=True, help="personal QR text, ID card QR text, or a phone / ID number")
+        parser.add_argument("--at", help="time of the scan (ISO 8601 with time zone); default now")
+        parser.add_argument("--direction", choices=["in", "out"], default="in")
+        parser.add_argument("--client-id", help="UUID making the command safe to re-run (default: new)")
+
+    def handle(self, *args, venue, user, text, at, direction, client_id, **options):
+        staff = User.objects.filter(username=user, is_active=True).first()
+        if staff is None:
+            raise CommandError(f"No active user {user!r}.")
+        scanned_at = None
+        if at:
+            scanned_at = parse_datetime(at)
+            if scanned_at is None:
+                raise CommandError(f"Not a date and time: {at!r}.")
+        try:
+            status, body = checkin_scan(
+                user=staff, client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(), venue_code=venue,
+                text=text, scanned_at=scanned_at, direction=direction,
+            )
+        except (ServiceError, ValueError) as error:
+            raise CommandError(getattr(error, "message", str(error))) from None
+        what = {201: "checked in", 200: "already inside" if body.get("already_inside") else "recorded"}[status]
+        if direction == "out" and status == 200:
+            what = "checked out"
+        self.stdout.write(
+            f"{body['person']['masked_name']} ({body['person']['birth_year'] or '?'}) {what} at "
+            f"{body['venue']['name']} [{body['status']}], visit {body['id']}"
+        )
