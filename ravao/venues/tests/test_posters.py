@@ -35,6 +35,18 @@ def test_it_prints_a_pdf_poster_that_scans_to_the_venue(venue, size):
     assert "/v/V1." in url
 
 
+def test_the_pure_python_qr_encoder_prints_scannable_posters_too(venue, monkeypatch):
+    monkeypatch.setattr(posters, "QR_ENGINE", "segno")
+    (url,) = decode_pdf(posters.render(venue, fmt="pdf", size="A5")[0])
+    _assert_names(url, venue)
+    assert posters.qr_matrix(url) == posters._matrix_segno(url)
+
+
+def test_both_qr_encoders_make_the_same_size_of_symbol(venue):
+    url = posters.venue_qr_url(venue=venue)
+    assert len(posters._matrix_zxing(url)) == len(posters._matrix_segno(url))
+
+
 def test_the_a4_qr_is_at_least_15_cm_wide_on_paper(venue):
     assert posters.poster_layout(venue, size="A4").qr_mm >= 150
     (png,) = pdf_pages_png(posters.render(venue, fmt="pdf", size="A4")[0], dpi=72)
