@@ -16,9 +16,10 @@ property test on SQLite and PostgreSQL):
 
 Each probe visit (case visit or F1 visit) becomes one indexed range condition
 ``(venue_id | trip_id) = ? AND checked_in_at BETWEEN V.in - buffer - max_stay AND V.out + buffer``
-(on PostgreSQL this also prunes the daily partitions); probes are OR-ed in batches, so the F1
-list of a case with 20 visits is one query, and F2 a handful. Rows are matched to probes in
-Python with the exact rule above.
+(bounded check-in times: PostgreSQL prunes the daily partitions). On PostgreSQL the probes of a
+batch are a VALUES list joined to the visits (one query per place column); on SQLite they are
+OR-ed. The F1 list of a case with 20 visits is one or two queries, F2 a handful. Rows are
+matched to probes in Python with the exact rule above.
 """
 
 from collections import defaultdict
@@ -28,12 +29,14 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Q
 
 from ravao.checkins.models import Visit
 from ravao.tracing.conf import max_stay_hours
 
-PROBES_PER_QUERY = 100
+PROBES_PER_QUERY = 100  # OR-ed range conditions per query (SQLite)
+VALUES_PER_QUERY = 1000  # probe rows per VALUES join (PostgreSQL)
 PEOPLE_PER_QUERY = 500
 VISIT_FIELDS = ("id", "person_id", "venue_id", "trip_id", "checked_in_at", "checked_out_at")
 
@@ -125,27 +128,65 @@ def _probe_q(v: VisitRow, buffer: timedelta, max_stay: timedelta) -> Q:
     )
 
 
+def _candidates_or(batch: list[VisitRow], buffer: timedelta, max_stay: timedelta) -> list[VisitRow]:
+    """One query: the probes' range conditions OR-ed (SQLite; small batches)."""
+    lo = min(p.checked_in_at for p in batch) - buffer - max_stay
+    hi = max(p.checked_out_at for p in batch) + buffer
+    cond = reduce(or_, (_probe_q(p, buffer, max_stay) for p in batch))
+    return _rows(Visit.objects.filter(cond, checked_in_at__gte=lo, checked_in_at__lt=hi))
+
+
+def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timedelta) -> list[VisitRow]:
+    """PostgreSQL: the probes as a VALUES list joined to the visits, one query per place column.
+
+    Each probe row drives an index range scan on (venue_id | trip_id, checked_in_at); the outer
+    bounds on ``checked_in_at`` let the planner drop the daily partitions outside the batch.
+    """
+    rows: dict[int, VisitRow] = {}  # by id: a visit on a trip can come back from both queries
+    table = Visit._meta.db_table
+    for column, key in (("venue_id", lambda p: p.venue_id), ("trip_id", lambda p: p.trip_id)):
+        probes = [p for p in batch if (p.trip_id is None) == (column == "venue_id")]
+        if not probes:
+            continue
+        values = ",".join(["(%s::bigint, %s::timestamptz, %s::timestamptz, %s::timestamptz)"] * len(probes))
+        params: list = []
+        for p in probes:
+            params += [key(p), p.checked_in_at - buffer - max_stay, p.checked_out_at + buffer, p.checked_in_at - buffer]
+        params += [min(p.checked_in_at for p in probes) - buffer - max_stay, max(p.checked_out_at for p in probes) + buffer]
+        sql = (
+            f"SELECT DISTINCT v.id, v.person_id, v.venue_id, v.trip_id, v.checked_in_at, v.checked_out_at "
+            f"FROM (VALUES {values}) AS p(k, lo, hi, out_lo) JOIN {table} v ON v.{column} = p.k "
+            f"AND v.checked_in_at >= p.lo AND v.checked_in_at < p.hi AND v.checked_out_at > p.out_lo "
+            f"WHERE v.checked_in_at >= %s AND v.checked_in_at < %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows.update((r[0], VisitRow(*r)) for r in cursor.fetchall())
+    return list(rows.values())
+
+
 def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_ids: set[int]) -> list[Exposure]:
     """Every (probe, visit) pair that is an exposure, visits of excluded people left out."""
     max_stay = timedelta(hours=max_stay_hours())
+    postgres = connection.vendor == "postgresql"
+    size = VALUES_PER_QUERY if postgres else PROBES_PER_QUERY
     found: list[Exposure] = []
-    for start in range(0, len(probes), PROBES_PER_QUERY):
-        batch = probes[start : start + PROBES_PER_QUERY]
-        by_place: dict[tuple[str, int], list[VisitRow]] = defaultdict(list)
+    for start in range(0, len(probes), size):
+        batch = probes[start : start + size]
+        # Probes by place, with their bounds: the place lookup already is the "same place" rule.
+        by_place: dict[tuple[str, int], list] = defaultdict(list)
         for p in batch:
-            by_place[p.place].append(p)
-        lo = min(p.checked_in_at for p in batch) - buffer - max_stay
-        hi = max(p.checked_out_at for p in batch) + buffer
-        cond = reduce(or_, (_probe_q(p, buffer, max_stay) for p in batch))
-        qs = Visit.objects.filter(cond, checked_in_at__gte=lo, checked_in_at__lt=hi)
-        for w in _rows(qs):
+            by_place[p.place].append((p, p.checked_out_at + buffer, p.checked_in_at - buffer))
+        rows = (_candidates_values if postgres else _candidates_or)(batch, buffer, max_stay)
+        for w in rows:
             if w.person_id in exclude_person_ids:
                 continue
             candidates = by_place.get(("venue", w.venue_id), [])
             if w.trip_id is not None:
                 candidates = candidates + by_place.get(("trip", w.trip_id), [])
-            for p in candidates:
-                if is_exposure(p, w, buffer):
+            w_in, w_out = w.checked_in_at, w.checked_out_at
+            for p, hi, lo in candidates:
+                if w_in < hi and w_out > lo:  # is_exposure(p, w, buffer), inlined for F2's volume
                     found.append(Exposure(source=p, visit=w, overlap_minutes=overlap_minutes(p, w)))
     return found
 
