@@ -305,7 +305,11 @@ def _visit_out(*, person: Person, arrival: Arrival) -> tuple[Visit, bool]:
     )
     recent.checked_out_at, recent.checkout_method = arrival.at, CheckoutMethod.SCAN
     # Companions leave with the person who brought them.
-    Visit.objects.filter(companion_of=recent.id, checked_in_at=recent.checked_in_at, checkout_method=CheckoutMethod.AUTO).update(
+    # venue_id + checked_in_at: the (venue, checked_in_at) index finds companions (same instant).
+    Visit.objects.filter(
+        venue_id=arrival.venue.pk, checked_in_at=recent.checked_in_at, companion_of=recent.id,
+        checkout_method=CheckoutMethod.AUTO,
+    ).update(
         checked_out_at=arrival.at, checkout_method=CheckoutMethod.SCAN
     )
     return recent, False
@@ -508,7 +512,10 @@ def checkout_button(*, visit_id: int, receipt: str) -> dict:
         if now - visit.checked_in_at > timedelta(hours=24):
             raise Conflict(_("This visit is too old to check out now; it was closed automatically."), code="too_late")
         Visit.objects.filter(id=visit.id, checked_in_at=checked_in_at).update(checked_out_at=now, checkout_method=CheckoutMethod.BUTTON)
-        Visit.objects.filter(companion_of=visit.id, checked_in_at=checked_in_at, checkout_method=CheckoutMethod.AUTO).update(
+        Visit.objects.filter(
+            venue_id=visit.venue_id, checked_in_at=checked_in_at, companion_of=visit.id,
+            checkout_method=CheckoutMethod.AUTO,
+        ).update(
             checked_out_at=now, checkout_method=CheckoutMethod.BUTTON
         )
         visit.checked_out_at, visit.checkout_method = now, CheckoutMethod.BUTTON

@@ -110,7 +110,9 @@ def confirmation(request, visit_id: int, receipt: str):
     except ServiceError as error:
         return _problem(request, error)
     companions = list(
-        Visit.objects.filter(companion_of=visit.id, checked_in_at=visit.checked_in_at).select_related("person")
+        Visit.objects.filter(
+            venue_id=visit.venue_id, checked_in_at=visit.checked_in_at, companion_of=visit.id
+        ).select_related("person")
     )
     now = timezone.now()
     return render(

@@ -165,3 +165,12 @@ def test_the_form_is_never_cached_and_each_load_has_its_own_client_id(venue):
     first, second = Client().get(f"/c/{venue.code}"), Client().get(f"/c/{venue.code}")
     assert "no-store" in first["Cache-Control"] or "max-age=0" in first["Cache-Control"]
     assert form_fields(first.content.decode()) != form_fields(second.content.decode())
+
+
+def test_the_language_switch_works_on_the_visitor_page(venue):
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(f"/c/{venue.code}").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    res = client.post("/i18n/setlang/", {"language": "en", "next": f"/c/{venue.code}", "csrfmiddlewaretoken": token})
+    assert res.status_code == 302 and res["Location"] == f"/c/{venue.code}"
+    assert "Health declaration" in client.get(f"/c/{venue.code}").content.decode()
