@@ -115,3 +115,14 @@ def test_the_menu_leads_gate_staff_and_managers_to_the_scanner(users):
         assert "/gate/" in [entry["url"] for entry in menu_for(users[role])]
     for role in ("commune_a", "tracer"):
         assert "/gate/" not in [entry["url"] for entry in menu_for(users[role])]
+
+
+def test_the_scanner_speaks_vietnamese_by_default_and_english_on_request(gate_staff):
+    client = logged_in(gate_staff)
+    assert "Sẵn sàng quét" in client.get("/gate/").content.decode()
+    catalogue = client.get("/jsi18n/").content.decode()
+    # The catalogue lists translated strings only: the scanner's JS strings are in it.
+    assert '"Queued: will be sent when the network returns"' in catalogue
+    assert '"%(n)s scan waiting to be sent"' in catalogue
+    client.cookies["django_language"] = "en"
+    assert "Ready to scan" in client.get("/gate/").content.decode()

@@ -108,8 +108,10 @@ def test_it_refuses_a_venue_poster_with_a_clear_message(page, login_as, gate_sta
 
 def test_staff_record_a_declaration_for_an_undeclared_visitor(page, login_as, gate_staff, gate_venue):
     open_scanner(page, login_as, gate_staff)
+    assert page.locator("#declare-open").is_hidden()
     hid_scan(page, CCCD)
     wait_state(page, "done")
+    assert page.locator("#declare-form").is_hidden()
     page.click("#declare-open")
     page.check("#declare-form input[name=symptoms][value=cough]")
     page.click("#declare-form button[type=submit]")

@@ -7,8 +7,11 @@
   const root = document.getElementById("gate");
   if (!root) return;
   const $ = (id) => document.getElementById(id);
-  const t = (s) => (window.gettext ? window.gettext(s) : s);
-  const fmt = (s, o) => (window.interpolate ? window.interpolate(t(s), o, true) : t(s));
+  // From /jsi18n/ (Django's JavaScript catalogue); the plain English text if it did not load.
+  const gettext = window.gettext || ((s) => s);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const gettext_noop = (s) => s;
+  const fmt = (s, o) => (window.interpolate ? window.interpolate(s, o, true) : s);
   const VENUES = JSON.parse($("gate-venues").textContent);
   const STORE = "ravao-gate-";
   const REQUEST_TIMEOUT_MS = 6000;
@@ -105,8 +108,8 @@
   const fb = $("feedback");
   let lastVisit = null;
   const STATUS_TEXT = {
-    green: "Green: no risk declared", yellow: "Yellow: symptoms declared", red: "Red: contact with a case",
-    undeclared: "No valid health declaration",
+    green: gettext_noop("Green: no risk declared"), yellow: gettext_noop("Yellow: symptoms declared"),
+    red: gettext_noop("Red: contact with a case"), undeclared: gettext_noop("No valid health declaration"),
   };
   function show(state, {status = "", title = "", name = "", year = null, inside = false, detail = "", started = null} = {}) {
     fb.className = "feedback fb-" + state + (status ? " status-" + status : "");
@@ -114,7 +117,7 @@
     fb.dataset.status = status;
     $("fb-status").textContent = title;
     $("fb-name").textContent = name || "";
-    $("fb-year").textContent = year ? fmt("born %(year)s", {year}) : "";
+    $("fb-year").textContent = year ? fmt(gettext("born %(year)s"), {year}) : "";
     $("fb-inside").hidden = !inside;
     $("fb-detail").textContent = detail || "";
     $("declare-open").hidden = !(state === "done" && status === "undeclared" && lastVisit && $("declare-form"));
@@ -128,11 +131,11 @@
     const hhmm = time.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
     show("done", {
       status: data.status,
-      title: data.direction === "out" ? t("Checked out") : t(STATUS_TEXT[data.status] || data.status),
+      title: data.direction === "out" ? gettext("Checked out") : gettext(STATUS_TEXT[data.status] || data.status),
       name: data.person && data.person.masked_name,
       year: data.person && data.person.birth_year,
       inside,
-      detail: (data.direction === "out" ? fmt("Left at %(time)s", {time: hhmm}) : fmt("Checked in at %(time)s", {time: hhmm})),
+      detail: (data.direction === "out" ? fmt(gettext("Left at %(time)s"), {time: hhmm}) : fmt(gettext("Checked in at %(time)s"), {time: hhmm})),
       started,
     });
   }
@@ -164,45 +167,45 @@
   async function checkLocally(text) {
     if (/^RVP1\./.test(text)) {
       const parts = text.split(".");
-      if (parts.length !== 4) return {ok: false, message: t("This is not a valid Ravao code, or it is incomplete.")};
+      if (parts.length !== 4) return {ok: false, message: gettext("This is not a valid Ravao code, or it is incomplete.")};
       let fields;
       try { fields = new TextDecoder().decode(b64bytes(parts[2])).split("|"); } catch (e) { fields = []; }
-      if (fields.length !== 4) return {ok: false, message: t("This is not a valid Ravao code, or it is incomplete.")};
+      if (fields.length !== 4) return {ok: false, message: gettext("This is not a valid Ravao code, or it is incomplete.")};
       const key = (await loadKeys())[parts[1]];
       if (!key) return {ok: true, name: fields[2], year: fields[3], verified: false};
       let valid = false;
       try {
         valid = await crypto.subtle.verify({name: "Ed25519"}, key, b64bytes(parts[3]), new TextEncoder().encode(parts.slice(0, 3).join(".")));
       } catch (e) { return {ok: true, name: fields[2], year: fields[3], verified: false}; }
-      if (!valid) return {ok: false, message: t("This code's signature is not valid: it has been altered, or it was not issued by this site.")};
+      if (!valid) return {ok: false, message: gettext("This code's signature is not valid: it has been altered, or it was not issued by this site.")};
       return {ok: true, name: fields[2], year: fields[3], verified: true};
     }
     if (text.includes("|")) {
       const f = text.split("|");
       if ((f.length !== 6 && f.length !== 7) || !/^\d{12}$/.test(f[0].trim()) || !/^\d{8}$/.test((f[3] || "").trim())) {
-        return {ok: false, message: t("This ID card QR cannot be read. Scan it again, or type the ID number.")};
+        return {ok: false, message: gettext("This ID card QR cannot be read. Scan it again, or type the ID number.")};
       }
       return {ok: true, name: maskName(f[2]), year: f[3].trim().slice(4), verified: false};
     }
     if (text.includes("/v/") || /^V1\./.test(text)) {
-      return {ok: false, message: t("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card.")};
+      return {ok: false, message: gettext("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card.")};
     }
     const compact = text.replace(/[\s.-]/g, "");
     if (compact.length <= 16 && /^\+?[0-9A-Za-z]+$/.test(compact) && /\d/.test(compact)) return {ok: true, name: "", year: "", verified: false};
-    return {ok: false, message: t("This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or ID number.")};
+    return {ok: false, message: gettext("This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or ID number.")};
   }
 
   // --- scanning -------------------------------------------------------------------------------
   async function queueScan(body, started) {
     const local = await checkLocally(body.text);
-    if (!local.ok) { show("error", {title: t("Not accepted"), detail: local.message, started}); return; }
+    if (!local.ok) { show("error", {title: gettext("Not accepted"), detail: local.message, started}); return; }
     await qPut("queue", {client_id: body.client_id, body, queued_at: new Date().toISOString()});
     lastVisit = null;
     fb.dataset.verified = local.verified ? "yes" : "no";
     show("queued", {
-      title: t("Queued: will be sent when the network returns"),
+      title: gettext("Queued: will be sent when the network returns"),
       name: local.name, year: local.year,
-      detail: local.verified ? t("Signature checked on this device.") : t("The server will check this code."),
+      detail: local.verified ? gettext("Signature checked on this device.") : gettext("The server will check this code."),
       started,
     });
     refreshCount();
@@ -217,12 +220,12 @@
       client_id: uuid(), scanned_at: new Date().toISOString(), direction: direction(),
     };
     closeDeclaration();
-    show("busy", {title: t("Checking…")});
+    show("busy", {title: gettext("Checking…")});
     if (!navigator.onLine) { await queueScan(body, started); return; }
     let r;
     try { r = await postJSON(root.dataset.scansUrl, body); } catch (e) { await queueScan(body, started); return; }
     if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return; }
-    if (definitive(r.status)) { show("error", {title: t("Not accepted"), detail: r.data.detail || fmt("Error %(status)s", {status: r.status}), started}); return; }
+    if (definitive(r.status)) { show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started}); return; }
     if (r.status === 401) { await queueScan(body, started); showLoginNeeded(); return; }
     await queueScan(body, started);  // server busy or failing: keep it for later
   }
@@ -234,7 +237,7 @@
     queueSize = queued.length;
     const el = $("queue-count");
     el.dataset.count = String(queueSize);
-    el.textContent = queueSize ? fmt("%(n)s scans waiting to be sent", {n: queueSize}) : t("Nothing waiting to be sent");
+    el.textContent = queueSize ? fmt(ngettext("%(n)s scan waiting to be sent", "%(n)s scans waiting to be sent", queueSize), {n: queueSize}) : gettext("Nothing waiting to be sent");
     const list = $("failed-list");
     list.textContent = "";
     for (const f of failed.sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at))) {
@@ -268,11 +271,11 @@
     }
   }
   function showLoginNeeded() {
-    $("fb-detail").textContent = t("Your session has ended: log in again to send the queued scans.");
+    $("fb-detail").textContent = gettext("Your session has ended: log in again to send the queued scans.");
   }
   function netState() {
     const el = $("net-state");
-    el.textContent = navigator.onLine ? t("Online") : t("Offline: scans are kept on this device");
+    el.textContent = navigator.onLine ? gettext("Online") : gettext("Offline: scans are kept on this device");
     el.className = navigator.onLine ? "net-online" : "net-offline";
   }
   window.addEventListener("online", () => { netState(); refreshKeys(); sync(); });
@@ -315,7 +318,7 @@
     try {
       stream = await navigator.mediaDevices.getUserMedia({audio: false, video: {facingMode: "environment", width: {ideal: 1280}, height: {ideal: 720}}});
     } catch (e) {
-      show("error", {title: t("The camera cannot be opened"), detail: t("Allow the camera for this site, or use a scanner or type the number.")});
+      show("error", {title: gettext("The camera cannot be opened"), detail: gettext("Allow the camera for this site, or use a scanner or type the number.")});
       return;
     }
     video.srcObject = stream;
@@ -373,11 +376,11 @@
       const started = performance.now();
       let r;
       try { r = await postJSON(root.dataset.declareUrl, {venue: lastVisit.venue, visit: lastVisit.id, declaration: answers}); }
-      catch (err) { show("error", {title: t("Not saved"), detail: t("The network is down: try again when it returns.")}); return; }
-      if (!r.ok) { show("error", {title: t("Not saved"), detail: r.data.detail || String(r.status)}); return; }
+      catch (err) { show("error", {title: gettext("Not saved"), detail: gettext("The network is down: try again when it returns.")}); return; }
+      if (!r.ok) { show("error", {title: gettext("Not saved"), detail: r.data.detail || String(r.status)}); return; }
       closeDeclaration();
       showVisit({...r.data, direction: "in", already_inside: false}, started);
-      $("fb-detail").textContent = t("Declaration recorded.");
+      $("fb-detail").textContent = gettext("Declaration recorded.");
     });
   }
 
