@@ -43,7 +43,10 @@ def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int =
             "venue_qr": venue_qr,
             "client_id": request.POST.get("client_id") or uuid.uuid4(),
             "fields": forms.questionnaire_fields(request.POST),
-            "companion_rows": range(forms.COMPANION_ROWS),
+            "companion_rows": [
+                {"i": i, "name": request.POST.get(f"c{i}_name", ""), "year": request.POST.get(f"c{i}_year", "")}
+                for i in range(forms.COMPANION_ROWS)
+            ],
             "post": request.POST,
             "error": error,
         },

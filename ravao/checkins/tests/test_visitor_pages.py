@@ -174,3 +174,11 @@ def test_the_language_switch_works_on_the_visitor_page(venue):
     res = client.post("/i18n/setlang/", {"language": "en", "next": f"/c/{venue.code}", "csrfmiddlewaretoken": token})
     assert res.status_code == 302 and res["Location"] == f"/c/{venue.code}"
     assert "Health declaration" in client.get(f"/c/{venue.code}").content.decode()
+
+
+def test_a_refused_form_keeps_the_companions_typed(venue):
+    res = submit(Client(), f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="0912345678", c0_name="Bé Na")
+    assert res.status_code == 400
+    html = res.content.decode()
+    assert 'value="Bé Na"' in html and "<details open>" in html
+    assert Person.objects.count() == 0
