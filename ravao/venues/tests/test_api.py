@@ -10,7 +10,8 @@ from .posters_helpers import decode_image, decode_pdf
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

@@ -213,3 +213,12 @@ def test_the_menu_shows_the_venue_pages(users):
     assert {"/venues/", "/venues/import/"} <= {e["url"] for e in menu_for(users["commune_a"])}
     assert "/venues/mine/" in {e["url"] for e in menu_for(users["staff"])}
     assert "/venues/" not in {e["url"] for e in menu_for(users["manager"])}
+
+
+def test_the_pages_speak_vietnamese_by_default(users, places, settings):
+    settings.LANGUAGE_CODE = "vi"
+    html = Client().get("/venues/register/", headers={"Accept-Language": "vi"}).content.decode()
+    assert "Đăng ký địa điểm của bạn" in html and "Gửi mã cho tôi" in html
+    c = client_for(users["commune_a"])
+    html = c.get("/venues/", headers={"Accept-Language": "vi"}).content.decode()
+    assert "Địa điểm trong địa bàn" in html

@@ -42,9 +42,9 @@ def test_the_pure_python_qr_encoder_prints_scannable_posters_too(venue, monkeypa
     assert posters.qr_matrix(url) == posters._matrix_segno(url)
 
 
-def test_both_qr_encoders_make_the_same_size_of_symbol(venue):
+def test_the_fast_encoder_makes_no_larger_a_symbol_than_segno(venue):
     url = posters.venue_qr_url(venue=venue)
-    assert len(posters._matrix_zxing(url)) == len(posters._matrix_segno(url))
+    assert 41 <= len(posters._matrix_zxing(url)) <= len(posters._matrix_segno(url))
 
 
 def test_the_a4_qr_is_at_least_15_cm_wide_on_paper(venue):
