@@ -66,5 +66,6 @@ def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page
     warning = page.locator("#exposure-warning")
     warning.wait_for(state="visible")
     assert "Chợ Đông Ba" in warning.inner_text() and "Theo dõi sức khỏe 14 ngày" in warning.inner_text()
+    assert "Bạn có thể đã tiếp xúc" in warning.inner_text()  # translated through /jsi18n/
     # The history stayed on the phone: no request carried it.
     assert all(m == "GET" and not d and "Lê" not in u and venue.code not in u for u, m, d in requests)

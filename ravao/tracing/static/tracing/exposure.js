@@ -6,8 +6,8 @@
   "use strict";
   var box = document.getElementById("exposure-warning");
   if (!box || !window.fetch || !window.localStorage) { return; }
-  var t = window.gettext || function (s) { return s; };
-  var fmt = window.interpolate || function (s, a) { return s.replace("%s", a[0]); };
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (s, a) { return s.replace("%s", a[0]); };
   var visits;
   try { visits = JSON.parse(window.localStorage.getItem("ravao.visits") || "[]"); } catch (e) { return; }
   if (!Array.isArray(visits) || visits.length === 0) { return; }
@@ -28,13 +28,13 @@
       if (hits.length === 0) { return; }
       box.textContent = "";
       var title = document.createElement("strong");
-      title.textContent = t("You may have been exposed");
+      title.textContent = gettext("You may have been exposed");
       box.appendChild(title);
       hits.forEach(function (w) {
         var p = document.createElement("p");
         var when = new Date(w.from).toLocaleString() + " – " + new Date(w.to).toLocaleString();
-        p.textContent = fmt(t("You were at %s during a period when a confirmed case was there."), [w.venue_name]) +
-          " (" + when + ") " + (w.message || t("Watch for symptoms and call your local health station."));
+        p.textContent = interpolate(gettext("You were at %s during a period when a confirmed case was there."), [w.venue_name]) +
+          " (" + when + ") " + (w.message || gettext("Watch for symptoms and call your local health station."));
         box.appendChild(p);
       });
       box.className = "exposure-warning";
