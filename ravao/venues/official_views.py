@@ -1,4 +1,7 @@
-"""Officials' venue pages: the registry of their area (search, filters), bulk posters, import."""
+"""Officials' venue pages: the registry of their area (search, filters), exports, import."""
+
+import csv
+import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -59,6 +62,30 @@ def bulk_posters(request):
     size = request.GET.get("size", "A4")
     response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ravao-posters-{filters["unit"] or "all"}.pdf"'
+    return response
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell that cannot run as a formula (the Luca CSV-injection lesson)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def export_csv(request):
+    """The filtered registry as CSV (UTF-8 with BOM so that Excel shows Vietnamese correctly)."""
+    _official(request)
+    _filters, qs, error = _filtered(request)
+    if error:
+        raise Http404(error)
+    rows = [["code", "name", "type", "sector", "unit_code", "unit", "street", "status", "verified", "contact_phone"]]
+    for v in qs.iterator(chunk_size=2000):
+        rows.append([v.code, v.name, v.venue_type.code, v.sector.code, v.unit.code, v.unit.name, v.street, v.status,
+                     "1" if v.verified else "0", v.contact_phone])
+    out = io.StringIO()
+    csv.writer(out).writerows([[_cell(c) for c in row] for row in rows])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ravao-venues.csv"'
     return response
 
 

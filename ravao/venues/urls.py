@@ -6,6 +6,7 @@ app_name = "venues"
 urlpatterns = [
     path("", official_views.registry, name="list"),
     path("posters.pdf", official_views.bulk_posters, name="bulk_posters"),
+    path("export.csv", official_views.export_csv, name="export_csv"),
     path("import/", official_views.import_page, name="import"),
     path("mine/", views.mine, name="mine"),
     path("new/", views.create, name="create"),

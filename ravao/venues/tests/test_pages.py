@@ -222,3 +222,15 @@ def test_the_pages_speak_vietnamese_by_default(users, places, settings):
     c = client_for(users["commune_a"])
     html = c.get("/venues/", headers={"Accept-Language": "vi"}).content.decode()
     assert "Địa điểm trong địa bàn" in html
+
+
+def test_the_csv_export_is_scoped_and_safe_in_spreadsheets(users, places, small_map):
+    make_venue(small_map.commune_a, "=HYPERLINK(\"http://evil\")", "restaurant")
+    res = client_for(users["commune_a"]).get("/venues/export.csv", {"unit": small_map.province.code})
+    assert res.status_code == 200 and res["Content-Type"].startswith("text/csv")
+    text = res.content.decode("utf-8-sig")
+    assert places["a_clinic"].code in text and "Trạm y tế Thuận Hóa" in text
+    assert places["b_market"].code not in text and places["c_shop"].code not in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert places["a_school"].code not in client_for(users["health"]).get("/venues/export.csv").content.decode()
+    assert client_for(users["manager"]).get("/venues/export.csv").status_code == 404
