@@ -234,3 +234,30 @@ def test_the_csv_export_is_scoped_and_safe_in_spreadsheets(users, places, small_
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     assert places["a_school"].code not in client_for(users["health"]).get("/venues/export.csv").content.decode()
     assert client_for(users["manager"]).get("/venues/export.csv").status_code == 404
+
+
+def test_the_registry_page_costs_a_constant_number_of_queries(users, places, django_assert_max_num_queries):
+    c = client_for(users["province"])
+    c.get("/venues/")
+    for i in range(30):
+        make_venue(places["a_clinic"].unit, f"Quán {i}")
+    with django_assert_max_num_queries(12):
+        assert len(_listed(c.get("/venues/"))) == 33
+
+
+def test_the_import_page_reports_rows_and_imports_all_or_nothing(users, small_map):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(users["commune_a"])
+    bad = "name,type,address,unit,phone\nQuán A,restaurant,1 Lê Lợi,19753,\nQuán B,xe tăng,2 Lê Lợi,19753,\n"
+    res = c.post("/venues/import/", {"file": SimpleUploadedFile("v.csv", bad.encode())})
+    html = res.content.decode()
+    assert "1 rows have errors; nothing was imported." in html and "unknown venue type “xe tăng”" in html
+    assert not Venue.objects.exists()
+    good = bad.replace("xe tăng", "restaurant")
+    res = c.post("/venues/import/", {"file": SimpleUploadedFile("v.csv", good.encode()), "dry_run": "on"})
+    assert "2 new venues" in res.content.decode() and not Venue.objects.exists()
+    c.post("/venues/import/", {"file": SimpleUploadedFile("v.csv", good.encode())})
+    assert Venue.objects.count() == 2
+    res = c.post("/venues/import/", {"file": SimpleUploadedFile("v.csv", good.encode())})
+    assert "Imported 0 venues (2 were already registered)." in res.content.decode() and Venue.objects.count() == 2
