@@ -190,17 +190,24 @@ def person_by_number(text: str) -> Person:
         raise IdentityError(
             _("“%(text)s” is neither a phone number nor an ID number.") % {"text": text[:24]}, code="bad_number"
         )
-    person = (
-        Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes))
-        .order_by("-last_seen_at")
-        .first()
-    )
-    if person is None:
+    found = list(Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes)).order_by("-last_seen_at")[:5])
+    by_id = [p for p in found if p.id_hash in hashes]
+    if by_id:
+        return by_id[0]
+    if not found:
         raise NotFound(
             _("Nobody has checked in with this number yet. Scan their ID card, or let them check in on the poster."),
             code="unknown_person",
         )
-    return person
+    if len(found) > 1:
+        # A family sharing one phone: the gate cannot tell who is at the door.
+        from ravao.api.errors import Conflict  # noqa: PLC0415
+
+        raise Conflict(
+            _("Several people use this phone number. Scan the person's ID card or personal QR, or type their ID number."),
+            code="ambiguous_number",
+        )
+    return found[0]
 
 
 def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, sex: str = "", known=None) -> Person:

@@ -269,3 +269,23 @@ def test_a_gate_scan_costs_few_queries(venue, staff, django_assert_max_num_queri
     with django_assert_max_num_queries(10):
         res = scan(client, venue, "001090012345")
     assert res.status_code == 201
+
+
+def test_a_phone_shared_by_a_family_is_refused_as_ambiguous(venue, staff, known_person):
+    ApiClient().post("/checkins", checkin_payload(venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678"}))
+    Visit.objects.all().delete()
+    res = scan(ApiClient(staff), venue, "0912345678")
+    assert res.status_code == 409 and res.json()["code"] == "ambiguous_number"
+    assert Visit.objects.count() == 0
+
+
+def test_a_poster_with_an_entrance_records_the_entrance(venue):
+    from ravao.codes.signing import venue_qr_url
+    from ravao.venues.models import Entrance
+
+    gate = Entrance.objects.create(venue=venue, name="Cổng sau")
+    payload = checkin_payload("")
+    payload["venue_qr"] = venue_qr_url(venue=venue, entrance=gate)
+    res = ApiClient().post("/checkins", payload)
+    assert res.status_code == 201 and res.json()["entrance"] == gate.pk
+    assert Visit.objects.get().entrance_id == gate.pk
