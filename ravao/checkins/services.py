@@ -219,7 +219,7 @@ def _trip_for(venue, at: datetime):
     return (
         Trip.objects.filter(venue=venue, departs_at__lte=at + grace, arrives_at__gte=at - grace)
         .order_by("-departs_at")
-        .only("id")
+        .only("id", "arrives_at")
         .first()
     )
 
@@ -277,13 +277,21 @@ def _visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, tr
                 recent.status = status
             return recent, True
         Visit.objects.filter(id=recent.id, checked_in_at=recent.checked_in_at).update(checked_out_at=at)
+    # Automatic check-out: after the default stay, but no later than the end of the event or
+    # the arrival of the trip (nobody stays on a bus after it arrives).
+    out = at + stay
+    if venue.venue_type.kind == "event" and venue.ends_at:
+        out = min(out, venue.ends_at + timedelta(minutes=conf.event_grace_minutes()))
+    if trip is not None:
+        out = min(out, trip.arrives_at)
+    out = max(out, at)
     visit = Visit(
         venue_id=venue.pk,
         entrance_id=arrival.entrance.pk if arrival.entrance is not None else None,
         trip_id=trip.pk if trip is not None else None,
         person_id=person.pk,
         checked_in_at=at,
-        checked_out_at=at + stay,
+        checked_out_at=out,
         checkout_method=CheckoutMethod.AUTO,
         channel=channel,
         status=status,

@@ -270,3 +270,21 @@ def test_behind_a_proxy_the_rate_limit_counts_each_visitor_address(venue):
         res = client.post("/checkins", checkin_payload(venue.code), HTTP_X_REAL_IP=ip)
         assert res.status_code in (200, 201)
     assert client.post("/checkins", checkin_payload(venue.code), HTTP_X_REAL_IP="10.0.0.1").status_code == 429
+
+
+def test_the_automatic_check_out_on_a_vehicle_is_the_trip_arrival(bus):
+    from ravao.venues.models import Trip
+
+    now = timezone.now()
+    trip = Trip.objects.create(venue=bus, departs_at=now - timedelta(minutes=5), arrives_at=now + timedelta(minutes=20))
+    ApiClient().post("/checkins", checkin_payload(bus.code))
+    assert Visit.objects.get().checked_out_at == trip.arrives_at
+
+
+def test_the_automatic_check_out_at_an_event_is_its_end_plus_grace(event_venue):
+    now = timezone.now()
+    type(event_venue).objects.filter(pk=event_venue.pk).update(starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=30))
+    res = ApiClient().post("/checkins", checkin_payload(event_venue.code))
+    assert res.status_code == 201
+    visit = Visit.objects.get()
+    assert visit.checked_out_at == now - timedelta(minutes=30) + timedelta(minutes=60)
