@@ -89,7 +89,7 @@ def my_venues(user):
     return (
         venues_visible(user)
         .filter(memberships__user=user, memberships__active=True)
-        .order_by("name")
+        .order_by("venue_type__kind", "name")
         .distinct()
     )
 
