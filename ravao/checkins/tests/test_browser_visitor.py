@@ -79,3 +79,25 @@ def test_a_one_tap_visit_can_leave_a_companion_at_home(page, venue, other_venue)
     assert Visit.objects.filter(venue=other_venue).count() == 1
     # ... and she is still remembered for next time.
     assert stored(page, "ravao.me")["companions"][0]["full_name"] == "Trần Thị Mai"
+
+
+def test_the_page_works_with_javascript_turned_off(chromium, live_server, django_db_serialized_rollback, venue):
+    from ravao import testing_browser
+
+    context = testing_browser.new_phone_context(chromium, live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"/c/{venue.code}")
+        page.fill("#full_name", "Phạm Thị Lan")
+        page.fill("#id_number", "046095001234")
+        page.locator("input[name=q_symptoms][value=fever]").check()
+        page.click("#submit")
+        page.wait_for_url("**/r/**")
+        assert "yellow" in page.locator("#status").get_attribute("class")
+        assert "P. T. Lan" in page.locator("#status").inner_text()
+        page.click("#checkout")
+        page.wait_for_url("**/r/**")
+        assert not page.locator("#checkout").count()
+    finally:
+        context.close()
+    assert Visit.objects.get().checkout_method == "button"
