@@ -182,3 +182,16 @@ def test_bulk_posters_for_officials_only_and_scoped(users, places, small_map):
     assert [verify_venue_token(u).venue_code for u in decode_pdf(res.content)] == [places["b_market"].code]
     assert ApiClient(users["manager"]).get("/venues/bulk-posters").status_code == 403
     assert Venue.objects.count() == 4
+
+
+def test_sibling_districts_see_only_their_own_communes_venues(users, small_map):
+    # Venues on the legacy three-tier map (a district official's jurisdiction).
+    m = small_map
+    a1 = make_venue(m.legacy_commune_a1, "Quán A1")
+    a2 = make_venue(m.legacy_commune_a2, "Quán A2")
+    b1 = make_venue(m.legacy_commune_b1, "Quán B1")
+    assert _codes(ApiClient(users["district_a"]).get("/venues")) == {a1.code, a2.code}
+    assert _codes(ApiClient(users["district_b"]).get("/venues")) == {b1.code}
+    assert ApiClient(users["district_b"]).get(f"/venues/{a1.code}").status_code == 404
+    res = ApiClient(users["district_a"]).get("/venues/bulk-posters")
+    assert sorted(verify_venue_token(u).venue_code for u in decode_pdf(res.content)) == sorted([a1.code, a2.code])
