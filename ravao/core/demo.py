@@ -15,7 +15,7 @@ from ravao.units.models import Level, Unit
 DEMO_PASSWORD = "ravao-demo"
 DEMO_PROVINCE = "46"  # Thành phố Huế: a few hundred venues make every page worth a look
 
-DEMO_APPS = ["venues", "simulate", "people", "checkins", "tracing", "oversight"]
+DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "tracing", "oversight"]
 
 
 def demo_units():

@@ -1,0 +1,27 @@
+"""Demo step: a population for the demo province's communes where none is known.
+
+The administrative dataset has no population figures. So that "scan points per 100 residents"
+shows something in the demo, each commune without a figure gets a synthetic one (seeded, between
+8,000 and 40,000) and the province the sum. Real deployments import real figures with
+`ravao loadpopulation FILE.csv`.
+"""
+
+import random
+
+from django.db import transaction
+
+from ravao.units.models import Unit
+
+
+@transaction.atomic
+def demo(*, province, users, stdout):
+    children = list(province.children.filter(population__isnull=True).order_by("code"))
+    if not children:
+        return None
+    rng = random.Random(province.code)
+    for unit in children:
+        unit.population = rng.randrange(8_000, 40_000)
+    Unit.objects.bulk_update(children, ["population"])
+    province.population = sum(u.population or 0 for u in province.children.all())
+    province.save(update_fields=["population"])
+    return f"Units: synthetic population for {len(children)} communes of {province.name} ({province.population:,} residents)"
