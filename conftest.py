@@ -45,8 +45,22 @@ def users(small_map):
 # keeps that confined to browser tests, after the database has been prepared for the test.
 
 
+@pytest.fixture(scope="session")
+def _migration_data_restored_at_exit(django_db_setup, django_db_blocker):
+    """Transactional tests leave empty tables behind; with --reuse-db the next run would find
+    no sectors, venue types or questionnaires. Put back what migrations loaded, at the end."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            data = getattr(connection, "_test_serialized_contents", None)
+            if data:
+                connection.creation.deserialize_db_from_string(data)
+
+
 @pytest.fixture
-def playwright_instance(monkeypatch, live_server, django_db_serialized_rollback):
+def playwright_instance(monkeypatch, live_server, django_db_serialized_rollback, _migration_data_restored_at_exit):
     """Playwright, started for one test. The live server needs ``transactional_db``, which
     empties tables after each test; serialized rollback restores the rows that migrations load
     (sectors, venue types, questionnaires) before the next one."""

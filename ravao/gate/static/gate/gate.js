@@ -256,6 +256,7 @@
         let r;
         try { r = await postJSON(root.dataset.scansUrl, item.body); } catch (e) { break; }
         if (r.ok) {
+          delete root.dataset.login;
           await qDel("queue", item.client_id);
         } else if (definitive(r.status)) {
           await qPut("failed", {client_id: item.client_id, body: item.body, status: r.status, detail: r.data.detail || String(r.status)});
@@ -271,6 +272,7 @@
     }
   }
   function showLoginNeeded() {
+    root.dataset.login = "needed";
     $("fb-detail").textContent = gettext("Your session has ended: log in again to send the queued scans.");
   }
   function netState() {
