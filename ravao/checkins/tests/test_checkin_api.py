@@ -288,3 +288,13 @@ def test_the_automatic_check_out_at_an_event_is_its_end_plus_grace(event_venue):
     assert res.status_code == 201
     visit = Visit.objects.get()
     assert visit.checked_out_at == now - timedelta(minutes=30) + timedelta(minutes=60)
+
+
+def test_the_address_unit_is_a_unit_code(venue, small_map):
+    person = person_payload(address={"unit": small_map.commune_a.code, "street": "12 Lê Lợi"})
+    assert ApiClient().post("/checkins", checkin_payload(venue.code, person=person)).status_code == 201
+    stored = Person.objects.get()
+    assert stored.unit == small_map.commune_a and stored.street == "12 Lê Lợi"
+    bad = person_payload(phone="0987654321", address={"unit": "99999"})
+    res = ApiClient().post("/checkins", checkin_payload(venue.code, person=bad))
+    assert res.status_code == 400 and res.json()["code"] == "bad_unit"
