@@ -289,3 +289,18 @@ def test_a_poster_with_an_entrance_records_the_entrance(venue):
     res = ApiClient().post("/checkins", payload)
     assert res.status_code == 201 and res.json()["entrance"] == gate.pk
     assert Visit.objects.get().entrance_id == gate.pk
+
+
+def test_phone_id_card_and_personal_qr_are_one_person(venue, other_venue, staff, users):
+    from ravao.checkins.tests.conftest import member
+    from ravao.codes.signing import person_qr_text
+
+    member(users["staff"], other_venue)
+    me = {"full_name": "Trần Thị Bình", "phone": "0912345678", "id_number": "001090012345"}
+    assert ApiClient().post("/checkins", checkin_payload(venue.code, person=me)).status_code == 201
+    client = ApiClient(staff)
+    assert scan(client, other_venue, CCCD_7).status_code == 201
+    person = Person.objects.get()
+    assert scan(client, venue, person_qr_text(person=person), direction="out").status_code == 200
+    assert ApiClient().post("/checkins", checkin_payload(other_venue.code, person={**me, "id_number": ""})).json()["repeat"] is True
+    assert Person.objects.count() == 1 and Visit.objects.values("person_id").distinct().count() == 1
