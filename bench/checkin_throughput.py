@@ -26,6 +26,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -54,13 +55,14 @@ function init(args)
     local path, auth, body = line:match("^([^\t]*)\t([^\t]*)\t(.*)$")
     table.insert(lines, {path, auth, body})
   end
-  counter = tid * 7919
+  counter = 0
+  nonce = tonumber(args[2])
 end
 
 function request()
   counter = counter + 1
-  local item = lines[(counter % #lines) + 1]
-  local cid = string.format("%08x-0000-4000-8000-%012x", tid, counter)
+  local item = lines[((counter * 7 + tid * 7919) % #lines) + 1]
+  local cid = string.format("%08x-%04x-4000-8000-%012x", nonce, tid, counter)
   local body = item[3]:gsub("{CID}", cid)
   local headers = {["Content-Type"] = "application/json"}
   if item[2] ~= "" then headers["Authorization"] = item[2] end
@@ -68,6 +70,7 @@ function request()
 end
 
 c200, c201, c4xx, c5xx, cother = 0, 0, 0, 0, 0
+firsterr = ""
 
 function response(status, headers, body)
   if status == 201 then c201 = c201 + 1
@@ -75,6 +78,7 @@ function response(status, headers, body)
   elseif status >= 500 then c5xx = c5xx + 1
   elseif status >= 400 then c4xx = c4xx + 1
   else cother = cother + 1 end
+  if status >= 400 and firsterr == "" then firsterr = status .. " " .. body:sub(1, 200) end
 end
 
 function done(summary, latency, requests)
@@ -84,6 +88,10 @@ function done(summary, latency, requests)
     local total = 0
     for _, t in ipairs(threads) do total = total + (t:get(name) or 0) end
     table.insert(parts, string.format('"%s": %d', name:sub(2), total))
+  end
+  for _, t in ipairs(threads) do
+    local e = t:get("firsterr")
+    if e and e ~= "" then io.write("FIRSTERROR " .. e:gsub("\n", " ") .. "\n") end
   end
   io.write(string.format('RESULT {"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, "max": %f, ' ..
     '"socket_errors": %d, "statuses": {%s}}\n',
@@ -122,8 +130,11 @@ def prepare(args) -> dict:
     VenueMembership.objects.bulk_create(
         [VenueMembership(venue_id=v, user=staff, role="staff") for v, _ in venues], ignore_conflicts=True)
     token = token_issue(user=staff, name="bench")
-    rng = random.Random(7)
-    people = list(Person.objects.order_by("id")[: args.people])
+    # A new draw every run: pairs repeated from a previous run within 30 minutes would be
+    # answered as repeats (cheaper) and flatter the figures.
+    rng = random.Random(time.time_ns())
+    # Adults only: a chip ID card is issued from 14, and the card's dates must be consistent.
+    people = list(Person.objects.filter(birth_year__lte=2006).order_by("id")[: args.people])
     lines = []
     for i in range(args.lines):
         p = people[i % len(people)]
@@ -132,7 +143,7 @@ def prepare(args) -> dict:
             birth = p.birth_date.replace("-", "")
             ddmmyyyy = birth[6:8] + birth[4:6] + birth[0:4]
             sex = "Nam" if p.sex == "male" else "Nữ"
-            text = f"{p.id_number}||{p.full_name}|{ddmmyyyy}|{sex}|Huế|01012022"
+            text = f"{p.id_number}||{p.full_name}|{ddmmyyyy}|{sex}|Huế|01012024"
             body = {"venue": code, "text": text, "client_id": "{CID}"}
             lines.append(("/api/v1/scans", f"Bearer {token}", body))
         else:
@@ -160,11 +171,14 @@ def run_wrk(args, requests_file: Path, seconds: int) -> dict:
     lua.write_text(LUA)
     out = subprocess.run(
         ["wrk", "-t", str(args.wrk_threads), "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "10s",
-         "-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(requests_file)],
+         "-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(requests_file),
+         str(random.SystemRandom().randrange(1 << 32))],  # client_ids unique across runs
         capture_output=True, text=True,
     )
     lua.unlink(missing_ok=True)
     for line in out.stdout.splitlines():
+        if line.startswith("FIRSTERROR "):
+            print("   first error answer:", line[len("FIRSTERROR "):][:200])
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
     raise RuntimeError(out.stdout + out.stderr)
@@ -198,7 +212,9 @@ def main() -> None:
         server.wait_ready()
         run_wrk(args, prep["requests_file"], 5)  # warm-up: imports, connections, caches
         before = visits(DB)
+        app0, db0 = server.cpu_seconds(), common.db_backends_cpu(DB)
         result = run_wrk(args, prep["requests_file"], args.seconds)
+        app_cpu, db_cpu = server.cpu_seconds() - app0, common.db_backends_cpu(DB) - db0
         rss = server.rss_mb()
         written = visits(DB) - before
     finally:
@@ -211,8 +227,13 @@ def main() -> None:
           f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
           f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})")
     print(f"   server RSS per worker: {', '.join(f'{x:.0f}' for x in rss)} MB")
+    done = max(ok, 1)
+    print(f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms, PostgreSQL {db_cpu / done * 1000:.1f} ms "
+          f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
+          f"{done / max(db_cpu, 1e-9):,.0f}/s database)")
     data = {"machine": m, "args": {k: str(v) for k, v in vars(args).items() if k != "secret"}, "wrk": result,
-            "checkins_per_s": rate, "visits_written_per_s": written / result["seconds"], "rss_mb": rss}
+            "checkins_per_s": rate, "visits_written_per_s": written / result["seconds"], "rss_mb": rss,
+            "app_cpu_ms_per_checkin": app_cpu / done * 1000, "db_cpu_ms_per_checkin": db_cpu / done * 1000}
     if not args.skip_baseline:
         (v_lo, v_hi), (p_lo, p_hi) = prep["venue_ids"], prep["person_ids"]
         base = common.pgbench_insert(

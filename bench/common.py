@@ -154,6 +154,10 @@ class Server:
                 pass
         return out
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU consumed so far by the workers."""
+        return sum(proc_cpu(pid) for pid in self.worker_pids())
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -161,6 +165,20 @@ class Server:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def db_backends_cpu(db: str) -> float:
+    """CPU used so far by every PostgreSQL backend connected to ``db`` (same host)."""
+    pids = psql("postgres", f"SELECT pid FROM pg_stat_activity WHERE datname = '{db}'").split()
+    return sum(proc_cpu(int(p)) for p in pids)
 
 
 def pgbench_insert(db: str, sql: str, *, clients: int, seconds: int, variables: dict[str, int]) -> dict:
