@@ -34,7 +34,8 @@ def test_a_manager_registers_on_a_phone_and_gets_the_poster(page, small_map):
     venue = Venue.objects.get(name="Tiệm bánh Mụ Đợi")
     page.wait_for_url(f"**/venues/{venue.code}/")
     assert venue.unit == small_map.commune_a
-    link = page.locator(f"a[href='/venues/{venue.code}/poster.pdf?size=A4']")
+    page.wait_for_function("document.querySelector('.poster-preview img').naturalWidth > 0")  # the preview
+    link = page.get_by_role("link", name="PDF A4")
     assert link.is_visible()
     with page.expect_download() as download:
         link.click()
