@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 import phonenumbers
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from ravao.venues.services import venue_register
 OTP_TTL = timedelta(minutes=10)
 OTP_MAX_ATTEMPTS = 5
 OTP_MAX_PER_HOUR = 5
+OTP_MAX_PER_CLIENT_HOUR = 20
 
 
 def phone_e164(text: str) -> str:
@@ -41,10 +43,17 @@ def _hash(otp_phone: str, purpose: str, code: str) -> str:
     return lookup_hash(f"otp|{purpose}|{otp_phone}|{code}")
 
 
-def otp_send(*, phone: str, purpose: str = "venue_register") -> PhoneOTP:
-    """Send a new one-time code to ``phone`` (normalised); returns the record (no code in it)."""
+def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -> PhoneOTP:
+    """Send a new one-time code to ``phone`` (normalised); returns the record (no code in it).
+
+    ``client`` (e.g. the IP address) is limited too, so that nobody sends SMS to many numbers."""
     phone = phone_e164(phone)
     now = timezone.now()
+    if client:
+        key = f"ravao:otp-client:{lookup_hash(client)[:32]}"
+        cache.add(key, 0, timeout=3600)
+        if cache.incr(key) > OTP_MAX_PER_CLIENT_HOUR:
+            raise ServiceError(_("Too many codes were requested from this connection. Try again in an hour."), status=429)
     if PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count() >= OTP_MAX_PER_HOUR:
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
     code = f"{secrets.randbelow(1_000_000):06d}"

@@ -243,3 +243,4 @@ def test_the_keys_command_generates_and_lists(capsys):
         call_command("keys")
         listed = capsys.readouterr().out
     assert listed.startswith("k9\tsigns+verifies\t")
+

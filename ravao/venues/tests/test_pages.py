@@ -205,6 +205,11 @@ def test_the_sms_code_expires_and_burns_after_five_tries(small_map, settings):
         otp_send(phone="0905123456")
     with pytest.raises(ServiceError, match="not valid"):
         otp_send(phone="12")
+    # One connection cannot spray codes over many numbers either.
+    for i in range(20):
+        otp_send(phone=f"09051234{i:02d}", client="203.0.113.9")
+    with pytest.raises(ServiceError, match="from this connection"):
+        otp_send(phone="0905999999", client="203.0.113.9")
 
 
 def test_the_menu_shows_the_venue_pages(users):
