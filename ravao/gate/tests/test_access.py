@@ -37,7 +37,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 
 def test_it_offers_gate_staff_their_venue_with_its_entrances(gate_staff, gate_venue, django_assert_max_num_queries):
     client = logged_in(gate_staff)
-    with django_assert_max_num_queries(8):
+    # session, user, venues, entrances, questionnaire
+    with django_assert_max_num_queries(5):
         response = client.get("/gate/")
     assert response.status_code == 200
     [config] = venue_config(response)
@@ -126,3 +127,16 @@ def test_the_scanner_speaks_vietnamese_by_default_and_english_on_request(gate_st
     assert '"%(n)s scan waiting to be sent"' in catalogue
     client.cookies["django_language"] = "en"
     assert "Ready to scan" in client.get("/gate/").content.decode()
+
+
+def test_its_queries_do_not_grow_with_the_number_of_venues(small_map, gate_staff, django_assert_max_num_queries):
+    from ravao.venues.models import Entrance
+
+    for i in range(6):
+        venue = make_venue(small_map.commune_a, name=f"Quầy {i}")
+        Entrance.objects.create(venue=venue, name="Cổng")
+        VenueMembership.objects.create(user=gate_staff, venue=venue)
+    client = logged_in(gate_staff)
+    with django_assert_max_num_queries(5):
+        response = client.get("/gate/")
+    assert len(offered_venues(response)) == 7

@@ -136,6 +136,16 @@ def test_it_records_each_scan_at_the_chosen_entrance_and_direction(page, login_a
     assert visit.checkout_method == "scan"
     assert Visit.objects.count() == 1
 
+    # The direction is remembered per entrance (a phone at the exit door stays on "Out").
+    page.select_option("#entrance", "")
+    assert page.is_checked("input[name=direction][value=in]")
+    page.select_option("#entrance", str(back.pk))
+    assert page.is_checked("input[name=direction][value=out]")
+    page.reload()
+    page.wait_for_function("!!window.jsQR")
+    assert page.locator("#entrance").input_value() == str(back.pk)
+    assert page.is_checked("input[name=direction][value=out]")
+
 
 def test_an_offline_scan_is_queued_then_synced_exactly_once(page, login_as, gate_staff, gate_venue, phone_context):
     open_scanner(page, login_as, gate_staff)
@@ -180,7 +190,8 @@ def test_offline_personal_qr_codes_are_verified_on_the_device(page, login_as, ga
     assert page.locator("#queue-count").get_attribute("data-count") == "0"
 
     hid_scan(page, good)
-    wait_state(page, "queued")
+    fb = wait_state(page, "queued")
+    assert int(fb.get_attribute("data-ms")) < 300  # signature checked and queued on the device
     assert page.locator("#fb-name").inner_text() == "N. V. An"
     assert page.locator("#feedback").get_attribute("data-verified") == "yes"
     signed = page.evaluate("""async () => {
@@ -204,12 +215,17 @@ def test_the_installed_page_opens_without_a_network(page, login_as, gate_staff, 
     page.wait_for_function("!!navigator.serviceWorker.controller && !!window.jsQR")
     manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
     assert manifest["display"] == "standalone"
+    # What chromium itself says about installing the page as an app.
+    cdp = phone_context.new_cdp_session(page)
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    cdp.detach()
+    assert [e for e in errors if e != "in-incognito"] == []  # Playwright's profiles are incognito
 
     phone_context.set_offline(True)
     page.reload()
     page.wait_for_function("!!window.jsQR && typeof gettext === 'function'")
     assert page.locator("#venue").input_value() == gate_venue.code
-    assert "net-offline" in page.locator("#net-state").get_attribute("class")
+    page.wait_for_selector("#net-state.net-offline")
     hid_scan(page, CCCD)
     wait_state(page, "queued")
     phone_context.set_offline(False)

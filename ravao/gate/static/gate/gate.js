@@ -19,24 +19,33 @@
   const CAMERA_REPEAT_MS = 4000;
 
   // --- settings: venue, entrance, direction (kept on the device) -------------------------
+  // The direction is remembered per entrance: a phone at the exit door stays on "Out".
   const venueSel = $("venue"), entranceSel = $("entrance");
+  const dirInputs = document.querySelectorAll("input[name=direction]");
   const saved = (k, d) => localStorage.getItem(STORE + k) || d;
+  const place = () => venueSel.value + ":" + entranceSel.value;
+  function loadDirection() {
+    const d = saved("direction:" + place(), "in");
+    for (const input of dirInputs) input.checked = input.value === d;
+  }
   function fillEntrances() {
     const v = VENUES.find((x) => x.code === venueSel.value) || VENUES[0];
     entranceSel.length = 1;
     for (const e of v.entrances) entranceSel.add(new Option(e.name, String(e.id)));
     entranceSel.value = saved("entrance:" + v.code, "");
     entranceSel.parentElement.hidden = v.entrances.length === 0;
+    loadDirection();
   }
   venueSel.value = root.dataset.selected || saved("venue", VENUES[0].code);
   if (!venueSel.value) venueSel.value = VENUES[0].code;
   fillEntrances();
   venueSel.addEventListener("change", () => { localStorage.setItem(STORE + "venue", venueSel.value); fillEntrances(); });
-  entranceSel.addEventListener("change", () => localStorage.setItem(STORE + "entrance:" + venueSel.value, entranceSel.value));
-  const dirInputs = document.querySelectorAll("input[name=direction]");
+  entranceSel.addEventListener("change", () => {
+    localStorage.setItem(STORE + "entrance:" + venueSel.value, entranceSel.value);
+    loadDirection();
+  });
   for (const input of dirInputs) {
-    input.checked = input.value === saved("direction", "in");
-    input.addEventListener("change", () => localStorage.setItem(STORE + "direction", input.value));
+    input.addEventListener("change", () => localStorage.setItem(STORE + "direction:" + place(), input.value));
   }
   const direction = () => (document.querySelector("input[name=direction]:checked") || {}).value || "in";
 
