@@ -58,6 +58,8 @@ def detail(request, code):
 def poster(request, code, fmt):
     """Download one poster: ?size=A4|A5, ?entrance=id (same renderer as the API and CLI)."""
     venue = _venue_or_404(request, code)
+    if fmt not in posters.FORMATS:
+        raise Http404
     entrance = None
     if request.GET.get("entrance"):
         entrance = venue.entrances.filter(pk=request.GET["entrance"]).first()
