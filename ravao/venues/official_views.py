@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import ServiceError
@@ -56,9 +57,7 @@ def bulk_posters(request):
     count = qs.count()
     if error or count == 0 or count > BULK_LIMIT:
         messages.error(request, error or (_("No venue matches.") if count == 0 else _("More than 5,000 posters: narrow the selection (a unit, a sector).")))
-        from django.shortcuts import redirect  # noqa: PLC0415
-
-        return redirect(f"{request.path.rsplit('/posters.pdf', 1)[0]}/?{request.GET.urlencode()}")
+        return redirect(f"{reverse('venues:list')}?{request.GET.urlencode()}")
     size = request.GET.get("size", "A4")
     response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ravao-posters-{filters["unit"] or "all"}.pdf"'

@@ -266,3 +266,9 @@ def test_the_import_page_reports_rows_and_imports_all_or_nothing(users, small_ma
     assert Venue.objects.count() == 2
     res = c.post("/venues/import/", {"file": SimpleUploadedFile("v.csv", good.encode())})
     assert "Imported 0 venues (2 were already registered)." in res.content.decode() and Venue.objects.count() == 2
+
+
+def test_an_empty_bulk_print_goes_back_to_the_list_with_a_message(users, places):
+    res = client_for(users["commune_b"]).get("/venues/posters.pdf", {"type": "school"}, follow=True)
+    assert res.redirect_chain[0][0] == "/venues/?type=school"
+    assert "No venue matches." in res.content.decode()
