@@ -138,22 +138,31 @@ def baseline(case_visits, buffer_minutes=60):
 
 
 def explain(case_visits):
+    """EXPLAIN ANALYZE of the F1 candidate query: partitions touched, index scans, time in SQL."""
+    import re
+
     from django.db import connection
 
-    from ravao.checkins.models import Visit
     from ravao.tracing import contacts
 
     if connection.vendor != "postgresql":
         return ""
-    buf, stay = timedelta(minutes=60), timedelta(hours=24)
-    from functools import reduce
-    from operator import or_
-
-    cond = reduce(or_, (contacts._probe_q(v, buf, stay) for v in case_visits))
-    qs = Visit.objects.filter(cond).values_list(*contacts.VISIT_FIELDS)
-    plan = qs.explain()
-    scanned = {line.split(" on ")[1].split()[0] for line in plan.splitlines() if " on checkins_visit" in line}
-    return f"{len(scanned)} partitions touched; index scans: {'Index' in plan}"
+    buf, stay = timedelta(minutes=60), timedelta(hours=contacts.max_stay_hours())
+    probes = [v for v in case_visits if v.trip_id is None]
+    sql, params = contacts.values_query(probes, "venue_id", buf, stay)
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    scans = re.findall(r"(?<!Bitmap )(Index Scan|Bitmap Heap Scan|Seq Scan)\b.* on (checkins_visit_(?:p\d{8}|default)) .*rows=(\d+) loops=(\d+)",
+                       plan)
+    parts = {s[1] for s in scans}
+    executed = sum(int(s[3]) for s in scans)
+    nonempty_seq = [s for s in scans if s[0] == "Seq Scan" and int(s[2]) > 0]
+    took = re.search(r"Execution Time: ([\d.]+) ms", plan)
+    return (f"F1 query plan ({len(probes)} venue probes): {len(parts)} partitions in the plan, {executed} partition "
+            f"scans executed (run-time pruning; {len(probes) * len(parts)} without), index scans "
+            f"{'yes' if 'Index' in plan else 'no'}, sequential scans of non-empty partitions: {len(nonempty_seq)}, "
+            f"SQL execution {took.group(1) if took else '?'} ms")
 
 
 def main():
@@ -170,10 +179,24 @@ def main():
     person, made, lo, hi = make_case()
     visits = load_case_visits(person_id=person.pk, window_from=lo, window_to=hi)
     print(f"database: {connection.vendor} ({total:,} visits); machine: {platform.node()} {os.cpu_count()} cores")
-    print(f"case: {len(visits)} visits; {explain(visits)}")
+    print(f"case: {len(visits)} visits ({sum(1 for v in visits if v.trip_id)} on trips)")
+    print(explain(visits))
     f1_med, f1_min, r1 = timed(lambda: trace(person_id=person.pk, window_from=lo, window_to=hi, degree=1), args.repeat)
     print(f"F1: {len(r1.contacts):,} contacts, {sum(len(c.exposures) for c in r1.contacts):,} exposures: "
           f"median {f1_med:.1f} ms (min {f1_min:.1f})")
+    from ravao.tracing import selectors
+    from ravao.tracing.models import Case
+
+    case = Case.objects.filter(person=person).first() or Case.objects.create(
+        person=person, infectious_from=lo, infectious_to=hi, notes="bench")
+
+    def full_list():
+        view = selectors.case_contacts(case=case, degree=1)
+        return [selectors.contact_dict(view, c) for c in view.contacts]
+
+    api_med, api_min, listed = timed(full_list, args.repeat)
+    print(f"F1 as the API answers it (people decrypted, JSON-ready): {len(listed):,} contacts: median {api_med:.1f} ms "
+          f"(min {api_min:.1f})")
     base_med, base_min, rows = timed(lambda: baseline(visits), args.repeat)
     print(f"baseline (20 plain indexed range queries, {rows:,} rows): median {base_med:.1f} ms (min {base_min:.1f}); "
           f"F1/baseline = {f1_med / base_med:.2f}")

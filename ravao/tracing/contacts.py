@@ -140,31 +140,37 @@ def _candidates_or(batch: list[VisitRow], buffer: timedelta, max_stay: timedelta
     return _rows(Visit.objects.filter(cond, checked_in_at__gte=lo, checked_in_at__lt=hi))
 
 
-def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timedelta) -> list[VisitRow]:
-    """PostgreSQL: the probes as a VALUES list joined to the visits, one query per place column.
+def values_query(probes: list[VisitRow], column: str, buffer: timedelta, max_stay: timedelta) -> tuple[str, list]:
+    """PostgreSQL: the probes (all with a trip, or all without) as a VALUES list joined to the visits.
 
     Each probe row drives an index range scan on (venue_id | trip_id, checked_in_at); the outer
     bounds on ``checked_in_at`` let the planner drop the daily partitions outside the batch.
+    Times come back as integer microseconds: exact, and far cheaper to load than timestamptz.
     """
+    values = ",".join(["(%s::bigint, %s::timestamptz, %s::timestamptz, %s::timestamptz)"] * len(probes))
+    params: list = []
+    for p in probes:
+        key = p.venue_id if column == "venue_id" else p.trip_id
+        params += [key, p.checked_in_at - buffer - max_stay, p.checked_out_at + buffer, p.checked_in_at - buffer]
+    params += [min(p.checked_in_at for p in probes) - buffer - max_stay, max(p.checked_out_at for p in probes) + buffer]
+    sql = (
+        f"SELECT DISTINCT v.id, v.person_id, v.venue_id, v.trip_id, {_US.format('v.checked_in_at')}, "
+        f"{_US.format('v.checked_out_at')} "
+        f"FROM (VALUES {values}) AS p(k, lo, hi, out_lo) JOIN {Visit._meta.db_table} v ON v.{column} = p.k "
+        f"AND v.checked_in_at >= p.lo AND v.checked_in_at < p.hi AND v.checked_out_at > p.out_lo "
+        f"WHERE v.checked_in_at >= %s AND v.checked_in_at < %s"
+    )
+    return sql, params
+
+
+def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timedelta) -> list[VisitRow]:
+    """One VALUES join per place column (venue probes, trip probes)."""
     rows: dict[int, VisitRow] = {}  # by id: a visit on a trip can come back from both queries
-    table = Visit._meta.db_table
-    for column, key in (("venue_id", lambda p: p.venue_id), ("trip_id", lambda p: p.trip_id)):
+    for column in ("venue_id", "trip_id"):
         probes = [p for p in batch if (p.trip_id is None) == (column == "venue_id")]
         if not probes:
             continue
-        values = ",".join(["(%s::bigint, %s::timestamptz, %s::timestamptz, %s::timestamptz)"] * len(probes))
-        params: list = []
-        for p in probes:
-            params += [key(p), p.checked_in_at - buffer - max_stay, p.checked_out_at + buffer, p.checked_in_at - buffer]
-        params += [min(p.checked_in_at for p in probes) - buffer - max_stay, max(p.checked_out_at for p in probes) + buffer]
-        sql = (
-            # Times as integer microseconds: exact, and ~20x cheaper to load than timestamptz.
-            f"SELECT DISTINCT v.id, v.person_id, v.venue_id, v.trip_id, {_US.format('v.checked_in_at')}, "
-            f"{_US.format('v.checked_out_at')} "
-            f"FROM (VALUES {values}) AS p(k, lo, hi, out_lo) JOIN {table} v ON v.{column} = p.k "
-            f"AND v.checked_in_at >= p.lo AND v.checked_in_at < p.hi AND v.checked_out_at > p.out_lo "
-            f"WHERE v.checked_in_at >= %s AND v.checked_in_at < %s"
-        )
+        sql, params = values_query(probes, column, buffer, max_stay)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows.update(

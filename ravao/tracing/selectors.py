@@ -42,6 +42,9 @@ class CaseContacts:
     notified: set
 
 
+PERSON_FIELDS = ("id", "full_name", "phone", "id_number", "birth_year", "sex", "guardian_id")
+
+
 def _venues(ids) -> dict:
     rows = Venue.objects.filter(id__in=ids).values_list(
         "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
@@ -89,7 +92,8 @@ def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = N
     people = {}
     if with_people:
         for start in range(0, len(ids), 1000):
-            people.update(Person.objects.in_bulk(ids[start : start + 1000]))
+            # Only the fields shown: every encrypted field loaded is a decryption.
+            people.update(Person.objects.only(*PERSON_FIELDS).in_bulk(ids[start : start + 1000]))
     traces = {t.person_id: t for t in ContactTrace.objects.filter(case=case, person_id__in=ids)}
     notified = set(Notification.objects.filter(case=case, person_id__in=ids).values_list("person_id", flat=True))
     return CaseContacts(case, result.case_visits, kept, len(result.contacts), venues, people, traces, notified)
