@@ -1,6 +1,4 @@
-"""Check-in settings, read from Django settings when the deployment sets them (else the
-environment, else defaults). Named like every other Ravao setting so that the lead can move them
-into ravao/settings.py unchanged.
+"""Check-in settings (defined in ravao/settings.py from the environment; see docs/configuration.md).
 
 * ``RAVAO_REPEAT_SCAN_MINUTES`` (30): a second check-in of the same person at the same venue
   within this time is the same visit ("already inside").
@@ -20,11 +18,9 @@ into ravao/settings.py unchanged.
 
 from django.conf import settings
 
-from ravao.env import envint, envstr
-
 
 def _get(name: str, default: int) -> int:
-    return getattr(settings, name, envint(name, default))
+    return getattr(settings, name, default)
 
 
 def repeat_scan_minutes() -> int:
@@ -60,4 +56,4 @@ def replay_keep_hours() -> int:
 
 
 def client_ip_header() -> str:
-    return getattr(settings, "RAVAO_CLIENT_IP_HEADER", envstr("RAVAO_CLIENT_IP_HEADER", ""))
+    return getattr(settings, "RAVAO_CLIENT_IP_HEADER", "")
