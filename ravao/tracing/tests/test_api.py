@@ -120,3 +120,50 @@ def test_it_serves_the_contact_list_in_a_bounded_number_of_queries(scene, users,
     with django_assert_max_num_queries(12):
         r = client.get(f"/cases/{case_id}/contacts", degree=2)
     assert len(r.json()["contacts"]) == 11
+
+
+def test_it_labels_event_and_trip_exposures(small_map, users):
+    from ravao.tracing.tests.factories import make_world
+
+    spots = make_world(small_map.commune_a)
+    event, (bus, trip) = spots[3][0], spots[5]
+    ca = make_person("Ca", phone="0912345678")
+    guest, rider = make_person("Khách"), make_person("Hành khách")
+    make_visit(ca, event, BASE, 60)
+    make_visit(guest, event, BASE, 60)
+    make_visit(ca, bus, BASE + 3 * H, 30, trip=trip)
+    make_visit(rider, bus, BASE + 3 * H, 30, trip=trip)
+    client = ApiClient(users["tracer"])
+    case_id = open_case(client, phone="0912345678").json()["id"]
+    kinds = {c["person"]["id"]: c["exposures"][0]["kind"] for c in client.get(f"/cases/{case_id}/contacts").json()["contacts"]}
+    assert kinds == {guest.id: "event", rider.id: "trip"}
+    only = client.get(f"/cases/{case_id}/contacts", kind="trip").json()["contacts"]
+    assert [c["person"]["id"] for c in only] == [rider.id]
+
+
+def test_it_notifies_by_e_mail_when_the_tracer_recorded_one(scene, users):
+    from django.core import mail
+
+    scene["near"].phone = ""
+    scene["near"].save()
+    client = ApiClient(users["tracer"])
+    case_id = open_case(client, phone="0912345678").json()["id"]
+    assert client.post(f"/cases/{case_id}/notify", {}).json()["unreachable"] == 1
+    client.post(f"/cases/{case_id}/contacts/{scene['near'].id}/follow-up", {"email": "gan@example.vn"})
+    assert client.post(f"/cases/{case_id}/notify", {}).json()["sent"] == 1
+    assert mail.outbox[-1].to == ["gan@example.vn"]
+
+
+def test_it_publishes_and_withdraws_windows_through_the_api(scene, users, small_map):
+    from django.utils import timezone
+
+    client = ApiClient(users["tracer"])
+    now = timezone.now()
+    body = {"venue": scene["cafe"].code, "from": (now - H).isoformat(), "to": now.isoformat(), "message": "14 ngày"}
+    r = client.post("/exposure-windows", body)
+    assert r.status_code == 201 and r.json()["venue"] == scene["cafe"].code
+    outsider = ApiClient(make_user("tracer_dn2", Role.TRACER, small_map.other_province))
+    assert outsider.post("/exposure-windows", body).status_code == 404  # not a venue of their area
+    assert outsider.delete(f"/exposure-windows/{r.json()['id']}").status_code == 404
+    assert client.delete(f"/exposure-windows/{r.json()['id']}").status_code == 200
+    assert ApiClient().get("/exposure-windows").json() == {"windows": []}

@@ -116,3 +116,14 @@ def test_it_notifies_from_the_page(scene):
     r = scene["client"].post(f"/tracing/cases/{case.pk}/notify/", follow=True)
     assert r.status_code == 200
     assert AuditEntry.objects.filter(action="notify", case_id=case.pk).exists()
+
+
+def test_it_serves_the_contact_page_in_a_bounded_number_of_queries(scene, django_assert_max_num_queries):
+    case = open_case(scene)
+    case.infectious_from = BASE - 24 * H
+    case.save()
+    for i in range(15):
+        make_visit(make_person(f"Khách {i}", phone=f"09120000{i:02d}"), scene["cafe"], BASE + i * timedelta(minutes=3), 30)
+    with django_assert_max_num_queries(20):
+        r = scene["client"].get(f"/tracing/cases/{case.pk}/contacts/", {"degree": 2})
+    assert r.content.decode().count('class="contact"') == 16
