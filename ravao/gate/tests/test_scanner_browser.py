@@ -280,3 +280,24 @@ def test_feedback_comes_within_300_ms(page, login_as, gate_staff, gate_venue):
     print(f"gate scan-to-feedback ms: median {times[5]}, max {times[-1]}, all {times}")
     assert times[5] < 300, times
     assert Visit.objects.count() == 11
+
+
+def test_an_unreachable_server_does_not_stop_the_gate(page, login_as, gate_staff, gate_venue):
+    """The phone says it is online but requests fail (a dead Wi-Fi, a server down): the first
+    scan is queued after a short wait, the next ones at once, and all are sent later, once."""
+    open_scanner(page, login_as, gate_staff)
+    page.route("**/api/v1/scans", lambda route: route.abort("connectionrefused"))
+    hid_scan(page, card(1))
+    wait_state(page, "queued")
+    page.wait_for_selector("#net-state.net-offline")
+    page.evaluate("document.getElementById('feedback').dataset.state = 'idle'")
+    hid_scan(page, card(2))
+    fb = wait_state(page, "queued")
+    assert int(fb.get_attribute("data-ms")) < 300
+    assert page.locator("#queue-count").get_attribute("data-count") == "2"
+
+    page.unroute("**/api/v1/scans")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # or the 15-second retry
+    page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
+    page.wait_for_selector("#net-state.net-online")
+    assert Visit.objects.count() == 2

@@ -14,7 +14,13 @@
   const fmt = (s, o) => (window.interpolate ? window.interpolate(s, o, true) : s);
   const VENUES = JSON.parse($("gate-venues").textContent);
   const STORE = "ravao-gate-";
-  const REQUEST_TIMEOUT_MS = 6000;
+  // A scan at the door waits at most this long for the server before it is queued instead;
+  // the queue's own requests may take longer.
+  const SCAN_TIMEOUT_MS = 2500;
+  const SYNC_TIMEOUT_MS = 10000;
+  // After a request has failed, scans go straight to the queue for a while (bad networks:
+  // the gate keeps moving) while the background sync finds out when the server is back.
+  const DEGRADED_MS = 20000;
   const RETRY_MS = 15000;
   const CAMERA_REPEAT_MS = 4000;
 
@@ -61,9 +67,9 @@
     const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
-  async function postJSON(url, body) {
+  async function postJSON(url, body, timeout = SYNC_TIMEOUT_MS) {
     const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(() => ctrl.abort(), timeout);
     try {
       const r = await fetch(url, {
         method: "POST", credentials: "same-origin", signal: ctrl.signal,
@@ -230,9 +236,10 @@
     };
     closeDeclaration();
     show("busy", {title: gettext("Checking…")});
-    if (!navigator.onLine) { await queueScan(body, started); return; }
+    if (!reachable()) { await queueScan(body, started); return; }
     let r;
-    try { r = await postJSON(root.dataset.scansUrl, body); } catch (e) { await queueScan(body, started); return; }
+    try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); await queueScan(body, started); return; }
+    networkWorks();
     if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return; }
     if (definitive(r.status)) { show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started}); return; }
     if (r.status === 401) { await queueScan(body, started); showLoginNeeded(); return; }
@@ -257,13 +264,14 @@
     $("failed").hidden = failed.length === 0;
   }
   async function sync() {
-    if (syncing || !navigator.onLine) return;
+    if (syncing || !navigator.onLine) return;  // when degraded, the sync is the probe
     syncing = true;
     try {
       const items = (await qAll("queue")).sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at));
       for (const item of items) {
         let r;
-        try { r = await postJSON(root.dataset.scansUrl, item.body); } catch (e) { break; }
+        try { r = await postJSON(root.dataset.scansUrl, item.body); } catch (e) { networkFailed(); break; }
+        networkWorks();
         if (r.ok) {
           delete root.dataset.login;
           await qDel("queue", item.client_id);
@@ -284,12 +292,18 @@
     root.dataset.login = "needed";
     $("fb-detail").textContent = gettext("Your session has ended: log in again to send the queued scans.");
   }
+  let degradedUntil = 0;
+  const reachable = () => navigator.onLine && Date.now() >= degradedUntil;
+  function networkFailed() { degradedUntil = Date.now() + DEGRADED_MS; netState(); setTimeout(netState, DEGRADED_MS + 50); }
+  function networkWorks() { if (degradedUntil) { degradedUntil = 0; netState(); } }
   function netState() {
     const el = $("net-state");
-    el.textContent = navigator.onLine ? gettext("Online") : gettext("Offline: scans are kept on this device");
-    el.className = navigator.onLine ? "net-online" : "net-offline";
+    if (!navigator.onLine) el.textContent = gettext("Offline: scans are kept on this device");
+    else if (!reachable()) el.textContent = gettext("The server cannot be reached: scans are kept on this device");
+    else el.textContent = gettext("Online");
+    el.className = reachable() ? "net-online" : "net-offline";
   }
-  window.addEventListener("online", () => { netState(); refreshKeys(); sync(); });
+  window.addEventListener("online", () => { degradedUntil = 0; netState(); refreshKeys(); sync(); });
   window.addEventListener("offline", netState);
   setInterval(sync, RETRY_MS);
   $("failed-clear").addEventListener("click", async () => {
@@ -366,6 +380,12 @@
     timer = setTimeout(tick, 120);
   }
   camBtn.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  // Save the battery: no camera while the app is in the background; back when it returns.
+  let resumeCamera = false;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && stream) { resumeCamera = true; stopCamera(); localStorage.setItem(STORE + "camera", "on"); }
+    else if (!document.hidden && resumeCamera) { resumeCamera = false; startCamera(); }
+  });
   if (saved("camera", "off") === "on" && navigator.mediaDevices) startCamera();
 
   // --- declaration on the visitor's behalf ---------------------------------------------------
