@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "ravao.core"
     label = "core"
+
+    def ready(self):
+        from ravao.core import checks  # noqa: F401  (registers the deployment checks)

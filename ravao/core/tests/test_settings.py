@@ -39,6 +39,9 @@ PRODUCTION = {
     "RAVAO_BASE_URL": "https://ravao.example.vn",
     "RAVAO_SSL_REDIRECT": "1",
     "RAVAO_HSTS_SECONDS": "31536000",
+    "RAVAO_FIELD_KEYS": "9sDUv3dUq0bH4B6Ck3m5Yz3J2m1vB8h2y7Q8aQJ0z5Q=",
+    "RAVAO_LOOKUP_KEY": "a-long-random-lookup-key-for-the-keyed-hashes",
+    "RAVAO_SIGNING_KEYS": "k1:" + "A" * 43 + "=",
 }
 
 
@@ -51,6 +54,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 def test_check_deploy_complains_about_the_demo_defaults(tmp_path):
     result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={"RAVAO_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
+
+
+def test_check_deploy_refuses_keys_derived_from_the_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "RAVAO_SIGNING_KEYS"}
+    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "RAVAO_SIGNING_KEYS" in result.stdout + result.stderr
 
 
 def test_the_cli_wraps_django_commands():
