@@ -57,8 +57,23 @@ def test_it_reads_a_chip_id_card_with_the_hid_scanner(page, login_as, gate_staff
     assert Visit.objects.count() == 1
 
 
-def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, login_as, gate_staff, gate_venue, tmp_path):
-    y4m = testing_browser.write_qr_y4m(CCCD_6, tmp_path / "card.y4m")
+def personal_qr(card_text: str) -> str:
+    """A person (created from an ID card) and the text of their signed personal QR."""
+    from ravao.codes.signing import person_qr_text
+    from ravao.people.identity import parse_cccd
+    from ravao.people.services import person_from_card
+
+    return person_qr_text(person=person_from_card(parse_cccd(card_text)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "year", "channel"),
+    [("cccd", "T. T. Bình", "1985", Channel.CCCD), ("personal_qr", "N. V. An", "1990", Channel.PERSONAL_QR)],
+)
+def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, login_as, gate_staff, gate_venue,
+                                                tmp_path, kind, name, year, channel):
+    text = CCCD_6 if kind == "cccd" else personal_qr(CCCD)
+    y4m = testing_browser.write_qr_y4m(text, tmp_path / "code.y4m")
     browser = launch_chromium(*testing_browser.fake_camera_args(y4m))
     context = testing_browser.new_phone_context(browser, live_server.url, permissions=["camera"])
     try:
@@ -66,12 +81,12 @@ def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, lo
         open_scanner(page, login_as, gate_staff, context)
         page.click("#camera-toggle")
         fb = wait_state(page, "done", timeout=15000)
-        assert page.locator("#fb-name").inner_text() == "T. T. Bình"
-        assert "1985" in page.locator("#fb-year").inner_text()
+        assert page.locator("#fb-name").inner_text() == name
+        assert year in page.locator("#fb-year").inner_text()
         assert "status-undeclared" in fb.get_attribute("class")
         visit = Visit.objects.get()
-        assert visit.channel == Channel.CCCD and visit.venue_id == gate_venue.pk
-        # The camera keeps filming the same card: no second visit, no flood of scans.
+        assert visit.channel == channel and visit.venue_id == gate_venue.pk
+        # The camera keeps filming the same code: no second visit, no flood of scans.
         page.wait_for_timeout(1500)
         assert Visit.objects.count() == 1
     finally:
@@ -174,12 +189,8 @@ def test_an_offline_scan_is_queued_then_synced_exactly_once(page, login_as, gate
 
 
 def test_offline_personal_qr_codes_are_verified_on_the_device(page, login_as, gate_staff, gate_venue, phone_context):
-    from ravao.codes.signing import person_qr_text
-    from ravao.people.identity import parse_cccd
-    from ravao.people.services import person_from_card
-
-    person = person_from_card(parse_cccd(CCCD))
-    good = person_qr_text(person=person)
+    good = personal_qr(CCCD)
+    person = Person.objects.get()
     forged = good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB")
     open_scanner(page, login_as, gate_staff)
     page.wait_for_function("localStorage.getItem('ravao-gate-keys') !== null")
