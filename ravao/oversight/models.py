@@ -207,10 +207,12 @@ class UnitStock(models.Model):
 
 
 class RangeVisitors(models.Model):
-    """Memo of exact unique visitors for a unit, sector and range of several days.
+    """Exact unique visitors for a unit, sector and range of several days.
 
-    Rows whose range touches a day that the rollup re-rolls are deleted by the rollup, so a
-    memo is never older than the aggregates it was computed from.
+    Memos (``window=False``) whose range touches a day that the rollup re-rolls are deleted by
+    the rollup, so a memo is never older than the aggregates it was computed from. Windows
+    (``window=True``: the 7 days ending today and yesterday, for every unit and sector) are
+    recomputed by the rollup every ``RAVAO_ROLLUP_WINDOW_MINUTES`` (default 15).
     """
 
     generation = models.CharField(max_length=16)
@@ -219,6 +221,10 @@ class RangeVisitors(models.Model):
     first_day = models.DateField()
     last_day = models.DateField()
     visitors = models.PositiveIntegerField()
+    # Filled ahead by the rollup for the 7-day windows pages ask for most (refreshed every few
+    # minutes rather than deleted by each re-roll); other rows are memos of requests.
+    window = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
 
     objects = AggregateQuerySet.as_manager()
 

@@ -117,31 +117,43 @@ def _expand(rows, closure, gens, nvalues, *, distinct_key=None):
     return out
 
 
+def big_sort_memory(cursor) -> None:
+    """Let PostgreSQL hash the distinct counts in memory (inside the current transaction only)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SET LOCAL work_mem = '{int(getattr(settings, 'RAVAO_ROLLUP_WORK_MEM_MB', 256))}MB'")
+
+
 def _distinct_by_key(table_sql: str, where: str, params, count_col: str) -> dict:
     """Exact distinct counts of ``count_col`` per (generation, ancestor, sector), for each of
-    the four groupings (unit×sector, unit, generation×sector, generation)."""
+    the four groupings (unit×sector, unit, generation×sector, generation).
+
+    Written as COUNT(*) over SELECT DISTINCT so that PostgreSQL can hash instead of sorting."""
     closure_t = UnitClosure._meta.db_table
     unit_t = Unit._meta.db_table
-    result = {}
+    via_closure = (f"FROM {table_sql} t JOIN {closure_t} c ON c.unit_id = t.unit_id "
+                   f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}")
+    direct = f"FROM {table_sql} t JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}"
     queries = [
-        (f"SELECT u.generation, c.ancestor_id, t.sector_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
-         f"JOIN {closure_t} c ON c.unit_id = t.unit_id JOIN {unit_t} u ON u.id = t.unit_id "
-         f"WHERE {where} GROUP BY u.generation, c.ancestor_id, t.sector_id", True, True),
-        (f"SELECT u.generation, c.ancestor_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
-         f"JOIN {closure_t} c ON c.unit_id = t.unit_id JOIN {unit_t} u ON u.id = t.unit_id "
-         f"WHERE {where} GROUP BY u.generation, c.ancestor_id", True, False),
-        (f"SELECT u.generation, t.sector_id, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
-         f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where} GROUP BY u.generation, t.sector_id", False, True),
-        (f"SELECT u.generation, COUNT(DISTINCT t.{count_col}) FROM {table_sql} t "
-         f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where} GROUP BY u.generation", False, False),
+        (f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.sector_id s, "
+         f"t.{count_col} {via_closure}) d GROUP BY g, a, s", True, True),
+        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.{count_col} "
+         f"{via_closure}) d GROUP BY g, a", True, False),
+        (f"SELECT g, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.sector_id s, t.{count_col} {direct}) d "
+         f"GROUP BY g, s", False, True),
+        (f"SELECT g, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.{count_col} {direct}) d GROUP BY g",
+         False, False),
     ]
-    for sql, by_unit, by_sector in queries:
-        for row in _fetch(sql, params):
-            row = list(row)
-            gen = row.pop(0)
-            unit = row.pop(0) if by_unit else ALL
-            sector = row.pop(0) if by_sector else ALL
-            result[(gen, unit, sector)] = row[0]
+    result = {}
+    with connection.cursor() as cur:
+        big_sort_memory(cur)
+        for sql, by_unit, by_sector in queries:
+            cur.execute(sql, params)
+            for row in cur.fetchall():
+                row = list(row)
+                gen = row.pop(0)
+                unit = row.pop(0) if by_unit else ALL
+                sector = row.pop(0) if by_sector else ALL
+                result[(gen, unit, sector)] = row[0]
     return result
 
 
@@ -256,6 +268,39 @@ def roll_stock(closure, gens) -> None:
     )
 
 
+# ------------------------------------------------------------------------------ windows
+
+WINDOW_DAYS = 7
+WINDOW_STATE = "windows"
+
+
+def window_minutes() -> int:
+    return int(getattr(settings, "RAVAO_ROLLUP_WINDOW_MINUTES", 15))
+
+
+def refresh_windows(*, now: datetime, force: bool = False) -> bool:
+    """Recompute the exact unique visitors of the 7-day windows ending today and yesterday for
+    every unit and sector (one pass over the presence rows), at most every few minutes."""
+    state, _ = RollupState.objects.get_or_create(name=WINDOW_STATE)
+    if not force and state.last_run_at and now - state.last_run_at < timedelta(minutes=window_minutes()):
+        return False
+    pd_t = PresenceDay._meta.db_table
+    today = local_day(now)
+    for last in (today - timedelta(days=1), today):
+        first = last - timedelta(days=WINDOW_DAYS - 1)
+        counts = _distinct_by_key(pd_t, "t.day >= %s AND t.day <= %s", [first, last], "person_id")
+        RangeVisitors.objects.filter(first_day=first, last_day=last).delete()
+        RangeVisitors.objects.bulk_create(
+            [RangeVisitors(generation=gen, unit_id=unit, sector_id=sector, first_day=first, last_day=last,
+                           visitors=n, window=True, computed_at=now)
+             for (gen, unit, sector), n in counts.items() if gen is not None],
+            batch_size=5000,
+        )
+    state.last_run_at = now
+    state.save(update_fields=["last_run_at"])
+    return True
+
+
 # ------------------------------------------------------------------------------- the run
 
 def days_to_roll(state: RollupState, now: datetime) -> tuple[set[date], int]:
@@ -303,8 +348,11 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
         for day in sorted(days):
             scans += roll_day(day, closure, gens)
         if days:
-            RangeVisitors.objects.filter(last_day__gte=min(days)).delete()
+            RangeVisitors.objects.filter(last_day__gte=min(days), first_day__lte=max(days), window=False).delete()
         roll_stock(closure, gens)
+        # Late visits (older than the usual re-roll) or a forced re-roll: windows at once.
+        usual = local_day(state.watermark - lookback()) if state.watermark else None
+        refresh_windows(now=now, force=since is not None or usual is None or (bool(days) and min(days) < usual))
         # Presence rows link people to places: they go when the visits go (retention).
         PresenceDay.objects.filter(day__lt=local_day(now) - timedelta(days=settings.RAVAO_RETENTION_DAYS)).delete()
         state.watermark = now

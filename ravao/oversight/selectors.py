@@ -141,13 +141,18 @@ def _range_visitors(*, user, scope: Scope, units: list[Unit | None]) -> dict:
 
 def _distinct_by_ancestor(presence, ids: list[int]) -> dict[int, int]:
     """COUNT(DISTINCT person) of the (already scoped) presence rows per ancestor unit."""
+    from django.db import transaction  # noqa: PLC0415
+
+    from ravao.oversight.rollup import big_sort_memory  # noqa: PLC0415
+
     sql, params = presence.values("unit_id", "person_id").query.sql_with_params()
     closure_t = UnitClosure._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        big_sort_memory(cur)
         cur.execute(
-            f"SELECT c.ancestor_id, COUNT(DISTINCT p.person_id) FROM ({sql}) p "
-            f"JOIN {closure_t} c ON c.unit_id = p.unit_id WHERE c.ancestor_id IN ({marks}) GROUP BY c.ancestor_id",
+            f"SELECT a, COUNT(*) FROM (SELECT DISTINCT c.ancestor_id a, p.person_id FROM ({sql}) p "
+            f"JOIN {closure_t} c ON c.unit_id = p.unit_id WHERE c.ancestor_id IN ({marks})) d GROUP BY a",
             [*params, *ids],
         )
         return dict(cur.fetchall())

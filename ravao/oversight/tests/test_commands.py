@@ -18,7 +18,7 @@ def test_it_rolls_up_from_the_cli(small_map, users):
     call_command("rollup", stdout=out)
     assert "rolled up 3 day(s)" in out.getvalue()
     assert UnitDay.objects.filter(day=today - timedelta(days=2)).exists()
-    assert RollupState.objects.get().last_id > 0
+    assert RollupState.objects.get(name="rollup").last_id > 0
     out = io.StringIO()
     call_command("rollup", stdout=out)  # the next run re-rolls only the last hour's day(s)
     assert "rolled up 1 day(s)" in out.getvalue() or "rolled up 2 day(s)" in out.getvalue()
