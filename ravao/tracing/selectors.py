@@ -49,11 +49,12 @@ def _venues(ids) -> dict:
     rows = Venue.objects.filter(id__in=ids).values_list(
         "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
         "venue_type__name_en", "unit__code", "unit__name", "latitude", "longitude", "street",
+        "contact_name", "contact_phone",
     )
     return {
         r[0]: {"code": r[1], "name": r[2], "venue_kind": r[3], "type": r[4], "type_name_vi": r[5],
                "type_name_en": r[6], "unit_code": r[7], "unit_name": r[8], "latitude": r[9],
-               "longitude": r[10], "street": r[11]}
+               "longitude": r[10], "street": r[11], "contact_name": r[12], "contact_phone": r[13]}
         for r in rows
     }
 

@@ -1,5 +1,6 @@
 """Tracer pages: opening a case, the case page, contacts (audited), marks, notify, windows, public page."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,6 +42,8 @@ def test_it_opens_a_case_with_the_default_window_and_shows_its_visits(scene):
     assert r.status_code == 200
     body = r.content.decode()
     assert scene["cafe"].code in body and 'id="venues-to-alert"' in body
+    # Timeline bars: CSS numbers, never localised ("2,5%" would be dropped by the browser).
+    assert re.search(r'class="tl-bar tl-place" style="left:[\d.]+%;width:[\d.]+%"', body)
 
 
 def test_it_shows_an_error_for_an_unknown_phone(scene):
