@@ -322,7 +322,8 @@
     if (!typing) hid.focus({preventScroll: true});
   }, 80);
   hid.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") { e.preventDefault(); const v = hid.value; hid.value = ""; scan(v); }
+    // Most scanners end with Enter; some are set to end with Tab.
+    if (e.key === "Enter" || (e.key === "Tab" && hid.value)) { e.preventDefault(); const v = hid.value; hid.value = ""; scan(v); }
   });
   hid.addEventListener("blur", refocus);
   document.addEventListener("click", refocus);
