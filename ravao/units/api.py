@@ -14,6 +14,7 @@ class UnitOut(Schema):
     kind: str
     generation: str
     parent: str | None = None
+    parent_name: str | None = None
     population: int | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -21,6 +22,10 @@ class UnitOut(Schema):
     @staticmethod
     def resolve_parent(obj):
         return obj.parent.code if obj.parent_id else None
+
+    @staticmethod
+    def resolve_parent_name(obj):
+        return obj.parent.name if obj.parent_id else None
 
 
 class UnitDetailOut(UnitOut):

@@ -24,22 +24,29 @@ def unit_by_code(code: str, *, generation: str = "") -> Unit | None:
     return Unit.objects.filter(code=code, generation=generation or settings.RAVAO_UNIT_GENERATION).first()
 
 
-def unit_resolve(text: str, *, generation: str = "", within: Unit | None = None) -> Unit | None:
-    """The one unit that ``text`` names: an exact code, "code — name" as the picker fills it in,
-    or a name (accents optional) that matches a single unit (inside ``within`` if given)."""
+
+def unit_candidates(text: str, *, units=None, limit: int = 10) -> list[Unit]:
+    """Units that ``text`` may name, best first: an exact code, "code — name, parent" as the
+    picker fills it in, an exact name (accents optional), a name without its kind ("Thuận Hóa"
+    for "Phường Thuận Hóa"), then names containing it. ``units``: the queryset to look in
+    (default: the current generation); callers pass it already restricted to a jurisdiction."""
     text = (text or "").strip()
     if not text:
-        return None
+        return []
+    qs = (Unit.objects.current() if units is None else units).select_related("parent")
+    code = text.split("—", 1)[0].strip()
+    key = fold(text.split("—", 1)[1].split(",", 1)[0] if "—" in text else text).strip()
+    for q in (Q(code=code), Q(search_key=key), Q(search_key__endswith=" " + key), Q(search_key__contains=key)):
+        found = list(qs.filter(q).order_by("depth", "name")[:limit])
+        if found:
+            return found
+    return []
+
+
+def unit_resolve(text: str, *, generation: str = "", within: Unit | None = None) -> Unit | None:
+    """The one unit that ``text`` names (see ``unit_candidates``), or None if none or several."""
     qs = Unit.objects.filter(generation=generation or settings.RAVAO_UNIT_GENERATION)
     if within is not None:
         qs = qs.within(within)
-    code = text.split("—", 1)[0].strip()
-    by_code = qs.filter(code=code).first()
-    if by_code is not None:
-        return by_code
-    key = fold(text)
-    exact = list(qs.filter(search_key=key)[:2])
-    if len(exact) == 1:
-        return exact[0]
-    matches = list(qs.filter(search_key__contains=key)[:2])
-    return matches[0] if len(matches) == 1 else None
+    found = unit_candidates(text, units=qs, limit=2)
+    return found[0] if len(found) == 1 else None

@@ -19,7 +19,7 @@ class VenueForm(forms.Form):
     unit = forms.CharField(
         label=_("Commune or ward"), max_length=200,
         help_text=_("Type a few letters of the name, or the code, then choose."),
-        widget=forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off", "data-unit-picker": "1"}),
+        widget=forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off", "data-unit-picker": "1", "data-level": "commune"}),
     )
     street = forms.CharField(label=_("Street address"), max_length=255, required=False)
     capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=1)

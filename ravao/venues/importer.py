@@ -11,15 +11,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-import phonenumbers
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import ServiceError
 from ravao.catalog.models import VenueKind, VenueType
-from ravao.units.loader import fold
+from ravao.people.identity import IdentityError, normalise_phone
 from ravao.units.models import Unit
+from ravao.units.selectors import unit_candidates
 from ravao.venues.models import Venue, fold_words, natural_key_of, new_public_code
 
 MAX_ROWS = 20_000
@@ -138,21 +137,8 @@ class _Lookups:
         """Units named by ``text``: a code, "code — name" (the picker), or a name, accents optional."""
         text = text.strip()
         if text not in self.cache:
-            code = text.split("—", 1)[0].strip()
-            folded, lower = fold(text), text.lower()
-            found = list(self.units.filter(Q(code=code) | Q(search_key=folded) | Q(search_key=lower))[:3])
-            if not found:  # "Thuận Hóa" for "Phường Thuận Hóa"
-                tail = Q(search_key__endswith=" " + folded) | Q(search_key__endswith=" " + lower)
-                found = list(self.units.filter(tail)[:3])
-            self.cache[text] = found
+            self.cache[text] = unit_candidates(text, units=self.units, limit=3)
         return self.cache[text]
-
-
-def normalise_phone(text: str) -> str:
-    parsed = phonenumbers.parse(text, "VN")
-    if not phonenumbers.is_valid_number(parsed):
-        raise phonenumbers.NumberParseException(0, "invalid")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
@@ -181,7 +167,7 @@ def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
         if row.get("phone"):
             try:
                 phone = normalise_phone(row["phone"])
-            except phonenumbers.NumberParseException:
+            except IdentityError:
                 messages.append(_("the phone number “%(phone)s” is not valid") % {"phone": row["phone"]})
         if messages:
             result.status = "error"

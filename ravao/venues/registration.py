@@ -8,7 +8,6 @@ burnt after 5 wrong tries; at most 5 codes per phone per hour. SMS goes through
 import secrets
 from datetime import timedelta
 
-import phonenumbers
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from ravao.accounts.services import user_create
 from ravao.api.errors import Conflict, ServiceError
 from ravao.core.crypto import lookup_hash
 from ravao.core.sms import send_sms
+from ravao.people.identity import normalise_phone
 from ravao.venues.models import PhoneOTP
 from ravao.venues.services import venue_register
 
@@ -30,13 +30,7 @@ OTP_MAX_PER_CLIENT_HOUR = 20
 
 def phone_e164(text: str) -> str:
     """A Vietnamese (or +international) phone number in E.164, or a ServiceError."""
-    try:
-        parsed = phonenumbers.parse((text or "").strip(), "VN")
-        if phonenumbers.is_valid_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        pass
-    raise ServiceError(_("This phone number is not valid."))
+    return normalise_phone(text)
 
 
 def _hash(otp_phone: str, purpose: str, code: str) -> str:

@@ -104,20 +104,12 @@ def venue_types():
 
 
 def unit_candidates(text: str, *, user=None, limit: int = 10):
-    """Communes/wards (lowest level, current generation) that ``text`` may name: a code,
-    "code — name" as the picker fills it in, or a name with or without accents. Officials
+    """Communes/wards (lowest level, current generation) that ``text`` may name. Officials
     only see their own area's units."""
-    from ravao.units.loader import fold  # noqa: PLC0415
     from ravao.units.models import Unit  # noqa: PLC0415
+    from ravao.units.selectors import unit_candidates as candidates  # noqa: PLC0415
 
-    text = (text or "").strip()
-    if not text:
-        return []
-    units = Unit.objects.current().filter(children__isnull=True).select_related("parent")
+    units = Unit.objects.current().filter(children__isnull=True)
     if user is not None and user.has_role(*OFFICIAL_ROLES):
         units = units & Unit.objects.restrict(user)
-    code = text.split("—", 1)[0].strip()
-    exact = list(units.filter(Q(code=code) | Q(search_key=fold(text)) | Q(search_key=text.lower()))[:limit])
-    if exact:
-        return exact
-    return list(units.filter(Q(search_key__contains=fold(text)) | Q(search_key__contains=text.lower())).order_by("name")[:limit])
+    return candidates(text, units=units, limit=limit)

@@ -35,7 +35,7 @@ def test_the_unit_picker_api_is_public_and_accent_insensitive(small_map):
     r = ApiClient().get("/units", q="thuan hoa")
     assert r.status_code == 200
     assert [u["code"] for u in r.json()] == ["19753"]
-    assert r.json()[0]["parent"] == "46"
+    assert r.json()[0]["parent"] == "46" and r.json()[0]["parent_name"] == "Thành phố Huế"
 
 
 def test_the_unit_detail_api_lists_children_and_answers_404_with_a_message(small_map):

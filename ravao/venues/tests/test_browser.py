@@ -19,7 +19,7 @@ def test_a_manager_registers_on_a_phone_and_gets_the_poster(page, small_map):
     # The picker fills the datalist from /api/v1/units while typing.
     page.wait_for_function("document.querySelectorAll('#unit-options option').length > 0")
     option = page.eval_on_selector("#unit-options option", "o => o.value")
-    assert option == f"{small_map.commune_a.code} — Phường Thuận Hóa"
+    assert option == f"{small_map.commune_a.code} — Phường Thuận Hóa, Thành phố Huế"
     page.fill("#id_unit", option)
     page.fill("#id_street", "25 Chi Lăng")
     page.fill("#id_contact_name", "Trần Thị Đợi")
