@@ -203,7 +203,9 @@ def main():
     f2_med, f2_min, r2 = timed(lambda: trace(person_id=person.pk, window_from=lo, window_to=hi, degree=2),
                                max(1, args.repeat // 2))
     n2 = sum(1 for c in r2.contacts if c.degree == 2)
-    print(f"F1+F2: {len(r2.contacts):,} contacts ({n2:,} at degree 2): median {f2_med:.0f} ms (min {f2_min:.0f})")
+    e2 = sum(len(c.exposures) for c in r2.contacts)
+    print(f"F1+F2: {len(r2.contacts):,} contacts ({n2:,} at degree 2), {e2:,} exposures: median {f2_med:.0f} ms "
+          f"(min {f2_min:.0f})")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ _US = "(extract(epoch from {}) * 1000000)::bigint"
 VISIT_FIELDS = ("id", "person_id", "venue_id", "trip_id", "checked_in_at", "checked_out_at")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VisitRow:
     id: int
     person_id: int
@@ -57,7 +57,7 @@ class VisitRow:
         return ("trip", self.trip_id) if self.trip_id is not None else ("venue", self.venue_id)
 
 
-@dataclass
+@dataclass(slots=True)
 class Exposure:
     source: VisitRow  # the case visit (degree 1) or the F1's visit (degree 2)
     visit: VisitRow  # the contact's visit
