@@ -16,14 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--ahead", type=int, default=7, help="days after today to create (default 7)")
         parser.add_argument("--behind", type=int, default=None,
                             help="days before today to create (default: RAVAO_RETENTION_DAYS)")
-        parser.add_argument("--list", action="store_true", help="list every partition with its rows and size")
+        parser.add_argument("--list", action="store_true", dest="show", help="list every partition with its rows and size")
 
-    def handle(self, *args, ahead, behind, list, **options):
+    def handle(self, *args, ahead, behind, show, **options):
         if not partitions.is_partitioned(connection):
             self.stdout.write("SQLite: the visit table is not partitioned; nothing to do.")
             return
         created = ensure_window(ahead=ahead, behind=behind)
-        if list:
+        if show:
             for name, rows, size in partitions.partition_sizes():
                 self.stdout.write(f"{name:<32} ~{rows:>12,} rows {size / 1e6:>10.1f} MB")
         have = partitions.existing_partitions()

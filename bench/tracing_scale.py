@@ -1,0 +1,62 @@
+"""Tracing latency as the visit table grows: bench/tracing.py at 1 M, 10 M (30 M, 100 M) check-ins.
+
+    .venv/bin/python bench/tracing_scale.py [--sizes 1000000,10000000] [--days 14]
+
+One database (bench_scale) grows step by step with `ravao simulate` in the same province and
+the same 14 days (more venues, people and visits each step, so the province gets denser, as a
+real outbreak's data does); at each size the tracing engineer's benchmark (bench/tracing.py:
+F1 and F2 of a 20-visit case, with its own baseline of plain indexed range reads in the same
+run) runs on it. The figures show how the cost grows with the data (target: within a factor of
+two from 10 M to 100 M). Simulation time per step is printed too.
+"""
+
+import argparse
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+DB = "bench_scale"
+
+
+def visits() -> int:
+    return int(common.psql(DB, "SELECT count(*) FROM checkins_visit"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--days", type=int, default=14)
+    parser.add_argument("--unit", default="46")
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    common.print_machine("tracing latency by size")
+    if not (args.reuse and common.db_exists(DB)):
+        common.fresh_db(DB)
+    start = date.today() - timedelta(days=args.days + 1)
+    for step, size in enumerate(sizes, start=1):
+        have = visits()
+        if have < size:
+            add = size - have
+            per_day = -(-add // args.days)
+            t0 = time.monotonic()
+            common.ravao(DB, "simulate", "--unit", args.unit, "--seed", str(100 + step),
+                         "--venues", str(max(500, add // 2000)), "--people", str(max(20_000, add // 30)),
+                         "--days", str(args.days), "--checkins-per-day", str(per_day), "--start", start.isoformat())
+            print(f"   grew to {visits():,} check-ins in {time.monotonic() - t0:.0f} s")
+        out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "tracing.py"), "--database-url",
+                              common.db_url(DB), "--checkins", str(size), "--days", str(args.days)],
+                             capture_output=True, text=True)
+        print(f"-- {size:,} check-ins (bench/tracing.py)")
+        for line in (out.stdout + out.stderr).strip().splitlines()[-8:]:
+            print("   " + line)
+
+
+if __name__ == "__main__":
+    main()
