@@ -31,6 +31,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from ravao.checkins.models import Visit
 from ravao.tracing.conf import max_stay_hours
@@ -225,11 +226,15 @@ def rank(contacts: Iterable[Contact]) -> list[Contact]:
 def visits_after(first_exposure: dict[int, datetime]) -> list[VisitRow]:
     """Each person's visits from their first exposure on (one query per batch of people)."""
     people = sorted(first_exposure)
+    until = timezone.now() + timedelta(days=1)
     rows: list[VisitRow] = []
     for start in range(0, len(people), PEOPLE_PER_QUERY):
         batch = people[start : start + PEOPLE_PER_QUERY]
         lo = min(first_exposure[p] for p in batch)
-        qs = Visit.objects.filter(person_id__in=batch, checked_in_at__gte=lo).order_by("checked_in_at", "id")
+        # Bounded above too (visits are not in the future; a day's margin for clock errors).
+        qs = Visit.objects.filter(person_id__in=batch, checked_in_at__gte=lo, checked_in_at__lt=until).order_by(
+            "checked_in_at", "id"
+        )
         rows.extend(r for r in _rows(qs) if r.checked_in_at >= first_exposure[r.person_id])
     return rows
 
