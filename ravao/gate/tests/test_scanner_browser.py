@@ -271,6 +271,13 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     assert Visit.objects.count() == 1
     assert page.locator("#failed").is_visible()
     assert page.locator("#failed-list li").count() == 1
+    # The refusal is kept without the scanned text (personal data stays on the device no longer).
+    kept = page.evaluate("""() => new Promise((resolve) => {
+        indexedDB.open('ravao-gate').onsuccess = (e) => {
+            e.target.result.transaction('failed').objectStore('failed').getAll().onsuccess = (r) => resolve(r.target.result);
+        };
+    })""")
+    assert len(kept) == 1 and "905" not in str(kept) and kept[0]["status"] == 404
     page.click("#failed-clear")
     page.wait_for_selector("#failed", state="hidden")
 

@@ -256,9 +256,9 @@
     el.textContent = queueSize ? fmt(ngettext("%(n)s scan waiting to be sent", "%(n)s scans waiting to be sent", queueSize), {n: queueSize}) : gettext("Nothing waiting to be sent");
     const list = $("failed-list");
     list.textContent = "";
-    for (const f of failed.sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at))) {
+    for (const f of failed.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at))) {
       const li = document.createElement("li");
-      li.textContent = `${new Date(f.body.scanned_at).toLocaleTimeString()} · ${f.detail}`;
+      li.textContent = [new Date(f.scanned_at).toLocaleTimeString(), f.label, f.detail].filter(Boolean).join(" · ");
       list.appendChild(li);
     }
     $("failed").hidden = failed.length === 0;
@@ -276,7 +276,12 @@
           delete root.dataset.login;
           await qDel("queue", item.client_id);
         } else if (definitive(r.status)) {
-          await qPut("failed", {client_id: item.client_id, body: item.body, status: r.status, detail: r.data.detail || String(r.status)});
+          // Kept for staff to see, without the scanned text (an ID card QR holds a whole identity).
+          const local = await checkLocally(item.body.text);
+          await qPut("failed", {
+            client_id: item.client_id, scanned_at: item.body.scanned_at, status: r.status,
+            label: local.ok ? [local.name, local.year].filter(Boolean).join(" ") : "", detail: r.data.detail || String(r.status),
+          });
           await qDel("queue", item.client_id);
         } else {
           if (r.status === 401) showLoginNeeded();
