@@ -70,6 +70,26 @@ def test_it_deletes_old_declarations_and_those_of_deleted_people(world):
     assert report.declarations_deleted >= 1
 
 
+def test_a_companion_still_seen_outlives_the_guardian(world):
+    child = make_person(last_seen_at=world["recent"])
+    Person.objects.filter(pk=child.pk).update(guardian=world["gone"])
+    make_visit(world["venue"], child, world["recent"])
+    purge()
+    child.refresh_from_db()
+    assert child.guardian_id is None
+    assert not Person.objects.filter(pk=world["gone"].pk).exists()
+
+
+def test_it_deletes_closed_cases_of_people_no_longer_seen(world):
+    from ravao.tracing.models import Case
+
+    Case.objects.create(person=world["gone"], infectious_from=world["old"], infectious_to=world["old"] + timedelta(days=2),
+                        created_at=world["old"], status="closed")
+    purge()
+    assert not Person.objects.filter(pk=world["gone"].pk).exists()
+    assert not Case.objects.exists()
+
+
 def test_it_keeps_people_of_an_open_tracing_case(world):
     from ravao.tracing.models import Case
 
