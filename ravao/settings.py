@@ -15,7 +15,7 @@ DATA_DIR = Path(envstr("RAVAO_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = envbool("RAVAO_DEBUG", False)
 # The demo key is public on purpose: a production deployment must set its own.
-SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")
+SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")  # core.checks refuses it in production
 ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 BASE_URL = envstr("RAVAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = envlist("RAVAO_CSRF_TRUSTED_ORIGINS", [BASE_URL])

@@ -1,12 +1,7 @@
 """The one function every feature calls when it reads, exports or changes personal data."""
 
 from ravao.audit.models import AuditEntry
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from ravao.core.net import client_ip
 
 
 def audit_record(

@@ -1,7 +1,9 @@
 """Deployment checks (`ravao check --deploy`): production must not run on demo-derived keys."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+DEMO_SECRET_KEY = "ravao-demo-insecure-secret-key-change-me-in-production"
 
 KEYS = {
     "RAVAO_FIELD_KEYS": "personal data at rest",
@@ -23,3 +25,19 @@ def keys_are_configured(app_configs, **kwargs):
                 )
             )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def secret_key_is_not_the_demo_one(app_configs, **kwargs):
+    """Receipts, personal-QR links and the demo-derived keys all hang on SECRET_KEY."""
+    if settings.SECRET_KEY == DEMO_SECRET_KEY:
+        return [Error("RAVAO_SECRET_KEY is the public demo key.", hint="Set RAVAO_SECRET_KEY to a long random value.", id="ravao.E001")]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def sms_are_really_sent(app_configs, **kwargs):
+    if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
+        return [Warning("SMS are only written to the log (console back end): OTP codes and exposure alerts reach nobody.",
+                        hint="Set RAVAO_SMS_BACKEND to a class that sends them.", id="ravao.W010")]
+    return []

@@ -1,6 +1,7 @@
 """Pluggable SMS back ends. The default writes each message to the log (and the console)."""
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -9,13 +10,14 @@ log = logging.getLogger("ravao.sms")
 
 
 class ConsoleSMSBackend:
-    """Writes the message to the log instead of sending it (demo and development)."""
+    """Writes the message to the log instead of sending it (demo and development only:
+    `ravao check --deploy` warns about it). The last messages stay in ``outbox`` for tests."""
 
-    outbox: list[tuple[str, str]] = []
+    outbox: deque[tuple[str, str]] = deque(maxlen=100)
 
     def send(self, phone: str, text: str) -> None:
         self.outbox.append((phone, text))
-        log.warning("SMS to %s: %s", phone, text)
+        log.info("SMS to %s: %s", phone, text)
 
 
 def send_sms(phone: str, text: str) -> None:

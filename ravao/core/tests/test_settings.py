@@ -42,7 +42,9 @@ PRODUCTION = {
     "RAVAO_FIELD_KEYS": "9sDUv3dUq0bH4B6Ck3m5Yz3J2m1vB8h2y7Q8aQJ0z5Q=",
     "RAVAO_LOOKUP_KEY": "a-long-random-lookup-key-for-the-keyed-hashes",
     "RAVAO_SIGNING_KEYS": "k1:" + "A" * 43 + "=",
+    "RAVAO_SMS_BACKEND": "ravao.core.sms.ConsoleSMSBackend",  # replaced below by a sending one
 }
+PRODUCTION["RAVAO_SMS_BACKEND"] = "myorg.sms.GatewayBackend"
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
@@ -67,3 +69,19 @@ def test_the_cli_wraps_django_commands():
     result = run_ravao("help")
     assert result.returncode == 0
     assert "loadunits" in result.stdout and "apitoken" in result.stdout
+
+
+def test_check_deploy_refuses_the_public_demo_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "RAVAO_SECRET_KEY"}
+    result = run_ravao("check", "--deploy", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "ravao.E001" in result.stdout + result.stderr
+
+
+def test_the_client_address_comes_from_the_proxy_header_when_configured(rf, settings):
+    from ravao.core.net import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
+    assert client_ip(request) == "10.0.0.1"
+    settings.RAVAO_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client_ip(request) == "203.0.113.7"
