@@ -168,6 +168,10 @@ RAVAO_LOOKUP_KEY = envstr("RAVAO_LOOKUP_KEY", "")
 RAVAO_SIGNING_KEYS = envlist("RAVAO_SIGNING_KEYS", [])
 RAVAO_VERIFY_KEYS = envlist("RAVAO_VERIFY_KEYS", [])
 
+# Log-in: after this many failures for one username, refuse for this many minutes.
+RAVAO_LOGIN_MAX_FAILURES = envint("RAVAO_LOGIN_MAX_FAILURES", 10)
+RAVAO_LOGIN_LOCKOUT_MINUTES = envint("RAVAO_LOGIN_LOCKOUT_MINUTES", 15)
+
 # Check-in (ravao/checkins/conf.py explains each).
 RAVAO_REPEAT_SCAN_MINUTES = envint("RAVAO_REPEAT_SCAN_MINUTES", 30)
 RAVAO_EVENT_GRACE_MINUTES = envint("RAVAO_EVENT_GRACE_MINUTES", 60)

@@ -1,4 +1,7 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.models import MANAGEABLE_ROLES, Role
@@ -29,3 +32,27 @@ class UserCreateForm(forms.Form):
         if unit is None:
             raise forms.ValidationError(_("No single unit in your jurisdiction matches “%(text)s”.") % {"text": text})
         return unit
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Log-in that refuses further tries for a while after repeated failures for one username
+    (from any address) — guessing officials' passwords must not be cheap."""
+
+    def _key(self):
+        return "login-fail:" + (self.data.get("username") or "").strip().lower()[:150]
+
+    def clean(self):
+        failures = cache.get(self._key(), 0)
+        if failures >= settings.RAVAO_LOGIN_MAX_FAILURES:
+            raise forms.ValidationError(
+                _("Too many failed log-ins for this account. Wait %(minutes)d minutes and try again.")
+                % {"minutes": settings.RAVAO_LOGIN_LOCKOUT_MINUTES},
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            cache.set(self._key(), failures + 1, settings.RAVAO_LOGIN_LOCKOUT_MINUTES * 60)
+            raise
+        cache.delete(self._key())
+        return cleaned

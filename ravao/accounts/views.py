@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ravao.accounts import services
-from ravao.accounts.forms import UserCreateForm
+from ravao.accounts.forms import ThrottledLoginForm, UserCreateForm
 from ravao.accounts.models import MANAGEABLE_ROLES, ApiToken, User
 from ravao.api.errors import ServiceError
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):

@@ -36,3 +36,18 @@ def test_a_superuser_acts_as_a_national_admin(users):
     user = users["manager"]
     user.is_superuser = True
     assert user.effective_role == Role.NATIONAL_ADMIN and user.is_national
+
+
+def test_repeated_failures_lock_the_username_for_a_while(client, users, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RAVAO_LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "province", "password": "wrong"})
+    r = client.post("/accounts/login/", {"username": "province", "password": "pw-for-tests-1"}, headers={"Accept-Language": "en"})
+    assert r.status_code == 200 and "Too many failed log-ins" in r.content.decode()
+    assert not r.context["user"].is_authenticated
+    cache.clear()
+    r = client.post("/accounts/login/", {"username": "province", "password": "pw-for-tests-1"})
+    assert r.status_code == 302
