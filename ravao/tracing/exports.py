@@ -82,19 +82,15 @@ def to_csv(view: CaseContacts) -> bytes:
 
 
 def to_xlsx(view: CaseContacts) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Contacts")[:31]
-    for sheet, headers, rows in ((ws, contact_headers(), contact_rows(view)),
-                                 (wb.create_sheet(_("Exposures")[:31]), exposure_headers(), exposure_rows(view))):
+    # Write-only mode streams rows (tens of thousands of exposures). openpyxl stores text that
+    # starts with "=" as a formula; ``neutralise`` has already prefixed every such text.
+    wb = Workbook(write_only=True)
+    for title, headers, rows in ((_("Contacts"), contact_headers(), contact_rows(view)),
+                                 (_("Exposures"), exposure_headers(), exposure_rows(view))):
+        sheet = wb.create_sheet(title[:31])
         sheet.append([neutralise(h) for h in headers])
         for row in rows:
             sheet.append([neutralise(v) for v in row])
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                # openpyxl turns any text starting with "=" into a formula; force text instead.
-                if cell.data_type == "f":
-                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

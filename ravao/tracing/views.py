@@ -21,7 +21,9 @@ from ravao.tracing import exports, selectors, services
 from ravao.tracing.imports import case_import
 from ravao.tracing.models import CaseStatus, ExposureWindow
 
-DEGREES = (1, 2)
+# A phone page: contacts by pages, each with its first exposures (the exports have them all).
+CONTACTS_PER_PAGE = 50
+EXPOSURES_SHOWN = 5
 
 
 def tracer_page(view):
@@ -156,14 +158,21 @@ def case_contacts(request, case_id):
     view = selectors.case_contacts(case=case, **f)
     selectors.audit_contacts_read(user=request.user, case=case, view=view, purpose="contact list (page)",
                                   request=request, detail={"degree": f["degree"]})
-    rows = [{"c": c, "person": view.people.get(c.person_id), "trace": view.traces.get(c.person_id),
-             "notified": c.person_id in view.notified,
-             "exposures": [{"e": e, "venue": view.venues[e.visit.venue_id],
-                            "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id])}
-                           for e in c.exposures]} for c in view.contacts]
-    query = request.GET.urlencode()
+    page = Paginator(view.contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for c in page:
+        shown = c.exposures[:EXPOSURES_SHOWN]
+        rows.append({
+            "c": c, "person": view.people.get(c.person_id), "trace": view.traces.get(c.person_id),
+            "notified": c.person_id in view.notified, "more": len(c.exposures) - len(shown),
+            "exposures": [{"e": e, "venue": view.venues[e.visit.venue_id],
+                           "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id])} for e in shown],
+        })
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
     return render(request, "tracing/case_contacts.html", {
-        "case": case, "view": view, "rows": rows, "f": f, "query": query,
+        "case": case, "view": view, "rows": rows, "page": page, "f": f, "query": query,
         "venue_types": VenueType.objects.order_by("code"),
     })
 

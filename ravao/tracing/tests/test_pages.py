@@ -130,3 +130,20 @@ def test_it_serves_the_contact_page_in_a_bounded_number_of_queries(scene, django
     with django_assert_max_num_queries(20):
         r = scene["client"].get(f"/tracing/cases/{case.pk}/contacts/", {"degree": 2})
     assert r.content.decode().count('class="contact"') == 16
+
+
+def test_it_pages_long_contact_lists_and_shortens_long_exposure_lists(scene):
+    case = open_case(scene)
+    case.infectious_from = BASE - 24 * H
+    case.save()
+    for i in range(6):  # the case and "near" meet six more times: seven exposures in all
+        make_visit(scene["ca"], scene["cafe"], BASE + (i + 2) * 3 * H, 60)
+        make_visit(scene["near"], scene["cafe"], BASE + (i + 2) * 3 * H, 60)
+    for i in range(55):
+        make_visit(make_person(f"Khách {i}"), scene["cafe"], BASE + timedelta(minutes=i % 30), 10)
+    first = scene["client"].get(f"/tracing/cases/{case.pk}/contacts/", {"degree": 1}).content.decode()
+    assert first.count('class="contact"') == 50 and "page=2" in first
+    assert first.index("Trần Thị Gần") < first.index("Khách")  # ranked first: most overlap
+    assert "2 more exposures" in first or "2 lần tiếp xúc khác" in first
+    second = scene["client"].get(f"/tracing/cases/{case.pk}/contacts/", {"degree": 1, "page": 2}).content.decode()
+    assert second.count('class="contact"') == 6
