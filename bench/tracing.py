@@ -121,9 +121,9 @@ def baseline(case_visits, buffer_minutes=60):
     """The same candidate rows, fetched by one plain indexed range query per case visit."""
     from django.db import connection
 
-    from ravao.tracing.conf import max_stay_hours
+    from ravao.tracing.contacts import max_stay
 
-    buf, stay = timedelta(minutes=buffer_minutes), timedelta(hours=max_stay_hours())
+    buf, stay = timedelta(minutes=buffer_minutes), max_stay()
     rows = 0
     with connection.cursor() as cur:
         for v in case_visits:
@@ -147,7 +147,7 @@ def explain(case_visits):
 
     if connection.vendor != "postgresql":
         return ""
-    buf, stay = timedelta(minutes=60), timedelta(hours=contacts.max_stay_hours())
+    buf, stay = timedelta(minutes=60), contacts.max_stay()
     probes = [v for v in case_visits if v.trip_id is None]
     sql, params = contacts.values_query(probes, "venue_id", buf, stay)
     with connection.cursor() as cur:

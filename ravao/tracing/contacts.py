@@ -29,18 +29,21 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property, reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ravao.checkins.models import Visit
 from ravao.tracing.conf import max_stay_hours
+from ravao.venues.models import Venue
 
 PROBES_PER_QUERY = 100  # OR-ed range conditions per query (SQLite)
 VALUES_PER_QUERY = 1000  # probe rows per VALUES join (PostgreSQL)
 PEOPLE_PER_QUERY = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = "(extract(epoch from {}) * 1000000)::bigint"
+MAX_STAY_CACHE_KEY = "ravao:tracing:max-stay-minutes"
 VISIT_FIELDS = ("id", "person_id", "venue_id", "trip_id", "checked_in_at", "checked_out_at")
 
 
@@ -115,9 +118,20 @@ def _rows(qs) -> list[VisitRow]:
     return [VisitRow(*r) for r in qs.values_list(*VISIT_FIELDS)]
 
 
+def max_stay() -> timedelta:
+    """The longest a visit can last: the setting, or a venue's default stay if one is longer
+    (an automatic check-out is check-in plus that stay). Cached for five minutes."""
+    minutes = cache.get(MAX_STAY_CACHE_KEY)
+    if minutes is None:
+        longest = Venue.objects.aggregate(m=Max("default_stay_minutes"))["m"] or 0
+        minutes = max(max_stay_hours() * 60, longest)
+        cache.set(MAX_STAY_CACHE_KEY, minutes, 300)
+    return timedelta(minutes=minutes)
+
+
 def case_visits(*, person_id: int, window_from: datetime, window_to: datetime) -> list[VisitRow]:
     """The person's visits intersecting the window (bounded by check-in time: partitions pruned)."""
-    lo = window_from - timedelta(hours=max_stay_hours())
+    lo = window_from - max_stay()
     qs = Visit.objects.filter(
         person_id=person_id, checked_in_at__gte=lo, checked_in_at__lt=window_to, checked_out_at__gt=window_from
     ).order_by("checked_in_at", "id")
@@ -183,7 +197,7 @@ def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timed
 
 def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_ids: set[int]) -> list[Exposure]:
     """Every (probe, visit) pair that is an exposure, visits of excluded people left out."""
-    max_stay = timedelta(hours=max_stay_hours())
+    longest = max_stay()
     postgres = connection.vendor == "postgresql"
     size = VALUES_PER_QUERY if postgres else PROBES_PER_QUERY
     found: list[Exposure] = []
@@ -193,7 +207,7 @@ def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_
         by_place: dict[tuple[str, int], list] = defaultdict(list)
         for p in batch:
             by_place[p.place].append((p, p.checked_out_at + buffer, p.checked_in_at - buffer))
-        rows = (_candidates_values if postgres else _candidates_or)(batch, buffer, max_stay)
+        rows = (_candidates_values if postgres else _candidates_or)(batch, buffer, longest)
         for w in rows:
             if w.person_id in exclude_person_ids:
                 continue

@@ -104,6 +104,24 @@ def test_it_uses_one_query_for_f1_of_a_case_with_twenty_visits(world, django_ass
         venue, trip = spots[i % 5]
         make_visit(case, venue, BASE + i * 2 * H, 60, trip=trip)
         make_visit(a, venue, BASE + i * 2 * H, 30, trip=trip)
+    run(case)  # warms the cached maximum stay
     with django_assert_max_num_queries(2):  # the case's visits, then their exposures
         result = run(case)
     assert result.contacts[0].total_overlap_minutes == 600
+
+
+def test_it_looks_back_as_far_as_the_longest_default_stay(world, small_map):
+    from django.core.cache import cache
+
+    from ravao.tracing.contacts import MAX_STAY_CACHE_KEY
+    from ravao.venues.testing import make_venue
+
+    cache.delete(MAX_STAY_CACHE_KEY)
+    ward = make_venue(small_map.commune_a, "Khoa nội trú", default_stay_minutes=72 * 60)
+    case, patient, *_ = world[1]
+    make_visit(patient, ward, BASE - 48 * H)  # automatic check-out three days later
+    make_visit(case, ward, BASE, 30)
+    try:
+        assert [c.person_id for c in run(case).contacts] == [patient.id]
+    finally:
+        cache.delete(MAX_STAY_CACHE_KEY)
