@@ -286,8 +286,13 @@ def refresh_windows(*, now: datetime, force: bool = False) -> bool:
         return False
     pd_t = PresenceDay._meta.db_table
     today = local_day(now)
+    settled = day_bounds(today)[0] + lookback()  # yesterday's window is final after this
     for last in (today - timedelta(days=1), today):
         first = last - timedelta(days=WINDOW_DAYS - 1)
+        if last < today and not force and RangeVisitors.objects.filter(
+            window=True, first_day=first, last_day=last, computed_at__gte=settled
+        ).exists():
+            continue
         counts = _distinct_by_key(pd_t, "t.day >= %s AND t.day <= %s", [first, last], "person_id")
         RangeVisitors.objects.filter(first_day=first, last_day=last).delete()
         RangeVisitors.objects.bulk_create(

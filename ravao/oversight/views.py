@@ -111,7 +111,7 @@ def dashboard(request):
     context = {
         "scope": scope, "doc": doc, "ancestors": ancestors, "venues": venues,
         "figures": [(key, label, fmt_value(key, doc["indicators"][key])) for key, label in LABELS],
-        "by_type": doc["indicators"]["venues_by_type"],
+        "by_type": _type_names(doc["indicators"]["venues_by_type"]),
         "columns": columns, "sort": sort, "desc": desc,
         "rows": [{"child": c, "cells": [fmt_value(k, c["indicators"][k]) for k, _label in columns],
                   "query": _query(scope, unit=c["unit"]["code"])} for c in doc["children"]],
@@ -127,6 +127,13 @@ def dashboard(request):
         "sectors": _sectors(request.user),
     }
     return render(request, "oversight/dashboard.html", context)
+
+
+def _type_names(by_type: dict) -> list[tuple[str, int]]:
+    from ravao.catalog.models import VenueType  # noqa: PLC0415
+
+    names = {t.code: t.name for t in VenueType.objects.filter(code__in=list(by_type))}
+    return sorted(((names.get(code, code), n) for code, n in by_type.items()), key=lambda x: -x[1])
 
 
 def _visible_ids(user, scope):

@@ -89,3 +89,20 @@ def test_it_serves_the_same_figures_over_the_api(small_map, users):
     for c in body["children"]:
         assert set(c["indicators"]) >= {"registered", "active_24h", "active_7d", "scans", "unique_visitors", "population",
                                         "points_per_100_residents", "targets", "targets_registered", "targets_active"}
+
+
+def test_it_precomputes_the_seven_day_windows_and_refreshes_them_at_most_every_few_minutes(small_map, users):
+    from ravao.oversight.models import RangeVisitors  # noqa: PLC0415
+
+    make_random_data(small_map, seed=6)
+    now = selectors_now()
+    rollup(now=now)
+    window = RangeVisitors.objects.filter(window=True, first_day=END_DAY - timedelta(days=6), last_day=END_DAY)
+    exp = brute_force(unit=small_map.province, generation="2025", first=END_DAY - timedelta(days=6), last=END_DAY)
+    assert window.get(unit=small_map.province, sector=None).visitors == exp["unique_visitors"]
+    stamp = window.first().computed_at
+    rollup(now=now + timedelta(minutes=1))  # too soon: the windows stay as they are
+    assert window.first().computed_at == stamp
+    rollup(now=now + timedelta(minutes=16))  # today's window is refreshed, yesterday's is final
+    today = RangeVisitors.objects.filter(window=True, last_day=END_DAY + timedelta(days=1)).first()
+    assert today.computed_at == now + timedelta(minutes=16) and window.first().computed_at == stamp
