@@ -47,7 +47,7 @@ def main() -> None:
             per_day = -(-add // args.days)
             t0 = time.monotonic()
             common.ravao(DB, "simulate", "--unit", args.unit, "--seed", str(100 + step),
-                         "--venues", str(max(500, add // 2000)), "--people", str(max(20_000, add // 30)),
+                         "--venues", str(max(500, add // 200)), "--people", str(max(20_000, add // 3)),
                          "--days", str(args.days), "--checkins-per-day", str(per_day), "--start", start.isoformat())
             print(f"   grew to {visits():,} check-ins in {time.monotonic() - t0:.0f} s")
         out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "tracing.py"), "--database-url",
