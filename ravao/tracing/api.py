@@ -1,9 +1,12 @@
 """Tracing API: cases, their contacts, follow-up, notifications, exposure windows (docs/api-tracing.md)."""
 
 from datetime import date, datetime
+from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
+from ravao.audit.models import Action
+from ravao.audit.services import audit_record
 from ravao.tracing import selectors, services
 from ravao.tracing.models import Case
 
@@ -23,6 +26,7 @@ class CaseIn(Schema):
     test_date: date | None = None
     isolated_at: datetime | None = None
     notes: str = ""
+    client_id: UUID | None = None
 
 
 class CasePatch(Schema):
@@ -49,6 +53,9 @@ class FollowUpIn(Schema):
     tested: bool | None = None
     email: str | None = None
     note: str | None = None
+    # The contact list's parameters: the person must be a contact of the case with them.
+    degree: int = Field(2, ge=1, le=2)
+    buffer_minutes: int | None = Field(None, ge=0, le=24 * 60)
 
 
 class NotifyIn(Schema):
@@ -63,40 +70,51 @@ class WindowIn(Schema):
     ends_at: datetime = Field(alias="to")
     message: str = ""
     case_id: int | None = None
+    client_id: UUID | None = None
 
 
-def case_dict(case: Case) -> dict:
+def case_dict(case: Case, *, notes: bool = True) -> dict:
+    """A case; ``notes`` (clinical free text) only in the audited detail, never in the list."""
     iso = selectors.iso
-    return {
+    body = {
         "id": case.pk, "person_id": case.person_id, "unit": case.unit.code if case.unit_id else None,
         "status": case.status, "symptom_onset": iso(case.symptom_onset), "test_date": iso(case.test_date),
         "isolated_at": iso(case.isolated_at), "infectious_from": iso(case.infectious_from),
         "infectious_to": iso(case.infectious_to), "notes": case.notes, "created_at": iso(case.created_at),
     }
+    if not notes:
+        del body["notes"]
+    return body
 
 
-@router.post("/cases", response={201: dict})
+@router.post("/cases", response={200: dict, 201: dict})
 def case_create(request, payload: CaseIn):
-    """Open a case for the person with this phone or ID number (404 if nobody has checked in)."""
+    """Open a case for the person with this phone or ID number (404 if nobody in the caller's
+    jurisdiction has it; 409 if shared or if the person has an overlapping open case). The same
+    ``client_id`` again: 200 with that case, nothing new."""
     case = services.case_open(
         user=request.auth, phone=payload.person.phone, id_number=payload.person.id_number,
         symptom_onset=payload.symptom_onset, test_date=payload.test_date, isolated_at=payload.isolated_at,
         infectious_from=payload.infectious_from, infectious_to=payload.infectious_to, notes=payload.notes,
-        request=request,
+        client_id=payload.client_id, request=request,
     )
-    return Status(201, case_dict(case))
+    return Status(200 if case.replayed else 201, case_dict(case))
 
 
 @router.get("/cases", response=dict)
 def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
     services.require_tracer(request.auth)
     qs = selectors.case_list(user=request.auth, status=status)
-    return {"count": qs.count(), "results": [case_dict(c) for c in qs[offset : offset + limit]]}
+    return {"count": qs.count(), "results": [case_dict(c, notes=False) for c in qs[offset : offset + limit]]}
 
 
 @router.get("/cases/{case_id}", response=dict)
 def case_detail(request, case_id: int):
-    return case_dict(selectors.case_get(user=request.auth, case_id=case_id))
+    """The case with its notes (audited: one entry per call)."""
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    audit_record(user=request.auth, action=Action.READ, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="case detail (API)", unit=case.unit, request=request)
+    return case_dict(case)
 
 
 @router.patch("/cases/{case_id}", response=dict)
@@ -133,6 +151,7 @@ def contact_follow_up(request, case_id: int, person_id: int, payload: FollowUpIn
     data = payload.dict(exclude_unset=True)
     marks = {k: v for k, v in data.items() if k in services.MARKS and v is not None}
     trace = services.contact_mark(user=request.auth, case=case, person_id=person_id, request=request,
+                                  degree=payload.degree, buffer_minutes=payload.buffer_minutes,
                                   email=data.get("email"), note=data.get("note"), **marks)
     iso = selectors.iso
     return {"person_id": person_id, "reached_at": iso(trace.reached_at), "isolated_at": iso(trace.isolated_at),
@@ -155,14 +174,15 @@ def exposure_windows(request):
     return {"windows": [selectors.window_public_dict(w) for w in selectors.windows_current()]}
 
 
-@router.post("/exposure-windows", response={201: dict})
+@router.post("/exposure-windows", response={200: dict, 201: dict})
 def exposure_window_publish(request, payload: WindowIn):
     case = None
     if payload.case_id is not None:
         case = selectors.case_get(user=request.auth, case_id=payload.case_id)
     window = services.window_publish(user=request.auth, venue_code=payload.venue, starts_at=payload.starts_at,
-                                     ends_at=payload.ends_at, message=payload.message, case=case)
-    return Status(201, selectors.window_public_dict(window))
+                                     ends_at=payload.ends_at, message=payload.message, case=case,
+                                     client_id=payload.client_id)
+    return Status(200 if window.replayed else 201, selectors.window_public_dict(window))
 
 
 @router.delete("/exposure-windows/{window_id}", response=dict)

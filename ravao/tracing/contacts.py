@@ -266,3 +266,46 @@ def trace(*, person_id: int, window_from: datetime, window_to: datetime, buffer_
         f2 = _group(find_exposures(probes, buffer=buffer, exclude_person_ids=excluded), 2)
         contacts += list(f2.values())
     return TraceResult(case_visits=visits, contacts=rank(contacts))
+
+
+def _matches(probes: list[VisitRow], visits: list[VisitRow], buffer: timedelta) -> bool:
+    """Whether any of ``visits`` is an exposure to any probe (rules 2–3)."""
+    by_place: dict[tuple[str, int], list[VisitRow]] = defaultdict(list)
+    for p in probes:
+        by_place[p.place].append(p)
+    for w in visits:
+        candidates = by_place.get(("venue", w.venue_id), [])
+        if w.trip_id is not None:
+            candidates = candidates + by_place.get(("trip", w.trip_id), [])
+        if any(is_exposure(p, w, buffer) for p in candidates):
+            return True
+    return False
+
+
+def _visits_between(person_id: int, probes: list[VisitRow], buffer: timedelta) -> list[VisitRow]:
+    lo = min(p.checked_in_at for p in probes) - buffer - max_stay()
+    hi = max(p.checked_out_at for p in probes) + buffer
+    return _rows(Visit.objects.filter(person_id=person_id, checked_in_at__gte=lo, checked_in_at__lt=hi))
+
+
+def contact_degree(*, case_person_id: int, window_from: datetime, window_to: datetime, person_id: int,
+                   buffer_minutes: int = 60, degree: int = 2) -> int | None:
+    """1 or 2 if ``person_id`` is a contact of the case with these parameters (exactly as
+    ``trace`` would list them), else None. F1: two queries (the case's visits, the person's
+    around them); F2 (only when not F1): the F1 list and their later visits, as ``trace`` does,
+    without searching the F2 people themselves."""
+    if person_id == case_person_id:
+        return None
+    buffer = timedelta(minutes=buffer_minutes)
+    visits = case_visits(person_id=case_person_id, window_from=window_from, window_to=window_to)
+    if not visits:
+        return None
+    if _matches(visits, _visits_between(person_id, visits, buffer), buffer):
+        return 1
+    if degree < 2:
+        return None
+    f1 = _group(find_exposures(visits, buffer=buffer, exclude_person_ids={case_person_id}), 1)
+    probes = visits_after({pid: c.first_exposure_at for pid, c in f1.items()}) if f1 else []
+    if probes and _matches(probes, _visits_between(person_id, probes, buffer), buffer):
+        return 2
+    return None

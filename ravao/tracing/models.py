@@ -32,7 +32,7 @@ class Case(models.Model):
     """A confirmed case (F0) and the window in which it may have infected others."""
 
     person = models.ForeignKey("people.Person", models.CASCADE, related_name="+", verbose_name=_("person"))
-    # The person's unit when it lies within the tracer's jurisdiction, else the tracer's unit.
+    # The person's unit when known, else the tracer's (docs/tracing.md, "Jurisdiction").
     unit = models.ForeignKey("units.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit"))
     symptom_onset = models.DateField(_("symptom onset"), null=True, blank=True)
     test_date = models.DateField(_("test date"), null=True, blank=True)
@@ -43,6 +43,8 @@ class Case(models.Model):
     notes = EncryptedTextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Made by the API client: a retried POST with the same one answers this case, creates nothing.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -130,6 +132,7 @@ class ExposureWindow(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    client_id = models.UUIDField(null=True, blank=True, unique=True)  # idempotent API retries
 
     objects = ExposureWindowQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """Tracing reads: cases in the user's area, a case's contacts with their details, windows."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from ravao.tracing import contacts as engine
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import Case, ContactTrace, ExposureWindow, Notification
 from ravao.tracing.services import require_tracer
+from ravao.units.models import Unit
 from ravao.venues.models import Venue
 
 
@@ -49,12 +51,13 @@ def _venues(ids) -> dict:
     rows = Venue.objects.filter(id__in=ids).values_list(
         "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
         "venue_type__name_en", "unit__code", "unit__name", "latitude", "longitude", "street",
-        "contact_name", "contact_phone",
+        "contact_name", "contact_phone", "unit_id", "unit__path",
     )
     return {
         r[0]: {"code": r[1], "name": r[2], "venue_kind": r[3], "type": r[4], "type_name_vi": r[5],
                "type_name_en": r[6], "unit_code": r[7], "unit_name": r[8], "latitude": r[9],
-               "longitude": r[10], "street": r[11], "contact_name": r[12], "contact_phone": r[13]}
+               "longitude": r[10], "street": r[11], "contact_name": r[12], "contact_phone": r[13],
+               "unit_id": r[14], "unit_path": r[15]}
         for r in rows
     }
 
@@ -102,12 +105,39 @@ def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = N
 
 def audit_contacts_read(*, user, case: Case, view: CaseContacts, purpose: str, request=None, action=Action.READ,
                         detail: dict | None = None):
-    """One audit entry per view of the contact list with full details (who, which case, why)."""
+    """One audit entry per view of the contact list with full details (who, which case, why),
+    under the case's unit; plus, for contacts exposed at venues outside the reader's
+    jurisdiction, one entry per such venue unit (its auditors see who read their people)."""
     audit_record(
         user=user, action=action, object_type="case_contacts", object_id=case.pk, case_id=case.pk,
         purpose=purpose, unit=case.unit, request=request,
         detail={"contacts": len(view.contacts), **(detail or {})},
     )
+    foreign = foreign_contacts(user=user, view=view)
+    if not foreign:
+        return
+    units = Unit.objects.in_bulk(foreign)
+    for unit_id, person_ids in sorted(foreign.items()):
+        audit_record(
+            user=user, action=action, object_type="case_contacts", object_id=case.pk, case_id=case.pk,
+            purpose=f"{purpose}, outside jurisdiction", unit=units.get(unit_id), request=request,
+            detail={"contacts": len(person_ids), "person_ids": person_ids, "case_unit": case.unit_id,
+                    **(detail or {})},
+        )
+
+
+def foreign_contacts(*, user, view: CaseContacts) -> dict[int, list[int]]:
+    """Venue unit id -> ids of the contacts exposed there, for venues outside ``user``'s area."""
+    if user is None or user.is_national:
+        return {}
+    path = user.unit.path
+    found: dict[int, list[int]] = defaultdict(list)
+    for c in view.contacts:
+        units = {view.venues[e.visit.venue_id]["unit_id"] for e in c.exposures
+                 if not (view.venues[e.visit.venue_id]["unit_path"] or "").startswith(path)}
+        for unit_id in units:
+            found[unit_id].append(c.person_id)
+    return dict(found)
 
 
 def iso(dt) -> str:

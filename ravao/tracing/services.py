@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import Role
-from ravao.api.errors import Forbidden, NotFound, ServiceError
+from ravao.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.core.sms import send_sms
+from ravao.people.models import Person
+from ravao.tracing import contacts as engine
+from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import (
     Case,
     CaseStatus,
@@ -50,9 +53,9 @@ def default_window(*, symptom_onset: date | None, test_date: date | None, isolat
 
 
 def _case_unit(person, user):
-    if person.unit_id is not None and (user.is_national or (
-        user.unit_id is not None and person.unit.path.startswith(user.unit.path)
-    )):
+    """The person's unit when it lies in the tracer's jurisdiction, else the tracer's: the case
+    must stay visible to whoever opened it (a visitor from another province)."""
+    if person.unit_id is not None and (user.is_national or person.unit.path.startswith(user.unit.path)):
         return person.unit
     return user.unit
 
@@ -62,21 +65,61 @@ def _check_window(start: datetime, end: datetime):
         raise ServiceError(_("The infectious window must end after it starts."))
 
 
+def _replayed(qs, owner_field: str, user, client_id):
+    """The object already made with this client_id by this user (None if new); 409 if another
+    user's."""
+    if client_id is None:
+        return None
+    found = qs.filter(client_id=client_id).first()
+    if found is not None and getattr(found, owner_field) != user.pk:
+        raise Conflict(_("This client_id has already been used by another client."), code="client_id_taken")
+    if found is not None:
+        found.replayed = True
+    return found
+
+
 @transaction.atomic
 def case_open(*, user, phone: str = "", id_number: str = "", symptom_onset: date | None = None,
               test_date: date | None = None, isolated_at: datetime | None = None,
               infectious_from: datetime | None = None, infectious_to: datetime | None = None,
-              notes: str = "", request=None) -> Case:
-    """Open a case for the person with this phone or ID number (keyed-hash lookup)."""
+              notes: str = "", client_id=None, request=None) -> Case:
+    """Open a case for the person with this phone or ID number (keyed-hash lookup), who must live
+    in or have visited the tracer's jurisdiction. The same ``client_id`` again returns the case
+    it opened (``case.replayed`` is True); an open case of the person with an overlapping window
+    is refused (409 with its id)."""
     require_tracer(user)
-    person = person_find(phone=phone, id_number=id_number)
+    replayed = _replayed(Case.objects.select_related("unit"), "created_by_id", user, client_id)
+    if replayed is not None:
+        return replayed
+    person = person_find(phone=phone, id_number=id_number, user=user)
     start, end = default_window(symptom_onset=symptom_onset, test_date=test_date, isolated_at=isolated_at)
     start, end = infectious_from or start, infectious_to or end
     _check_window(start, end)
-    case = Case.objects.create(
-        person=person, unit=_case_unit(person, user), symptom_onset=symptom_onset, test_date=test_date,
-        isolated_at=isolated_at, infectious_from=start, infectious_to=end, notes=notes, created_by=user,
+    # One opening at a time per person: the overlap check below then sees the other's case.
+    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    existing = (
+        Case.objects.filter(person=person, infectious_from__lt=end, infectious_to__gt=start)
+        .exclude(status=CaseStatus.CLOSED).select_related("unit").order_by("id").first()
     )
+    if existing is not None:
+        raise Conflict(
+            _("This person already has an open case (#%(id)d, %(unit)s) whose infectious window overlaps "
+              "this one: edit that case instead.") % {"id": existing.pk, "unit": existing.unit or "—"},
+            code="case_exists", case_id=existing.pk,
+        )
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person, unit=_case_unit(person, user), symptom_onset=symptom_onset, test_date=test_date,
+                isolated_at=isolated_at, infectious_from=start, infectious_to=end, notes=notes, created_by=user,
+                client_id=client_id,
+            )
+    except IntegrityError:
+        replayed = _replayed(Case.objects.select_related("unit"), "created_by_id", user, client_id)
+        if replayed is None:
+            raise
+        return replayed
+    case.replayed = False
     audit_record(user=user, action=Action.CHANGE, object_type="case", object_id=case.pk, case_id=case.pk,
                  purpose="open case", unit=case.unit, request=request)
     return case
@@ -107,15 +150,26 @@ MARKS = ("reached", "isolated", "tested")
 
 
 @transaction.atomic
-def contact_mark(*, user, case: Case, person_id: int, degree: int = 1, request=None, email: str | None = None,
-                 note: str | None = None, **marks: bool) -> ContactTrace:
-    """Mark a contact as reached / isolated / tested (True sets the time, False clears it)."""
+def contact_mark(*, user, case: Case, person_id: int, degree: int = 2, buffer_minutes: int | None = None,
+                 request=None, email: str | None = None, note: str | None = None, **marks: bool) -> ContactTrace:
+    """Mark a contact as reached / isolated / tested (True sets the time, False clears it).
+
+    The person must be a contact of the case (F1, or F2 when ``degree`` is 2) with this buffer
+    (the list's), or already followed up for it; anyone else is a 404."""
     require_tracer(user)
     if set(marks) - set(MARKS):
         raise ServiceError(_("Unknown mark."))
-    trace, _created = ContactTrace.objects.select_for_update().get_or_create(
-        case=case, person_id=person_id, defaults={"degree": degree}
-    )
+    trace = ContactTrace.objects.select_for_update().filter(case=case, person_id=person_id).first()
+    if trace is None:
+        found = engine.contact_degree(
+            case_person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to,
+            person_id=person_id, degree=degree,
+            buffer_minutes=default_buffer() if buffer_minutes is None else buffer_minutes,
+        )
+        if found is None:
+            raise NotFound(_("This person is not a contact of this case."))
+        trace, _created = ContactTrace.objects.get_or_create(case=case, person_id=person_id,
+                                                             defaults={"degree": found})
     now = timezone.now()
     for mark, on in marks.items():
         current = getattr(trace, f"{mark}_at")
@@ -179,18 +233,33 @@ def notify_contacts(*, user, case: Case, contacts, venues: dict, people: dict, r
 
 
 def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datetime, message: str = "",
-                   case: Case | None = None) -> ExposureWindow:
-    """Publish a venue-time window for the public feed (the venue must be in the user's area)."""
+                   case: Case | None = None, client_id=None) -> ExposureWindow:
+    """Publish a venue-time window for the public feed (the venue must be in the user's area).
+    The same ``client_id`` again returns the window it published (``window.replayed``)."""
     require_tracer(user)
+    replayed = _replayed(ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id", user,
+                         client_id)
+    if replayed is not None:
+        return replayed
     venue = Venue.objects.restrict(user).filter(code=(venue_code or "").strip().upper()).first()
     if venue is None:
         raise NotFound(_("No venue with this code in your area."))
     if ends_at <= starts_at:
         raise ServiceError(_("The window must end after it starts."))
-    return ExposureWindow.objects.create(
-        venue=venue, starts_at=starts_at, ends_at=ends_at, message=message.strip()[:500], case=case,
-        published_by=user,
-    )
+    try:
+        with transaction.atomic():
+            window = ExposureWindow.objects.create(
+                venue=venue, starts_at=starts_at, ends_at=ends_at, message=message.strip()[:500], case=case,
+                published_by=user, client_id=client_id,
+            )
+    except IntegrityError:
+        replayed = _replayed(ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id",
+                             user, client_id)
+        if replayed is None:
+            raise
+        return replayed
+    window.replayed = False
+    return window
 
 
 def window_withdraw(*, user, window_id: int) -> ExposureWindow:
@@ -202,3 +271,19 @@ def window_withdraw(*, user, window_id: int) -> ExposureWindow:
         window.withdrawn_at = timezone.now()
         window.save(update_fields=["withdrawn_at"])
     return window
+
+
+@transaction.atomic
+def purge_cases(*, before: datetime) -> dict:
+    """Retention: delete the cases created before ``before`` whose infectious window also ended
+    before it — whatever their status — with their notes (a field of the case), follow-ups
+    (e-mails, notes) and notification rows. Exposure windows stay (public, no personal data)
+    but lose their link to the case. Returns ``{"cases", "follow_ups", "notifications"}``."""
+    cases = Case.objects.filter(created_at__lt=before, infectious_to__lt=before)
+    counts = {
+        "follow_ups": ContactTrace.objects.filter(case__in=cases).delete()[0],
+        "notifications": Notification.objects.filter(case__in=cases).delete()[0],
+    }
+    ExposureWindow.objects.filter(case__in=cases).update(case=None)
+    counts["cases"] = cases.delete()[1].get(Case._meta.label, 0)
+    return counts

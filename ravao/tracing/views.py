@@ -1,21 +1,25 @@
 """Tracer pages (cases, contacts, exports, windows) and the public exposure page. Thin: they call
 the same services and selectors as the API."""
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ravao.api.errors import NotFound, ServiceError
+from ravao.audit.models import Action
+from ravao.audit.services import audit_record
 from ravao.catalog.models import VenueType
 from ravao.tracing import exports, selectors, services
 from ravao.tracing.imports import case_import
@@ -61,6 +65,22 @@ def _date(value):
     return parse_date(value) if value else None
 
 
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _safe_next(request, default: str) -> str:
+    """``next`` if it is a path or URL of this site, else ``default`` (no open redirect)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
+
+
 @tracer_page
 def case_list(request):
     if request.method == "POST":
@@ -69,7 +89,7 @@ def case_list(request):
             case = services.case_open(
                 user=request.user, phone=p.get("phone", "").strip(), id_number=p.get("id_number", "").strip(),
                 symptom_onset=_date(p.get("symptom_onset")), test_date=_date(p.get("test_date")),
-                notes=p.get("notes", ""), request=request,
+                notes=p.get("notes", ""), client_id=_uuid(p.get("client_id")), request=request,
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -79,7 +99,7 @@ def case_list(request):
     status = request.GET.get("status", "")
     page = Paginator(selectors.case_list(user=request.user, status=status), 50).get_page(request.GET.get("page"))
     return render(request, "tracing/case_list.html", {"page": page, "statuses": CaseStatus.choices, "status": status,
-                                                      "f": request.POST})
+                                                      "f": request.POST, "client_id": uuid.uuid4()})
 
 
 @tracer_page
@@ -133,6 +153,9 @@ def case_detail(request, case_id):
             messages.success(request, _("Case saved."))
             return redirect("tracing:case", case_id=case.pk)
     view = selectors.case_contacts(case=case, with_people=False)
+    # Notes (clinical free text) and the F0's visit timeline: a read in full.
+    audit_record(user=request.user, action=Action.READ, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="case page", unit=case.unit, request=request)
     return render(request, "tracing/case_detail.html", {
         "case": case, "view": view, "timeline": _timeline(case, view.case_visits, view.venues),
         "alerts": selectors.venues_to_alert(view), "statuses": CaseStatus.choices,
@@ -182,8 +205,9 @@ def case_contacts(request, case_id):
 def contact_mark(request, case_id, person_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     p = request.POST
+    listed = QueryDict(p.get("query", ""))  # the contact list's filters: its buffer, its degree
     services.contact_mark(user=request.user, case=case, person_id=person_id, degree=_int(p.get("degree"), 1, 1, 2),
-                          request=request, email=p.get("email"), reached=bool(p.get("reached")),
+                          buffer_minutes=_int(listed.get("buffer_minutes"), 60, 0, 24 * 60), request=request, email=p.get("email"), reached=bool(p.get("reached")),
                           isolated=bool(p.get("isolated")), tested=bool(p.get("tested")))
     messages.success(request, _("Follow-up saved."))
     return redirect(f"{reverse('tracing:contacts', args=[case.pk])}?{p.get('query', '')}")
@@ -218,6 +242,7 @@ def case_export(request, case_id, fmt):
 def windows_page(request):
     if request.method == "POST":
         p = request.POST
+        case = None
         try:
             if p.get("withdraw"):
                 services.window_withdraw(user=request.user, window_id=_int(p.get("withdraw"), 0))
@@ -228,7 +253,8 @@ def windows_page(request):
                                         starts_at=_dt(p.get("from")), ends_at=_dt(p.get("to")),
                                         message=p.get("message", ""), case=case)
                 messages.success(request, _("Exposure window published."))
-            return redirect(p.get("next") or "tracing:windows")
+            default = reverse("tracing:case", args=[case.pk]) if case else reverse("tracing:windows")
+            return redirect(_safe_next(request, default))
         except (ServiceError, TypeError) as exc:
             messages.error(request, getattr(exc, "message", _("Give the venue, the start and the end.")))
     windows = ExposureWindow.objects.restrict(request.user).select_related("venue").order_by("-starts_at")[:200]

@@ -28,7 +28,7 @@ def test_it_prints_the_contacts_of_a_case(small_map, users):
 
 
 def test_it_imports_cases_only_with_commit(small_map, users, tmp_path):
-    make_person("Ca", phone="0912345678")
+    make_person("Ca", phone="0912345678", unit=small_map.commune_a)  # in the tracer's province
     f = tmp_path / "cases.csv"
     f.write_text("phone,test_date\n0912345678,2026-11-03\n")
     call_command("importcases", str(f), "--as", "tracer", stdout=StringIO())

@@ -14,7 +14,9 @@ from ravao.tracing.tests.factories import make_person
 
 @pytest.fixture
 def people(small_map):
-    return [make_person("A", phone="0912345678"), make_person("B", id_number="046090001234")]
+    # Residents of the tracer's province: a tracer only opens cases in their jurisdiction.
+    unit = small_map.commune_a
+    return [make_person("A", phone="0912345678", unit=unit), make_person("B", id_number="046090001234", unit=unit)]
 
 
 CSV_OK = "phone,id_number,symptom_onset,notes\n0912345678,,2026-11-03,từ chợ\n,046090001234,05/11/2026,\n"
