@@ -42,6 +42,7 @@ class CheckinIn(Schema):
     person: PersonIn
     declaration: dict[str, Any] | None = None
     companions: list[CompanionIn] = []
+    holder: str = ""
 
 
 class VenueRef(Schema):
@@ -95,6 +96,7 @@ class ScanIn(Schema):
     client_id: UUID
     scanned_at: datetime | None = None
     direction: Literal["in", "out"] = "in"
+    birth_year: int | None = None
 
 
 class ScanOut(VisitOut):
@@ -146,7 +148,9 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: Error
 def checkin_create(request, payload: CheckinIn):
     """Visitor self check-in (public, rate-limited). ``venue_qr`` (the poster's URL or token) or
     ``venue`` (the short code); a person needs a name and a phone or ID number; companions a name
-    and a birth year. 201 with the visit; the same ``client_id`` again: 200, same body."""
+    and a birth year. 201 with the visit; the same ``client_id`` again: 200, same body.
+    ``holder`` (answered only for a new person, or when the device sent that person's current
+    holder link) opens the person's own QR page."""
     services.check_rate(request)
     p = payload.person
     address = p.address or AddressIn()
@@ -163,6 +167,7 @@ def checkin_create(request, payload: CheckinIn):
             services.CompanionInput(full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration)
             for c in payload.companions
         ],
+        holder=payload.holder,
     ))
 
 
@@ -175,7 +180,8 @@ def checkin_checkout(request, visit_id: int, payload: CheckoutIn):
 @router.post("/scans", response={200: ScanOut, 201: ScanOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
 def scan_create(request, payload: ScanIn):
     """A gate scan by staff of the venue: a personal QR, a chip ID card QR or a typed phone/ID
-    number. 201 new visit; 200 for a repeat ("already inside"), an exit, or a replayed client_id."""
+    number (with ``birth_year``, the year the person gives at the gate). 201 new visit; 200 for a
+    repeat ("already inside"), an exit, or a replayed client_id; 429 beyond the per-account limit."""
     return Status(*services.checkin_scan(
         user=request.auth,
         client_id=payload.client_id,
@@ -184,6 +190,7 @@ def scan_create(request, payload: ScanIn):
         entrance_id=payload.entrance,
         scanned_at=payload.scanned_at,
         direction=payload.direction,
+        birth_year=payload.birth_year,
     ))
 
 

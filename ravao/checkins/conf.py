@@ -11,6 +11,9 @@
 * ``RAVAO_CHECKIN_RATE_LIMIT`` (120) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
   check-ins per client address (Django's cache counts them). Generous on purpose: mobile
   carriers put many phones behind one address (CGNAT), and a crowded gate must not be refused.
+* ``RAVAO_SCAN_RATE_LIMIT`` (240): gate scans per staff account and minute; beyond it 429
+  (the gate keeps the scan queued and sends it later). Stops one account from looking people
+  up in bulk; a busy gate scans far fewer.
 * ``RAVAO_CLIENT_IP_HEADER`` (""): behind a reverse proxy, the request header that carries the
   client's address as the proxy saw it (e.g. ``HTTP_X_REAL_IP``); empty: ``REMOTE_ADDR``.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
@@ -49,6 +52,10 @@ def rate_limit() -> int:
 
 def rate_window() -> int:
     return _get("RAVAO_CHECKIN_RATE_WINDOW", 60)
+
+
+def scan_rate_limit() -> int:
+    return _get("RAVAO_SCAN_RATE_LIMIT", 240)
 
 
 def replay_keep_hours() -> int:

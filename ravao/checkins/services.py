@@ -16,6 +16,7 @@ The hot path (a gate scan) costs about eight queries and no work that can wait.
 
 import hashlib
 import hmac
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,7 @@ from ravao.people.identity import clean_name, looks_like_cccd, mask_name, parse_
 from ravao.people.models import Person
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered
 EXIT_LOOKBACK = timedelta(hours=16)
 MAX_COMPANIONS = 10
 
@@ -117,6 +119,20 @@ def check_rate(request) -> None:
         count = 1
     if count > conf.rate_limit():
         raise ServiceError(_("Too many check-ins from this address. Wait a minute and try again."), status=429, code="rate_limited")
+
+
+def check_scan_rate(user) -> None:
+    """Gate scans per staff account and minute (RAVAO_SCAN_RATE_LIMIT); 429 beyond it. Generous
+    for a busy gate; it stops one account from looking up people in bulk. A gate keeps refused
+    scans in its queue and sends them later."""
+    key = f"ravao:scan-rate:{user.pk}:{int(timezone.now().timestamp()) // 60}"
+    cache.add(key, 0, 65)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    if count > conf.scan_rate_limit():
+        raise ServiceError(_("Too many scans from this account in one minute. Wait a moment and try again."), status=429, code="rate_limited")
 
 
 def scan_time(scanned_at: datetime | None) -> datetime:
@@ -355,9 +371,16 @@ def checkin_self(
     venue_qr: str = "",
     declaration: dict | None = None,
     companions: list[CompanionInput] = (),
+    holder: str = "",
 ) -> tuple[int, dict]:
     """A visitor checks in (with companions) by a poster or a typed code. Returns (HTTP status,
-    body). Raises ServiceError before writing anything."""
+    body). Raises ServiceError before writing anything.
+
+    ``holder``: the holder link this device was given at an earlier check-in (one-tap visits).
+    The answer's ``holder`` (the person's own QR page, a bearer secret) is given only when this
+    submission created the person or the device sent that person's current holder link: typing
+    somebody's ID number or phone and name must not open their QR page. Only a proved device
+    may replace the phone on record."""
 
     made = {}
 
@@ -372,17 +395,21 @@ def checkin_self(
             if people.clean_birth_year(c.birth_year) is None:
                 raise ServiceError(_("A companion needs a name and a birth year."), code="companion_birth_year")
         trip = _trip_for(venue, arrival.at)
+        owner_id = people.holder_person_id(holder)
         main = people.person_find_or_create(
             full_name=person.full_name, phone=person.phone, id_number=person.id_number,
             birth_year=person.birth_year, sex=person.sex, nationality=person.nationality,
-            unit_code=person.unit_code, street=person.street,
+            unit_code=person.unit_code, street=person.street, owner_id=owner_id,
         )
+        own = getattr(main, "just_created", False) or main.pk == owner_id
         declarations = []
         status = _declare(main, declaration, arrival.at, declarations)
         visit, repeat = _visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip)
         body = _visit_json(visit, venue, with_receipt=True)
         body.update(repeat=repeat, person=_person_json(main), companions=[])
-        made["holder"] = people.holder_token(main)
+        if own:
+            made["holder"] = people.holder_token(main)
+        body[HOLDER_FLAG] = own
         known = list(main.companions.all()) if companions else []
         for c in companions:
             companion = people.companion_find_or_create(
@@ -403,9 +430,13 @@ def checkin_self(
 
     status, body = _idempotent(client_id, "public", work)
     # The holder link (the person's own QR page) is a bearer secret: it is not kept in the
-    # replay table; a replay makes it again from the visit.
+    # replay table (only whether it was given); a replay makes it again from the visit.
+    body = dict(body)
+    own = body.pop(HOLDER_FLAG, False)
     if "holder" in made:
         return status, {**body, "holder": made["holder"]}
+    if not own:
+        return status, {**body, "holder": ""}
     person_id = (
         Visit.objects.filter(id=body["id"], checked_in_at=_receipt_time(body["id"], body["receipt"]))
         .values_list("person_id", "person__qr_version")
@@ -430,9 +461,40 @@ def _declare(person: Person, answers: dict | None, at: datetime, pending: list) 
 # --- gate scans ---------------------------------------------------------------------------
 
 
-def person_for_scan(text: str) -> tuple[Person, str]:
+_YEAR_SEP = re.compile(r"[\s/]+")
+
+
+def typed_number(text: str) -> tuple[str, int | None]:
+    """A typed number and the birth year typed after it, if any: “0912 345 678 1990” or
+    “0912345678/1990”. A text that is a valid number as a whole keeps all its digits."""
+    text = (text or "").strip()
+    parts = _YEAR_SEP.split(text)
+    if len(parts) < 2 or not (len(parts[-1]) == 4 and parts[-1].isdigit()):
+        return text, None
+    if _is_number(text.replace("/", "")):
+        return text, None
+    rest = text[: text.rstrip().rindex(parts[-1])].rstrip(" /\t")
+    if not _is_number(rest):
+        return text, None
+    return rest, int(parts[-1])
+
+
+def _is_number(text: str) -> bool:
+    from ravao.people.identity import IdentityError, normalise_id_number, normalise_phone  # noqa: PLC0415
+
+    for normalise in (normalise_id_number, normalise_phone):
+        try:
+            normalise(text)
+            return True
+        except IdentityError:
+            continue
+    return False
+
+
+def person_for_scan(text: str, *, birth_year=None) -> tuple[Person, str]:
     """Who a scanned text is: a Ravao personal QR, a chip ID card QR, or a typed phone or ID
-    number (manual entry). Anything else is refused with a clear message."""
+    number (manual entry) with the birth year the person gives (``birth_year``, or typed after
+    the number). Anything else is refused with a clear message."""
     from ravao.codes.signing import PERSON_PREFIX, VENUE_PREFIX, CodeError, verify_person_qr  # noqa: PLC0415
 
     text = (text or "").strip()
@@ -443,9 +505,11 @@ def person_for_scan(text: str) -> tuple[Person, str]:
         return people.person_for_qr(person_id=token.person_id, qr_version=token.qr_version), Channel.PERSONAL_QR
     if looks_like_cccd(text):
         return people.person_from_card(parse_cccd(text)), Channel.CCCD
-    compact = text.replace(" ", "").replace(".", "").replace("-", "")
-    if len(compact) <= 16 and compact.lstrip("+").isalnum() and any(ch.isdigit() for ch in compact) and "/" not in text:
-        return people.person_by_number(text), Channel.MANUAL
+    number, typed_year = typed_number(text)
+    compact = number.replace(" ", "").replace(".", "").replace("-", "")
+    if len(compact) <= 16 and compact.lstrip("+").isalnum() and any(ch.isdigit() for ch in compact) and "/" not in number:
+        year = birth_year if birth_year not in (None, "") else typed_year
+        return people.person_by_number(number, birth_year=year), Channel.MANUAL
     if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
         raise CodeError(_("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."), code="venue_code")
     raise CodeError(
@@ -456,19 +520,22 @@ def person_for_scan(text: str) -> tuple[Person, str]:
 
 def checkin_scan(
     *, user, client_id, venue_code: str, text: str, entrance_id: int | None = None,
-    scanned_at: datetime | None = None, direction: str = "in",
+    scanned_at: datetime | None = None, direction: str = "in", birth_year: int | None = None,
 ) -> tuple[int, dict]:
     """A gate scan (camera, HID scanner or typed number) by staff of the venue. Returns (HTTP
-    status, body): 201 new visit, 200 repeat or exit, 200 replay of a client_id."""
+    status, body): 201 new visit, 200 repeat or exit, 200 replay of a client_id. A typed number
+    needs the person's ``birth_year`` (see ``people.services.person_by_number``); scans are
+    limited per account (``check_scan_rate``)."""
     if direction not in ("in", "out"):
         raise ServiceError(_("direction must be “in” or “out”."), code="bad_direction")
+    check_scan_rate(user)
 
     def work():
         venue, entrance = venue_for_staff(user=user, code=venue_code, entrance_id=entrance_id)
         arrival = Arrival(venue=venue, entrance=entrance, at=scan_time(scanned_at), direction=direction)
         if direction == "in":
             check_venue_open(venue, arrival.at)
-        person, channel = person_for_scan(text)
+        person, channel = person_for_scan(text, birth_year=birth_year)
         if direction == "out":
             visit, repeat = _visit_out(person=person, arrival=arrival)
         else:

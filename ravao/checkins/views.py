@@ -8,8 +8,10 @@ still work, and the client_id plus the rate limit already guard against repeats 
 """
 
 import uuid
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +21,7 @@ from ravao.api.errors import ServiceError
 from ravao.checkins import forms, services
 from ravao.checkins.models import Visit
 from ravao.people.identity import mask_name
-from ravao.people.services import holder_token
+from ravao.people.services import holder_person_id, holder_token
 
 
 def _problem(request, error: ServiceError):
@@ -70,10 +72,18 @@ def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
             person=forms.person_from_post(request.POST),
             declaration=forms.declaration_from_post(request.POST),
             companions=forms.companions_from_post(request.POST),
+            holder=request.POST.get("holder", "")[:200],
         )
     except ServiceError as error:
         return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
-    return redirect("checkins:confirmation", visit_id=body["id"], receipt=body["receipt"])
+    return redirect(_confirmation_url(body["id"], body["receipt"], body["holder"]))
+
+
+def _confirmation_url(visit_id: int, receipt: str, holder: str) -> str:
+    # The holder link goes along only when the check-in gave it (a new person, or a device that
+    # proved it is theirs); the confirmation page checks it belongs to the visit's person.
+    url = reverse("checkins:confirmation", kwargs={"visit_id": visit_id, "receipt": receipt})
+    return f"{url}?{urlencode({'h': holder})}" if holder else url
 
 
 # never_cache: each load carries its own client_id; a cached copy would give many visitors one.
@@ -107,7 +117,9 @@ def by_code(request, code: str):
 
 @never_cache
 def confirmation(request, visit_id: int, receipt: str):
-    """The screen shown to the guard: colour, venue, time, masked name; and check-out."""
+    """The screen shown to the guard: colour, venue, time, masked name; and check-out. The links
+    to the personal QR pages only with the holder link the check-in gave (``?h=``): a receipt
+    alone does not prove who the visitor is."""
     try:
         visit = services.visit_by_receipt(visit_id=visit_id, receipt=receipt)
     except ServiceError as error:
@@ -118,6 +130,8 @@ def confirmation(request, visit_id: int, receipt: str):
         ).select_related("person")
     )
     now = timezone.now()
+    given = request.GET.get("h", "")[:200]
+    holder = given if given and holder_person_id(given) == visit.person_id else ""
     return render(
         request,
         "checkins/confirmation.html",
@@ -128,10 +142,10 @@ def confirmation(request, visit_id: int, receipt: str):
             "checked_out": visit.checked_out_at <= now,
             "companions": [
                 {"masked_name": mask_name(c.person.full_name), "birth_year": c.person.birth_year, "status": c.status,
-                 "holder": holder_token(c.person)}
+                 "holder": holder_token(c.person) if holder else ""}
                 for c in companions
             ],
-            "holder": holder_token(visit.person),
+            "holder": holder,
         },
     )
 
@@ -143,5 +157,5 @@ def checkout(request, visit_id: int, receipt: str):
         services.checkout_button(visit_id=visit_id, receipt=receipt)
     except ServiceError as error:
         return _problem(request, error)
-    return redirect("checkins:confirmation", visit_id=visit_id, receipt=receipt)
+    return redirect(_confirmation_url(visit_id, receipt, request.GET.get("h", "")[:200]))
 

@@ -3,6 +3,10 @@ personal QR), companions, health declarations, and the personal QR's revoke/reis
 
 Matching rules (docs/api-checkins.md):
 * an ID number (CCCD, CMND, passport) identifies a person on its own;
+* what a public check-in or a scanned (unsigned) ID card says about a person already known only
+  fills blank fields: it never replaces a name, number or phone someone else gave (anybody can
+  type a stranger's ID number); a new phone replaces the old one only when the device proves it
+  is the person's own (it sends the holder link it was given, see ``holder_person_id``);
 * a phone is shared in many families, so a phone matches only with the same name (case and
   accents ignored); otherwise a new person with that phone is created;
 * a personal QR carries the person id and its qr_version (revoked codes are refused);
@@ -96,9 +100,12 @@ def person_find_or_create(
     nationality: str = "VN",
     unit_code: str = "",
     street: str = "",
+    owner_id: int | None = None,
 ) -> Person:
     """The person with this ID number (or this phone and name), created if new. Details given
-    now fill blanks; a new phone number replaces the old one (people change numbers)."""
+    now only fill blanks. ``owner_id``: the person the caller has proved to be (a holder link);
+    when that is the person found, a new phone number replaces the old one (people change
+    numbers)."""
     name = clean_name(full_name)
     phone_n = normalise_phone(phone) if (phone or "").strip() else ""
     id_n = normalise_id_number(id_number) if (id_number or "").strip() else ""
@@ -142,7 +149,8 @@ def person_find_or_create(
         person.save()
         person.just_created = True  # lets the check-in skip lookups that cannot find anything
         return person
-    changed = _fill(person, values, overwrite=("phone", "phone_hash"))
+    proved = owner_id is not None and person.pk == owner_id
+    changed = _fill(person, values, overwrite=("phone", "phone_hash") if proved else ())
     if unit is not None and person.unit_id is None:
         person.unit = unit
         changed.append("unit")
@@ -152,7 +160,10 @@ def person_find_or_create(
 
 
 def person_from_card(card: CardData) -> Person:
-    """The person on a chip ID card QR (matched by the 12-digit or the old 9-digit number)."""
+    """The person on a chip ID card QR (matched by the 12-digit or the old 9-digit number).
+
+    The QR is not signed (anyone can type one), so for a person already known it only fills
+    blank fields: it never replaces the name, number, birth date, sex or address on record."""
     new_hash = lookup_hash(card.id_number)
     hashes = [new_hash] + ([lookup_hash(card.old_id_number)] if card.old_id_number else [])
     person = Person.objects.filter(id_hash__in=hashes).order_by("-last_seen_at").first()
@@ -170,15 +181,19 @@ def person_from_card(card: CardData) -> Person:
         person.save()
         person.just_created = True
         return person
-    # The chip card is authoritative: its number and name replace an old CMND or a typo.
-    changed = _fill(person, values, overwrite=("full_name", "id_number", "id_hash", "birth_date", "birth_year", "sex"))
+    changed = _fill(person, values)
     if changed:
         person.save(update_fields=changed)
     return person
 
 
-def person_by_number(text: str) -> Person:
-    """The person with this typed phone or ID number (gate manual entry), or NotFound."""
+def person_by_number(text: str, *, birth_year=None) -> Person:
+    """The person with this typed phone or ID number (gate manual entry), or NotFound.
+
+    A number alone is not enough: anybody can type anyone's number, and the gate then shows
+    that person's name and health colour. The birth year the person gives at the gate must
+    match the one on record (it also tells apart a family sharing one phone). Checked before
+    anything is written; a mismatch and a record without a birth year are refused alike."""
     text = (text or "").strip()
     hashes = []
     for normalise in (normalise_id_number, normalise_phone):
@@ -190,24 +205,34 @@ def person_by_number(text: str) -> Person:
         raise IdentityError(
             _("“%(text)s” is neither a phone number nor an ID number.") % {"text": text[:24]}, code="bad_number"
         )
+    year = clean_birth_year(birth_year)
+    if year is None:
+        raise IdentityError(
+            _("For a typed number, also give the birth year the person tells you (e.g. 0912 345 678 1990)."),
+            code="birth_year_required",
+        )
     found = list(Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes)).order_by("-last_seen_at")[:5])
-    by_id = [p for p in found if p.id_hash in hashes]
-    if by_id:
-        return by_id[0]
     if not found:
         raise NotFound(
             _("Nobody has checked in with this number yet. Scan their ID card, or let them check in on the poster."),
             code="unknown_person",
         )
-    if len(found) > 1:
-        # A family sharing one phone: the gate cannot tell who is at the door.
+    by_id = [p for p in found if p.id_hash in hashes]
+    matching = [p for p in (by_id[:1] or found) if p.birth_year == year]
+    if not matching:
+        raise IdentityError(
+            _("The birth year does not match this number. Scan the person's ID card or personal QR instead."),
+            code="birth_year_mismatch",
+        )
+    if len(matching) > 1:
+        # A family sharing one phone, with the same birth year: the gate cannot tell who it is.
         from ravao.api.errors import Conflict  # noqa: PLC0415
 
         raise Conflict(
             _("Several people use this phone number. Scan the person's ID card or personal QR, or type their ID number."),
             code="ambiguous_number",
         )
-    return found[0]
+    return matching[0]
 
 
 def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, sex: str = "", known=None) -> Person:
@@ -282,6 +307,19 @@ def holder_token(person: Person) -> str:
     return signing.dumps([person.pk, person.qr_version], salt=HOLDER_SALT, compress=True)
 
 
+def holder_person_id(token: str) -> int | None:
+    """The id of the person whose current holder link this is, else None (never raises): what a
+    device that keeps its holder link proves at its next check-in."""
+    if not token:
+        return None
+    try:
+        person_id, version = signing.loads(token, salt=HOLDER_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    found = Person.objects.filter(pk=person_id, qr_version=version).values_list("pk", flat=True).first()
+    return found
+
+
 def person_for_holder(token: str) -> Person:
     try:
         person_id, version = signing.loads(token, salt=HOLDER_SALT)
@@ -317,6 +355,7 @@ __all__ = [
     "companion_find_or_create",
     "current_status",
     "declaration_record",
+    "holder_person_id",
     "holder_token",
     "person_by_number",
     "person_find_or_create",

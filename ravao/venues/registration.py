@@ -1,7 +1,13 @@
 """Self-registration of a venue by its manager: phone proved by a one-time SMS code.
 
 Codes are 6 digits, stored as a keyed hash (``core.crypto.lookup_hash``), valid 10 minutes,
-burnt after 5 wrong tries; at most 5 codes per phone per hour. SMS goes through
+burnt after 5 wrong tries; at most 5 codes per phone per hour. A right code is used up only
+with the registration it proves (same transaction), so a registration that fails keeps it.
+
+User names made here are the phone number (digits); ``venues.services.staff_add`` refuses such
+names, and an existing account is reused only if this phone was proved for it before (a used
+code linked to it): then it takes the password chosen now and its API tokens and other sessions
+end. SMS goes through
 ``ravao.core.sms.send_sms`` (the default back end writes to the log).
 """
 
@@ -13,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import Role, User
+from ravao.accounts.models import ApiToken, Role, User
 from ravao.accounts.services import user_create
 from ravao.api.errors import Conflict, ServiceError
 from ravao.core.crypto import lookup_hash
@@ -61,8 +67,9 @@ def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -
     return otp
 
 
-def otp_verify(*, otp_id: int, code: str, purpose: str = "venue_register") -> PhoneOTP:
-    """Check a code; marks it used. Raises ServiceError for expired, burnt or wrong codes.
+def otp_verify(*, otp_id: int, code: str, purpose: str = "venue_register", consume: bool = True) -> PhoneOTP:
+    """Check a code; marks it used (unless ``consume`` is False: then ``otp_consume`` uses it up
+    in the caller's transaction). Raises ServiceError for expired, burnt or wrong codes.
 
     A wrong try is counted in its own committed transaction, then the error is raised."""
     error = None
@@ -82,12 +89,25 @@ def otp_verify(*, otp_id: int, code: str, purpose: str = "venue_register") -> Ph
                 _("Wrong code. %(left)s tries left.") % {"left": left} if left > 0
                 else _("Too many wrong codes: ask for a new one.")
             )
-        else:
+        elif consume:
             otp.used_at = timezone.now()
             otp.save(update_fields=["used_at"])
     if error:
         raise ServiceError(error)
+    otp.verified = True
     return otp
+
+
+def otp_consume(*, otp: PhoneOTP, user=None) -> None:
+    """Use up a code ``otp_verify`` accepted, inside the caller's transaction (row locked): a
+    code proves one registration only."""
+    if not getattr(otp, "verified", False):
+        raise ServiceError(_("This code is no longer valid: ask for a new one."))
+    now = timezone.now()
+    updated = PhoneOTP.objects.filter(pk=otp.pk, used_at__isnull=True).update(used_at=now, user=user)
+    if updated != 1:
+        raise ServiceError(_("This code is no longer valid: ask for a new one."))
+    otp.used_at, otp.user = now, user
 
 
 def username_for_phone(phone: str) -> str:
@@ -97,11 +117,15 @@ def username_for_phone(phone: str) -> str:
 @transaction.atomic
 def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str, venue_type, unit,
                         name: str, street: str = "", **fields):
-    """After the phone is proved: the manager's account (created, or found by phone) and the venue.
+    """After the phone is proved (``otp_verify(consume=False)``): the manager's account (created,
+    or the one this phone was proved for before) and the venue; the code is used up only if all
+    of it succeeds.
 
     The account's user name is the phone number in international form without "+"."""
+    if not getattr(otp, "verified", False):
+        raise ServiceError(_("This code is no longer valid: ask for a new one."))
     username = username_for_phone(otp.phone)
-    user = User.objects.filter(username=username).first()
+    user = User.objects.select_for_update().filter(username__iexact=username).first()
     if user is None:
         first, _sep, last = (contact_name or "").strip().rpartition(" ")
         user = user_create(
@@ -112,11 +136,25 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
         user.save(update_fields=["password"])
     elif user.effective_role not in (Role.VENUE_MANAGER, Role.GATE_STAFF):
         raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
-    elif user.role == Role.GATE_STAFF:
-        user.role = Role.VENUE_MANAGER
-        user.save(update_fields=["role"])
+    elif not PhoneOTP.objects.filter(user=user, phone=otp.phone, used_at__isnull=False).exists():
+        # Somebody made this account under the phone's name without proving the phone: it is
+        # not handed over (its password is known to them).
+        raise Conflict(
+            _("An account already has this phone number as its user name, but this phone was never "
+              "proved for it. Ask the district health office to check that account."),
+            code="username_taken",
+        )
+    else:
+        # The same person again (the phone proved now and before): the password chosen now
+        # replaces the old one, which also ends the account's other sessions; API tokens end.
+        user.password = password_hash
+        if user.role == Role.GATE_STAFF:
+            user.role = Role.VENUE_MANAGER
+        user.save(update_fields=["password", "role"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     venue = venue_register(
         name=name, venue_type=venue_type, unit=unit, street=street, by=user, manager=user,
         contact_name=(contact_name or "").strip()[:128], contact_phone=otp.phone, **fields,
     )
+    otp_consume(otp=otp, user=user)
     return user, venue

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import ServiceError
-from ravao.audit.services import client_ip
 from ravao.catalog.models import VenueType
+from ravao.core.net import client_ip
 from ravao.units.models import Unit
 from ravao.venues import registration, services
 from ravao.venues.forms import CodeForm, RegisterForm
@@ -54,7 +54,8 @@ def register_confirm(request):
         return redirect("venues:register_confirm")
     if request.method == "POST" and form.is_valid():
         try:
-            otp = registration.otp_verify(otp_id=pending["otp"], code=form.cleaned_data["code"])
+            # Checked now, used up only with the registration (a failed one keeps the code).
+            otp = registration.otp_verify(otp_id=pending["otp"], code=form.cleaned_data["code"], consume=False)
             from django.utils.dateparse import parse_datetime  # noqa: PLC0415
 
             fields = {k: v for k, v in pending.items() if k not in ("otp", "phone", "contact_name", "password_hash", "venue_type", "unit", *DATE_FIELDS)}

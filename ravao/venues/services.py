@@ -274,6 +274,14 @@ def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", ph
     account_role = Role.VENUE_MANAGER if role == MembershipRole.MANAGER else Role.GATE_STAFF
     user = User.objects.filter(username__iexact=username).first()
     generated = None
+    if user is None and phone_like_username(username):
+        # Phone-number user names belong to accounts whose phone was proved by SMS (venue
+        # self-registration): an account made here under one could be taken over later.
+        raise ServiceError(
+            _("A user name cannot be a phone number (those are kept for accounts proved by SMS): "
+              "use letters, e.g. baove_%(suffix)s.") % {"suffix": venue.code.lower()},
+            code="phone_username",
+        )
     if user is None:
         if not password:
             generated = password = secrets.token_urlsafe(9)
@@ -294,13 +302,25 @@ def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", ph
     return membership_link(venue=venue, user=user, role=role), generated
 
 
+def phone_like_username(username: str) -> bool:
+    """Digits only (spaces, dots, dashes, brackets and a leading + aside): the form of the user
+    names of accounts made by venue self-registration (the phone without "+")."""
+    compact = "".join(ch for ch in (username or "").strip() if ch not in " .-()_")
+    return compact.lstrip("+").isdigit()
+
+
+@transaction.atomic
 def staff_remove(*, membership: VenueMembership) -> None:
-    """End a membership (kept for the record). The last manager cannot leave the venue alone."""
+    """End a membership (kept for the record). The last manager cannot leave the venue alone:
+    the venue's active managers are locked, so two removals at once cannot both pass."""
     if membership.role == MembershipRole.MANAGER:
-        others = VenueMembership.objects.filter(
-            venue_id=membership.venue_id, role=MembershipRole.MANAGER, active=True
-        ).exclude(pk=membership.pk)
-        if not others.exists():
+        managers = list(
+            VenueMembership.objects.select_for_update()
+            .filter(venue_id=membership.venue_id, role=MembershipRole.MANAGER, active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not [pk for pk in managers if pk != membership.pk]:
             raise ServiceError(_("A venue keeps at least one manager: add another manager first."))
     membership.active = False
     membership.save(update_fields=["active"])

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from ravao.catalog.models import VenueType
@@ -48,6 +49,12 @@ def checkin_payload(venue_code, *, person=None, declaration=None, companions=Non
 
 CCCD_7 = "001090012345|123456789|Trần Thị Bình|15041990|Nữ|12 Lê Lợi, Phường Thuận Hóa, Huế|01072021"
 CCCD_6 = "046095001234|Lê Văn Cường|02021995|Nam|5 Trần Hưng Đạo, Huế|10082021"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate limits count in Django's cache (in-process here): each test starts from zero.
+    cache.clear()
 
 
 @pytest.fixture

@@ -47,6 +47,11 @@ def test_a_first_visit_then_a_one_tap_visit_with_a_companion(page, venue, other_
     page.click("#submit")
     page.wait_for_url("**/r/**")
     assert other_venue.name in page.locator("#status").inner_text()
+    # The device sent the holder link it keeps: its personal QR link is there again.
+    from ravao.people.services import holder_person_id
+
+    again = page.locator("#my-qr").get_attribute("href").split("/")[-2]
+    assert holder_person_id(again) == holder_person_id(me["holder"]) == Person.objects.get(guardian=None).pk
 
     assert Person.objects.count() == 2
     at_other = Visit.objects.filter(venue=other_venue)

@@ -92,13 +92,13 @@ def test_it_refuses_a_revoked_personal_qr(venue, staff, known_person):
 
 
 def test_it_finds_a_person_by_a_typed_phone_or_id_number(venue, staff, known_person):
-    res = scan(ApiClient(staff), venue, "+84 912 345 678")
+    res = scan(ApiClient(staff), venue, "+84 912 345 678", birth_year=1990)
     assert res.status_code == 201 and res.json()["channel"] == Channel.MANUAL
     assert Visit.objects.get().person_id == known_person.pk
 
 
 def test_an_unknown_typed_number_is_a_clear_404(venue, staff):
-    res = scan(ApiClient(staff), venue, "0987654321")
+    res = scan(ApiClient(staff), venue, "0987654321", birth_year=1990)
     assert res.status_code == 404 and res.json()["code"] == "unknown_person"
 
 
@@ -119,7 +119,7 @@ def test_a_venue_poster_scanned_at_the_gate_is_explained(venue, staff):
 def test_the_same_person_by_id_card_and_by_typed_id_number_is_one_person(venue, staff):
     client = ApiClient(staff)
     scan(client, venue, CCCD_7)
-    res = scan(client, venue, "001090012345")
+    res = scan(client, venue, "001090012345", birth_year=1990)
     assert res.status_code == 200 and res.json()["already_inside"] is True
     assert Person.objects.count() == 1 and Visit.objects.count() == 1
 
@@ -235,7 +235,7 @@ def test_staff_record_a_declaration_on_behalf_of_a_scanned_person(venue, staff):
     from ravao.people.models import Declaration
 
     assert Declaration.objects.get().recorded_by == staff
-    again = scan(client, venue, "001090012345")
+    again = scan(client, venue, "001090012345", birth_year=1990)
     assert again.json()["status"] == "red"
 
 
@@ -267,16 +267,27 @@ def test_a_gate_scan_costs_few_queries(venue, staff, django_assert_max_num_queri
     # token, replay, venue+membership, person, declaration, open visit, insert visit, insert
     # replay (+ the test's savepoint pair)
     with django_assert_max_num_queries(10):
-        res = scan(client, venue, "001090012345")
+        res = scan(client, venue, "001090012345", birth_year=1990)
     assert res.status_code == 201
 
 
 def test_a_phone_shared_by_a_family_is_refused_as_ambiguous(venue, staff, known_person):
-    ApiClient().post("/checkins", checkin_payload(venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678"}))
+    ApiClient().post("/checkins", checkin_payload(
+        venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1990}
+    ))
     Visit.objects.all().delete()
-    res = scan(ApiClient(staff), venue, "0912345678")
+    res = scan(ApiClient(staff), venue, "0912345678", birth_year=1990)
     assert res.status_code == 409 and res.json()["code"] == "ambiguous_number"
     assert Visit.objects.count() == 0
+
+
+def test_the_birth_year_tells_apart_a_family_sharing_a_phone(venue, staff, known_person):
+    ApiClient().post("/checkins", checkin_payload(
+        venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1962}
+    ))
+    Visit.objects.all().delete()
+    res = scan(ApiClient(staff), venue, "0912345678", birth_year=1962)
+    assert res.status_code == 201 and res.json()["person"] == {"masked_name": "N. T. Hoa", "birth_year": 1962}
 
 
 def test_a_poster_with_an_entrance_records_the_entrance(venue):

@@ -63,7 +63,9 @@ def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
     assert '<div id="exposure-warning"></div>' in html and 'id="visit"' in html
     assert Declaration.objects.count() == 2 and Person.objects.count() == 2
     # Check-out with the button (plain form POST).
-    out = client.post(res["Location"] + "/checkout")
+    # (the Location carries ?h=<holder link> for a new visitor; the check-out keeps it)
+    out = client.post(res["Location"].split("?")[0] + "/checkout?" + res["Location"].split("?")[1])
+    assert "?h=" in out["Location"]
     assert out.status_code == 302
     visit.refresh_from_db()
     assert visit.checkout_method == CheckoutMethod.BUTTON
@@ -118,7 +120,7 @@ def test_a_forged_poster_is_refused(venue):
 def test_a_wrong_receipt_shows_nothing(venue):
     client = Client()
     res = submit(client, f"/c/{venue.code}", full_name="Lê Thị Hà", phone="0987654321")
-    url = res["Location"]
+    url = res["Location"].split("?")[0]
     bad = url[:-4] + ("0000" if not url.endswith("0000") else "1111")
     assert client.get(bad).status_code == 404
     assert client.post(bad + "/checkout").status_code == 404

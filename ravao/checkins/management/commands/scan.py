@@ -23,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--text", required=True, help="personal QR text, ID card QR text, or a phone / ID number")
         parser.add_argument("--at", help="time of the scan (ISO 8601 with time zone); default now")
         parser.add_argument("--direction", choices=["in", "out"], default="in")
+        parser.add_argument("--birth-year", type=int, help="for a typed phone / ID number: the birth year the person gives")
         parser.add_argument("--client-id", help="UUID making the command safe to re-run (default: new)")
 
-    def handle(self, *args, venue, user, text, at, direction, client_id, **options):
+    def handle(self, *args, venue, user, text, at, direction, client_id, birth_year=None, **options):
         staff = User.objects.filter(username=user, is_active=True).first()
         if staff is None:
             raise CommandError(f"No active user {user!r}.")
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         try:
             status, body = checkin_scan(
                 user=staff, client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(), venue_code=venue,
-                text=text, scanned_at=scanned_at, direction=direction,
+                text=text, scanned_at=scanned_at, direction=direction, birth_year=birth_year,
             )
         except (ServiceError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None

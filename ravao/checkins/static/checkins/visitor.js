@@ -94,6 +94,9 @@
   function checkinPage(form) {
     var me = load(ME, null);
     if (me && me.person && me.person.full_name) oneTap(form, me);
+    // The holder link this device was given proves the person is its own (the server then
+    // answers the link again and may update their phone); without it, no link is given.
+    if (me && me.holder && form.elements.holder) form.elements.holder.value = me.holder;
     form.addEventListener("submit", function () {
       var before = load(ME, {}) || {};
       var now = readForm(form);
