@@ -55,7 +55,7 @@ def person_find(*, phone: str = "", id_number: str = "", user=None) -> Person:
     qs = Person.objects.filter(id__in=list(qs.order_by("id").values_list("id", flat=True)[:MAX_CANDIDATES]))
     found = list(in_jurisdiction(user, qs).select_related("unit").order_by("id")[:2])
     if not found:
-        raise NotFound(_("Nobody with this phone or ID number has checked in anywhere."))
+        raise NotFound(_("Nobody with this phone or ID number lives or has checked in in your area."))
     if len(found) > 1:
         if phone:
             raise Conflict(_("Several people share this phone number: give the person's ID number instead."),
