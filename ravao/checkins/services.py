@@ -279,13 +279,17 @@ def _open_visit(person: Person, venue, at: datetime, lookback: timedelta) -> Vis
     )
 
 
-def _visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, trip, companion_of=None) -> tuple[Visit, bool]:
+def _visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, trip, companion_of=None,
+              merge: bool = True) -> tuple[Visit, bool]:
     """The visit for a check-in: the open one if this is a repeat within the window (second
-    value True), else a new one (an older open visit there is closed at this instant)."""
+    value True), else a new one (an older open visit there is closed at this instant).
+    ``merge`` False (a submitter not known to be the person): always a new visit, and the
+    person's open visit is left alone (its receipt, colour and times are theirs)."""
     venue, at = arrival.venue, arrival.at
     window = timedelta(minutes=conf.repeat_scan_minutes())
     stay = timedelta(minutes=venue.default_stay_minutes)
-    recent = None if getattr(person, "just_created", False) else _open_visit(person, venue, at, max(window, stay))
+    fresh = getattr(person, "just_created", False) or not merge
+    recent = None if fresh else _open_visit(person, venue, at, max(window, stay))
     if recent is not None and recent.checkout_method == CheckoutMethod.AUTO and recent.checked_out_at > at:
         if at - recent.checked_in_at <= window:
             if status != HealthStatus.UNDECLARED and status != recent.status:
@@ -403,10 +407,13 @@ def checkin_self(
         )
         own = getattr(main, "just_created", False) or main.pk == owner_id
         declarations = []
-        status = _declare(main, declaration, arrival.at, declarations)
-        visit, repeat = _visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip)
+        status = _declare(main, declaration, arrival.at, declarations, known=own)
+        visit, repeat = _visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip, merge=own)
         body = _visit_json(visit, venue, with_receipt=True)
-        body.update(repeat=repeat, person=_person_json(main), companions=[])
+        # Whoever cannot show it is the person's own device learns nothing stored about them
+        # (not their colour, birth year or name): the answer echoes what was typed.
+        shown = main if own else Person(full_name=main_name(person), birth_year=_typed_year(person.birth_year))
+        body.update(repeat=repeat, person=_person_json(shown), companions=[])
         if own:
             made["holder"] = people.holder_token(main)
         body[HOLDER_FLAG] = own
@@ -415,10 +422,12 @@ def checkin_self(
             companion = people.companion_find_or_create(
                 guardian=main, full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, known=known
             )
-            c_status = _declare(companion, c.declaration if c.declaration is not None else declaration, arrival.at, declarations)
+            c_status = _declare(
+                companion, c.declaration if c.declaration is not None else declaration, arrival.at, declarations, known=own
+            )
             c_visit, c_repeat = _visit_in(
                 person=companion, arrival=arrival, channel=Channel.COMPANION, status=c_status, trip=trip,
-                companion_of=visit.id,
+                companion_of=visit.id, merge=own,
             )
             body["companions"].append(
                 {**_visit_json(c_visit, venue, with_receipt=True), "repeat": c_repeat, "person": _person_json(companion)}
@@ -446,11 +455,23 @@ def checkin_self(
     return status, {**body, "holder": holder}
 
 
-def _declare(person: Person, answers: dict | None, at: datetime, pending: list) -> str:
+def main_name(person: PersonInput) -> str:
+    return clean_name(person.full_name)
+
+
+def _typed_year(value) -> int | None:
+    try:
+        return people.clean_birth_year(value)
+    except ServiceError:
+        return None
+
+
+def _declare(person: Person, answers: dict | None, at: datetime, pending: list, *, known: bool = True) -> str:
     """The status for this check-in: from the declaration submitted now (queued for saving in
-    bulk), else from the latest valid one."""
+    bulk), else from the latest valid one, if the submitter is known to be the person (``known``:
+    a new person or a proved device); a typed ID number alone does not read anyone's colour."""
     if answers is None:
-        if getattr(person, "just_created", False):
+        if getattr(person, "just_created", False) or not known:
             return HealthStatus.UNDECLARED
         return people.current_status(person_id=person.pk, at=at)
     declaration = people.declaration_build(person=person, answers=answers, at=at)

@@ -146,6 +146,9 @@ def confirmation(request, visit_id: int, receipt: str):
                 for c in companions
             ],
             "holder": holder,
+            # The birth year is what the gate asks for a typed number: shown only to the
+            # person's own device (a receipt alone may come from a typed ID number).
+            "birth_year": visit.person.birth_year if holder else None,
         },
     )
 

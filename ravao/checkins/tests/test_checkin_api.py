@@ -212,20 +212,36 @@ def test_a_shared_phone_with_another_name_is_another_person(venue):
     assert Person.objects.count() == 2
 
 
+def again(venue, first, **extra):
+    """A later check-in from the same device: it sends the holder link it was given."""
+    return {**checkin_payload(venue.code, **extra), "holder": first["holder"]}
+
+
 def test_a_repeat_within_the_window_is_the_same_visit(venue):
     client = ApiClient()
     first = client.post("/checkins", checkin_payload(venue.code)).json()
-    second = client.post("/checkins", checkin_payload(venue.code))
+    second = client.post("/checkins", again(venue, first))
     assert second.status_code == 200
     assert second.json()["id"] == first["id"] and second.json()["repeat"] is True
     assert Visit.objects.count() == 1
+
+
+def test_without_the_holder_link_a_repeat_is_a_new_visit_that_reveals_nothing(venue):
+    # Anybody can type the visitor's phone and name: they must not get the visitor's own
+    # visit (its receipt checks it out), nor learn that the visitor is here.
+    client = ApiClient()
+    first = client.post("/checkins", checkin_payload(venue.code, declaration=GREEN)).json()
+    second = client.post("/checkins", checkin_payload(venue.code))
+    assert second.status_code == 201 and second.json()["id"] != first["id"] and second.json()["repeat"] is False
+    assert second.json()["status"] == "undeclared"
+    assert Visit.objects.get(id=first["id"]).checkout_method == "auto"
 
 
 @override_settings(RAVAO_REPEAT_SCAN_MINUTES=0)
 def test_a_repeat_outside_the_window_is_a_new_visit_and_closes_the_old_one(venue):
     client = ApiClient()
     first = client.post("/checkins", checkin_payload(venue.code)).json()
-    second = client.post("/checkins", checkin_payload(venue.code))
+    second = client.post("/checkins", again(venue, first))
     assert second.status_code == 201 and second.json()["id"] != first["id"]
     old = Visit.objects.get(id=first["id"])
     assert old.checked_out_at <= Visit.objects.get(id=second.json()["id"]).checked_in_at
@@ -234,8 +250,9 @@ def test_a_repeat_outside_the_window_is_a_new_visit_and_closes_the_old_one(venue
 @override_settings(RAVAO_CHECKIN_RATE_LIMIT=2)
 def test_it_rate_limits_public_check_ins(venue):
     client = ApiClient()
-    assert client.post("/checkins", checkin_payload(venue.code)).status_code == 201
-    assert client.post("/checkins", checkin_payload(venue.code)).status_code == 200
+    first = client.post("/checkins", checkin_payload(venue.code))
+    assert first.status_code == 201
+    assert client.post("/checkins", again(venue, first.json())).status_code == 200
     res = client.post("/checkins", checkin_payload(venue.code))
     assert res.status_code == 429 and res.json()["code"] == "rate_limited"
 
@@ -249,9 +266,9 @@ def test_a_client_id_used_by_staff_cannot_be_replayed_publicly(venue, staff):
 
 def test_the_check_in_costs_few_queries(venue, django_assert_max_num_queries):
     client = ApiClient()
-    client.post("/checkins", checkin_payload(venue.code, declaration=GREEN))
-    with django_assert_max_num_queries(11):
-        res = client.post("/checkins", checkin_payload(venue.code, declaration=GREEN))
+    first = client.post("/checkins", checkin_payload(venue.code, declaration=GREEN)).json()
+    with django_assert_max_num_queries(12):  # + the holder link's person
+        res = client.post("/checkins", again(venue, first, declaration=GREEN))
     assert res.status_code == 200
 
 

@@ -41,6 +41,18 @@ def test_an_id_number_alone_gives_neither_the_holder_link_nor_the_phone(venue, v
     assert Person.objects.count() == 1
 
 
+def test_an_id_number_alone_reads_nothing_stored_about_the_person(venue, victim):
+    checkin(venue, VICTIM, declaration=RED)
+    res = checkin(venue, {"full_name": "Kẻ Gian", "phone": "0987654321", "id_number": "001090012345"})
+    body = res.json()
+    assert body["status"] == "undeclared" and body["person"] == {"masked_name": "K. Gian", "birth_year": None}
+    page = Client().get(f"/r/{body['id']}/{body['receipt']}").content.decode()
+    assert "1990" not in page and "/people/me/" not in page
+    # The person's own device still sees all of it.
+    mine = checkin(venue, VICTIM, holder=victim[1]).json()
+    assert mine["status"] == "red" and mine["person"] == {"masked_name": "T. T. Bình", "birth_year": 1990}
+
+
 def test_a_phone_and_name_alone_give_no_holder_link_and_change_nothing(venue, victim):
     person, _holder = victim
     res = checkin(venue, {"full_name": "tran thi binh", "phone": "0912 345 678", "birth_year": 1991, "sex": "male"})
