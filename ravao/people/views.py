@@ -2,9 +2,12 @@
 ``people.services.holder_token``): show the personal QR, print the wallet card, revoke and
 reissue the code."""
 
+from urllib.parse import urlencode
+
 import segno
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -33,7 +36,12 @@ def me(request, token: str):
     return render(
         request,
         "people/me.html",
-        {"person": person, "masked_name": mask_name(person.full_name), "qr_svg": svg, "token": token},
+        {
+            "person": person, "masked_name": mask_name(person.full_name), "qr_svg": svg, "token": token,
+            # After a reissue: the link it replaced, so that the device that kept the old one
+            # (visitor.js, for one-tap check-ins) keeps the new one instead.
+            "was": request.GET.get("was", "")[:200],
+        },
     )
 
 
@@ -58,4 +66,5 @@ def reissue(request, token: str):
     if problem:
         return problem
     person = personal_qr_reissue(person=person)
-    return redirect("people:me", token=holder_token(person))
+    url = reverse("people:me", kwargs={"token": holder_token(person)})
+    return redirect(f"{url}?{urlencode({'was': token})}")

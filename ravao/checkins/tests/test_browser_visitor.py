@@ -106,3 +106,26 @@ def test_the_page_works_with_javascript_turned_off(chromium, live_server, django
     finally:
         context.close()
     assert Visit.objects.get().checkout_method == "button"
+
+
+def test_after_replacing_the_qr_the_device_keeps_the_new_link_for_one_tap_visits(page, venue, other_venue):
+    from ravao.people.services import holder_person_id
+
+    page.goto(f"/c/{venue.code}")
+    page.fill("#full_name", "Trần Văn Bảo")
+    page.fill("#phone", "0905 222 333")
+    page.click("#submit")
+    page.wait_for_url("**/r/**")
+    old = stored(page, "ravao.me")["holder"]
+    page.click("#my-qr")
+    page.wait_for_url("**/people/me/**")
+    with page.expect_navigation():
+        page.click("form[action$='reissue'] button")
+    assert "?was=" in page.url
+    new = stored(page, "ravao.me")["holder"]
+    assert new != old and holder_person_id(new) == Person.objects.get().pk and holder_person_id(old) is None
+
+    page.goto(f"/c/{other_venue.code}")
+    page.click("#submit")
+    page.wait_for_url("**/r/**")
+    assert page.locator("#my-qr").count() == 1

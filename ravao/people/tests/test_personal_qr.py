@@ -40,7 +40,12 @@ def test_reissue_revokes_the_old_code_and_the_old_link(venue_for_people):
     person.refresh_from_db()
     assert person.qr_version == 2 and person_qr_text(person=person) != old_code
     assert Client().get(url).status_code == 404
-    assert Client().get(res["Location"]).status_code == 200
+    page = Client().get(res["Location"])
+    assert page.status_code == 200
+    # The page tells visitor.js which kept link to replace (one-tap check-ins keep working).
+    new = res["Location"].split("/")[3]
+    assert f'data-holder="{new}" data-was="{url.split("/")[3]}"' in page.content.decode()
+    assert "checkins/visitor.js" in page.content.decode()
 
 
 def test_a_forged_link_is_404(db):

@@ -128,4 +128,10 @@
   if (form) checkinPage(form);
   var visit = document.getElementById("visit");
   if (visit) confirmationPage(visit);
+  // The personal QR page after "replace my QR": the link this device kept is replaced too.
+  var holderPage = document.getElementById("holder-page");
+  if (holderPage && holderPage.dataset.was) {
+    var me = load(ME, null);
+    if (me && me.holder === holderPage.dataset.was) { me.holder = holderPage.dataset.holder; save(ME, me); }
+  }
 })();
