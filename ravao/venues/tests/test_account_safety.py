@@ -29,6 +29,7 @@ def english(settings):
     cache.clear()
     with translation.override("en"):
         yield
+    cache.clear()  # the SMS limits count in the cache: leave none for other tests
 
 
 def register(small_map, *, name="Quán cơm Bà Năm", phone="0905 123 456", password=PASSWORD, code=None):
@@ -167,3 +168,21 @@ def test_two_managers_removing_each_other_at_once_leave_one(small_map, users):
         t.join()
     assert VenueMembership.objects.filter(venue=venue, role=MembershipRole.MANAGER, active=True).count() == 1
     assert len(errors) == 1 and "at least one manager" in str(errors[0])
+
+
+def test_the_sms_limit_per_client_counts_the_address_the_proxy_gives(small_map, settings):
+    from ravao.catalog.models import VenueType
+
+    settings.RAVAO_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    kind = VenueType.objects.get(code="restaurant").pk
+
+    def ask(i, ip):
+        form = {"name": f"Quán {i}", "venue_type": kind, "unit": small_map.commune_a.code, "street": "",
+                "contact_name": "Lê Kim", "phone": f"09051234{i:02d}", "password": PASSWORD}
+        return Client(headers={"Accept-Language": "en", "X-Real-IP": ip}).post("/venues/register/", form)
+
+    # Behind the proxy every request has the proxy's REMOTE_ADDR: only the header tells visitors apart.
+    assert all(ask(i, "192.0.2.44").status_code == 302 for i in range(20))
+    refused = ask(20, "192.0.2.44")
+    assert refused.status_code == 200 and "from this connection" in refused.content.decode()
+    assert ask(21, "198.51.100.7").status_code == 302
