@@ -6,7 +6,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ravao.checkins import selectors, services
 
@@ -42,7 +42,7 @@ class CheckinIn(Schema):
     person: PersonIn
     declaration: dict[str, Any] | None = None
     companions: list[CompanionIn] = []
-    holder: str = ""
+    holder: str = Field("", max_length=200)
 
 
 class VenueRef(Schema):
