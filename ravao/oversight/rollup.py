@@ -123,25 +123,42 @@ def big_sort_memory(cursor) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{int(getattr(settings, 'RAVAO_ROLLUP_WORK_MEM_MB', 256))}MB'")
 
 
-def _distinct_by_key(table_sql: str, where: str, params, count_col: str) -> dict:
-    """Exact distinct counts of ``count_col`` per (generation, ancestor, sector), for each of
-    the four groupings (unit×sector, unit, generation×sector, generation).
+def _distinct_by_key(table_sql: str, where: str, params, count_col: str, *, one_day: bool = False) -> dict:
+    """Exact distinct counts of ``count_col`` per (generation, unit, sector) for every unit
+    (lowest level and every ancestor) and sector, with "all sectors" and "whole generation".
 
-    Written as COUNT(*) over SELECT DISTINCT so that PostgreSQL can hash instead of sorting."""
+    The lowest level is counted without the closure join (and, for one day of presence rows,
+    which are already distinct per unit, sector and person, without DISTINCT); ancestors go
+    through the closure without their self-pairs. COUNT(*) over SELECT DISTINCT lets PostgreSQL
+    hash instead of sorting."""
     closure_t = UnitClosure._meta.db_table
     unit_t = Unit._meta.db_table
-    via_closure = (f"FROM {table_sql} t JOIN {closure_t} c ON c.unit_id = t.unit_id "
-                   f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}")
+    col = f"t.{count_col}"
     direct = f"FROM {table_sql} t JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}"
-    queries = [
-        (f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.sector_id s, "
-         f"t.{count_col} {via_closure}) d GROUP BY g, a, s", True, True),
-        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.{count_col} "
-         f"{via_closure}) d GROUP BY g, a", True, False),
-        (f"SELECT g, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.sector_id s, t.{count_col} {direct}) d "
+    above = (f"FROM {table_sql} t JOIN {closure_t} c ON c.unit_id = t.unit_id AND c.ancestor_id <> c.unit_id "
+             f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}")
+    lowest = (f"SELECT u.generation, t.unit_id, t.sector_id, COUNT(*) {direct} GROUP BY u.generation, t.unit_id, t.sector_id"
+              if one_day else
+              f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, t.sector_id s, {col} "
+              f"{direct}) d GROUP BY g, a, s")
+    # Venues should hang on the lowest level; if some hang on a unit that has units below it,
+    # count every unit through the closure with its self-pair instead (always exact).
+    inner = Venue.objects.filter(unit_id__in=Unit.objects.filter(parent__isnull=False).values("parent_id")).exists()
+    if inner:
+        above = above.replace(" AND c.ancestor_id <> c.unit_id", "")
+    queries = [] if inner else [
+        (lowest, True, True),
+        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, {col} {direct}) d "
+         f"GROUP BY g, a", True, False),
+    ]
+    queries += [
+        (f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.sector_id s, {col} "
+         f"{above}) d GROUP BY g, a, s", True, True),
+        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, {col} {above}) d "
+         f"GROUP BY g, a", True, False),
+        (f"SELECT g, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.sector_id s, {col} {direct}) d "
          f"GROUP BY g, s", False, True),
-        (f"SELECT g, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.{count_col} {direct}) d GROUP BY g",
-         False, False),
+        (f"SELECT g, COUNT(*) FROM (SELECT DISTINCT u.generation g, {col} {direct}) d GROUP BY g", False, False),
     ]
     result = {}
     with connection.cursor() as cur:
@@ -193,13 +210,16 @@ def roll_unit_day(day: date, closure, gens) -> int:
     figures = _expand(rows, closure, gens, 2)
     # Venues active in the 7 days ending this day: distinct venues per commune and sector
     # (a venue belongs to one commune and sector, so these add up too).
-    week = _fetch(
-        f"SELECT unit_id, sector_id, COUNT(DISTINCT venue_id) FROM {vd_t} WHERE day >= %s AND day <= %s "
-        f"GROUP BY unit_id, sector_id",
-        [day - timedelta(days=6), day],
-    )
+    with connection.cursor() as cur:
+        big_sort_memory(cur)
+        cur.execute(
+            f"SELECT unit_id, sector_id, COUNT(*) FROM (SELECT DISTINCT unit_id, sector_id, venue_id FROM {vd_t} "
+            f"WHERE day >= %s AND day <= %s) d GROUP BY unit_id, sector_id",
+            [day - timedelta(days=6), day],
+        )
+        week = cur.fetchall()
     active_7d = _expand(week, closure, gens, 1)
-    visitors = _distinct_by_key(pd_t, "t.day = %s", [day], "person_id")
+    visitors = _distinct_by_key(pd_t, "t.day = %s", [day], "person_id", one_day=True)
     keys = set(figures) | set(active_7d) | set(visitors)
     UnitDay.objects.bulk_create(
         [
