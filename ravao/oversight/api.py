@@ -3,14 +3,14 @@
 from datetime import date
 
 from django.http import HttpResponse
-from django.utils import translation
-from ninja import Router
+from ninja import Query, Router
 
 from ravao.api.auth import ANY_OFFICIAL, require_role
-from ravao.api.errors import ServiceError
 from ravao.oversight import selectors
 
 router = Router(tags=["oversight"])
+# "from" is a Python keyword: the parameter is called from_ and read from ?from=.
+FROM_DATE = Query(None, alias="from")
 
 
 def _scope(request, unit: str, sector: str, from_: date | None, to: date | None, generation: str):
@@ -21,48 +21,31 @@ def _scope(request, unit: str, sector: str, from_: date | None, to: date | None,
 
 @router.get("/coverage")
 def coverage(request, unit: str = "", sector: str = "", generation: str = "",
-             from_: date | None = None, to: date | None = None):
+             from_: date | None = FROM_DATE, to: date | None = None):
     """Indicators of a unit (default: your whole jurisdiction) and of each of its child units.
 
     Query: ``unit`` (code), ``sector`` (code), ``from``/``to`` (dates, default today),
     ``generation`` ("2025" or "legacy")."""
-    from_ = from_ or _date_param(request, "from")
     user, scope = _scope(request, unit, sector, from_, to, generation)
     return selectors.coverage(user=user, scope=scope)
 
 
 @router.get("/coverage/trend")
 def coverage_trend(request, unit: str = "", sector: str = "", generation: str = "",
-                   from_: date | None = None, to: date | None = None):
+                   from_: date | None = FROM_DATE, to: date | None = None):
     """Per day of the period: scans, unique visitors that day and venues active that day."""
-    from_ = from_ or _date_param(request, "from")
     user, scope = _scope(request, unit, sector, from_, to, generation)
     return {"days": selectors.trend(user=user, scope=scope)}
 
 
 @router.get("/reports/progress")
 def progress_report(request, unit: str = "", sector: str = "", generation: str = "", format: str = "xlsx",
-                    lang: str = "vi", from_: date | None = None, to: date | None = None):
+                    lang: str = "vi", from_: date | None = FROM_DATE, to: date | None = None):
     """The progress report of a unit and period as an XLSX or PDF file (Vietnamese by default)."""
     from ravao.oversight.reports import report_build  # noqa: PLC0415
 
-    from_ = from_ or _date_param(request, "from")
     user, scope = _scope(request, unit, sector, from_, to, generation)
     content, content_type, filename = report_build(user=user, scope=scope, fmt=format, language=lang)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _date_param(request, name: str) -> date | None:
-    # "from" is a Python keyword: read it from the query string directly.
-    raw = request.GET.get(name, "")
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        with translation.override(translation.get_language()):
-            from django.utils.translation import gettext as _  # noqa: PLC0415
-
-            raise ServiceError(_("Dates are written YYYY-MM-DD.")) from exc

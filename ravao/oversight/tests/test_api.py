@@ -53,4 +53,4 @@ def test_it_limits_a_sector_official_to_their_sector(small_map, users):
 def test_it_rejects_bad_periods(small_map, users):
     c = ApiClient(users["national"])
     assert c.get("/coverage", to="2026-01-01", **{"from": "2026-02-01"}).status_code == 400
-    assert c.get("/coverage", **{"from": "yesterday"}).status_code == 400
+    assert c.get("/coverage", **{"from": "yesterday"}).status_code == 422
