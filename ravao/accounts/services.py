@@ -54,11 +54,27 @@ def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -
         raise Forbidden(_("The account's unit must lie within your own jurisdiction."))
 
 
+def phone_like_username(username: str) -> bool:
+    """Digits only (spaces, dots, dashes, brackets and a leading + aside): the form of the user
+    names of accounts made by venue self-registration (the phone without "+")."""
+    compact = "".join(ch for ch in (username or "").strip() if ch not in " .-()_")
+    return compact.lstrip("+").isdigit()
+
+
 @transaction.atomic
 def user_create(*, actor: User | None = None, username: str, password: str | None, role: str, unit=None,
-                sector=None, **extra) -> User:
+                sector=None, phone_proved: bool = False, **extra) -> User:
     """Create an account with its jurisdiction, checking that the role and the scope agree and
-    that ``actor`` (None: the operator's CLI) may create it."""
+    that ``actor`` (None: the operator's CLI) may create it.
+
+    User names that are phone numbers are reserved to accounts whose phone was proved by SMS
+    (``phone_proved``, venue self-registration): an account made under someone's number by
+    anybody else could be taken over when that person registers."""
+    if phone_like_username(username) and not phone_proved:
+        raise ServiceError(
+            _("A user name cannot be a phone number (those are kept for accounts proved by SMS)."),
+            code="phone_username",
+        )
     if role not in Role.values:
         raise ServiceError(_("Unknown role “%(role)s”.") % {"role": role})
     if role == Role.SECTOR_OFFICIAL and sector is None:

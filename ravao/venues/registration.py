@@ -129,7 +129,7 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
     if user is None:
         first, _sep, last = (contact_name or "").strip().rpartition(" ")
         user = user_create(
-            username=username, password=None, role=Role.VENUE_MANAGER, phone=otp.phone,
+            username=username, password=None, role=Role.VENUE_MANAGER, phone=otp.phone, phone_proved=True,
             first_name=first[:150], last_name=last[:150],
         )
         user.password = password_hash

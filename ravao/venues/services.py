@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import AREA_ROLES, OFFICIAL_ROLES, Role, User
-from ravao.accounts.services import user_create
+from ravao.accounts.services import phone_like_username, user_create
 from ravao.api.errors import Conflict, Forbidden, ServiceError
 from ravao.catalog.models import VenueKind, VenueType
 from ravao.units.models import Unit
@@ -301,12 +301,6 @@ def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", ph
         user.save(update_fields=["role"])
     return membership_link(venue=venue, user=user, role=role), generated
 
-
-def phone_like_username(username: str) -> bool:
-    """Digits only (spaces, dots, dashes, brackets and a leading + aside): the form of the user
-    names of accounts made by venue self-registration (the phone without "+")."""
-    compact = "".join(ch for ch in (username or "").strip() if ch not in " .-()_")
-    return compact.lstrip("+").isdigit()
 
 
 @transaction.atomic

@@ -74,3 +74,13 @@ def test_the_cli_refuses_inconsistent_accounts(small_map):
     with pytest.raises(CommandError):
         call_command("adduser", "y", "--role", "commune_official", "--unit", "00000", stdout=StringIO())
     assert not User.objects.filter(username__in=["x", "y"]).exists()
+
+
+def test_phone_number_user_names_are_kept_for_accounts_proved_by_sms(small_map):
+    from ravao.accounts.services import user_create
+    from ravao.api.errors import ServiceError
+
+    with pytest.raises(ServiceError) as err:
+        user_create(username="84 911 222 333", password=None, role="venue_manager")
+    assert err.value.code == "phone_username"
+    assert user_create(username="84911222333", password=None, role="venue_manager", phone_proved=True).pk

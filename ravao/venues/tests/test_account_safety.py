@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import translation
 
 from ravao.accounts.models import ApiToken, User
-from ravao.accounts.services import token_issue, user_create
+from ravao.accounts.services import token_issue
 from ravao.core.sms import ConsoleSMSBackend
-from ravao.testing import ApiClient
+from ravao.testing import ApiClient, make_user
 from ravao.venues.models import MembershipRole, PhoneOTP, Venue, VenueMembership
 from ravao.venues.testing import make_venue
 
@@ -60,7 +60,7 @@ def test_a_manager_cannot_make_a_staff_account_named_like_a_phone(users, small_m
 def test_a_phone_named_account_made_by_someone_else_is_not_handed_over(small_map):
     # An account under the phone's name, made without proving the phone (before staff_add
     # refused such names): whoever made it knows its password.
-    squatter = user_create(username="84905123456", password="attacker-knows-this", role="gate_staff")
+    squatter = make_user("84905123456", "gate_staff", password="attacker-knows-this")
     c, res, _code = register(small_map)
     assert res.status_code == 200 and "never proved for it" in res.content.decode()
     squatter.refresh_from_db()
