@@ -44,10 +44,10 @@ class Declarations:
         self.rows = {}
         for status, answers in templates.items():
             built = declaration_build(person=Person(), answers=answers)
-            assert built.status == status, (status, built.status)
-            # One ciphertext per colour, reused: the answers are identical anyway.
+            # One ciphertext per colour, reused: the answers are identical anyway. The status
+            # stored is the questionnaire's verdict (it may score a later version differently).
             self.rows[status] = (encrypt(built.answers), built.questionnaire_id,
-                                 int((built.valid_until - built.created_at).total_seconds()))
+                                 int((built.valid_until - built.created_at).total_seconds()), built.status)
         self.done = np.zeros(sim.o.people, dtype=bool)
 
     def write_day(self, d: int, person: np.ndarray, t_in: np.ndarray) -> int:
@@ -69,7 +69,7 @@ class Declarations:
             "person_id": people.ids[who].tolist(),
             "questionnaire_id": [self.rows[n][1] for n in names],
             "answers": [self.rows[n][0] for n in names],
-            "status": names,
+            "status": [self.rows[n][3] for n in names],
             "created_at": sim.texts(when),
             "valid_until": sim.texts(when + valid),
         })
