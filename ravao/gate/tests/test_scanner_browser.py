@@ -12,6 +12,8 @@ from ravao import testing_browser
 from ravao.checkins.models import Channel, HealthStatus, Visit
 from ravao.gate.tests.conftest import CCCD, CCCD_6
 from ravao.people.models import Person
+from ravao.testing import Role, make_user
+from ravao.venues.models import MembershipRole, VenueMembership
 
 pytestmark = pytest.mark.browser
 
@@ -95,10 +97,27 @@ def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, lo
         context.close()
 
 
+def manual_entry(page, number, year=""):
+    page.fill("#manual-text", number)
+    page.fill("#manual-year", year)
+    page.click("#manual button[type=submit]")
+
+
 def test_it_checks_in_a_typed_phone_number_and_explains_an_unknown_one(page, login_as, gate_staff, gate_venue):
     open_scanner(page, login_as, gate_staff)
-    page.fill("#manual-text", "0905 111 222")
-    page.click("#manual button[type=submit]")
+    year = page.locator("#manual-year")
+    assert year.get_attribute("inputmode") == "numeric" and year.get_attribute("pattern") == "[0-9]{4}"
+    assert page.locator("label.manual-year").inner_text().startswith("Năm sinh")  # Vietnamese by default
+
+    # No year of birth: the page asks for it before sending anything.
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "/api/v1/scans" in r.url else None)
+    manual_entry(page, "0905 111 222")
+    page.wait_for_selector("#manual-error:not([hidden])")
+    assert "năm sinh" in page.locator("#manual-error").inner_text().lower()
+    assert requests == [] and page.locator("#feedback").get_attribute("data-state") == "idle"
+
+    manual_entry(page, "0905 111 222", "1990")
     wait_state(page, "error")
     assert page.locator("#fb-detail").inner_text()  # "Nobody has checked in with this number yet…"
     assert Visit.objects.count() == 0
@@ -106,11 +125,29 @@ def test_it_checks_in_a_typed_phone_number_and_explains_an_unknown_one(page, log
     hid_scan(page, CCCD)  # the focus went back to the scanner field
     wait_state(page, "done")
     Visit.objects.all().delete()
-    page.fill("#manual-text", "046090001234")  # the ID number of the card just scanned
-    page.click("#manual button[type=submit]")
+
+    # The ID number of the card just scanned with a wrong year: refused, said clearly, no visit.
+    manual_entry(page, "046090001234", "1991")
+    wait_state(page, "error")
+    detail = page.locator("#fb-detail").inner_text()
+    assert "năm sinh" in detail.lower()  # "Năm sinh không khớp với số này…"
+    assert page.locator("#manual-error").inner_text() == detail
+    assert page.locator("#manual-text").input_value() == "046090001234"  # kept for a correction
+    assert Visit.objects.count() == 0
+
+    manual_entry(page, "046090001234", "1990")
     wait_state(page, "done")
     assert page.locator("#fb-name").inner_text() == "N. V. An"
     assert Visit.objects.get().channel == Channel.MANUAL
+    assert page.locator("#manual-text").input_value() == "" and year.input_value() == ""
+    assert page.locator("#manual-error").is_hidden()
+
+    # The year typed after the number works too (the server reads it).
+    page.check("input[name=direction][value=out]")
+    manual_entry(page, "046090001234 1990")
+    wait_state(page, "done")
+    assert page.locator("#fb-status").inner_text()
+    assert Visit.objects.get().checkout_method == "scan"
 
 
 def test_it_refuses_a_venue_poster_with_a_clear_message(page, login_as, gate_staff, gate_venue):
@@ -254,9 +291,13 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     phone_context.set_offline(True)
     hid_scan(page, CCCD)
     wait_state(page, "queued")
-    page.fill("#manual-text", "0905 111 222")  # nobody has checked in with this number
-    page.click("#manual button[type=submit]")
+    manual_entry(page, "0905 111 222", "1990")  # nobody has checked in with this number
     page.wait_for_selector("#queue-count[data-count='2']")
+    queued = read_store(page, "queue")
+    typed = [q for q in queued if q["body"]["text"] == "0905 111 222"]
+    assert len(typed) == 1 and typed[0]["body"]["birth_year"] == 1990
+    assert {q["user"] for q in queued} == {"gate_guard"}
+    assert page.locator("#manual-text").input_value() == ""  # queued: both fields cleared
 
     # The session ends while the gate is offline: nothing is lost, nothing is refused.
     Session.objects.all().delete()
@@ -273,14 +314,95 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     assert page.locator("#failed").is_visible()
     assert page.locator("#failed-list li").count() == 1
     # The refusal is kept without the scanned text (personal data stays on the device no longer).
-    kept = page.evaluate("""() => new Promise((resolve) => {
-        indexedDB.open('ravao-gate').onsuccess = (e) => {
-            e.target.result.transaction('failed').objectStore('failed').getAll().onsuccess = (r) => resolve(r.target.result);
-        };
-    })""")
+    kept = read_store(page, "failed")
     assert len(kept) == 1 and "905" not in str(kept) and kept[0]["status"] == 404
     page.click("#failed-clear")
     page.wait_for_selector("#failed", state="hidden")
+
+
+def read_store(page, store):
+    """The items of one IndexedDB store of the page (``queue`` or ``failed``)."""
+    return page.evaluate("""(store) => new Promise((resolve) => {
+        indexedDB.open('ravao-gate').onsuccess = (e) => {
+            e.target.result.transaction(store).objectStore(store).getAll().onsuccess = (r) => resolve(r.target.result);
+        };
+    })""", store)
+
+
+def wait_queue_empty(page, timeout=10.0):
+    """Until the page's queue is empty and its last request has been answered."""
+    deadline = time.monotonic() + timeout
+    while read_store(page, "queue") and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert read_store(page, "queue") == []
+    page.wait_for_timeout(300)
+
+
+def test_a_shared_phone_sends_queued_scans_only_for_the_account_that_made_them(
+        page, login_as, gate_staff, gate_venue, phone_context):
+    from django.contrib.sessions.models import Session
+
+    from ravao.people.identity import parse_cccd
+    from ravao.people.services import person_from_card
+
+    person_from_card(parse_cccd(CCCD))  # known, born 1990: a typed number can find them
+    other = make_user("gate_guard_b", Role.GATE_STAFF)
+    VenueMembership.objects.create(user=other, venue=gate_venue, role=MembershipRole.STAFF)
+
+    # Guard A scans offline: a card and a typed number with its year of birth.
+    open_scanner(page, login_as, gate_staff)
+    phone_context.set_offline(True)
+    hid_scan(page, CCCD_6)
+    wait_state(page, "queued")
+    manual_entry(page, "046090001234", "1990")
+    page.wait_for_selector("#queue-count[data-count='2']")
+
+    # A's shift ends; guard B logs in on the same phone with the network back.
+    Session.objects.all().delete()
+    phone_context.set_offline(False)
+    page.wait_for_selector("#gate[data-login=needed]")
+    login_as(other)
+    page.reload()
+    page.wait_for_selector("#others:not([hidden])")
+    assert page.locator("#queue-count").get_attribute("data-count") == "0"
+    row = page.locator("#others-list li")
+    assert row.count() == 1 and "gate_guard" in row.inner_text() and "2" in row.inner_text()
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a sync round: still nothing
+    page.wait_for_timeout(1500)
+    assert Visit.objects.count() == 0 and len(read_store(page, "queue")) == 2
+
+    # B's own scans go through as usual.
+    hid_scan(page, card(5))
+    wait_state(page, "done")
+    assert Visit.objects.count() == 1
+
+    # A logs in again: A's scans are sent, the typed one with its year.
+    login_as(gate_staff)
+    page.reload()
+    page.wait_for_selector("#others", state="hidden")
+    wait_queue_empty(page)
+    assert sorted(Visit.objects.values_list("channel", flat=True)) == sorted([Channel.CCCD, Channel.CCCD, Channel.MANUAL])
+    assert page.locator("#failed").is_hidden()
+
+    # A queues one more offline, then B discards it: it is never sent.
+    phone_context.set_offline(True)
+    page.evaluate("document.getElementById('feedback').dataset.state = 'idle'")
+    hid_scan(page, card(6))
+    wait_state(page, "queued")
+    Session.objects.all().delete()
+    phone_context.set_offline(False)
+    page.wait_for_selector("#gate[data-login=needed]")
+    login_as(other)
+    page.reload()
+    page.wait_for_selector("#others:not([hidden])")
+    page.click("#others-list button.others-discard")
+    page.wait_for_selector("#others", state="hidden")
+    assert read_store(page, "queue") == []
+    login_as(gate_staff)
+    page.reload()
+    page.wait_for_function("!!window.jsQR")
+    page.wait_for_timeout(1000)
+    assert Visit.objects.count() == 3 and Person.objects.count() == 3  # An, Bình, guest 5
 
 
 def card(i: int) -> str:

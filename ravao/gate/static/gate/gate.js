@@ -13,6 +13,9 @@
   const gettext_noop = (s) => s;
   const fmt = (s, o) => (window.interpolate ? window.interpolate(s, o, true) : s);
   const VENUES = JSON.parse($("gate-venues").textContent);
+  // The account this page was opened for: each queued scan remembers it, and only that account
+  // sends it (a shared phone must not send guard A's scans under guard B's session).
+  const USER = root.dataset.user || "";
   const STORE = "ravao-gate-";
   // A scan at the door waits at most this long for the server before it is queued instead;
   // the queue's own requests may take longer.
@@ -130,6 +133,7 @@
     fb.className = "feedback fb-" + state + (status ? " status-" + status : "");
     fb.dataset.state = state;
     fb.dataset.status = status;
+    fb.dataset.code = "";
     $("fb-status").textContent = title;
     $("fb-name").textContent = name || "";
     $("fb-year").textContent = year ? fmt(gettext("born %(year)s"), {year}) : "";
@@ -196,11 +200,12 @@
       return {ok: true, name: fields[2], year: fields[3], verified: true};
     }
     if (text.includes("|")) {
-      const f = text.split("|");
-      if ((f.length !== 6 && f.length !== 7) || !/^\d{12}$/.test(f[0].trim()) || !/^\d{8}$/.test((f[3] || "").trim())) {
+      // 7 fields: ID, old ID, name, birth date, …; 6 fields (no old ID): ID, name, birth date, …
+      const f = text.split("|"), at = f.length === 7 ? 2 : 1;
+      if ((f.length !== 6 && f.length !== 7) || !/^\d{12}$/.test(f[0].trim()) || !/^\d{8}$/.test((f[at + 1] || "").trim())) {
         return {ok: false, message: gettext("This ID card QR cannot be read. Scan it again, or type the ID number.")};
       }
-      return {ok: true, name: maskName(f[2]), year: f[3].trim().slice(4), verified: false};
+      return {ok: true, name: maskName(f[at]), year: f[at + 1].trim().slice(4), verified: false};
     }
     if (text.includes("/v/") || /^V1\./.test(text)) {
       return {ok: false, message: gettext("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card.")};
@@ -211,10 +216,12 @@
   }
 
   // --- scanning -------------------------------------------------------------------------------
+  // Whose queued scan this is: items from before this field existed belong to whoever is here.
+  const mine = (item) => !item.user || item.user === USER;
   async function queueScan(body, started) {
     const local = await checkLocally(body.text);
-    if (!local.ok) { show("error", {title: gettext("Not accepted"), detail: local.message, started}); return; }
-    await qPut("queue", {client_id: body.client_id, body, queued_at: new Date().toISOString()});
+    if (!local.ok) { show("error", {title: gettext("Not accepted"), detail: local.message, started}); return "error"; }
+    await qPut("queue", {client_id: body.client_id, body, user: USER, queued_at: new Date().toISOString()});
     lastVisit = null;
     fb.dataset.verified = local.verified ? "yes" : "no";
     show("queued", {
@@ -224,32 +231,48 @@
       started,
     });
     refreshCount();
+    return "queued";
   }
 
-  async function scan(raw) {
+  // One scan: "done", "queued" or "error" (the feedback block says which). ``birthYear``: the
+  // year typed next to a manual number (the server needs it for typed numbers).
+  async function scan(raw, birthYear = null) {
     const text = (raw || "").trim();
-    if (!text) return;
+    if (!text) return "error";
     const started = performance.now();
     const body = {
       venue: venueSel.value, entrance: entranceSel.value ? Number(entranceSel.value) : null, text,
       client_id: uuid(), scanned_at: new Date().toISOString(), direction: direction(),
     };
+    if (birthYear !== null) body.birth_year = birthYear;
     closeDeclaration();
     show("busy", {title: gettext("Checking…")});
-    if (!reachable()) { await queueScan(body, started); return; }
+    if (!reachable()) return queueScan(body, started);
     let r;
-    try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); await queueScan(body, started); return; }
+    try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); return queueScan(body, started); }
     networkWorks();
-    if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return; }
-    if (definitive(r.status)) { show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started}); return; }
-    if (r.status === 401) { await queueScan(body, started); showLoginNeeded(); return; }
-    await queueScan(body, started);  // server busy or failing: keep it for later
+    if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return "done"; }
+    if (definitive(r.status)) {
+      show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started});
+      fb.dataset.code = r.data.code || "";
+      return "error";
+    }
+    if (r.status === 401) { const state = await queueScan(body, started); showLoginNeeded(); return state; }
+    return queueScan(body, started);  // server busy or rate-limited (429): keep it for later
   }
+  // A refusal is kept without the scanned text; the server's reason may quote a typed number.
+  const scrub = (detail, text) => {
+    let d = String(detail || "");
+    const t = (text || "").trim();
+    if (t) d = d.split(t).join("…").split(t.slice(0, 24)).join("…");
+    return d.replace(/[“"][^”"]*\d[^”"]*[”"]/g, "“…”").replace(/\+?\d[\d .-]{4,}\d/g, "…");
+  };
 
   // --- sync of the queue -------------------------------------------------------------------
   let syncing = false, queueSize = 0;
   async function refreshCount() {
-    const [queued, failed] = await Promise.all([qAll("queue"), qAll("failed")]);
+    const [all, failed] = await Promise.all([qAll("queue"), qAll("failed")]);
+    const queued = all.filter(mine);
     queueSize = queued.length;
     const el = $("queue-count");
     el.dataset.count = String(queueSize);
@@ -262,12 +285,35 @@
       list.appendChild(li);
     }
     $("failed").hidden = failed.length === 0;
+    // Scans another account queued on this phone: listed, never sent from this session.
+    const others = {};
+    for (const item of all) if (!mine(item)) (others[item.user] = others[item.user] || []).push(item);
+    const ol = $("others-list");
+    ol.textContent = "";
+    for (const user of Object.keys(others).sort()) {
+      const n = others[user].length;
+      const li = document.createElement("li");
+      li.dataset.user = user;
+      const p = document.createElement("div");
+      p.textContent = fmt(ngettext("%(n)s scan queued by %(user)s: log in as them to send it",
+        "%(n)s scans queued by %(user)s: log in as them to send them", n), {n, user});
+      const btn = document.createElement("button");
+      btn.type = "button"; btn.className = "secondary others-discard";
+      btn.textContent = fmt(gettext("Discard the scans queued by %(user)s"), {user});
+      btn.addEventListener("click", async () => {
+        for (const item of others[user]) await qDel("queue", item.client_id);
+        refreshCount();
+      });
+      li.append(p, btn);
+      ol.appendChild(li);
+    }
+    $("others").hidden = Object.keys(others).length === 0;
   }
   async function sync() {
     if (syncing || !navigator.onLine) return;  // when degraded, the sync is the probe
     syncing = true;
     try {
-      const items = (await qAll("queue")).sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at));
+      const items = (await qAll("queue")).filter(mine).sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at));
       for (const item of items) {
         let r;
         try { r = await postJSON(root.dataset.scansUrl, item.body); } catch (e) { networkFailed(); break; }
@@ -280,7 +326,8 @@
           const local = await checkLocally(item.body.text);
           await qPut("failed", {
             client_id: item.client_id, scanned_at: item.body.scanned_at, status: r.status,
-            label: local.ok ? [local.name, local.year].filter(Boolean).join(" ") : "", detail: r.data.detail || String(r.status),
+            label: local.ok ? [local.name, local.year].filter(Boolean).join(" ") : "",
+            detail: scrub(r.data.detail, item.body.text) || String(r.status),
           });
           await qDel("queue", item.client_id);
         } else {
@@ -334,12 +381,37 @@
   document.addEventListener("click", refocus);
 
   // --- manual entry -------------------------------------------------------------------------
-  $("manual").addEventListener("submit", (e) => {
+  // A typed number needs the year of birth the person gives: in its own field, or typed after
+  // the number ("0912 345 678 1990", which the server reads too).
+  const numberInput = $("manual-text"), yearInput = $("manual-year"), manualError = $("manual-error");
+  const yearOk = (y) => /^\d{4}$/.test(y) && Number(y) >= 1900 && Number(y) <= new Date().getFullYear();
+  function manualMessage(text) {
+    manualError.textContent = text || "";
+    manualError.hidden = !text;
+    yearInput.setAttribute("aria-invalid", text ? "true" : "false");
+  }
+  yearInput.addEventListener("input", () => { yearInput.value = yearInput.value.replace(/\D/g, "").slice(0, 4); manualMessage(""); });
+  $("manual").addEventListener("submit", async (e) => {
     e.preventDefault();
-    const input = $("manual-text");
-    const v = input.value; input.value = "";
+    const text = numberInput.value.trim(), year = yearInput.value.trim();
+    if (!text) { manualMessage(gettext("Type the person's phone or ID number.")); numberInput.focus(); return; }
+    const typedAfter = /[\s\/](\d{4})$/.exec(text);
+    if (!year && !(typedAfter && yearOk(typedAfter[1]))) {
+      manualMessage(gettext("Ask the person for their year of birth and type it (4 digits, e.g. 1990)."));
+      yearInput.focus();
+      return;
+    }
+    if (year && !yearOk(year)) {
+      manualMessage(gettext("The year of birth must have 4 digits, between 1900 and this year."));
+      yearInput.focus();
+      return;
+    }
+    manualMessage("");
     hid.focus({preventScroll: true});
-    scan(v);
+    const state = await scan(text, year ? Number(year) : null);
+    if (state === "done" || state === "queued") { numberInput.value = ""; yearInput.value = ""; return; }
+    // Refused: both fields stay for a correction, and the server's reason shows next to them too.
+    if (["birth_year_required", "birth_year_mismatch", "bad_birth_year"].includes(fb.dataset.code)) manualMessage($("fb-detail").textContent);
   });
 
   // --- camera: getUserMedia frames decoded by jsQR (BarcodeDetector is missing on iOS/Linux) --
