@@ -9,7 +9,11 @@ What goes, in this order (``ravao purge``, daily):
 3. people not seen since the cutoff who have no visit left (their declarations, notifications
    and closed case follow-ups go with them), except people tied to a tracing case that is still
    open or was opened within the retention period;
-4. check-in replay answers (client_id idempotency) past their own, shorter, keep time.
+4. check-in replay answers (client_id idempotency) past their own, shorter, keep time;
+5. tracing cases created and ended before the cutoff, with their follow-ups and notifications
+   (``ravao.tracing.services.purge_cases``) — before step 3, so that their people can go;
+6. one-time SMS codes that never proved anything, and expired log-in sessions (which may hold
+   a pending registration's name and phone).
 
 Retention is by whole UTC days: a day is dropped once all of it is older than the cutoff, so
 data lives between RAVAO_RETENTION_DAYS and one day more.
@@ -40,12 +44,16 @@ class PurgeReport:
     declarations_deleted: int = 0
     people_deleted: int = 0
     replays_deleted: int = 0
+    cases_deleted: int = 0
+    codes_deleted: int = 0
+    sessions_cleared: bool = False
 
     def line(self) -> str:
         return (f"Purged data before {self.cutoff:%Y-%m-%d %H:%M} UTC: {len(self.partitions_dropped)} partitions "
                 f"dropped (~{self.visits_dropped:,} visits), {self.visits_deleted:,} visits deleted, "
                 f"{self.declarations_deleted:,} declarations, {self.people_deleted:,} people, "
-                f"{self.replays_deleted:,} replay answers")
+                f"{self.replays_deleted:,} replay answers, {self.cases_deleted:,} tracing cases, "
+                f"{self.codes_deleted:,} SMS codes")
 
 
 def retention_cutoff(*, now: datetime | None = None, days: int | None = None) -> datetime:
@@ -64,9 +72,12 @@ def purge(*, now: datetime | None = None, days: int | None = None, batch: int = 
     purge_visits(report, batch=batch, using=using)
     progress(f"visits: {len(report.partitions_dropped)} partitions dropped, {report.visits_deleted:,} rows deleted")
     report.declarations_deleted = _purge_declarations(report.cutoff, batch=batch, using=using)
+    report.cases_deleted = _purge_cases(report.cutoff)
     report.people_deleted = purge_people(report.cutoff, batch=batch, using=using)
     progress(f"people: {report.people_deleted:,} deleted")
     report.replays_deleted = _purge_replays(now=now)
+    report.codes_deleted = _purge_codes(report.cutoff)
+    report.sessions_cleared = _clear_sessions()
     return report
 
 
@@ -187,3 +198,28 @@ def _purge_replays(*, now: datetime | None) -> int:
     from ravao.checkins import conf
 
     return replays_purge(before=now - timedelta(hours=conf.replay_keep_hours()))
+
+
+def _purge_cases(cutoff: datetime) -> int:
+    try:
+        from ravao.tracing.services import purge_cases
+    except ImportError:
+        return 0
+    return purge_cases(before=cutoff)["cases"]
+
+
+def _purge_codes(cutoff: datetime) -> int:
+    """SMS codes older than the cutoff that proved no account (used ones are the account's
+    proof of its phone and go with the account)."""
+    PhoneOTP = _model("venues.PhoneOTP")
+    if PhoneOTP is None:
+        return 0
+    return PhoneOTP.objects.filter(created_at__lt=cutoff, user__isnull=True).delete()[0]
+
+
+def _clear_sessions() -> bool:
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    return True

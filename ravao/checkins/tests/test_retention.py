@@ -90,13 +90,33 @@ def test_it_deletes_closed_cases_of_people_no_longer_seen(world):
     assert not Case.objects.exists()
 
 
-def test_it_keeps_people_of_an_open_tracing_case(world):
+def test_it_keeps_people_of_a_case_opened_within_the_period(world):
+    from ravao.tracing.models import Case
+
+    Case.objects.create(person=world["gone"], infectious_from=world["recent"], infectious_to=world["recent"] + timedelta(days=2),
+                        created_at=world["recent"])
+    purge()
+    assert Person.objects.filter(pk=world["gone"].pk).exists()
+
+
+def test_a_case_older_than_the_period_goes_even_if_left_open(world):
     from ravao.tracing.models import Case
 
     Case.objects.create(person=world["gone"], infectious_from=world["old"], infectious_to=world["old"] + timedelta(days=2),
                         created_at=world["old"])
-    purge()
-    assert Person.objects.filter(pk=world["gone"].pk).exists()
+    report = purge()
+    assert report.cases_deleted == 1
+    assert not Case.objects.exists()
+    assert not Person.objects.filter(pk=world["gone"].pk).exists()
+
+
+def test_it_deletes_old_sms_codes_that_proved_nothing(world):
+    from ravao.venues.models import PhoneOTP
+
+    PhoneOTP.objects.create(phone="+84905123456", code_hash="x", created_at=world["old"], expires_at=world["old"])
+    PhoneOTP.objects.create(phone="+84905123457", code_hash="y", created_at=world["recent"], expires_at=world["recent"])
+    assert purge().codes_deleted == 1
+    assert list(PhoneOTP.objects.values_list("phone", flat=True)) == ["+84905123457"]
 
 
 def test_the_command_prints_a_summary(world):
