@@ -37,7 +37,9 @@ demo: install
 	$(RAVAO) migrate --noinput
 	$(RAVAO) loadunits --generation all
 	$(RAVAO) demo
-	RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop); dashboards refresh every minute."
+	$(RAVAO) rollup --loop 60 --reports > data/rollup.log 2>&1 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:8000
 
 serve: install
 	$(RAVAO) migrate --noinput
