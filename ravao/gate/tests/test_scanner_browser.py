@@ -293,6 +293,8 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     wait_state(page, "queued")
     manual_entry(page, "0905 111 222", "1990")  # nobody has checked in with this number
     page.wait_for_selector("#queue-count[data-count='2']")
+    manual_entry(page, "x0905", "1990")  # not a number: the server's reason quotes it
+    page.wait_for_selector("#queue-count[data-count='3']")
     queued = read_store(page, "queue")
     typed = [q for q in queued if q["body"]["text"] == "0905 111 222"]
     assert len(typed) == 1 and typed[0]["body"]["birth_year"] == 1990
@@ -303,19 +305,21 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     Session.objects.all().delete()
     phone_context.set_offline(False)
     page.wait_for_selector("#gate[data-login=needed]")
-    assert page.locator("#queue-count").get_attribute("data-count") == "2"
+    assert page.locator("#queue-count").get_attribute("data-count") == "3"
     assert Visit.objects.count() == 0
 
-    # Logged in again: the card is checked in, the unknown number is kept as a visible refusal.
+    # Logged in again: the card is checked in, the typed numbers are kept as visible refusals.
     login_as(gate_staff)
     page.reload()
     page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
     assert Visit.objects.count() == 1
     assert page.locator("#failed").is_visible()
-    assert page.locator("#failed-list li").count() == 1
+    assert page.locator("#failed-list li").count() == 2
     # The refusal is kept without the scanned text (personal data stays on the device no longer).
     kept = read_store(page, "failed")
-    assert len(kept) == 1 and "905" not in str(kept) and kept[0]["status"] == 404
+    assert len(kept) == 2 and "905" not in str(kept) and "222" not in str(kept)
+    assert sorted(k["status"] for k in kept) == [400, 404]
+    assert "“…”" in page.locator("#failed-list").inner_text()  # the reason, without the number
     page.click("#failed-clear")
     page.wait_for_selector("#failed", state="hidden")
 
