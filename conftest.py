@@ -130,3 +130,14 @@ def login_as(phone_context, live_server):
         return user
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _hot_cache_cleared():
+    """The check-in hot path keeps venues, memberships and tokens per process for a few seconds
+    (ravao/checkins/hotcache.py); each test starts without them (ids are reused across tests)."""
+    from ravao.checkins import hotcache
+
+    hotcache.clear()
+    yield
+    hotcache.clear()

@@ -14,16 +14,31 @@ def token_for_raw(raw: str) -> ApiToken | None:
     """The live token with this raw value, or None (revoked, unknown or inactive user)."""
     if not raw or not raw.startswith("rv_"):
         return None
-    token = (
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.db.models import Q  # noqa: PLC0415
+
+    from ravao.checkins import hotcache  # noqa: PLC0415
+
+    # Kept per worker for RAVAO_HOT_CACHE_SECONDS (a gate sends a scan every few seconds): a
+    # revoked token or a deactivated user is refused within that time (at once in the process
+    # that saved the change). Unknown tokens are never remembered.
+    digest = ApiToken.hash(raw)
+    token = hotcache.remembered(
+        "token", digest,
         ApiToken.objects.select_related("user", "user__unit", "user__sector")
-        .filter(digest=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+        .first,
     )
     if token is not None:
         now = timezone.now()
-        # Touch at most once a minute: a busy gate must not write a row per scan for this.
+        # Touch at most once a minute (across workers too): a busy gate must not write a row
+        # per scan for this.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            ApiToken.objects.filter(pk=token.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(seconds=60))
+            ).update(last_used_at=now)
+            token.last_used_at = now
     return token
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import Conflict, NotFound, ServiceError
-from ravao.checkins import conf
+from ravao.checkins import conf, hotcache
 from ravao.checkins.models import Channel, CheckinReplay, CheckoutMethod, HealthStatus, Visit
 from ravao.core.crypto import derive_key
 from ravao.people import services as people
@@ -178,7 +178,10 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance
     normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    venue = _venue_queryset().filter(code=normalised).first() if normalised else None
+    venue = (
+        hotcache.remembered("venue", normalised, _venue_queryset().filter(code=normalised).first)
+        if normalised else None
+    )
     if venue is None:
         raise NotFound(_("No venue has the code “%(code)s”.") % {"code": (code or "")[:12]}, code="unknown_venue")
     return venue, None
@@ -186,10 +189,10 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 
 def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
-    venue = (
-        _venue_queryset()
-        .filter(code=(code or "").strip().upper(), memberships__user=user, memberships__active=True)
-        .first()
+    code = (code or "").strip().upper()
+    venue = hotcache.remembered(
+        "staff", (user.pk, code),
+        _venue_queryset().filter(code=code, memberships__user=user, memberships__active=True).first,
     )
     if venue is None:
         raise NotFound(_("No venue with this code among the venues you work at."), code="unknown_venue")
@@ -343,25 +346,48 @@ def _visit_out(*, person: Person, arrival: Arrival) -> tuple[Visit, bool]:
     return recent, False
 
 
-def _idempotent(client_id, actor: str, work) -> tuple[int, dict]:
+class _Answered(Exception):
+    """This client_id already has an answer: roll the work back and give that answer."""
+
+
+def _claim(client_id, actor: str, body: dict) -> bool:
+    """Store ``body`` as the answer to ``client_id`` unless it has one (``INSERT … ON CONFLICT
+    DO NOTHING``: a concurrent duplicate waits for the first one's commit). True if stored."""
+    connection = transaction.get_connection()
+    fields = {f.column: f for f in CheckinReplay._meta.concrete_fields}
+    values = {"client_id": client_id, "actor": actor, "body": body, "created_at": timezone.now()}
+    params = [fields[column].get_db_prep_save(value, connection) for column, value in values.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CheckinReplay._meta.db_table} ({', '.join(values)}) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (client_id) DO NOTHING",
+            params,
+        )
+        return cursor.rowcount == 1
+
+
+def _idempotent(client_id, actor: str, work, *, replayed=None) -> tuple[int, dict]:
     """Run ``work()`` (returns the body) once per client_id: (201, body) the first time,
-    (200, stored body) after. ``work`` runs in a transaction with the replay row, so a
-    concurrent duplicate rolls back entirely and answers the stored body."""
+    (200, stored body) after. ``work`` and the replay row share one transaction: the row is
+    claimed last (one statement), and if the client_id was answered before (a retry, or a
+    concurrent duplicate that committed first) everything ``work`` wrote rolls back and the
+    stored answer is given, even if ``work`` now refuses (e.g. the venue was suspended since).
+    ``replayed()`` is called when the stored answer is given."""
     if client_id is None:
         raise ServiceError(_("client_id is required (a UUID made by the client)."), code="client_id_required")
-    stored = _replay(client_id, actor)
-    if stored is not None:
-        return 200, stored
     try:
         with transaction.atomic():
             status, body = work()
-            CheckinReplay.objects.create(client_id=client_id, actor=actor, body=body, created_at=timezone.now())
-    except IntegrityError:
+            if not _claim(client_id, actor, body):
+                raise _Answered
+        return status, body
+    except (_Answered, ServiceError, IntegrityError):
         stored = _replay(client_id, actor)
         if stored is None:
             raise
+        if replayed is not None:
+            replayed()
         return 200, stored
-    return status, body
 
 
 # --- self check-in (poster page and public API) -------------------------------------------
@@ -437,7 +463,7 @@ def checkin_self(
         _touch(main, arrival.at)
         return (200 if repeat else 201), body
 
-    status, body = _idempotent(client_id, "public", work)
+    status, body = _idempotent(client_id, "public", work, replayed=made.clear)
     # The holder link (the person's own QR page) is a bearer secret: it is not kept in the
     # replay table (only whether it was given); a replay makes it again from the visit.
     body = dict(body)
@@ -512,10 +538,11 @@ def _is_number(text: str) -> bool:
     return False
 
 
-def person_for_scan(text: str, *, birth_year=None) -> tuple[Person, str]:
+def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Person, str]:
     """Who a scanned text is: a Ravao personal QR, a chip ID card QR, or a typed phone or ID
     number (manual entry) with the birth year the person gives (``birth_year``, or typed after
-    the number). Anything else is refused with a clear message."""
+    the number). Anything else is refused with a clear message. ``status_at``: also read the
+    person's colour at that time in the same query (``status_now``)."""
     from ravao.codes.signing import PERSON_PREFIX, VENUE_PREFIX, CodeError, verify_person_qr  # noqa: PLC0415
 
     text = (text or "").strip()
@@ -523,14 +550,15 @@ def person_for_scan(text: str, *, birth_year=None) -> tuple[Person, str]:
         raise CodeError(_("Nothing was scanned."), code="empty")
     if text.startswith(PERSON_PREFIX + "."):
         token = verify_person_qr(text)
-        return people.person_for_qr(person_id=token.person_id, qr_version=token.qr_version), Channel.PERSONAL_QR
+        found = people.person_for_qr(person_id=token.person_id, qr_version=token.qr_version, status_at=status_at)
+        return found, Channel.PERSONAL_QR
     if looks_like_cccd(text):
-        return people.person_from_card(parse_cccd(text)), Channel.CCCD
+        return people.person_from_card(parse_cccd(text), status_at=status_at), Channel.CCCD
     number, typed_year = typed_number(text)
     compact = number.replace(" ", "").replace(".", "").replace("-", "")
     if len(compact) <= 16 and compact.lstrip("+").isalnum() and any(ch.isdigit() for ch in compact) and "/" not in number:
         year = birth_year if birth_year not in (None, "") else typed_year
-        return people.person_by_number(number, birth_year=year), Channel.MANUAL
+        return people.person_by_number(number, birth_year=year, status_at=status_at), Channel.MANUAL
     if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
         raise CodeError(_("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."), code="venue_code")
     raise CodeError(
@@ -556,14 +584,16 @@ def checkin_scan(
         arrival = Arrival(venue=venue, entrance=entrance, at=scan_time(scanned_at), direction=direction)
         if direction == "in":
             check_venue_open(venue, arrival.at)
-        person, channel = person_for_scan(text, birth_year=birth_year)
+        person, channel = person_for_scan(text, birth_year=birth_year, status_at=arrival.at if direction == "in" else None)
         if direction == "out":
             visit, repeat = _visit_out(person=person, arrival=arrival)
         else:
-            status = (
-                HealthStatus.UNDECLARED if getattr(person, "just_created", False)
-                else people.current_status(person_id=person.pk, at=arrival.at)
-            )
+            if getattr(person, "just_created", False):
+                status = HealthStatus.UNDECLARED
+            elif hasattr(person, "status_now"):
+                status = person.status_now or HealthStatus.UNDECLARED
+            else:
+                status = people.current_status(person_id=person.pk, at=arrival.at)
             visit, repeat = _visit_in(person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at))
         body = _visit_json(visit, venue, with_receipt=False)
         body.update(

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,14 +159,28 @@ def person_find_or_create(
     return person
 
 
-def person_from_card(card: CardData) -> Person:
+def with_status(queryset, at):
+    """``queryset`` with each person's colour at ``at`` (as ``current_status`` gives it, None
+    if undeclared) in the same query, as ``status_now``: one round trip less on a gate scan."""
+    if at is None:
+        return queryset
+    latest = (
+        Declaration.objects.filter(person_id=OuterRef("pk"), created_at__lte=at + timedelta(minutes=1), valid_until__gt=at)
+        .order_by("-created_at")
+        .values("status")[:1]
+    )
+    return queryset.annotate(status_now=Subquery(latest))
+
+
+def person_from_card(card: CardData, *, status_at=None) -> Person:
     """The person on a chip ID card QR (matched by the 12-digit or the old 9-digit number).
+    ``status_at``: also read their colour at that time (``with_status``).
 
     The QR is not signed (anyone can type one), so for a person already known it only fills
     blank fields: it never replaces the name, number, birth date, sex or address on record."""
     new_hash = lookup_hash(card.id_number)
     hashes = [new_hash] + ([lookup_hash(card.old_id_number)] if card.old_id_number else [])
-    person = Person.objects.filter(id_hash__in=hashes).order_by("-last_seen_at").first()
+    person = with_status(Person.objects.filter(id_hash__in=hashes), status_at).order_by("-last_seen_at").first()
     values = {
         "full_name": card.full_name,
         "id_number": card.id_number,
@@ -187,7 +201,7 @@ def person_from_card(card: CardData) -> Person:
     return person
 
 
-def person_by_number(text: str, *, birth_year=None) -> Person:
+def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
     """The person with this typed phone or ID number (gate manual entry), or NotFound.
 
     A number alone is not enough: anybody can type anyone's number, and the gate then shows
@@ -211,7 +225,10 @@ def person_by_number(text: str, *, birth_year=None) -> Person:
             _("For a typed number, also give the birth year the person tells you (e.g. 0912 345 678 1990)."),
             code="birth_year_required",
         )
-    found = list(Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes)).order_by("-last_seen_at")[:5])
+    found = list(
+        with_status(Person.objects.filter(Q(id_hash__in=hashes) | Q(phone_hash__in=hashes)), status_at)
+        .order_by("-last_seen_at")[:5]
+    )
     if not found:
         raise NotFound(
             _("Nobody has checked in with this number yet. Scan their ID card, or let them check in on the poster."),
@@ -338,11 +355,11 @@ def personal_qr_reissue(*, person: Person) -> Person:
     return person
 
 
-def person_for_qr(*, person_id: int, qr_version: int) -> Person:
+def person_for_qr(*, person_id: int, qr_version: int, status_at=None) -> Person:
     """The person on a verified personal QR, if the code is still the current one."""
     from ravao.codes.signing import personal_qr_replaced  # noqa: PLC0415
 
-    person = Person.objects.filter(pk=person_id).first()
+    person = with_status(Person.objects.filter(pk=person_id), status_at).first()
     if person is None:
         raise NotFound(_("This personal QR belongs to nobody known here (deleted after the retention period?)."), code="unknown_person")
     if person.qr_version != qr_version:
