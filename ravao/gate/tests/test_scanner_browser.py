@@ -366,6 +366,10 @@ def test_a_shared_phone_sends_queued_scans_only_for_the_account_that_made_them(
     phone_context.set_offline(False)
     page.wait_for_selector("#gate[data-login=needed]")
     login_as(other)
+    # B logged in (in another tab): the page opened for A sends nothing until it is reopened.
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(1000)
+    assert Visit.objects.count() == 0
     page.reload()
     page.wait_for_selector("#others:not([hidden])")
     assert page.locator("#queue-count").get_attribute("data-count") == "0"

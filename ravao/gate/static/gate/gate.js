@@ -248,6 +248,9 @@
     closeDeclaration();
     show("busy", {title: gettext("Checking…")});
     if (!reachable()) return queueScan(body, started);
+    // The session has ended: this page no longer knows who is logged in, so it sends nothing
+    // (not even to probe) until it is opened again after the login.
+    if (loginNeeded()) { const state = await queueScan(body, started); showLoginNeeded(); return state; }
     let r;
     try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); return queueScan(body, started); }
     networkWorks();
@@ -310,7 +313,7 @@
     $("others").hidden = Object.keys(others).length === 0;
   }
   async function sync() {
-    if (syncing || !navigator.onLine) return;  // when degraded, the sync is the probe
+    if (syncing || !navigator.onLine || loginNeeded()) return;  // when degraded, the sync is the probe
     syncing = true;
     try {
       const items = (await qAll("queue")).filter(mine).sort((a, b) => a.body.scanned_at.localeCompare(b.body.scanned_at));
@@ -340,6 +343,7 @@
       await refreshCount();
     }
   }
+  const loginNeeded = () => root.dataset.login === "needed";
   function showLoginNeeded() {
     root.dataset.login = "needed";
     $("fb-detail").textContent = gettext("Your session has ended: log in again to send the queued scans.");
