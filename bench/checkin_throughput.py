@@ -15,7 +15,8 @@
 
 The rate limiter counts public check-ins per client address; the load comes from one address,
 so the run raises RAVAO_CHECKIN_RATE_LIMIT (a deployment keeps it, behind a proxy that passes
-the real address).
+the real address), and RAVAO_SCAN_RATE_LIMIT (all scans come from one bench gate account).
+The port is 8106, or RAVAO_BENCH_PORT.
 """
 
 import argparse
@@ -206,7 +207,8 @@ def main() -> None:
     print(f"   synchronous_commit={common.psql('postgres', 'show synchronous_commit')}, "
           f"{args.workers} gunicorn workers × {args.threads} threads, {args.connections} connections, {args.seconds} s")
     prep = prepare(args)
-    env = common.production_env(DB, RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_SECRET_KEY=args.secret)
+    env = common.production_env(DB, RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_SCAN_RATE_LIMIT="1000000000",
+                                RAVAO_SECRET_KEY=args.secret)
     server = common.Server(env, port=PORT, workers=args.workers, threads=args.threads)
     try:
         server.wait_ready()

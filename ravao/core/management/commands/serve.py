@@ -21,6 +21,9 @@ class Command(BaseCommand):
             "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
             "--graceful-timeout", "10", "--timeout", "60", "--max-requests", "50000",
             "--max-requests-jitter", "5000",
+            # Load the application once in the master: workers fork with Django, the URL
+            # conf and the API schema already imported (faster start, shared memory pages).
+            "--preload",
         ]
         if access_log:
             argv += ["--access-logfile", "-"]
