@@ -215,6 +215,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--presence-per-day", type=int, default=1_500_000)
     parser.add_argument("--regen", action="store_true")
+    parser.add_argument("--no-rollup-costs", action="store_true", help="Only time the pages (skips minutes of rollup).")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
     import django
@@ -235,8 +236,9 @@ def main() -> None:
     if args.regen or not UnitStock.objects.exists():
         print("generating the dataset (once; --regen to rebuild):", flush=True)
         generate(venues=args.venues, days=args.days, presence_per_day=args.presence_per_day)
-    print("rollup costs at this scale:", flush=True)
-    rollup_costs(Venue.objects.count())
+    if not args.no_rollup_costs:
+        print("rollup costs at this scale:", flush=True)
+        rollup_costs(Venue.objects.count())
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.NATIONAL_ADMIN})
     api = ApiClient(admin)
     page = Client()
