@@ -28,3 +28,19 @@ def test_it_speaks_vietnamese_and_english(db):
     assert "Scan the poster" in en.pages[0].extract_text()
     assert "Quét" in vi.pages[0].extract_text()
     assert c.get("/oversight/guides/nobody/").status_code == 404
+
+
+def test_it_names_the_real_screens(db):
+    """The official's guide names the menu entry and the figures exactly as the pages do."""
+    from django.utils import translation  # noqa: PLC0415
+
+    from ravao.oversight.guides import guide_context  # noqa: PLC0415
+    from ravao.oversight.menu import DASHBOARD  # noqa: PLC0415
+    from ravao.oversight.reports import LABELS  # noqa: PLC0415
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            text = " ".join(s["text"] for s in guide_context("official")["steps"])
+            assert f"“{DASHBOARD[0]}”" in text
+            labels = dict(LABELS)
+            assert str(labels["unique_visitors"]).lower() in text.lower()
