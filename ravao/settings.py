@@ -183,3 +183,16 @@ RAVAO_CHECKIN_RATE_WINDOW = envint("RAVAO_CHECKIN_RATE_WINDOW", 60)
 RAVAO_SCAN_RATE_LIMIT = envint("RAVAO_SCAN_RATE_LIMIT", 240)
 RAVAO_CLIENT_IP_HEADER = envstr("RAVAO_CLIENT_IP_HEADER", "")
 RAVAO_REPLAY_KEEP_HOURS = envint("RAVAO_REPLAY_KEEP_HOURS", 96)
+
+# Tracing (ravao/tracing/conf.py explains each).
+RAVAO_TRACING_BUFFER_MINUTES = envint("RAVAO_TRACING_BUFFER_MINUTES", 60)
+RAVAO_TRACING_MAX_STAY_HOURS = envint("RAVAO_TRACING_MAX_STAY_HOURS", 24)
+RAVAO_EXPOSURE_WINDOW_DAYS = envint("RAVAO_EXPOSURE_WINDOW_DAYS", 14)
+
+# Oversight (docs/indicators.md): the share of known targets that must be registered, how far back
+# the rollup re-reads late visits, how often the multi-day visitor windows are refreshed, and the
+# PostgreSQL work_mem of the rollup's distinct counts.
+RAVAO_TARGET_REGISTERED_SHARE = float(envstr("RAVAO_TARGET_REGISTERED_SHARE", "0.8"))
+RAVAO_ROLLUP_LOOKBACK_MINUTES = envint("RAVAO_ROLLUP_LOOKBACK_MINUTES", 60)
+RAVAO_ROLLUP_WINDOW_MINUTES = envint("RAVAO_ROLLUP_WINDOW_MINUTES", 15)
+RAVAO_ROLLUP_WORK_MEM_MB = envint("RAVAO_ROLLUP_WORK_MEM_MB", 256)

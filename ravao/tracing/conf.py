@@ -1,4 +1,4 @@
-"""Tracing settings, read from Django settings when the deployment sets them (else defaults).
+"""Tracing settings (defined in ravao/settings.py from the environment; docs/configuration.md).
 
 * ``RAVAO_TRACING_BUFFER_MINUTES`` (60): default buffer around a case visit.
 * ``RAVAO_TRACING_MAX_STAY_HOURS`` (24): the longest visit tracing looks back for (or a venue's
@@ -11,16 +11,14 @@
 
 from django.conf import settings
 
-from ravao.env import envint
-
 
 def buffer_minutes() -> int:
-    return getattr(settings, "RAVAO_TRACING_BUFFER_MINUTES", envint("RAVAO_TRACING_BUFFER_MINUTES", 60))
+    return getattr(settings, "RAVAO_TRACING_BUFFER_MINUTES", 60)
 
 
 def max_stay_hours() -> int:
-    return getattr(settings, "RAVAO_TRACING_MAX_STAY_HOURS", envint("RAVAO_TRACING_MAX_STAY_HOURS", 24))
+    return getattr(settings, "RAVAO_TRACING_MAX_STAY_HOURS", 24)
 
 
 def exposure_window_days() -> int:
-    return getattr(settings, "RAVAO_EXPOSURE_WINDOW_DAYS", envint("RAVAO_EXPOSURE_WINDOW_DAYS", 14))
+    return getattr(settings, "RAVAO_EXPOSURE_WINDOW_DAYS", 14)

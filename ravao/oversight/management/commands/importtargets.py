@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--user", required=True, help="The official importing (their jurisdiction applies).")
+        parser.add_argument("--as", "--user", dest="user", required=True, help="The official importing (their jurisdiction applies).")
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, file, user, dry_run, **options):

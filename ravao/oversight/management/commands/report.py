@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="last", type=date.fromisoformat)
         parser.add_argument("--format", default="xlsx", choices=["xlsx", "pdf"])
         parser.add_argument("--lang", default="vi", choices=["vi", "en"])
-        parser.add_argument("--user", default="", help="Build it as this user (their jurisdiction); default: national.")
+        parser.add_argument("--as", "--user", dest="user", default="", help="Build it as this user (their jurisdiction); default: national.")
         parser.add_argument("--out", required=True)
 
     def handle(self, *args, unit, generation, sector, first, last, format, lang, user, out, **options):
