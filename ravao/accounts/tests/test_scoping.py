@@ -4,17 +4,17 @@ detail and export tests check it again through their own pages and endpoints).""
 import pytest
 from django.utils import timezone
 
-from ravao.catalog.models import Sector, VenueType
+from ravao.catalog.models import Sector
 from ravao.checkins.models import Visit
 from ravao.people.models import Person
 from ravao.venues.models import Venue, VenueMembership
+from ravao.venues.testing import make_venue
 
 pytestmark = pytest.mark.django_db
 
 
 def venue(unit, type_code, name):
-    vt = VenueType.objects.get(code=type_code)
-    return Venue.objects.create(name=name, venue_type=vt, sector=vt.sector, unit=unit, default_stay_minutes=60)
+    return make_venue(unit, name, type_code)
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 from datetime import timedelta
 
-from ravao.catalog.models import VenueType
 from ravao.checkins.models import Visit
 from ravao.people.models import Person
+from ravao.venues import testing as venues_testing
 from ravao.venues.models import Venue
 
 
 def make_venue(unit, type_code="restaurant") -> Venue:
-    vt = VenueType.objects.get(code=type_code)
-    return Venue.objects.create(name="Quán thử", venue_type=vt, sector=vt.sector, unit=unit,
-                                default_stay_minutes=vt.default_stay_minutes)
+    return venues_testing.make_venue(unit, "Quán thử", type_code)
 
 
 def make_person(last_seen_at=None, phone_hash="") -> Person:
