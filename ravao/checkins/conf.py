@@ -17,7 +17,7 @@
 * ``RAVAO_CLIENT_IP_HEADER`` (""): behind a reverse proxy, the request header that carries the
   client's address as the proxy saw it (e.g. ``HTTP_X_REAL_IP``); empty: ``REMOTE_ADDR``.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
-* ``RAVAO_HOT_CACHE_SECONDS`` (30): per-worker memory of venues by code, gate memberships and
+* ``RAVAO_HOT_CACHE_SECONDS`` (60): per-worker memory of venues by code, gate memberships and
   API tokens (hotcache.py): a suspension, closure, revoked token or removed membership made
   elsewhere takes effect within this time (at once in the process that saved it).
 """
@@ -70,8 +70,8 @@ def client_ip_header() -> str:
 
 
 def hot_cache_seconds() -> int:
-    """RAVAO_HOT_CACHE_SECONDS (30): how long a worker keeps a venue, a gate membership and an
+    """RAVAO_HOT_CACHE_SECONDS (60): how long a worker keeps a venue, a gate membership and an
     API token in memory (ravao/checkins/hotcache.py); 0 turns the cache off."""
     import os  # noqa: PLC0415
 
-    return _get("RAVAO_HOT_CACHE_SECONDS", int(os.environ.get("RAVAO_HOT_CACHE_SECONDS", "30")))
+    return _get("RAVAO_HOT_CACHE_SECONDS", int(os.environ.get("RAVAO_HOT_CACHE_SECONDS", "60")))

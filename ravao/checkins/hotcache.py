@@ -1,6 +1,6 @@
 """Per-worker memory for the check-in hot path: venues by code, gate memberships, API tokens.
 
-Each entry lives ``RAVAO_HOT_CACHE_SECONDS`` (30 s; 0 turns it off). A change saved through the
+Each entry lives ``RAVAO_HOT_CACHE_SECONDS`` (60 s; 0 turns it off). A change saved through the
 ORM (``save``/``delete`` of a venue, venue type, membership, user or token) empties the memory of
 the process that saved it at once (signals wired in apps.py); other workers see it within the
 TTL. So a suspension, closure, event window change, removed membership, deactivated user or

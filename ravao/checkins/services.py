@@ -189,11 +189,16 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 
 def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
+    from ravao.venues.models import VenueMembership  # noqa: PLC0415
+
     code = (code or "").strip().upper()
-    venue = hotcache.remembered(
-        "staff", (user.pk, code),
-        _venue_queryset().filter(code=code, memberships__user=user, memberships__active=True).first,
+    venue = hotcache.remembered("venue", code, _venue_queryset().filter(code=code).first) if code else None
+    works_there = venue is not None and hotcache.remembered(
+        "staff", (user.pk, venue.pk),
+        lambda: VenueMembership.objects.filter(venue_id=venue.pk, user_id=user.pk, active=True).exists() or None,
     )
+    if not works_there:
+        venue = None
     if venue is None:
         raise NotFound(_("No venue with this code among the venues you work at."), code="unknown_venue")
     entrance = None
@@ -325,8 +330,24 @@ def _visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, tr
         status=status,
         companion_of=companion_of,
     )
-    visit.save(force_insert=True)
+    _insert(visit)
     return visit, False
+
+
+def _insert(visit: Visit) -> None:
+    """``visit.save(force_insert=True)`` in one plain ``INSERT … RETURNING id`` (no save
+    machinery: Visit has no signals, and its fields need no pre-save work)."""
+    connection = transaction.get_connection()
+    fields = [f for f in Visit._meta.concrete_fields if not f.primary_key]
+    params = [f.get_db_prep_save(getattr(visit, f.attname), connection) for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Visit._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
+            params,
+        )
+        visit.id = cursor.fetchone()[0]
+    visit._state.adding, visit._state.db = False, connection.alias
 
 
 def _visit_out(*, person: Person, arrival: Arrival) -> tuple[Visit, bool]:
