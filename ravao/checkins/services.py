@@ -11,7 +11,10 @@ which applies the visit semantics (docs/api-checkins.md):
   event's window plus RAVAO_EVENT_GRACE_MINUTES; suspended and closed venues refuse;
 * the status colour is that of the latest valid declaration, else ``undeclared``.
 
-The hot path (a gate scan) costs about eight queries and no work that can wait.
+The hot path (a gate scan) is one transaction of four statements (the person with their colour,
+the open visit, the visit INSERT, the replay row's INSERT … ON CONFLICT), in plain SQL where the
+ORM's compilation cost more CPU than the statement; venues, memberships and tokens come from the
+worker's memory (hotcache.py). docs/perf-scale.md has the figures.
 """
 
 import hashlib
@@ -20,7 +23,9 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -82,7 +87,12 @@ def _micros(dt: datetime) -> int:
 
 
 def _receipt_key() -> bytes:
-    return derive_key("ravao-visit-receipt")
+    return _receipt_key_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=2)
+def _receipt_key_for(secret: str) -> bytes:
+    return derive_key("ravao-visit-receipt")  # HKDF once per secret, not per check-in
 
 
 def receipt_for(visit_id: int, checked_in_at: datetime) -> str:
