@@ -26,9 +26,9 @@ def token_for_raw(raw: str) -> ApiToken | None:
     digest = ApiToken.hash(raw)
     token = hotcache.remembered(
         "token", digest,
-        ApiToken.objects.select_related("user", "user__unit", "user__sector")
+        lambda: ApiToken.objects.select_related("user", "user__unit", "user__sector")
         .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
-        .first,
+        .first(),
     )
     if token is not None:
         now = timezone.now()

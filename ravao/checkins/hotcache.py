@@ -18,7 +18,8 @@ _stores: dict[str, dict] = {"venue": {}, "staff": {}, "token": {}}
 
 
 def remembered(kind: str, key, load):
-    """``load()``'s value for ``key``, kept for the TTL when it is not None."""
+    """``load()``'s value for ``key``, kept for the TTL when it is not None. ``load`` is only
+    called on a miss: pass a lambda, not a queryset built beforehand (building one costs CPU)."""
     ttl = conf.hot_cache_seconds()
     if ttl <= 0:
         return load()

@@ -189,7 +189,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
         return found.venue, found.entrance
     normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     venue = (
-        hotcache.remembered("venue", normalised, _venue_queryset().filter(code=normalised).first)
+        hotcache.remembered("venue", normalised, lambda: _venue_queryset().filter(code=normalised).first())
         if normalised else None
     )
     if venue is None:
@@ -202,7 +202,7 @@ def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     from ravao.venues.models import VenueMembership  # noqa: PLC0415
 
     code = (code or "").strip().upper()
-    venue = hotcache.remembered("venue", code, _venue_queryset().filter(code=code).first) if code else None
+    venue = hotcache.remembered("venue", code, lambda: _venue_queryset().filter(code=code).first()) if code else None
     works_there = venue is not None and hotcache.remembered(
         "staff", (user.pk, venue.pk),
         lambda: VenueMembership.objects.filter(venue_id=venue.pk, user_id=user.pk, active=True).exists() or None,
