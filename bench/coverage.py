@@ -14,7 +14,7 @@ by a page — then runs the rollup's aggregation steps on it and times, median o
 
 and, as the baseline in the same run, the same country figures computed without the unit
 aggregates (from the per-venue-day and presence tables, grouped through the unit closure).
-Figures go to docs/perf-coverage.md. DATABASE_URL defaults to .../ravao_oversight_bench.
+Figures go to docs/performance.md. DATABASE_URL defaults to .../ravao_oversight_bench.
 """
 
 import argparse

@@ -10,7 +10,7 @@ and build the QR matrix with segno, no page), i.e. the part no poster can avoid.
 
 The venues are built in memory (no database): fetching 1,000 venues with their type and unit
 is one query of a few milliseconds and is not what limits a bulk print.
-Figures go to docs/perf-posters.md.
+Figures go to docs/performance.md.
 """
 
 import argparse

@@ -72,6 +72,4 @@ def client_ip_header() -> str:
 def hot_cache_seconds() -> int:
     """RAVAO_HOT_CACHE_SECONDS (60): how long a worker keeps a venue, a gate membership and an
     API token in memory (ravao/checkins/hotcache.py); 0 turns the cache off."""
-    import os  # noqa: PLC0415
-
-    return _get("RAVAO_HOT_CACHE_SECONDS", int(os.environ.get("RAVAO_HOT_CACHE_SECONDS", "60")))
+    return _get("RAVAO_HOT_CACHE_SECONDS", 60)

@@ -14,7 +14,7 @@ which applies the visit semantics (docs/api-checkins.md):
 The hot path (a gate scan) is one transaction of four statements (the person with their colour,
 the open visit, the visit INSERT, the replay row's INSERT … ON CONFLICT), in plain SQL where the
 ORM's compilation cost more CPU than the statement; venues, memberships and tokens come from the
-worker's memory (hotcache.py). docs/perf-scale.md has the figures.
+worker's memory (hotcache.py). docs/performance.md has the figures.
 """
 
 import hashlib

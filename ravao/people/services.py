@@ -179,7 +179,7 @@ def people_matching(where: str, params: list, *, status_at=None, limit: int = 1)
         params = [adapt(status_at + timedelta(minutes=1)), adapt(status_at), *params]
     # The inner LIMIT keeps PostgreSQL from flattening the subquery: the rows are found by the
     # keyed-hash index and only they are sorted, whatever the statistics say (walking the
-    # last_seen_at index backwards instead cost 18-54 ms at 20,000 people, docs/perf-scale.md).
+    # last_seen_at index backwards instead cost 18-54 ms at 20,000 people, docs/performance.md).
     sql = (
         f"SELECT p.*{status} FROM (SELECT {columns} FROM {Person._meta.db_table} p WHERE {where} LIMIT 1000) p "
         f"ORDER BY p.last_seen_at DESC LIMIT {int(limit)}"

@@ -72,7 +72,7 @@ def qr_matrix(text: str):
     """Rows of modules (truthy = dark), no quiet zone, error correction M.
 
     zxing-cpp's C++ encoder when installed (about 10x faster: it decides a bulk print's speed,
-    see docs/perf-posters.md), else segno (pure Python). Both are standard QR codes."""
+    see docs/performance.md), else segno (pure Python). Both are standard QR codes."""
     if QR_ENGINE == "zxing":
         try:
             return _matrix_zxing(text)
