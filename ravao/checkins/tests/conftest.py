@@ -7,18 +7,12 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from ravao.catalog.models import VenueType
 from ravao.testing import Role, make_user
+from ravao.venues import testing as venues_testing
 
 
 def make_venue(unit, type_code="restaurant", **extra):
-    from ravao.venues.models import Venue
-
-    vt = VenueType.objects.get(code=type_code)
-    extra.setdefault("name", f"Quán {type_code}")
-    return Venue.objects.create(
-        venue_type=vt, sector=vt.sector, unit=unit, default_stay_minutes=vt.default_stay_minutes, **extra
-    )
+    return venues_testing.make_venue(unit, extra.pop("name", f"Quán {type_code}"), type_code, **extra)
 
 
 def member(user, venue, role="staff"):
