@@ -17,6 +17,7 @@ from ravao.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.catalog.models import VenueType
 from ravao.oversight.models import TargetEstablishment, TargetStatus
 from ravao.units.models import Unit
+from ravao.venues.models import natural_key_of
 
 IMPORT_COLUMNS = ["commune", "name", "venue_type", "address", "phone", "notes", "canvasser"]
 MAX_IMPORT_ROWS = 20000
@@ -146,6 +147,7 @@ def target_register_venue(*, user, target: TargetEstablishment, venue_type: Venu
 class ImportResult:
     rows: int = 0
     created: int = 0
+    skipped: int = 0  # already in the register (same commune, name and address): re-imports add nothing
     errors: list[tuple[int, str]] = field(default_factory=list)
     dry_run: bool = True
 
@@ -178,7 +180,9 @@ def _read_rows(*, content: bytes, filename: str) -> list[dict]:
 
 def target_import(*, user, content: bytes, filename: str, dry_run: bool = True) -> ImportResult:
     """Import a register (CSV or XLSX; columns: IMPORT_COLUMNS). All or nothing: any row in error
-    and nothing is written; ``dry_run`` checks every row and writes nothing."""
+    and nothing is written; ``dry_run`` checks every row and writes nothing. A row already in the
+    register (same commune, name and address, accents and case aside) is skipped, so importing
+    the same file twice adds nothing."""
     rows = _read_rows(content=content, filename=filename)
     result = ImportResult(rows=len(rows), dry_run=dry_run)
     types = {t.code: t for t in VenueType.objects.select_related("sector")}
@@ -206,8 +210,17 @@ def target_import(*, user, content: bytes, filename: str, dry_run: bool = True) 
             result.errors.append((number, exc.message))
     if result.errors or dry_run:
         return result
+    known = {
+        natural_key_of(t.unit_id, t.name, t.address)
+        for t in TargetEstablishment.objects.filter(unit__in={u for _, u, _, _ in prepared}).only("unit_id", "name", "address")
+    }
     with transaction.atomic():
         for row, unit, vt, who in prepared:
+            key = natural_key_of(unit.pk, row["name"], row.get("address", ""))
+            if key in known:
+                result.skipped += 1
+                continue
+            known.add(key)
             target_create(user=user, unit=unit, name=row["name"], venue_type=vt, address=row.get("address", ""),
                           phone=row.get("phone", ""), notes=row.get("notes", ""), assigned_to=who,
                           source=filename[-32:])

@@ -135,5 +135,8 @@ def import_register(request):
             else:
                 if not result.errors and not result.dry_run:
                     messages.success(request, _("%(n)d establishments imported.") % {"n": result.created})
+                    if result.skipped:
+                        messages.info(request, _("%(n)d were already in the register and were left as they are.")
+                                      % {"n": result.skipped})
                     return redirect(reverse("oversight:campaign"))
     return render(request, "oversight/import.html", {"result": result, "columns": services.IMPORT_COLUMNS})

@@ -33,6 +33,13 @@ def test_it_imports_a_csv_after_a_dry_run(small_map, users):
     assert t.unit == small_map.commune_a and t.sector.code == "trade" and t.assigned_to == users["commune_a"]
 
 
+def test_importing_the_same_register_twice_adds_nothing(small_map, users):
+    services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
+    result = services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
+    assert (result.created, result.skipped) == (0, 2)
+    assert TargetEstablishment.objects.count() == 2
+
+
 def test_it_imports_nothing_when_a_row_is_wrong(small_map, users):
     bad = CSV_OK + "19774,Sibling commune shop,restaurant,,,,\n19753,,restaurant,,,,\n19753,X,spaceship,,,,\n"
     result = services.target_import(user=users["commune_a"], content=bad.encode(), filename="l.csv", dry_run=False)

@@ -29,4 +29,5 @@ class Command(BaseCommand):
         if result.errors:
             raise CommandError(f"{len(result.errors)} row(s) in error; nothing imported.")
         verb = "would import" if dry_run else "imported"
-        self.stdout.write(f"{verb} {result.rows if dry_run else result.created} establishment(s)")
+        self.stdout.write(f"{verb} {result.rows if dry_run else result.created} establishment(s)"
+                          + (f", {result.skipped} already in the register" if result.skipped else ""))
