@@ -2,12 +2,13 @@
 figures and report downloads. Thin: the figures come from ``selectors``; campaign pages are in
 ``views_campaign`` and guides in ``views_guides``."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from ravao.accounts.models import OFFICIAL_ROLES
@@ -15,7 +16,7 @@ from ravao.api.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.models import VenueDay
 from ravao.oversight.reports import CHILD_COLUMNS, LABELS, fmt_value, report_build
-from ravao.oversight.rollup import last_rollup_at
+from ravao.oversight.rollup import last_rollup_at, local_day
 
 SORT_KEYS = {"name", *CHILD_COLUMNS}
 
@@ -48,6 +49,10 @@ def _dates(request) -> tuple[date | None, date | None]:
 
 def scope_from_request(request) -> selectors.Scope:
     first, last = _dates(request)
+    if first is None and last is None:
+        # Pages open on the last 7 days (a trend worth a look; that window is precomputed).
+        last = local_day(timezone.now())
+        first = last - timedelta(days=6)
     try:
         return selectors.resolve(user=request.user, unit_code=request.GET.get("unit", ""),
                                  sector_code=request.GET.get("sector", ""), first=first, last=last,

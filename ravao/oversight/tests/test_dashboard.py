@@ -131,3 +131,15 @@ def test_it_shows_a_venue_manager_their_own_venue_figures_only(data, users):
     body = r.content.decode().split('id="venue-days"')[1].split("</table>")[0]
     assert body.count("<tr>") == 1 + len(days)  # header + one row per day with scans
     assert c.get(f"/oversight/venue/{other.code}/").status_code == 404
+
+
+def test_the_page_opens_on_the_last_seven_days(small_map, users):
+    from django.utils import timezone
+
+    from ravao.oversight.rollup import local_day
+
+    r = login(users["province"]).get("/oversight/")
+    assert r.status_code == 200
+    today = local_day(timezone.now())
+    html = r.content.decode()
+    assert f'value="{(today - timedelta(days=6)).isoformat()}"' in html and f'value="{today.isoformat()}"' in html
