@@ -311,7 +311,10 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
     # Logged in again: the card is checked in, the typed numbers are kept as visible refusals.
     login_as(gate_staff)
     page.reload()
-    page.wait_for_selector("#queue-count[data-count='0']", timeout=10000)
+    # The count reads 0 before the page has loaded its queue: wait on the store itself.
+    wait_queue_empty(page)
+    page.wait_for_selector("#failed-list li:nth-child(2)", timeout=10000)
+    assert page.locator("#queue-count").get_attribute("data-count") == "0"
     assert Visit.objects.count() == 1
     assert page.locator("#failed").is_visible()
     assert page.locator("#failed-list li").count() == 2
