@@ -1,6 +1,7 @@
 """Retention: purging one day of check-ins by dropping its partition, against a plain DELETE.
 
     .venv/bin/python bench/retention.py [--per-day 2000000] [--days 3] [--reuse]
+    .venv/bin/python bench/retention.py --database bench_scale --reuse   # on the scale bench's data
 
 Builds (or reuses) bench_retention with `ravao simulate` (the whole country, days well past the
 retention period), picks the two fullest daily partitions and times:
@@ -25,8 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 
-DB = "bench_retention"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -34,7 +33,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--people", type=int, default=300_000)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--skip-purge", action="store_true", help="time the drop and the DELETE only, not `ravao purge`")
+    parser.add_argument("--database", default="bench_retention", help="bench database (bench_*); with --reuse, e.g. bench_scale "
+                        "after bench/tracing_scale.py, to purge a day at that size (its two fullest days are dropped)")
     args = parser.parse_args()
+    DB = args.database  # noqa: N806
     m = common.print_machine("retention: partition drop vs DELETE")
     if not (args.reuse and common.db_exists(DB)):
         common.fresh_db(DB)
@@ -90,14 +93,16 @@ def main() -> None:
 
     from ravao.checkins.retention import purge
 
-    t0 = time.monotonic()
-    report = purge()
-    t_purge = time.monotonic() - t0
-    print(f"   ravao purge on the rest: {t_purge:.1f} s — {report.line()}")
+    t_purge, line = None, "skipped"
+    if not args.skip_purge:
+        t0 = time.monotonic()
+        line = purge().line()
+        t_purge = time.monotonic() - t0
+        print(f"   ravao purge on the rest: {t_purge:.1f} s — {line}")
     print(f"   load after run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     common.save("retention", {"machine": m, "rows": rows, "partition": name, "bytes": size, "delete_s": t_delete,
                               "vacuum_s": t_vacuum, "drop_s": t_drop, "dropped": dropped, "purge_s": t_purge,
-                              "purge": report.line()})
+                              "purge": line})
 
 
 if __name__ == "__main__":
