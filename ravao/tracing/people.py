@@ -18,20 +18,6 @@ from ravao.people.models import Person
 MAX_CANDIDATES = 20  # people sharing one phone (a family, a shop's phone): more is a data problem
 
 
-def normalise_phone(raw: str) -> str | None:
-    try:
-        return identity.normalise_phone(raw)
-    except ServiceError:
-        return None
-
-
-def normalise_id_number(raw: str) -> str | None:
-    try:
-        return identity.normalise_id_number(raw)
-    except ServiceError:
-        return None
-
-
 def in_jurisdiction(user, qs):
     """``qs`` (people) narrowed to those ``user`` may trace: living in or visiting their area."""
     if user is None or user.is_national:

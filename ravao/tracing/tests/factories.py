@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from ravao.checkins.models import Channel, CheckoutMethod, Visit
 from ravao.core.crypto import lookup_hash
+from ravao.people.identity import normalise_id_number, normalise_phone
 from ravao.people.models import Person
-from ravao.tracing.people import normalise_id_number, normalise_phone
 from ravao.venues.models import Trip
 from ravao.venues.testing import make_venue
 
