@@ -135,8 +135,8 @@ def login_as(phone_context, live_server):
 @pytest.fixture(autouse=True)
 def _hot_cache_cleared():
     """The check-in hot path keeps venues, memberships and tokens per process for a few seconds
-    (ravao/checkins/hotcache.py); each test starts without them (ids are reused across tests)."""
-    from ravao.checkins import hotcache
+    (ravao/core/hotcache.py); each test starts without them (ids are reused across tests)."""
+    from ravao.core import hotcache
 
     hotcache.clear()
     yield

@@ -18,7 +18,7 @@ def token_for_raw(raw: str) -> ApiToken | None:
 
     from django.db.models import Q  # noqa: PLC0415
 
-    from ravao.checkins import hotcache  # noqa: PLC0415
+    from ravao.core import hotcache  # noqa: PLC0415
 
     # Kept per worker for RAVAO_HOT_CACHE_SECONDS (a gate sends a scan every few seconds): a
     # revoked token or a deactivated user is refused within that time (at once in the process

@@ -12,7 +12,7 @@ class Config(AppConfig):
 
         from ravao.accounts.models import ApiToken, User  # noqa: PLC0415
         from ravao.catalog.models import VenueType  # noqa: PLC0415
-        from ravao.checkins import hotcache  # noqa: PLC0415
+        from ravao.core import hotcache  # noqa: PLC0415
         from ravao.venues.models import Venue, VenueMembership  # noqa: PLC0415
 
         for model in (Venue, VenueType, VenueMembership, User, ApiToken):

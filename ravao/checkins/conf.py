@@ -18,7 +18,7 @@
   client's address as the proxy saw it (e.g. ``HTTP_X_REAL_IP``); empty: ``REMOTE_ADDR``.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
 * ``RAVAO_HOT_CACHE_SECONDS`` (60): per-worker memory of venues by code, gate memberships and
-  API tokens (hotcache.py): a suspension, closure, revoked token or removed membership made
+  API tokens (ravao/core/hotcache.py): a suspension, closure, revoked token or removed membership made
   elsewhere takes effect within this time (at once in the process that saved it).
 """
 
@@ -67,9 +67,3 @@ def replay_keep_hours() -> int:
 
 def client_ip_header() -> str:
     return getattr(settings, "RAVAO_CLIENT_IP_HEADER", "")
-
-
-def hot_cache_seconds() -> int:
-    """RAVAO_HOT_CACHE_SECONDS (60): how long a worker keeps a venue, a gate membership and an
-    API token in memory (ravao/checkins/hotcache.py); 0 turns the cache off."""
-    return _get("RAVAO_HOT_CACHE_SECONDS", 60)

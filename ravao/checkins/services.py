@@ -14,7 +14,7 @@ which applies the visit semantics (docs/api-checkins.md):
 The hot path (a gate scan) is one transaction of four statements (the person with their colour,
 the open visit, the visit INSERT, the replay row's INSERT … ON CONFLICT), in plain SQL where the
 ORM's compilation cost more CPU than the statement; venues, memberships and tokens come from the
-worker's memory (hotcache.py). docs/performance.md has the figures.
+worker's memory (ravao/core/hotcache.py). docs/performance.md has the figures.
 """
 
 import hashlib
@@ -32,8 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import Conflict, NotFound, ServiceError
-from ravao.checkins import conf, hotcache
+from ravao.checkins import conf
 from ravao.checkins.models import Channel, CheckinReplay, CheckoutMethod, HealthStatus, Visit
+from ravao.core import hotcache
 from ravao.core.crypto import derive_key
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, mask_name, parse_cccd

@@ -1,4 +1,4 @@
-"""The hot path's per-worker memory (ravao/checkins/hotcache.py): what it saves and how soon a
+"""The hot path's per-worker memory (ravao/core/hotcache.py): what it saves and how soon a
 change takes effect."""
 
 import uuid
@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ravao.accounts.models import ApiToken
-from ravao.checkins import hotcache
 from ravao.checkins.models import Visit
 from ravao.checkins.tests.conftest import CCCD_7, checkin_payload
+from ravao.core import hotcache
 from ravao.testing import ApiClient
 
 

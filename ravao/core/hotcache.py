@@ -1,4 +1,4 @@
-"""Per-worker memory for the check-in hot path: venues by code, gate memberships, API tokens.
+"""Per-worker memory for hot paths (check-in, gate scans, API tokens): venues by code, gate memberships, API tokens.
 
 Each entry lives ``RAVAO_HOT_CACHE_SECONDS`` (60 s; 0 turns it off). A change saved through the
 ORM (``save``/``delete`` of a venue, venue type, membership, user or token) empties the memory of
@@ -11,7 +11,7 @@ membership works at once. Cached objects are shared between requests: read them,
 
 import time
 
-from ravao.checkins import conf
+from django.conf import settings
 
 _MAX_ENTRIES = 20_000
 _stores: dict[str, dict] = {"venue": {}, "staff": {}, "token": {}}
@@ -20,7 +20,7 @@ _stores: dict[str, dict] = {"venue": {}, "staff": {}, "token": {}}
 def remembered(kind: str, key, load):
     """``load()``'s value for ``key``, kept for the TTL when it is not None. ``load`` is only
     called on a miss: pass a lambda, not a queryset built beforehand (building one costs CPU)."""
-    ttl = conf.hot_cache_seconds()
+    ttl = settings.RAVAO_HOT_CACHE_SECONDS
     if ttl <= 0:
         return load()
     store = _stores[kind]
