@@ -34,6 +34,7 @@ def parse():
     p.add_argument("--people", type=int, default=300_000)
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--case-unit", default="", help="build the case from visits at places in this unit (code)")
     return p.parse_args()
 
 
@@ -73,7 +74,7 @@ def ensure_data(args):
     return Visit.objects.count()
 
 
-def make_case(n_visits=20):
+def make_case(n_visits=20, unit_code=""):
     from django.db import connection
     from django.db.models import Max, Min
 
@@ -93,8 +94,10 @@ def make_case(n_visits=20):
     for i in range(n_visits):
         # The first simulated visit after the i-th point of the period (3 h in: daytime in Vietnam).
         at = lo + step * i + timedelta(hours=3)
-        src = (Visit.objects.filter(checked_in_at__gte=at, checked_in_at__lt=at + timedelta(hours=2))
-               .exclude(person=person).order_by("checked_in_at").values("venue_id", "trip_id", "checked_in_at")[:1])
+        src = Visit.objects.filter(checked_in_at__gte=at, checked_in_at__lt=at + timedelta(hours=2))
+        if unit_code:
+            src = src.filter(venue__unit__path__startswith=unit_path(unit_code))
+        src = (src.exclude(person=person).order_by("checked_in_at").values("venue_id", "trip_id", "checked_in_at")[:1])
         src = list(src)
         if not src:
             continue
@@ -105,6 +108,14 @@ def make_case(n_visits=20):
     with connection.cursor() as cur:
         cur.execute("ANALYZE checkins_visit" if connection.vendor == "postgresql" else "ANALYZE")
     return person, made, lo - timedelta(days=1), hi + timedelta(days=1)
+
+
+def unit_path(code: str) -> str:
+    from django.conf import settings
+
+    from ravao.units.models import Unit
+
+    return Unit.objects.get(generation=settings.RAVAO_UNIT_GENERATION, code=code).path
 
 
 def timed(fn, repeat):
@@ -176,7 +187,7 @@ def main():
     from ravao.tracing.contacts import trace
 
     total = ensure_data(args)
-    person, made, lo, hi = make_case()
+    person, made, lo, hi = make_case(unit_code=args.case_unit)
     visits = load_case_visits(person_id=person.pk, window_from=lo, window_to=hi)
     print(f"database: {connection.vendor} ({total:,} visits); machine: {platform.node()} {os.cpu_count()} cores")
     print(f"case: {len(visits)} visits ({sum(1 for v in visits if v.trip_id)} on trips)")

@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/tracing_scale.py [--sizes 1000000,10000000] [--days 14]
 
-One database (bench_scale) grows step by step with `ravao simulate` in the same province and
-the same 14 days (more venues, people and visits each step, so the province gets denser, as a
-real outbreak's data does); at each size the tracing engineer's benchmark (bench/tracing.py:
-F1 and F2 of a 20-visit case, with its own baseline of plain indexed range reads in the same
-run) runs on it. The figures show how the cost grows with the data (target: within a factor of
-two from 10 M to 100 M). Simulation time per step is printed too.
+One database (bench_scale) grows step by step with `ravao simulate` over the same 14 days. Up to
+`--country-above` check-ins (10 M) it grows inside one province (more venues, people and visits
+each step: the province gets denser); past it, the rest of the country is added around it
+(1 venue per 90 check-ins, 1 person per 22: a national system grows by places and people, not by
+visitors per place). At each size the tracing engineer's benchmark (bench/tracing.py: F1 and F2
+of a 20-visit case built from visits in the province, with its own baseline of plain indexed
+range reads in the same run) runs on it. The figures show how the cost grows with the data
+(target: within a factor of two from 10 M to 100 M). Simulation time per step is printed too.
+
+    .venv/bin/python bench/tracing_scale.py --sizes 1000000,10000000,100000000
 """
 
 import argparse
@@ -33,6 +37,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--unit", default="46")
+    parser.add_argument("--country-above", type=int, default=10_000_000)
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -46,12 +51,17 @@ def main() -> None:
             add = size - have
             per_day = -(-add // args.days)
             t0 = time.monotonic()
-            common.ravao(DB, "simulate", "--unit", args.unit, "--seed", str(100 + step),
-                         "--venues", str(max(500, add // 200)), "--people", str(max(20_000, add // 3)),
-                         "--days", str(args.days), "--checkins-per-day", str(per_day), "--start", start.isoformat())
+            if size > args.country_above:
+                where = ["--country", "--venues", str(add // 90), "--people", str(add // 22)]
+            else:
+                where = ["--unit", args.unit, "--venues", str(max(500, add // 200)),
+                         "--people", str(max(20_000, add // 3))]
+            common.ravao(DB, "simulate", *where, "--seed", str(100 + step), "--days", str(args.days),
+                         "--checkins-per-day", str(per_day), "--start", start.isoformat())
             print(f"   grew to {visits():,} check-ins in {time.monotonic() - t0:.0f} s")
         out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "tracing.py"), "--database-url",
-                              common.db_url(DB), "--checkins", str(size), "--days", str(args.days)],
+                              common.db_url(DB), "--checkins", str(size), "--days", str(args.days),
+                              "--case-unit", args.unit],
                              capture_output=True, text=True)
         print(f"-- {size:,} check-ins (bench/tracing.py)")
         for line in (out.stdout + out.stderr).strip().splitlines()[-8:]:
