@@ -41,6 +41,10 @@ class CasePatch(Schema):
 
 class ContactsQuery(Schema):
     degree: int = Field(1, ge=1, le=2)
+    # F2 comes by pages (every F1 contact always comes: unless f1=false, for the next F2 pages).
+    f2_offset: int = Field(0, ge=0)
+    f2_limit: int = Field(100, ge=1, le=1000)
+    f1: bool = True
     buffer_minutes: int = Field(60, ge=0, le=24 * 60)
     min_overlap_minutes: int = Field(0, ge=0)
     venue_type: str = ""
@@ -127,22 +131,33 @@ def case_patch(request, case_id: int, payload: CasePatch):
 
 @router.get("/cases/{case_id}/contacts", response=dict)
 def case_contacts(request, case_id: int, q: Query[ContactsQuery]):
-    """The ranked contacts with full details (audited: one entry per call, with the case)."""
+    """The ranked contacts with full details: every F1, and one page of F2 with their count
+    (audited: one entry per call, with the case)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
     view = selectors.case_contacts(
         case=case, degree=q.degree, buffer_minutes=q.buffer_minutes, min_overlap_minutes=q.min_overlap_minutes,
-        venue_type=q.venue_type, kind=q.kind,
+        venue_type=q.venue_type, kind=q.kind, f2_offset=q.f2_offset, f2_limit=q.f2_limit, f1=q.f1,
     )
+    detail = {"degree": q.degree}
+    if q.degree == 2:
+        detail["f2_offset"] = q.f2_offset
     selectors.audit_contacts_read(user=request.auth, case=case, view=view, purpose="contact list (API)",
-                                  request=request, detail={"degree": q.degree})
-    return {
+                                  request=request, detail=detail)
+    body = {
         "case": case_dict(case),
         "case_visits": [
             {**selectors.visit_dict(v), "venue": view.venues[v.venue_id]["code"], "trip_id": v.trip_id}
             for v in view.case_visits
         ],
+        "counts": {"f1": view.f1_count, "f2": view.f2_count if q.degree == 2 else None,
+                   "before_filters": view.all_count},
         "contacts": [selectors.contact_dict(view, c) for c in view.contacts],
     }
+    if q.degree == 2:
+        end = q.f2_offset + q.f2_limit
+        body["f2_page"] = {"offset": q.f2_offset, "limit": q.f2_limit, "count": view.f2_count,
+                           "next_offset": end if end < view.f2_count else None}
+    return body
 
 
 @router.post("/cases/{case_id}/contacts/{person_id}/follow-up", response=dict)
@@ -162,10 +177,9 @@ def contact_follow_up(request, case_id: int, person_id: int, payload: FollowUpIn
 def case_notify(request, case_id: int, payload: NotifyIn):
     """Message every contact not yet notified for this case (SMS, else e-mail)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
-    view = selectors.case_contacts(case=case, degree=payload.degree, buffer_minutes=payload.buffer_minutes,
-                                   min_overlap_minutes=payload.min_overlap_minutes)
-    return services.notify_contacts(user=request.auth, case=case, contacts=view.contacts, venues=view.venues,
-                                    people=view.people, request=request)
+    views = selectors.contact_batches(case=case, degree=payload.degree, buffer_minutes=payload.buffer_minutes,
+                                      min_overlap_minutes=payload.min_overlap_minutes)
+    return services.notify_contacts(user=request.auth, case=case, views=views, request=request)
 
 
 @router.get("/exposure-windows", response=dict, auth=None)

@@ -221,7 +221,7 @@ def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_
     return found
 
 
-def _group(exposures: Iterable[Exposure], degree: int) -> dict[int, Contact]:
+def group(exposures: Iterable[Exposure], degree: int) -> dict[int, Contact]:
     contacts: dict[int, Contact] = {}
     for e in exposures:
         c = contacts.get(e.visit.person_id)
@@ -258,12 +258,12 @@ def trace(*, person_id: int, window_from: datetime, window_to: datetime, buffer_
     """The case visits and the ranked contacts (degree 1, and degree 2 when ``degree == 2``)."""
     buffer = timedelta(minutes=buffer_minutes)
     visits = case_visits(person_id=person_id, window_from=window_from, window_to=window_to)
-    f1 = _group(find_exposures(visits, buffer=buffer, exclude_person_ids={person_id}), 1)
+    f1 = group(find_exposures(visits, buffer=buffer, exclude_person_ids={person_id}), 1)
     contacts = list(f1.values())
     if degree >= 2 and f1:
         probes = visits_after({pid: c.first_exposure_at for pid, c in f1.items()})
         excluded = {person_id, *f1}
-        f2 = _group(find_exposures(probes, buffer=buffer, exclude_person_ids=excluded), 2)
+        f2 = group(find_exposures(probes, buffer=buffer, exclude_person_ids=excluded), 2)
         contacts += list(f2.values())
     return TraceResult(case_visits=visits, contacts=rank(contacts))
 
@@ -304,7 +304,7 @@ def contact_degree(*, case_person_id: int, window_from: datetime, window_to: dat
         return 1
     if degree < 2:
         return None
-    f1 = _group(find_exposures(visits, buffer=buffer, exclude_person_ids={case_person_id}), 1)
+    f1 = group(find_exposures(visits, buffer=buffer, exclude_person_ids={case_person_id}), 1)
     probes = visits_after({pid: c.first_exposure_at for pid, c in f1.items()}) if f1 else []
     if probes and _matches(probes, _visits_between(person_id, probes, buffer), buffer):
         return 2

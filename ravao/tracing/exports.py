@@ -2,13 +2,17 @@
 
 Spreadsheet cells are neutralised against formula injection (Luca, 2021): any text starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so that
-no spreadsheet evaluates it; numbers stay numbers. Every export is audited by the caller
-(``export_case``), with who, when and which case.
+no spreadsheet evaluates it; numbers stay numbers. Every export is audited
+(``export_case``), with who, when and which case. Exports hold every contact (F2 included): they
+are read in batches and written to a temporary file, so memory does not grow with the list.
 """
 
 import csv
 import io
 import json
+import shutil
+import tempfile
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils import timezone
@@ -16,7 +20,14 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ravao.audit.models import Action
-from ravao.tracing.selectors import CaseContacts, audit_contacts_read, exposure_kind, iso
+from ravao.tracing.selectors import (
+    CaseContacts,
+    audit_contacts,
+    contact_batches,
+    exposure_kind,
+    foreign_contacts,
+    iso,
+)
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,8 +54,8 @@ def contact_headers() -> list[str]:
     ]
 
 
-def contact_rows(view: CaseContacts):
-    for rank, c in enumerate(view.contacts, 1):
+def contact_rows(view: CaseContacts, first_rank: int = 1):
+    for rank, c in enumerate(view.contacts, first_rank):
         p = view.people.get(c.person_id)
         t = view.traces.get(c.person_id)
         venues = sorted({view.venues[e.visit.venue_id]["name"] for e in c.exposures})
@@ -71,99 +82,130 @@ def exposure_rows(view: CaseContacts):
                    e.source.checked_out_at, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes]
 
 
-def to_csv(view: CaseContacts) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([neutralise(h) for h in contact_headers()])
-    for row in contact_rows(view):
-        writer.writerow([neutralise(v) for v in row])
+def write_csv(out, views: Iterable[CaseContacts]):
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     # A BOM so that spreadsheet programs read the Vietnamese text as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode()
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow([neutralise(h) for h in contact_headers()])
+    rank = 1
+    for view in views:
+        for row in contact_rows(view, rank):
+            writer.writerow([neutralise(v) for v in row])
+        rank += len(view.contacts)
+    text.flush()
+    text.detach()
 
 
-def to_xlsx(view: CaseContacts) -> bytes:
-    # Write-only mode streams rows (tens of thousands of exposures). openpyxl stores text that
-    # starts with "=" as a formula; ``neutralise`` has already prefixed every such text.
+def write_xlsx(out, views: Iterable[CaseContacts]):
+    # Write-only mode streams each sheet's rows to a temporary file (hundreds of thousands of
+    # exposures at F2). openpyxl stores text that starts with "=" as a formula; ``neutralise``
+    # has already prefixed every such text.
     wb = Workbook(write_only=True)
-    for title, headers, rows in ((_("Contacts"), contact_headers(), contact_rows(view)),
-                                 (_("Exposures"), exposure_headers(), exposure_rows(view))):
-        sheet = wb.create_sheet(title[:31])
-        sheet.append([neutralise(h) for h in headers])
-        for row in rows:
-            sheet.append([neutralise(v) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    contacts, exposures = wb.create_sheet(_("Contacts")[:31]), wb.create_sheet(_("Exposures")[:31])
+    contacts.append([neutralise(h) for h in contact_headers()])
+    exposures.append([neutralise(h) for h in exposure_headers()])
+    rank = 1
+    for view in views:
+        for row in contact_rows(view, rank):
+            contacts.append([neutralise(v) for v in row])
+        for row in exposure_rows(view):
+            exposures.append([neutralise(v) for v in row])
+        rank += len(view.contacts)
+    wb.save(out)
 
 
-def to_outbreak_json(view: CaseContacts) -> dict:
-    """Cases, contacts, events and relationships, in the shape Go.Data imports.
+def _event(v: dict) -> dict:
+    return {
+        "id": f"RAVAO-VENUE-{v['code']}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_EVENT",
+        "name": v["name"], "description": v["type_name_en"], "visualId": v["code"],
+        "eventCategory": v["venue_kind"],
+        "address": {"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
+                    "addressLine1": v["street"], "locationId": v["unit_code"], "city": v["unit_name"],
+                    "geoLocation": {"lat": v["latitude"], "lng": v["longitude"]} if v["latitude"] is not None else None},
+    }
+
+
+def _person_ref(pid) -> str:
+    return f"RAVAO-PERSON-{pid}"
+
+
+def _outbreak_contact(view: CaseContacts, c) -> dict:
+    p = view.people.get(c.person_id)
+    return {
+        "id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
+        "firstName": p.full_name if p else "", "phoneNumber": p.phone if p else "",
+        "documents": [{"type": "LNG_REFERENCE_DATA_CATEGORY_DOCUMENT_TYPE_NATIONAL_ID_CARD",
+                       "number": p.id_number}] if p and p.id_number else [],
+        "dob": None, "age": None, "gender": p.sex if p else "", "riskLevel": f"F{c.degree}",
+        "dateOfLastContact": iso(max(e.visit.checked_out_at for e in c.exposures)),
+        "followUp": {"status": "LNG_REFERENCE_DATA_CONTACT_FINAL_FOLLOW_UP_STATUS_TYPE_UNDER_FOLLOW_UP"},
+    }
+
+
+def _relationships(view: CaseContacts, c, case_ref: str):
+    for e in c.exposures:
+        source = case_ref if c.degree == 1 else _person_ref(e.source.person_id)
+        source_type = "CASE" if c.degree == 1 else "CONTACT"
+        yield {
+            "persons": [
+                {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
+                {"id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
+                 "target": True},
+            ],
+            "contactDate": iso(max(e.source.checked_in_at, e.visit.checked_in_at)),
+            "contactDateEstimated": False,
+            "exposureTypeId": "LNG_REFERENCE_DATA_CATEGORY_EXPOSURE_TYPE_SAME_PLACE",
+            "exposureDurationId": f"{e.overlap_minutes} min",
+            "comment": exposure_kind(e.source, view.venues[e.source.venue_id]),
+            "eventId": f"RAVAO-VENUE-{view.venues[e.visit.venue_id]['code']}",
+        }
+
+
+def _case_entry(case) -> dict:
+    person = case.person
+    return {
+        "id": f"RAVAO-CASE-{case.pk}", "visualId": f"F0-{case.pk}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CASE",
+        "firstName": person.full_name, "phoneNumber": person.phone,
+        "classification": "LNG_REFERENCE_DATA_CATEGORY_CASE_CLASSIFICATION_CONFIRMED",
+        "dateOfOnset": iso(case.symptom_onset), "dateOfReporting": iso(case.created_at.date()),
+        "dateOfLastContact": iso(case.infectious_to), "isolationDates": iso(case.isolated_at),
+        "addresses": [{"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
+                       "locationId": case.unit.code if case.unit_id else None}],
+    }
+
+
+def write_outbreak_json(out, case, views: Iterable[CaseContacts]):
+    """Cases, contacts, events and relationships, in the shape Go.Data imports, written as the
+    contacts come (relationships wait in a temporary file; events, the venues met, at the end).
 
     Field names follow Go.Data's person and relationship models (``firstName``, ``visualId``,
     ``dateOfOnset``, ``relationship.persons`` with types ``LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_*``,
     ``contactDate``); each venue becomes an event (or place) with its address' unit code.
     """
-    case = view.case
-    person = case.person
     case_ref = f"RAVAO-CASE-{case.pk}"
 
-    def person_ref(pid):
-        return f"RAVAO-PERSON-{pid}"
+    def dump(obj) -> bytes:
+        return json.dumps(obj, ensure_ascii=False).encode()
 
-    events = {}
-    for vid, v in view.venues.items():
-        events[vid] = {
-            "id": f"RAVAO-VENUE-{v['code']}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_EVENT",
-            "name": v["name"], "description": v["type_name_en"], "visualId": v["code"],
-            "eventCategory": v["venue_kind"],
-            "address": {"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
-                        "addressLine1": v["street"], "locationId": v["unit_code"], "city": v["unit_name"],
-                        "geoLocation": {"lat": v["latitude"], "lng": v["longitude"]} if v["latitude"] is not None else None},
-        }
-    contacts, relationships = [], []
-    for c in view.contacts:
-        p = view.people.get(c.person_id)
-        contacts.append({
-            "id": person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
-            "firstName": p.full_name if p else "", "phoneNumber": p.phone if p else "",
-            "documents": [{"type": "LNG_REFERENCE_DATA_CATEGORY_DOCUMENT_TYPE_NATIONAL_ID_CARD",
-                           "number": p.id_number}] if p and p.id_number else [],
-            "dob": None, "age": None, "gender": p.sex if p else "", "riskLevel": f"F{c.degree}",
-            "dateOfLastContact": iso(max(e.visit.checked_out_at for e in c.exposures)),
-            "followUp": {"status": "LNG_REFERENCE_DATA_CONTACT_FINAL_FOLLOW_UP_STATUS_TYPE_UNDER_FOLLOW_UP"},
-        })
-        for e in c.exposures:
-            source = case_ref if c.degree == 1 else person_ref(e.source.person_id)
-            source_type = "CASE" if c.degree == 1 else "CONTACT"
-            relationships.append({
-                "persons": [
-                    {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
-                    {"id": person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
-                     "target": True},
-                ],
-                "contactDate": iso(max(e.source.checked_in_at, e.visit.checked_in_at)),
-                "contactDateEstimated": False,
-                "exposureTypeId": "LNG_REFERENCE_DATA_CATEGORY_EXPOSURE_TYPE_SAME_PLACE",
-                "exposureDurationId": f"{e.overlap_minutes} min",
-                "comment": exposure_kind(e.source, view.venues[e.source.venue_id]),
-                "eventId": events[e.visit.venue_id]["id"],
-            })
-    return {
-        "generator": "Ravao",
-        "exportedAt": iso(timezone.now()),
-        "cases": [{
-            "id": case_ref, "visualId": f"F0-{case.pk}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CASE",
-            "firstName": person.full_name, "phoneNumber": person.phone,
-            "classification": "LNG_REFERENCE_DATA_CATEGORY_CASE_CLASSIFICATION_CONFIRMED",
-            "dateOfOnset": iso(case.symptom_onset), "dateOfReporting": iso(case.created_at.date()),
-            "dateOfLastContact": iso(case.infectious_to), "isolationDates": iso(case.isolated_at),
-            "addresses": [{"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
-                           "locationId": case.unit.code if case.unit_id else None}],
-        }],
-        "contacts": contacts,
-        "events": list(events.values()),
-        "relationships": relationships,
-    }
+    out.write(b'{"generator": "Ravao", "exportedAt": ' + dump(iso(timezone.now())))
+    out.write(b',\n"cases": [' + dump(_case_entry(case)) + b'],\n"contacts": [')
+    events: dict[int, dict] = {}
+    with tempfile.TemporaryFile() as relationships:
+        first_contact = first_relationship = True
+        for view in views:
+            for vid, v in view.venues.items():
+                events.setdefault(vid, _event(v))
+            for c in view.contacts:
+                out.write((b"" if first_contact else b",") + b"\n" + dump(_outbreak_contact(view, c)))
+                first_contact = False
+                for r in _relationships(view, c, case_ref):
+                    relationships.write((b"" if first_relationship else b",") + b"\n" + dump(r))
+                    first_relationship = False
+        out.write(b'],\n"relationships": [')
+        relationships.seek(0)
+        shutil.copyfileobj(relationships, out)
+    out.write(b'],\n"events": [' + b",\n".join(dump(e) for e in events.values()) + b"]}\n")
 
 
 FORMATS = {
@@ -171,19 +213,32 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
 }
+SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this goes to a temporary file, not memory
 
 
-def export_case(*, user, view: CaseContacts, fmt: str, request=None) -> tuple[bytes, str, str]:
-    """The file (bytes, content type, file name), after writing the audit entry."""
+def export_case(*, user, case, fmt: str, request=None, batch_size: int = 1000, **filters):
+    """The file (an open binary file at its start, content type, file name), after writing the
+    audit entries: every contact kept by ``filters`` (``selectors.contact_batches``' arguments),
+    read and written in batches of ``batch_size`` so that memory stays bounded at F2."""
+    fmt = fmt if fmt in FORMATS else "json"
+    tally = {"contacts": 0, "foreign": {}}
+
+    def views():
+        for view in contact_batches(case=case, size=batch_size, **filters):
+            tally["contacts"] += len(view.contacts)
+            foreign_contacts(user=user, view=view, into=tally["foreign"])
+            yield view
+
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     if fmt == "csv":
-        body = to_csv(view)
+        write_csv(out, views())
     elif fmt == "xlsx":
-        body = to_xlsx(view)
+        write_xlsx(out, views())
     else:
-        fmt = "json"
-        body = json.dumps(to_outbreak_json(view), ensure_ascii=False, indent=1).encode()
-    audit_contacts_read(user=user, case=view.case, view=view, purpose=f"export {fmt}", request=request,
-                        action=Action.EXPORT, detail={"format": fmt})
+        write_outbreak_json(out, case, views())
+    audit_contacts(user=user, case=case, count=tally["contacts"], foreign=tally["foreign"], purpose=f"export {fmt}",
+                   request=request, action=Action.EXPORT, detail={"format": fmt})
+    out.seek(0)
     content_type, ext = FORMATS[fmt]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return body, content_type, f"ravao-case-{view.case.pk}-contacts-{stamp}.{ext}"
+    return out, content_type, f"ravao-case-{case.pk}-contacts-{stamp}.{ext}"

@@ -2,15 +2,16 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import NotFound
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
-from ravao.catalog.models import VenueKind
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
+from ravao.tracing import second
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import Case, ContactTrace, ExposureWindow, Notification
 from ravao.tracing.services import require_tracer
@@ -36,23 +37,30 @@ def case_get(*, user, case_id) -> Case:
 class CaseContacts:
     case: Case
     case_visits: list
-    contacts: list  # engine.Contact, filtered and ranked
-    all_count: int
+    contacts: list  # engine.Contact, filtered and ranked: every F1, then the requested F2 page
+    all_count: int  # contacts before the display filters (F1 + every F2)
     venues: dict  # venue id -> {"code", "name", "kind", "type", "type_name", "unit_code", "unit_name"}
     people: dict  # person id -> Person (decrypted on access)
     traces: dict  # person id -> ContactTrace
     notified: set
+    f1_count: int = 0  # F1 contacts kept by the filters (all in ``contacts``)
+    f2_count: int = 0  # F2 contacts kept by the filters (``f2_limit`` of them from ``f2_offset`` in ``contacts``)
+    f2_offset: int = 0
+    f2_limit: int | None = None
 
 
 PERSON_FIELDS = ("id", "full_name", "phone", "id_number", "birth_year", "sex", "guardian_id")
 
 
 def _venues(ids) -> dict:
-    rows = Venue.objects.filter(id__in=ids).values_list(
-        "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
-        "venue_type__name_en", "unit__code", "unit__name", "latitude", "longitude", "street",
-        "contact_name", "contact_phone", "unit_id", "unit__path",
-    )
+    ids = list(ids)
+    rows = []
+    for start in range(0, len(ids), 5000):
+        rows += Venue.objects.filter(id__in=ids[start : start + 5000]).values_list(
+            "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
+            "venue_type__name_en", "unit__code", "unit__name", "latitude", "longitude", "street",
+            "contact_name", "contact_phone", "unit_id", "unit__path",
+        )
     return {
         r[0]: {"code": r[1], "name": r[2], "venue_kind": r[3], "type": r[4], "type_name_vi": r[5],
                "type_name_en": r[6], "unit_code": r[7], "unit_name": r[8], "latitude": r[9],
@@ -63,57 +71,114 @@ def _venues(ids) -> dict:
 
 
 def exposure_kind(source, venue: dict) -> str:
-    if source.trip_id is not None:
-        return "trip"
-    return "event" if venue.get("venue_kind") == VenueKind.EVENT else "venue"
+    return second.exposure_kind(source.trip_id, venue.get("venue_kind"))
+
+
+def _filters(min_overlap_minutes: int, venue_type: str, kind: str) -> second.Filters:
+    return second.Filters(min_overlap_minutes=min_overlap_minutes, venue_type=venue_type, kind=kind)
+
+
+def _trace_f1(case: Case, buffer_minutes: int | None):
+    buffer = default_buffer() if buffer_minutes is None else buffer_minutes
+    result = engine.trace(person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to,
+                          buffer_minutes=buffer, degree=1)
+    return result, buffer
+
+
+def _venue_types(venues: dict) -> dict:
+    return {i: (v["type"], v["venue_kind"]) for i, v in venues.items()}
+
+
+def _exposure_venues(contacts) -> set:
+    ids = set()
+    for c in contacts:
+        for e in c.exposures:
+            ids.add(e.visit.venue_id)
+            ids.add(e.source.venue_id)
+    return ids
+
+
+def _details(case: Case, contacts: list, with_people: bool) -> tuple[dict, dict, set]:
+    """People (decrypted on access), follow-ups and notifications of these contacts, in bulk."""
+    ids = [c.person_id for c in contacts]
+    people: dict = {}
+    traces: dict = {}
+    notified: set = set()
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        if with_people:
+            # Only the fields shown: every encrypted field loaded is a decryption.
+            people.update(Person.objects.only(*PERSON_FIELDS).in_bulk(batch))
+        traces.update((t.person_id, t) for t in ContactTrace.objects.filter(case=case, person_id__in=batch))
+        notified.update(Notification.objects.filter(case=case, person_id__in=batch).values_list("person_id", flat=True))
+    return people, traces, notified
 
 
 def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
-                  venue_type: str = "", kind: str = "", with_people: bool = True) -> CaseContacts:
-    """Trace the case and apply the display filters (F2 is always traced from the full F1)."""
-    result = engine.trace(
-        person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to,
-        buffer_minutes=default_buffer() if buffer_minutes is None else buffer_minutes, degree=degree,
-    )
-    venue_ids = {v.venue_id for v in result.case_visits}
-    for c in result.contacts:
-        venue_ids.update(e.visit.venue_id for e in c.exposures)
-    venues = _venues(venue_ids)
-    kept = []
-    for c in result.contacts:
-        if venue_type or kind:
-            exposures = [
-                e for e in c.exposures
-                if (not venue_type or venues[e.visit.venue_id]["type"] == venue_type)
-                and (not kind or exposure_kind(e.source, venues[e.source.venue_id]) == kind)
-            ]
-            if not exposures:
-                continue
-            c = engine.Contact(person_id=c.person_id, degree=c.degree, exposures=exposures)
-        if c.total_overlap_minutes >= min_overlap_minutes:
-            kept.append(c)
-    ids = [c.person_id for c in kept]
-    people = {}
-    if with_people:
-        for start in range(0, len(ids), 1000):
-            # Only the fields shown: every encrypted field loaded is a decryption.
-            people.update(Person.objects.only(*PERSON_FIELDS).in_bulk(ids[start : start + 1000]))
-    traces = {t.person_id: t for t in ContactTrace.objects.filter(case=case, person_id__in=ids)}
-    notified = set(Notification.objects.filter(case=case, person_id__in=ids).values_list("person_id", flat=True))
-    return CaseContacts(case, result.case_visits, kept, len(result.contacts), venues, people, traces, notified)
+                  venue_type: str = "", kind: str = "", with_people: bool = True, f2_offset: int = 0,
+                  f2_limit: int | None = None, f1: bool = True) -> CaseContacts:
+    """Trace the case and apply the display filters: every F1 contact (unless ``f1`` is False),
+    then, for degree 2, the page of ``f2_limit`` F2 contacts from ``f2_offset`` (all of them
+    without a limit) and their count. F2 is always traced from the full F1, ranked and counted
+    in SQL on PostgreSQL (``second``): only the page's contacts are loaded."""
+    result, buffer = _trace_f1(case, buffer_minutes)
+    filters = _filters(min_overlap_minutes, venue_type, kind)
+    venues = _venues({v.venue_id for v in result.case_visits} | _exposure_venues(result.contacts))
+    f1_kept = list(second.apply_filters(result.contacts, filters, _venue_types(venues)))
+    page = second.Page([], 0, 0)
+    if degree >= 2:
+        page = second.page(case_person_id=case.person_id, f1={c.person_id: c for c in result.contacts},
+                           buffer_minutes=buffer, filters=filters, offset=f2_offset, limit=f2_limit)
+        venues.update(_venues(_exposure_venues(page.contacts) - set(venues)))
+    kept = (f1_kept if f1 else []) + page.contacts
+    people, traces, notified = _details(case, kept, with_people)
+    return CaseContacts(case, result.case_visits, kept, len(result.contacts) + page.all_count, venues, people, traces,
+                        notified, f1_count=len(f1_kept), f2_count=page.count, f2_offset=f2_offset, f2_limit=f2_limit)
+
+
+def contact_batches(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
+                    venue_type: str = "", kind: str = "", size: int = 1000):
+    """Every contact kept by the filters, ranked, in views of at most ``size`` contacts with their
+    venues, people, follow-ups and notifications (exports, notifications: memory bounded by
+    ``size``, not by the number of contacts). F2 is read from one streamed query on PostgreSQL."""
+    result, buffer = _trace_f1(case, buffer_minutes)
+    filters = _filters(min_overlap_minutes, venue_type, kind)
+    venues = _venues({v.venue_id for v in result.case_visits} | _exposure_venues(result.contacts))
+    f1_kept = list(second.apply_filters(result.contacts, filters, _venue_types(venues)))
+    contacts = iter(f1_kept)
+    if degree >= 2:
+        contacts = chain(contacts, second.stream(case_person_id=case.person_id,
+                                                 f1={c.person_id: c for c in result.contacts},
+                                                 buffer_minutes=buffer, filters=filters))
+    while batch := list(islice(contacts, size)):
+        batch_venues = {i: venues[i] for i in {v.venue_id for v in result.case_visits} if i in venues}
+        needed = _exposure_venues(batch)
+        batch_venues.update({i: venues[i] for i in needed if i in venues})
+        batch_venues.update(_venues(needed - set(batch_venues)))
+        people, traces, notified = _details(case, batch, True)
+        yield CaseContacts(case, result.case_visits, batch, 0, batch_venues, people, traces, notified,
+                           f1_count=len(f1_kept))
 
 
 def audit_contacts_read(*, user, case: Case, view: CaseContacts, purpose: str, request=None, action=Action.READ,
                         detail: dict | None = None):
     """One audit entry per view of the contact list with full details (who, which case, why),
     under the case's unit; plus, for contacts exposed at venues outside the reader's
-    jurisdiction, one entry per such venue unit (its auditors see who read their people)."""
+    jurisdiction, one entry per such venue unit (its auditors see who read their people).
+    ``detail.contacts`` counts the contacts in this answer (every F1, the F2 page)."""
+    audit_contacts(user=user, case=case, count=len(view.contacts), foreign=foreign_contacts(user=user, view=view),
+                   purpose=purpose, request=request, action=action, detail=detail)
+
+
+def audit_contacts(*, user, case: Case, count: int, foreign: dict[int, list[int]], purpose: str, request=None,
+                   action=Action.READ, detail: dict | None = None):
+    """The entries of ``audit_contacts_read`` from a count and ``foreign_contacts``' map (for
+    reads made in batches: exports)."""
     audit_record(
         user=user, action=action, object_type="case_contacts", object_id=case.pk, case_id=case.pk,
         purpose=purpose, unit=case.unit, request=request,
-        detail={"contacts": len(view.contacts), **(detail or {})},
+        detail={"contacts": count, **(detail or {})},
     )
-    foreign = foreign_contacts(user=user, view=view)
     if not foreign:
         return
     units = Unit.objects.in_bulk(foreign)
@@ -126,17 +191,18 @@ def audit_contacts_read(*, user, case: Case, view: CaseContacts, purpose: str, r
         )
 
 
-def foreign_contacts(*, user, view: CaseContacts) -> dict[int, list[int]]:
-    """Venue unit id -> ids of the contacts exposed there, for venues outside ``user``'s area."""
+def foreign_contacts(*, user, view: CaseContacts, into: dict | None = None) -> dict[int, list[int]]:
+    """Venue unit id -> ids of the contacts exposed there, for venues outside ``user``'s area
+    (added to ``into`` when given: a read in batches)."""
+    found: dict[int, list[int]] = defaultdict(list) if into is None else into
     if user is None or user.is_national:
-        return {}
+        return dict(found)
     path = user.unit.path
-    found: dict[int, list[int]] = defaultdict(list)
     for c in view.contacts:
         units = {view.venues[e.visit.venue_id]["unit_id"] for e in c.exposures
                  if not (view.venues[e.visit.venue_id]["unit_path"] or "").startswith(path)}
         for unit_id in units:
-            found[unit_id].append(c.person_id)
+            found.setdefault(unit_id, []).append(c.person_id)
     return dict(found)
 
 

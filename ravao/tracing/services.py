@@ -193,19 +193,29 @@ def notification_text(*, venue_name: str, when: datetime) -> str:
     ) % {"venue": venue_name, "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")}
 
 
-def notify_contacts(*, user, case: Case, contacts, venues: dict, people: dict, request=None) -> dict:
+def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     """Send one message per contact (SMS if a phone is known, else e-mail); never twice per case.
 
-    ``contacts`` are ``ravao.tracing.contacts.Contact``; ``venues`` and ``people`` map ids to
-    the venue info and Person objects loaded by the selector. Returns counts by outcome.
+    ``views`` are the contact list in batches (``selectors.contact_batches``: each with its
+    ``contacts`` — ``ravao.tracing.contacts.Contact`` —, and the ``venues`` and ``people`` they
+    need), so that an F2 list of any length is sent with bounded memory. Returns counts by
+    outcome; one audit entry with them.
     """
     require_tracer(user)
+    counts = {"sent": 0, "already": 0, "unreachable": 0}
+    for view in views:
+        _notify_batch(user, case, view.contacts, view.venues, view.people, counts)
+    audit_record(user=user, action=Action.NOTIFY, object_type="case", object_id=case.pk, case_id=case.pk,
+                 purpose="notify contacts", unit=case.unit, request=request, detail=counts)
+    return counts
+
+
+def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict):
     emails = dict(
         ContactTrace.objects.filter(case=case, person_id__in=[c.person_id for c in contacts]).values_list(
             "person_id", "email"
         )
     )
-    counts = {"sent": 0, "already": 0, "unreachable": 0}
     for contact in contacts:
         person = people.get(contact.person_id)
         phone, email = (person.phone if person else ""), emails.get(contact.person_id) or ""
@@ -227,9 +237,6 @@ def notify_contacts(*, user, case: Case, contacts, venues: dict, people: dict, r
         else:
             send_mail(_("Ravao: possible exposure"), text, None, [email])
         counts["sent"] += 1
-    audit_record(user=user, action=Action.NOTIFY, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="notify contacts", unit=case.unit, request=request, detail=counts)
-    return counts
 
 
 def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datetime, message: str = "",

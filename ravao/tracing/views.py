@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from ravao.tracing import exports, selectors, services
 from ravao.tracing.imports import case_import
 from ravao.tracing.models import CaseStatus, ExposureWindow
 
-# A phone page: contacts by pages, each with its first exposures (the exports have them all).
+# A phone page: contacts by pages (F1 and F2 each), each with its first exposures (the exports have them all).
 CONTACTS_PER_PAGE = 50
 EXPOSURES_SHOWN = 5
 
@@ -174,16 +174,9 @@ def _filters(request):
     }
 
 
-@tracer_page
-def case_contacts(request, case_id):
-    case = selectors.case_get(user=request.user, case_id=case_id)
-    f = _filters(request)
-    view = selectors.case_contacts(case=case, **f)
-    selectors.audit_contacts_read(user=request.user, case=case, view=view, purpose="contact list (page)",
-                                  request=request, detail={"degree": f["degree"]})
-    page = Paginator(view.contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+def _rows(view, contacts):
     rows = []
-    for c in page:
+    for c in contacts:
         shown = c.exposures[:EXPOSURES_SHOWN]
         rows.append({
             "c": c, "person": view.people.get(c.person_id), "trace": view.traces.get(c.person_id),
@@ -191,11 +184,35 @@ def case_contacts(request, case_id):
             "exposures": [{"e": e, "venue": view.venues[e.visit.venue_id],
                            "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id])} for e in shown],
         })
+    return rows
+
+
+@tracer_page
+def case_contacts(request, case_id):
+    """Every F1 contact (paged here, 50 a page), and for degree 2 one page of the F2 contacts
+    (``f2_page``), ranked and counted by the engine: the first page costs one SQL ranking, not
+    the loading of every F2 contact."""
+    case = selectors.case_get(user=request.user, case_id=case_id)
+    f = _filters(request)
+    f2_number = _int(request.GET.get("f2_page"), 1, 1)
+    view = selectors.case_contacts(case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE,
+                                   f2_limit=CONTACTS_PER_PAGE)
+    if f["degree"] == 2 and view.f2_count and not view.f2_offset < view.f2_count:  # past the end: the last page
+        f2_number = (view.f2_count - 1) // CONTACTS_PER_PAGE + 1
+        view = selectors.case_contacts(case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE,
+                                       f2_limit=CONTACTS_PER_PAGE)
+    selectors.audit_contacts_read(user=request.user, case=case, view=view, purpose="contact list (page)",
+                                  request=request, detail={"degree": f["degree"], "f2_offset": view.f2_offset})
+    f1_contacts = [c for c in view.contacts if c.degree == 1]
+    page = Paginator(f1_contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    f2_page = Paginator(range(view.f2_count), CONTACTS_PER_PAGE).get_page(f2_number)
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("f2_page", None)
     query = params.urlencode()
     return render(request, "tracing/case_contacts.html", {
-        "case": case, "view": view, "rows": rows, "page": page, "f": f, "query": query,
+        "case": case, "view": view, "rows": _rows(view, page), "page": page, "f": f, "query": query,
+        "f2_rows": _rows(view, [c for c in view.contacts if c.degree == 2]), "f2_page": f2_page,
         "venue_types": VenueType.objects.order_by("code"),
     })
 
@@ -218,9 +235,8 @@ def contact_mark(request, case_id, person_id):
 def case_notify(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     f = _filters(request)
-    view = selectors.case_contacts(case=case, **f)
-    counts = services.notify_contacts(user=request.user, case=case, contacts=view.contacts, venues=view.venues,
-                                      people=view.people, request=request)
+    counts = services.notify_contacts(user=request.user, case=case, views=selectors.contact_batches(case=case, **f),
+                                      request=request)
     messages.success(request, _("Messages sent: %(sent)d; already notified: %(already)d; without phone or e-mail: "
                                 "%(unreachable)d.") % counts)
     return redirect(f"{reverse('tracing:contacts', args=[case.pk])}?{request.GET.urlencode()}")
@@ -231,11 +247,9 @@ def case_export(request, case_id, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     case = selectors.case_get(user=request.user, case_id=case_id)
-    view = selectors.case_contacts(case=case, **_filters(request))
-    body, content_type, filename = exports.export_case(user=request.user, view=view, fmt=fmt, request=request)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    body, content_type, filename = exports.export_case(user=request.user, case=case, fmt=fmt, request=request,
+                                                       **_filters(request))
+    return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
 
 
 @tracer_page

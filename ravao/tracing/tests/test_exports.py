@@ -18,6 +18,11 @@ H = timedelta(hours=1)
 EVIL = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
+def body(response) -> bytes:
+    """A download's bytes (exports are streamed from a temporary file)."""
+    return b"".join(response.streaming_content)
+
+
 @pytest.fixture
 def case(small_map, users):
     spots = make_world(small_map.commune_a)
@@ -42,7 +47,7 @@ def client(users):
 def test_it_exports_xlsx_without_any_formula_cell(case, client):
     r = client.get(f"/tracing/cases/{case.pk}/export.xlsx")
     assert r.status_code == 200
-    wb = load_workbook(io.BytesIO(r.content))
+    wb = load_workbook(io.BytesIO(body(r)))
     names = []
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -57,7 +62,7 @@ def test_it_exports_xlsx_without_any_formula_cell(case, client):
 
 def test_it_exports_csv_with_neutralised_cells(case, client):
     r = client.get(f"/tracing/cases/{case.pk}/export.csv")
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(r).decode("utf-8-sig"))))
     assert len(rows) == 1 + len(EVIL)
     for row in rows:
         for value in row:
@@ -65,7 +70,7 @@ def test_it_exports_csv_with_neutralised_cells(case, client):
 
 
 def test_it_exports_json_in_the_outbreak_tool_shape(case, client):
-    data = json.loads(client.get(f"/tracing/cases/{case.pk}/export.json").content)
+    data = json.loads(body(client.get(f"/tracing/cases/{case.pk}/export.json")))
     assert set(data) >= {"cases", "contacts", "events", "relationships"}
     assert data["cases"][0]["classification"].endswith("CONFIRMED")
     assert len(data["contacts"]) == len(EVIL)

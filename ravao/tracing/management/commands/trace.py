@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ravao.accounts.models import User
 from ravao.api.errors import ServiceError
 from ravao.tracing import selectors
+from ravao.tracing.contacts import case_visits as case_visits_of
 
 
 class Command(BaseCommand):
@@ -28,18 +29,34 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             case = selectors.case_get(user=user, case_id=o["case_id"])
-            view = selectors.case_contacts(case=case, degree=o["degree"], buffer_minutes=o["buffer"],
-                                           min_overlap_minutes=o["min_overlap"])
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
-        selectors.audit_contacts_read(user=user, case=case, view=view, purpose="contact list (CLI)")
-        ms = (time.perf_counter() - started) * 1000
+        # In batches: an F2 list of any length is printed with bounded memory.
+        views = selectors.contact_batches(case=case, degree=o["degree"], buffer_minutes=o["buffer"],
+                                          min_overlap_minutes=o["min_overlap"])
+        count, foreign, case_visits = 0, {}, None
         if o["json"]:
-            self.stdout.write(json.dumps([selectors.contact_dict(view, c) for c in view.contacts], ensure_ascii=False, indent=1))
+            self.stdout.write("[")
+        for view in views:
+            case_visits = view.case_visits
+            selectors.foreign_contacts(user=user, view=view, into=foreign)
+            for c in view.contacts:
+                count += 1
+                if o["json"]:
+                    text = json.dumps(selectors.contact_dict(view, c), ensure_ascii=False, indent=1)
+                    self.stdout.write(("" if count == 1 else ",") + text)
+                    continue
+                p = view.people.get(c.person_id)
+                venues = ", ".join(sorted({view.venues[e.visit.venue_id]["code"] for e in c.exposures}))
+                self.stdout.write(f"{count:>4} F{c.degree} {c.total_overlap_minutes:>5} min  "
+                                  f"{p.full_name if p else '?'}  {p.phone if p else ''}  {venues}")
+        selectors.audit_contacts(user=user, case=case, count=count, foreign=foreign, purpose="contact list (CLI)")
+        if o["json"]:
+            self.stdout.write("]")
             return
-        for rank, c in enumerate(view.contacts, 1):
-            p = view.people.get(c.person_id)
-            venues = ", ".join(sorted({view.venues[e.visit.venue_id]["code"] for e in c.exposures}))
-            self.stdout.write(f"{rank:>4} F{c.degree} {c.total_overlap_minutes:>5} min  {p.full_name if p else '?'}  "
-                              f"{p.phone if p else ''}  {venues}")
-        self.stdout.write(f"case F0 #{case.pk}: {len(view.case_visits)} visits, {len(view.contacts)} contacts in {ms:.0f} ms")
+        ms = (time.perf_counter() - started) * 1000
+        if case_visits is None:  # no contact: no batch
+            case_visits = case_visits_of(person_id=case.person_id, window_from=case.infectious_from,
+                                         window_to=case.infectious_to)
+        visits = len(case_visits)
+        self.stdout.write(f"case F0 #{case.pk}: {visits} visits, {count} contacts in {ms:.0f} ms")
