@@ -153,6 +153,10 @@ class PresenceDay(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["day", "unit"], name="presence_day_unit_idx")]
+        # One row per key; the incremental rollup inserts only new rows and looks up a person's
+        # rows of a day or a range of days through it.
+        constraints = [models.UniqueConstraint(fields=["person_id", "day", "unit", "sector"],
+                                               name="presence_person_day_unique")]
 
 
 class UnitDay(models.Model):
@@ -209,10 +213,11 @@ class UnitStock(models.Model):
 class RangeVisitors(models.Model):
     """Exact unique visitors for a unit, sector and range of several days.
 
-    Memos (``window=False``) whose range touches a day that the rollup re-rolls are deleted by
-    the rollup, so a memo is never older than the aggregates it was computed from. Windows
-    (``window=True``: the 7 days ending today and yesterday, for every unit and sector) are
-    recomputed by the rollup every ``RAVAO_ROLLUP_WINDOW_MINUTES`` (default 15).
+    Written only by the rollup, which keeps every row exact as visits arrive (it adds the
+    people newly seen in the range). Windows (``window=True``: the 7 days ending today and
+    yesterday, for every unit and sector) are computed when a day starts; memos
+    (``window=False``) are ranges that pages asked for. ``visitors`` empty: asked for, not
+    counted yet (the next rollup run counts it; pages say so).
     """
 
     generation = models.CharField(max_length=16)
@@ -220,9 +225,9 @@ class RangeVisitors(models.Model):
     sector = models.ForeignKey("catalog.Sector", models.CASCADE, null=True, related_name="+", db_index=False)
     first_day = models.DateField()
     last_day = models.DateField()
-    visitors = models.PositiveIntegerField()
-    # Filled ahead by the rollup for the 7-day windows pages ask for most (refreshed every few
-    # minutes rather than deleted by each re-roll); other rows are memos of requests.
+    visitors = models.PositiveIntegerField(null=True)
+    # Filled ahead by the rollup for the 7-day windows pages ask for most; other rows are
+    # ranges that pages asked for.
     window = models.BooleanField(default=False)
     computed_at = models.DateTimeField(default=timezone.now)
 
@@ -241,6 +246,10 @@ class RollupState(models.Model):
     last_duration_ms = models.PositiveIntegerField(default=0)
     # Highest visit id rolled up: later ids with older check-in times (offline gates) are found.
     last_id = models.BigIntegerField(default=0)
+    # Id ranges at or below last_id that were not visible yet at the last run (transactions
+    # still open then): [[low, high, first seen (epoch seconds)], ...]; empty: none. Null: the
+    # aggregates were never rolled up incrementally (the next run re-rolls whole days).
+    gaps = models.JSONField(null=True, blank=True)
     note = models.CharField(max_length=255, blank=True)
 
 

@@ -46,7 +46,7 @@ def fmt_value(key: str, value) -> str:
 
 
 def report_data(*, user, scope: selectors.Scope) -> dict:
-    doc = selectors.coverage(user=user, scope=scope)
+    doc = selectors.coverage(user=user, scope=scope, wait=True)  # a file: count every figure now
     lagging = [c for c in doc["children"] if c["indicators"]["lagging"]]
     return {**doc, "lagging": lagging}
 

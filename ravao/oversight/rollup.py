@@ -1,11 +1,13 @@
 """The rollup: turns visits into the aggregate tables that every oversight page reads.
 
-Incremental and idempotent: each run re-rolls whole local days (``settings.TIME_ZONE``) —
-the days touched since the watermark minus a look-back, and the days of any visit with a higher
-id than the last run saw (late uploads from offline gates) — by deleting that day's rows and
-recomputing them from the visits of that day only (every visit query is bounded by
-``checked_in_at``, so PostgreSQL reads only that day's partition). Stock figures (venues,
-targets) are states, not events: they are rebuilt on every run from grouped counts.
+Each run folds the visits that arrived since the last run into the aggregates
+(``ravao.oversight.incremental``: a cost that follows the number of new visits, late uploads
+for older days included), computes a new local day (``settings.TIME_ZONE``) in full from the
+per-venue-day and presence rows at its first run, keeps the multi-day unique-visitor counts
+exact (``ravao.oversight.ranges``) and rebuilds the stock figures (venues, targets: states, not
+events). Whole days are re-rolled from the visits (delete + recompute, every visit query
+bounded by ``checked_in_at`` so that PostgreSQL reads only that day's partitions) only on the
+first run, on ``--since DAY`` (repairs) and after an upgrade from whole-day re-rolls.
 
 Run it with ``ravao rollup`` (once) or ``ravao rollup --loop 60`` (cron/systemd, see
 docs/indicators.md); the demo and tests call :func:`rollup` directly.
@@ -13,18 +15,20 @@ docs/indicators.md); the demo and tests call :func:`rollup` directly.
 
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from ravao.checkins.models import Visit
+from ravao.oversight import incremental, ranges
 from ravao.oversight.models import (
     PresenceDay,
-    RangeVisitors,
     RollupState,
     TargetEstablishment,
     TargetStatus,
@@ -244,10 +248,6 @@ def roll_stock(closure, gens) -> None:
     """Rebuild the current venue and target counts of every unit and sector."""
     from django.db.models import Count  # noqa: PLC0415
 
-    TargetEstablishment.objects.filter(
-        status=TargetStatus.REGISTERED, venue__isnull=False,
-        venue_id__in=VenueDay.objects.values("venue_id"),
-    ).update(status=TargetStatus.ACTIVE)
     stock = defaultdict(lambda: {"registered": 0, "suspended": 0, "unverified": 0, "by_type": defaultdict(int),
                                  "targets": 0, "targets_registered": 0, "targets_active": 0})
 
@@ -269,7 +269,15 @@ def roll_stock(closure, gens) -> None:
                 acc["suspended"] += n
             if not verified:
                 acc["unverified"] += n
-    targets = TargetEstablishment.objects.order_by().values_list("unit_id", "sector_id", "status").annotate(n=Count("id"))
+    # A registered target whose venue has scans counts as active (its status is moved after the
+    # run: activate_targets), so that the run writes no row that pages also write.
+    scanned = Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id")))
+    targets = (
+        TargetEstablishment.objects.order_by()
+        .annotate(eff=Case(When(scanned, status=TargetStatus.REGISTERED, then=Value(TargetStatus.ACTIVE)),
+                           default="status"))
+        .values_list("unit_id", "sector_id", "eff").annotate(n=Count("id"))
+    )
     for unit_id, sector_id, status, n in targets:
         for acc in fan(unit_id, sector_id):
             acc["targets"] += n
@@ -288,104 +296,164 @@ def roll_stock(closure, gens) -> None:
     )
 
 
-# ------------------------------------------------------------------------------ windows
-
-WINDOW_DAYS = 7
-WINDOW_STATE = "windows"
 
 
-def window_minutes() -> int:
-    return int(getattr(settings, "RAVAO_ROLLUP_WINDOW_MINUTES", 15))
+def activate_targets(*, venues: list[int] | None, since: datetime | None) -> int:
+    """Move registered targets whose venue has scans to "active": those of ``venues`` (venues
+    with a first venue-day in this run) and those changed since ``since``; all if both None."""
+    qs = TargetEstablishment.objects.filter(status=TargetStatus.REGISTERED, venue__isnull=False)
+    if venues is not None or since is not None:
+        which = Q(pk__in=[])
+        if venues:
+            which |= Q(venue_id__in=venues)
+        if since is not None:
+            which |= Q(updated_at__gte=since)
+        qs = qs.filter(which)
+    qs = qs.filter(Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id"))))
+    total = 0
+    for chunk in _chunks(list(qs.values_list("id", flat=True)), 5000):
+        total += TargetEstablishment.objects.filter(id__in=chunk, status=TargetStatus.REGISTERED).update(
+            status=TargetStatus.ACTIVE)
+    return total
 
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+# ------------------------------------------------------------------------------- windows
 
 def refresh_windows(*, now: datetime, force: bool = False) -> bool:
-    """Recompute the exact unique visitors of the 7-day windows ending today and yesterday for
-    every unit and sector (one pass over the presence rows), at most every few minutes."""
-    state, _ = RollupState.objects.get_or_create(name=WINDOW_STATE)
-    if not force and state.last_run_at and now - state.last_run_at < timedelta(minutes=window_minutes()):
-        return False
-    pd_t = PresenceDay._meta.db_table
-    today = local_day(now)
-    settled = day_bounds(today)[0] + lookback()  # yesterday's window is final after this
-    for last in (today - timedelta(days=1), today):
-        first = last - timedelta(days=WINDOW_DAYS - 1)
-        if last < today and not force and RangeVisitors.objects.filter(
-            window=True, first_day=first, last_day=last, computed_at__gte=settled
-        ).exists():
-            continue
-        counts = _distinct_by_key(pd_t, "t.day >= %s AND t.day <= %s", [first, last], "person_id")
-        RangeVisitors.objects.filter(first_day=first, last_day=last).delete()
-        RangeVisitors.objects.bulk_create(
-            [RangeVisitors(generation=gen, unit_id=unit, sector_id=sector, first_day=first, last_day=last,
-                           visitors=n, window=True, computed_at=now)
-             for (gen, unit, sector), n in counts.items() if gen is not None],
-            batch_size=5000,
-        )
-    state.last_run_at = now
-    state.save(update_fields=["last_run_at"])
-    return True
+    """Count the 7-day windows ending today and yesterday in full (if not done yet today)."""
+    return ranges.ensure_windows(today=local_day(now), now=now, force=force) > 0
 
 
 # ------------------------------------------------------------------------------- the run
 
-def days_to_roll(state: RollupState, now: datetime) -> tuple[set[date], int]:
-    """Local days to re-roll and the highest visit id seen, bounded by the retention window."""
+LOCK_KEY = 0x726176616F3A72  # "ravao:r": one rollup at a time (PostgreSQL advisory lock)
+
+
+@contextmanager
+def run_transaction():
+    """One transaction per run; on PostgreSQL REPEATABLE READ (every statement sees the same
+    visits, so the new-visit batch, the gaps and any whole-day re-roll agree) under an advisory
+    lock taken before the snapshot. Inside an outer transaction (tests), a plain savepoint."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _day_range(first: date, last: date) -> set[date]:
+    out, d = set(), first
+    while d <= last:
+        out.add(d)
+        d += timedelta(days=1)
+    return out
+
+
+def whole_days_to_roll(state: RollupState, now: datetime) -> set[date]:
+    """Days to re-roll in full when there is no incremental state: every day since the first
+    visit (first run), or, after whole-day rollups, the look-back and the days of any visit
+    above the last id seen (as whole-day rollups did)."""
     horizon = now - timedelta(days=settings.RAVAO_RETENTION_DAYS + 1)
     window = Visit.objects.filter(checked_in_at__gte=horizon, checked_in_at__lt=now + timedelta(days=1))
-    days: set[date] = set()
+    today = local_day(now)
     if state.watermark is None:
         first = window.order_by("checked_in_at").values_list("checked_in_at", flat=True).first()
-        if first is not None:
-            d, last = local_day(first), local_day(now)
-            while d <= last:
-                days.add(d)
-                d += timedelta(days=1)
-    else:
-        d, last = local_day(max(state.watermark - lookback(), horizon)), local_day(now)
-        while d <= last:
-            days.add(d)
-            d += timedelta(days=1)
-    late = window.filter(id__gt=state.last_id)
-    top = late.order_by("-id").values_list("id", flat=True).first()
-    if top is not None and state.last_id:
-        # Days of visits that arrived since the last run, whatever their check-in time.
-        older = late.filter(checked_in_at__lt=day_bounds(min(days))[0]) if days else late
-        for moment in older.datetimes("checked_in_at", "day", tzinfo=local_tz()):
-            days.add(moment.date())
-    return days, max(top or 0, state.last_id)
+        return _day_range(local_day(first), today) if first is not None else set()
+    days = _day_range(local_day(max(state.watermark - lookback(), horizon)), today)
+    late = window.filter(id__gt=state.last_id, checked_in_at__lt=day_bounds(min(days))[0])
+    for moment in late.datetimes("checked_in_at", "day", tzinfo=local_tz()):
+        days.add(moment.date())
+    return days
+
+
+def id_snapshot(now: datetime) -> tuple[int, list]:
+    """Highest visit id and the ids below it not visible now, among the last
+    ``RAVAO_ROLLUP_GAP_SCAN`` ids (the only place where open transactions hold ids)."""
+    top = Visit.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    scan = int(getattr(settings, "RAVAO_ROLLUP_GAP_SCAN", 100_000))
+    low = max(top - scan, 0)
+    visit_t = Visit._meta.db_table
+    holes = _fetch(f"SELECT prev + 1, id - 1 FROM (SELECT id, LAG(id) OVER (ORDER BY id) AS prev FROM {visit_t} "
+                   f"WHERE id > %s) t WHERE id - prev > 1", [low])
+    first = _fetch(f"SELECT MIN(id) FROM {visit_t} WHERE id > %s", [low])[0][0]
+    now_s = now.timestamp()
+    gaps = [[lo, hi, now_s] for lo, hi in holes]
+    if low and first is not None and first > low + 1:
+        gaps.insert(0, [low + 1, first - 1, now_s])
+    return top, gaps
+
+
+def reroll_days(days: set[date], closure, gens, *, today: date) -> int:
+    """Re-roll whole days from the visits, then the six days after each for "active in 7 days"."""
+    scans = 0
+    for day in sorted(days):
+        scans += roll_day(day, closure, gens)
+    after = set()
+    for day in days:
+        after |= _day_range(day + timedelta(days=1), min(day + timedelta(days=6), today))
+    for day in sorted(after - days):
+        roll_unit_day(day, closure, gens)
+    return scans
 
 
 def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
     """Bring the aggregates up to date. ``since``: also re-roll every day from that day on."""
     started = time.monotonic()
     now = now or timezone.now()
-    with transaction.atomic():
+    today = local_day(now)
+    with run_transaction():
         state, _ = RollupState.objects.select_for_update().get_or_create(name=STATE)
-        days, top_id = days_to_roll(state, now)
-        if since is not None:
-            d = since
-            while d <= local_day(now):
-                days.add(d)
-                d += timedelta(days=1)
         closure = closure_refresh()
         gens = generations()
-        scans = 0
-        for day in sorted(days):
-            scans += roll_day(day, closure, gens)
-        if days:
-            RangeVisitors.objects.filter(last_day__gte=min(days), first_day__lte=max(days), window=False).delete()
+        whole: set[date] = set()
+        new_venues: list[int] | None = None
+        if state.watermark is None or state.gaps is None:
+            whole = whole_days_to_roll(state, now)
+            state.last_id, state.gaps = id_snapshot(now)
+            visits = reroll_days(whole, closure, gens, today=today)
+            late = bool(whole) and min(whole) < today
+        else:
+            got = incremental.ingest(state, closure, gens, now=now, last_day=local_day(state.watermark))
+            state.last_id, state.gaps, new_venues, visits = got.top_id, got.gaps, got.venues, got.visits
+            for day in sorted(_day_range(local_day(state.watermark) + timedelta(days=1), today)):
+                roll_unit_day(day, closure, gens)  # a day's first run: in full from VenueDay and PresenceDay
+            late = bool(got.days) and min(got.days) < local_day(now - lookback())
+        if since is not None:
+            again = _day_range(since, today)
+            reroll_days(again, closure, gens, today=today)
+            whole |= again
+        counted = ranges.ensure_windows(today=today, now=now, force=state.watermark is None)
+        ranges.recount_days(whole, today=today, now=now, windows_counted=counted == 2)
+        ranges.count_asked(now=now)
         roll_stock(closure, gens)
-        # Late visits (older than the usual re-roll) or a forced re-roll: windows at once.
-        usual = local_day(state.watermark - lookback()) if state.watermark else None
-        refresh_windows(now=now, force=since is not None or usual is None or (bool(days) and min(days) < usual))
         # Presence rows link people to places: they go when the visits go (retention).
-        PresenceDay.objects.filter(day__lt=local_day(now) - timedelta(days=settings.RAVAO_RETENTION_DAYS)).delete()
+        PresenceDay.objects.filter(day__lt=today - timedelta(days=settings.RAVAO_RETENTION_DAYS)).delete()
+        previous = state.watermark
         state.watermark = now
-        state.last_id = top_id
         state.last_run_at = timezone.now()
         state.last_duration_ms = int((time.monotonic() - started) * 1000)
         state.save()
-    return {"days": len(days), "scans": scans, "ms": state.last_duration_ms}
+    # Outside the run's snapshot: pages edit targets too.
+    if whole or previous is None:
+        activate_targets(venues=None, since=None)
+    else:
+        activate_targets(venues=new_venues, since=previous - lookback())
+    return {"days": len(whole), "visits": visits, "late": late, "ms": state.last_duration_ms,
+            "gaps": len(state.gaps or [])}
 
 
 def last_rollup_at() -> datetime | None:

@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import NotFound, ServiceError
 from ravao.catalog.models import Sector
 from ravao.oversight.models import (
-    PresenceDay,
     RangeVisitors,
-    UnitClosure,
     UnitDay,
     UnitStock,
     VenueDay,
@@ -103,63 +100,49 @@ def _key_filter(units: list[Unit | None], sector: Sector | None) -> Q:
     return q & uq
 
 
-def _range_visitors(*, user, scope: Scope, units: list[Unit | None]) -> dict:
-    """Exact unique visitors over several days for each unit (distinct people in PresenceDay),
-    memoised in RangeVisitors until the rollup re-rolls a day of the range."""
-    result = {}
-    memo = RangeVisitors.objects.restrict(user).filter(
+def _range_visitors(*, scope: Scope, units: list[Unit | None], estimate: dict, wait: bool) -> dict:
+    """Exact unique visitors over several days for each unit (distinct people in PresenceDay).
+
+    Read from RangeVisitors (kept exact by the rollup) when the range is stored; otherwise
+    counted on the spot when small (the daily visitors of the range add up to at most
+    ``RAVAO_RANGE_SYNC_MAX``) or when ``wait``, else asked of the rollup: the figure is None
+    (pending) until its next run. Callers pass units already checked against the jurisdiction."""
+    from ravao.oversight import ranges  # noqa: PLC0415
+
+    result, pending = {}, set()
+    stored = RangeVisitors.objects.filter(
         _key_filter(units, scope.sector), generation=scope.generation, first_day=scope.first, last_day=scope.last
     ).values_list("unit_id", "visitors")
-    for unit_id, visitors in memo:
-        result[unit_id] = visitors
+    for unit_id, visitors in stored:
+        if visitors is None:
+            pending.add(unit_id)
+        else:
+            result[unit_id] = visitors
     missing = [u for u in units if (u.pk if u else None) not in result]
-    if not missing:
-        return result
-    presence = PresenceDay.objects.restrict(user).filter(day__gte=scope.first, day__lte=scope.last)
-    if scope.sector is not None:
-        presence = presence.filter(sector=scope.sector)
-    from django.db.models import Count  # noqa: PLC0415
-
-    ids = [u.pk for u in missing if u is not None]
-    if ids:
-        counts = _distinct_by_ancestor(presence, ids)
-        for uid in ids:
-            result[uid] = counts.get(uid, 0)
-    if any(u is None for u in missing):
-        result[None] = presence.filter(unit__generation=scope.generation).aggregate(
-            n=Count("person_id", distinct=True)
-        )["n"]
-    RangeVisitors.objects.bulk_create(
-        [
-            RangeVisitors(generation=scope.generation, unit_id=u.pk if u else None, sector=scope.sector,
-                          first_day=scope.first, last_day=scope.last, visitors=result[u.pk if u else None])
-            for u in missing
-        ]
-    )
+    now_ids, budget = [], ranges.sync_max()
+    for u in sorted(missing, key=lambda u: estimate.get(u.pk if u else None) or 0):
+        cost = estimate.get(u.pk if u else None) or 0
+        if wait or cost <= budget:
+            now_ids.append(u.pk if u else None)
+            budget -= cost
+    if now_ids:
+        result.update(ranges.range_counts(
+            generation=scope.generation, sector_id=scope.sector.pk if scope.sector else None, first=scope.first,
+            last=scope.last, unit_ids=[i for i in now_ids if i is not None], whole=None in now_ids))
+    ask = [u for u in missing if (u.pk if u else None) not in result and (u.pk if u else None) not in pending]
+    RangeVisitors.objects.bulk_create([
+        RangeVisitors(generation=scope.generation, unit_id=u.pk if u else None, sector=scope.sector,
+                      first_day=scope.first, last_day=scope.last, visitors=None)
+        for u in ask
+    ])
     return result
 
 
-def _distinct_by_ancestor(presence, ids: list[int]) -> dict[int, int]:
-    """COUNT(DISTINCT person) of the (already scoped) presence rows per ancestor unit."""
-    from django.db import transaction  # noqa: PLC0415
+def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool = False) -> dict:
+    """Indicators of several units at once (a fixed number of queries, whatever their count).
 
-    from ravao.oversight.rollup import big_sort_memory  # noqa: PLC0415
-
-    sql, params = presence.values("unit_id", "person_id").query.sql_with_params()
-    closure_t = UnitClosure._meta.db_table
-    marks = ", ".join(["%s"] * len(ids))
-    with transaction.atomic(), connection.cursor() as cur:
-        big_sort_memory(cur)
-        cur.execute(
-            f"SELECT a, COUNT(*) FROM (SELECT DISTINCT c.ancestor_id a, p.person_id FROM ({sql}) p "
-            f"JOIN {closure_t} c ON c.unit_id = p.unit_id WHERE c.ancestor_id IN ({marks})) d GROUP BY a",
-            [*params, *ids],
-        )
-        return dict(cur.fetchall())
-
-
-def indicators_for(*, user, scope: Scope, units: list[Unit | None]) -> dict:
-    """Indicators of several units at once (a fixed number of queries, whatever their count)."""
+    ``unique_visitors`` of a multi-day range that is neither stored nor small is None with
+    ``unique_visitors_pending`` true (the rollup counts it at its next run) unless ``wait``."""
     key = _key_filter(units, scope.sector)
     days = UnitDay.objects.restrict(user).filter(key, generation=scope.generation)
     sums = {
@@ -174,7 +157,8 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None]) -> dict:
     if scope.first == scope.last:
         visitors = {uid: r["visitors"] for uid, r in end_rows.items()}
     else:
-        visitors = _range_visitors(user=user, scope=scope, units=units)
+        visitors = _range_visitors(scope=scope, units=units, wait=wait,
+                                   estimate={uid: row["visitors"] for uid, row in sums.items()})
     population_root = None
     if any(u is None for u in units):
         population_root = (
@@ -188,7 +172,8 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None]) -> dict:
         ind = {f: getattr(st, f) if st else 0 for f in STOCK_FIELDS}
         ind.update(
             scans=(sums.get(uid) or {}).get("scans") or 0,
-            unique_visitors=visitors.get(uid) or 0,
+            unique_visitors=visitors.get(uid, 0) if uid in visitors or scope.first == scope.last else None,
+            unique_visitors_pending=scope.first != scope.last and uid not in visitors,
             active_24h=(end_rows.get(uid) or {}).get("active_24h", 0),
             active_7d=(end_rows.get(uid) or {}).get("active_7d", 0),
             population=population,
@@ -226,10 +211,11 @@ def unit_json(unit: Unit | None, generation: str) -> dict:
             "latitude": unit.latitude, "longitude": unit.longitude}
 
 
-def coverage(*, user, scope: Scope) -> dict:
-    """The coverage document: a unit's indicators and those of each of its child units."""
+def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
+    """The coverage document: a unit's indicators and those of each of its child units.
+    ``wait``: count a pending multi-day unique-visitor figure now (reports)."""
     children = children_of(user=user, scope=scope)
-    figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children])
+    figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children], wait=wait)
     return {
         "unit": unit_json(scope.unit, scope.generation),
         "sector": scope.sector.code if scope.sector else None,

@@ -109,3 +109,17 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
         "targets_registered": sum(t_status(t) in (TargetStatus.REGISTERED, TargetStatus.ACTIVE) for t in targets),
         "targets_active": sum(t_status(t) == TargetStatus.ACTIVE for t in targets),
     }
+
+
+def add_visits(*, seed: int, venues, persons, visits: int, first_day: date, last_day: date) -> list:
+    """More visits by existing people at existing venues (a later upload, a new batch)."""
+    rng = random.Random(seed)
+    days = (last_day - first_day).days + 1
+    rows = []
+    for _ in range(visits):
+        day = first_day + timedelta(days=rng.randrange(days))
+        seconds = rng.choice([0, 86399, rng.randrange(86400)])
+        at = datetime.combine(day, time.min, tzinfo=tz()) + timedelta(seconds=seconds)
+        rows.append(Visit(venue=rng.choice(venues), person=rng.choice(persons), checked_in_at=at,
+                          checked_out_at=at + timedelta(hours=1), channel="import"))
+    return Visit.objects.bulk_create(rows)

@@ -16,12 +16,16 @@ def test_it_rolls_up_from_the_cli(small_map, users):
     make_random_data(small_map, seed=51, end_day=today, days=3)
     out = io.StringIO()
     call_command("rollup", stdout=out)
-    assert "rolled up 3 day(s)" in out.getvalue()
+    assert "rolled up 300 new visit(s), 3 whole day(s) re-rolled" in out.getvalue()  # the first run
     assert UnitDay.objects.filter(day=today - timedelta(days=2)).exists()
     assert RollupState.objects.get(name="rollup").last_id > 0
+    make_random_data(small_map, seed=52, end_day=today, days=3, visits=25, venues=2, people=2, targets=0)
     out = io.StringIO()
-    call_command("rollup", stdout=out)  # the next run re-rolls only the last hour's day(s)
-    assert "rolled up 1 day(s)" in out.getvalue() or "rolled up 2 day(s)" in out.getvalue()
+    call_command("rollup", stdout=out)  # the next run adds the new visits only
+    assert "rolled up 25 new visit(s), 0 whole day(s) re-rolled" in out.getvalue()
+    out = io.StringIO()
+    call_command("rollup", "--since", (today - timedelta(days=1)).isoformat(), stdout=out)  # a repair
+    assert "rolled up 0 new visit(s), 2 whole day(s) re-rolled" in out.getvalue()
 
 
 def test_it_sends_nothing_without_officials_with_an_e_mail(small_map, users):

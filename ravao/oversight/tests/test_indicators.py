@@ -91,21 +91,30 @@ def test_it_serves_the_same_figures_over_the_api(small_map, users):
                                         "points_per_100_residents", "targets", "targets_registered", "targets_active"}
 
 
-def test_it_precomputes_the_seven_day_windows_and_refreshes_them_at_most_every_few_minutes(small_map, users):
+def test_it_counts_the_seven_day_windows_once_a_day_and_keeps_them_exact(small_map, users):
     from ravao.oversight.models import RangeVisitors  # noqa: PLC0415
+    from ravao.oversight.tests.factories import add_visits  # noqa: PLC0415
+    from ravao.people.models import Person  # noqa: PLC0415
 
-    make_random_data(small_map, seed=6)
+    venues = make_random_data(small_map, seed=6)
     now = selectors_now()
     rollup(now=now)
-    window = RangeVisitors.objects.filter(window=True, first_day=END_DAY - timedelta(days=6), last_day=END_DAY)
-    exp = brute_force(unit=small_map.province, generation="2025", first=END_DAY - timedelta(days=6), last=END_DAY)
-    assert window.get(unit=small_map.province, sector=None).visitors == exp["unique_visitors"]
-    stamp = window.first().computed_at
-    rollup(now=now + timedelta(minutes=1))  # too soon: the windows stay as they are
-    assert window.first().computed_at == stamp
-    rollup(now=now + timedelta(minutes=16))  # today's window is refreshed, yesterday's is final
-    today = RangeVisitors.objects.filter(window=True, last_day=END_DAY + timedelta(days=1)).first()
-    assert today.computed_at == now + timedelta(minutes=16) and window.first().computed_at == stamp
+    today = END_DAY + timedelta(days=1)
+    for last in (END_DAY, today):
+        window = RangeVisitors.objects.filter(window=True, first_day=last - timedelta(days=6), last_day=last)
+        exp = brute_force(unit=small_map.province, generation="2025", first=last - timedelta(days=6), last=last)
+        assert window.get(unit=small_map.province, sector=None).visitors == exp["unique_visitors"]
+    stamp = RangeVisitors.objects.filter(window=True).order_by("computed_at").first().computed_at
+    # Later visits (today, and late ones for yesterday) are added to the windows at once.
+    add_visits(seed=61, venues=venues, persons=list(Person.objects.all()), visits=40, first_day=END_DAY, last_day=today)
+    rollup(now=now + timedelta(minutes=1))
+    assert RangeVisitors.objects.filter(window=True, computed_at__lt=stamp).count() == 0  # not counted again
+    for last in (END_DAY, today):
+        window = RangeVisitors.objects.filter(window=True, first_day=last - timedelta(days=6), last_day=last)
+        assert window.filter(computed_at=stamp).exists()
+        for unit, gen in ((small_map.province, "2025"), (None, "2025"), (small_map.legacy_province, "legacy")):
+            exp = brute_force(unit=unit, generation=gen, first=last - timedelta(days=6), last=last)
+            assert window.get(unit=unit, generation=gen, sector=None).visitors == exp["unique_visitors"]
 
 
 def test_it_stays_exact_when_a_venue_hangs_on_a_unit_with_units_below(small_map, users):

@@ -2,6 +2,7 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from ravao.oversight.rollup import local_day, rollup
@@ -19,8 +20,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, since, loop, reports, **options):
         while True:
-            result = rollup(since=since)
-            self.stdout.write(f"rolled up {result['days']} day(s), {result['scans']} scans in {result['ms']} ms")
+            try:
+                result = rollup(since=since)
+            except DatabaseError as exc:  # e.g. the database restarting: try again at the next turn
+                if not loop:
+                    raise
+                self.stderr.write(f"rollup failed: {exc}")
+                connection.close()
+                time.sleep(loop)
+                continue
+            self.stdout.write(f"rolled up {result['visits']} new visit(s), {result['days']} whole day(s) re-rolled "
+                              f"in {result['ms']} ms")
             if reports:
                 from ravao.oversight.dispatch import send_reports  # noqa: PLC0415
 
