@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from ravao.accounts.models import OFFICIAL_ROLES
 from ravao.api.errors import ServiceError
@@ -97,6 +98,13 @@ def map_points(children: list[dict]) -> list[dict]:
     return points
 
 
+def cell(key: str, indicators: dict) -> str:
+    """A figure as shown; a unique-visitor count that the rollup has not made yet says so."""
+    if key == "unique_visitors" and indicators.get("unique_visitors_pending"):
+        return _("counting…")
+    return fmt_value(key, indicators[key])
+
+
 @login_required
 @require_official
 def dashboard(request):
@@ -115,10 +123,10 @@ def dashboard(request):
     columns = [(key, label) for key, label in LABELS if key in CHILD_COLUMNS]
     context = {
         "scope": scope, "doc": doc, "ancestors": ancestors, "venues": venues,
-        "figures": [(key, label, fmt_value(key, doc["indicators"][key])) for key, label in LABELS],
+        "figures": [(key, label, cell(key, doc["indicators"])) for key, label in LABELS],
         "by_type": _type_names(doc["indicators"]["venues_by_type"]),
         "columns": columns, "sort": sort, "desc": desc,
-        "rows": [{"child": c, "cells": [fmt_value(k, c["indicators"][k]) for k, _label in columns],
+        "rows": [{"child": c, "cells": [cell(k, c["indicators"]) for k, _label in columns],
                   "query": _query(scope, unit=c["unit"]["code"])} for c in doc["children"]],
         "sort_links": {k: "?" + _query(scope, sort=k, dir="asc" if (sort == k and desc) else "desc")
                        for k in ["name", *CHILD_COLUMNS]},
@@ -129,6 +137,7 @@ def dashboard(request):
         "report_pdf": reverse("oversight:report") + "?" + _query(scope, format="pdf"),
         "sectors_url": reverse("oversight:sectors") + "?" + _query(scope),
         "as_of": last_rollup_at(),
+        "counting": any(i["unique_visitors_pending"] for i in [doc["indicators"], *(c["indicators"] for c in doc["children"])]),
         "sectors": _sectors(request.user),
     }
     return render(request, "oversight/dashboard.html", context)
@@ -162,13 +171,13 @@ def sectors(request):
     scope = scope_from_request(request)
     rows = selectors.by_sector(user=request.user, scope=scope)
     columns = [(key, label) for key, label in LABELS if key in CHILD_COLUMNS]
-    table = [{"sector": r["sector"], "cells": [fmt_value(k, r["indicators"][k]) for k, _label in columns],
+    table = [{"sector": r["sector"], "cells": [cell(k, r["indicators"]) for k, _label in columns],
               "lagging": r["indicators"]["lagging"],
               "query": _query(selectors.Scope(scope.unit, r["sector"], scope.first, scope.last, scope.generation))}
              for r in rows]
     return render(request, "oversight/sectors.html",
                   {"scope": scope, "columns": columns, "table": table, "back": "?" + _query(scope),
-                   "as_of": last_rollup_at()})
+                   "as_of": last_rollup_at(), "counting": any(r["indicators"]["unique_visitors_pending"] for r in rows)})
 
 
 @login_required
