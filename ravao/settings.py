@@ -93,6 +93,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
+    # The check-in hot path's statements (ravao/core/fastsql.py) are prepared by PostgreSQL
+    # after 5 runs on a connection. Turn off behind a transaction-mode pooler that cannot
+    # carry prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

@@ -190,7 +190,7 @@ def _delete_people(ids: list[int], *, using: str) -> int:
 
 def _purge_replays(*, now: datetime | None) -> int:
     try:
-        from ravao.checkins.services import replays_purge
+        from ravao.checkins.replay import purge as replays_purge
     except ImportError:
         return 0
     if now is None:

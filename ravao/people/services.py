@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import NotFound, ServiceError
+from ravao.core import fastsql
 from ravao.core.crypto import lookup_hash
 from ravao.people import questionnaires
 from ravao.people.identity import (
@@ -164,27 +165,27 @@ def person_find_or_create(
 def people_matching(where: str, params: list, *, status_at=None, limit: int = 1) -> list[Person]:
     """People matching a WHERE clause on ``people_person`` (alias ``p``), most recently seen
     first, with their colour at ``status_at`` as ``status_now`` (None: undeclared) when given.
-    Plain SQL through ``Person.objects.raw``: the hot path's lookups, without the ORM's query
-    compilation (about 1 ms of CPU each); fields are decrypted as usual."""
-    from django.db import connection  # noqa: PLC0415
-
-    columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in Person._meta.concrete_fields)
+    Plain SQL (ravao/core/fastsql.py: prepared on PostgreSQL, no ORM compilation), fields
+    decrypted as usual."""
     status = ""
     if status_at is not None:
         status = (
             f", (SELECT d.status FROM {Declaration._meta.db_table} d WHERE d.person_id = p.id AND d.created_at <= %s"
             " AND d.valid_until > %s ORDER BY d.created_at DESC LIMIT 1) AS status_now"
         )
-        adapt = connection.ops.adapt_datetimefield_value
-        params = [adapt(status_at + timedelta(minutes=1)), adapt(status_at), *params]
     # The inner LIMIT keeps PostgreSQL from flattening the subquery: the rows are found by the
     # keyed-hash index and only they are sorted, whatever the statistics say (walking the
     # last_seen_at index backwards instead cost 18-54 ms at 20,000 people, docs/performance.md).
     sql = (
-        f"SELECT p.*{status} FROM (SELECT {columns} FROM {Person._meta.db_table} p WHERE {where} LIMIT 1000) p "
-        f"ORDER BY p.last_seen_at DESC LIMIT {int(limit)}"
+        f"SELECT p.*{status} FROM (SELECT {fastsql.columns(Person, 'p')} FROM {Person._meta.db_table} p "
+        f"WHERE {where} LIMIT 1000) p ORDER BY p.last_seen_at DESC LIMIT {int(limit)}"
     )
-    return list(Person.objects.raw(sql, params))
+    with fastsql.cursor() as cursor:
+        if status_at is not None:
+            adapt = cursor.db.ops.adapt_datetimefield_value
+            params = [adapt(status_at + timedelta(minutes=1)), adapt(status_at), *params]
+        cursor.execute(sql, params)
+        return fastsql.models(Person, cursor.fetchall(), cursor.db, extra=("status_now",) if status else ())
 
 
 def _placeholders(values) -> str:
@@ -353,8 +354,17 @@ def current_status(*, person_id: int, at=None) -> str:
 
 def holder_token(person: Person) -> str:
     """A secret link for the person's own device to show or print their QR (no account).
-    It carries the qr_version, so revoking the QR also kills old links."""
-    return signing.dumps([person.pk, person.qr_version], salt=HOLDER_SALT, compress=True)
+    It carries the qr_version, so revoking the QR also kills old links. The same person and
+    version always give the same link (no time stamp), so a replayed answer repeats it."""
+    return signing.Signer(salt=HOLDER_SALT).sign_object([person.pk, person.qr_version], compress=True)
+
+
+def _holder_load(token: str):
+    """(person id, qr version) of a holder link; links made before 2026-11-26 carry a time stamp."""
+    try:
+        return signing.Signer(salt=HOLDER_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return signing.loads(token, salt=HOLDER_SALT)
 
 
 def holder_person_id(token: str) -> int | None:
@@ -363,7 +373,7 @@ def holder_person_id(token: str) -> int | None:
     if not token:
         return None
     try:
-        person_id, version = signing.loads(token, salt=HOLDER_SALT)
+        person_id, version = _holder_load(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     found = Person.objects.filter(pk=person_id, qr_version=version).values_list("pk", flat=True).first()
@@ -372,7 +382,7 @@ def holder_person_id(token: str) -> int | None:
 
 def person_for_holder(token: str) -> Person:
     try:
-        person_id, version = signing.loads(token, salt=HOLDER_SALT)
+        person_id, version = _holder_load(token)
     except (signing.BadSignature, ValueError, TypeError):
         raise NotFound(_("This link is not valid (or your personal QR has been replaced).")) from None
     person = Person.objects.filter(pk=person_id, qr_version=version).first()
