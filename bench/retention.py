@@ -4,13 +4,13 @@
     .venv/bin/python bench/retention.py --database bench_scale --reuse   # on the scale bench's data
 
 Builds (or reuses) bench_retention with `ravao simulate` (the whole country, days well past the
-retention period), picks the two fullest daily partitions and times:
+retention period), takes the two oldest days that hold check-ins and times:
 
-* baseline, on the fullest day: ``DELETE FROM checkins_visit WHERE checked_in_at`` in that day
-  (committed), then the ``VACUUM`` that must follow before the space is reused — what a table
-  without partitions needs;
-* Ravao, on the second fullest day (same size): ``partitions.drop_partitions_before`` the next
-  day (it also drops the older, smaller partitions), committed.
+* Ravao, on the oldest day: ``partitions.drop_partitions_before`` the next day — exactly that
+  one day's partition (any older partitions are empty), committed; what `ravao purge` does;
+* baseline, on the next day (about the same size): ``DELETE FROM checkins_visit WHERE
+  checked_in_at`` in that day (committed), then the ``VACUUM`` that must follow before the space
+  is reused — what a table without partitions needs.
 
 Then ``ravao purge`` runs on what is left, to show the whole command at this size.
 """
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--skip-purge", action="store_true", help="time the drop and the DELETE only, not `ravao purge`")
     parser.add_argument("--database", default="bench_retention", help="bench database (bench_*); with --reuse, e.g. bench_scale "
-                        "after bench/tracing_scale.py, to purge a day at that size (its two fullest days are dropped)")
+                        "after bench/tracing_scale.py, to purge a day at that size (its two oldest days go)")
     args = parser.parse_args()
     DB = args.database  # noqa: N806
     m = common.print_machine("retention: partition drop vs DELETE")
@@ -59,14 +59,14 @@ def main() -> None:
         for name, _, size in sizes:
             cur.execute(f"SELECT count(*) FROM {name}")
             counts.append((cur.fetchone()[0], name, size))
-    counts.sort(reverse=True)
-    (rows, name, size), (rows_b, name_b, size_b) = counts[0], counts[1]
     days = {n: d for d, n in partitions.existing_partitions().items()}
     total = sum(c[0] for c in counts)
-    print(f"   {total:,} check-ins in {len(counts)} partitions; the two fullest days: {name} ({rows:,} rows, "
-          f"{size / 1e6:,.0f} MB with indexes) and {name_b} ({rows_b:,} rows, {size_b / 1e6:,.0f} MB)")
+    full = sorted((c for c in counts if c[0]), key=lambda c: days[c[1]])
+    (rows_b, name_b, size_b), (rows, name, size) = full[0], full[1]
+    print(f"   {total:,} check-ins in {len(counts)} partitions; the two oldest days: {name_b} ({rows_b:,} rows, "
+          f"{size_b / 1e6:,.0f} MB with indexes) is dropped, {name} ({rows:,} rows, {size / 1e6:,.0f} MB) deleted")
 
-    # Baseline on the fullest day: what an unpartitioned table would need, a DELETE of the day's
+    # Baseline on the second oldest day: what an unpartitioned table would need, a DELETE of the day's
     # rows (committed) and the VACUUM that must follow before the space can be reused.
     day = days[name]
     with connection.cursor() as cur:
@@ -82,12 +82,12 @@ def main() -> None:
     print(f"   baseline DELETE of {deleted:,} rows (committed): {t_delete:.2f} s ({deleted / t_delete:,.0f} rows/s), "
           f"then VACUUM of the dead rows: {t_vacuum:.2f} s; total {t_delete + t_vacuum:.2f} s")
 
-    # Ravao on the second fullest day: drop its partition (what `ravao purge` does).
+    # Ravao on the oldest day: drop its partition (what `ravao purge` does).
     t0 = time.monotonic()
     dropped = partitions.drop_partitions_before(days[name_b] + timedelta(days=1))
     t_drop = time.monotonic() - t0
-    print(f"   Ravao: drop_partitions_before({days[name_b] + timedelta(days=1)}) dropped {len(dropped)} partitions "
-          f"({rows_b:,} rows in the fullest of them, the rest older days) in {t_drop * 1000:.0f} ms")
+    print(f"   Ravao: drop_partitions_before({days[name_b] + timedelta(days=1)}) dropped {len(dropped)} partition(s) "
+          f"({rows_b:,} rows; any others were empty) in {t_drop * 1000:.0f} ms")
     print(f"   ratio (DELETE + VACUUM) / drop: {(t_delete + t_vacuum) / t_drop:,.1f}× "
           f"(per row: {(t_delete + t_vacuum) / deleted * 1e6:.2f} µs vs {t_drop / rows_b * 1e6:.3f} µs)")
 
