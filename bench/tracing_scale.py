@@ -5,7 +5,7 @@
 One database (bench_scale) grows step by step with `ravao simulate` over the same 14 days. Up to
 `--country-above` check-ins (10 M) it grows inside one province (more venues, people and visits
 each step: the province gets denser); past it, the rest of the country is added around it
-(1 venue per 90 check-ins, 1 person per 22: a national system grows by places and people, not by
+(1 venue per 90 check-ins, 1 person per 60 — about four check-ins a day each: a national system grows by places and people, not by
 visitors per place). At each size the tracing engineer's benchmark (bench/tracing.py: F1 and F2
 of a 20-visit case built from visits in the province, with its own baseline of plain indexed
 range reads in the same run) runs on it. The figures show how the cost grows with the data
@@ -52,7 +52,7 @@ def main() -> None:
             per_day = -(-add // args.days)
             t0 = time.monotonic()
             if size > args.country_above:
-                where = ["--country", "--venues", str(add // 90), "--people", str(add // 22)]
+                where = ["--country", "--venues", str(add // 90), "--people", str(add // 60)]
             else:
                 where = ["--unit", args.unit, "--venues", str(max(500, add // 200)),
                          "--people", str(max(20_000, add // 3))]
