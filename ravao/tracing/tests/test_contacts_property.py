@@ -2,7 +2,9 @@
 
 Random visits at places, an event and bus trips — some checked out by hand, some automatically,
 many across midnight — and a random infectious window and buffer; F1 and F2 must be the same
-people, with the same exposures, overlaps, degrees and order. Runs on SQLite and PostgreSQL.
+people, with the same exposures, overlaps, degrees and order. The paged second hop
+(``second.page``: SQL on PostgreSQL) must give the same F2 slice and count, and the streamed one
+(``second.stream``, exports) the whole F2 list. Runs on SQLite and PostgreSQL.
 """
 
 from datetime import timedelta
@@ -12,6 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from ravao.tracing import second as hop2
 from ravao.tracing.contacts import trace
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
 
@@ -67,6 +70,11 @@ def brute_force(visits, *, case_person, window_from, window_to, buffer, degree):
     ]
 
 
+def summary(contacts):
+    return [(c.person_id, c.degree, c.total_overlap_minutes,
+             sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures)) for c in contacts]
+
+
 @pytest.mark.django_db(transaction=False)
 def test_it_matches_a_brute_force_evaluation_of_the_rules(small_map):
     spots = make_world(small_map.commune_a)
@@ -85,11 +93,12 @@ def test_it_matches_a_brute_force_evaluation_of_the_rules(small_map):
         window=st.tuples(st.integers(-20, HORIZON_MIN // 30).map(lambda q: q * 30), st.integers(1, HORIZON_MIN)),
         buffer_minutes=st.sampled_from([0, 15, 60]),
         degree=st.sampled_from([1, 2]),
+        f2_page=st.tuples(st.integers(0, 6), st.integers(1, 4)),  # offset, limit
         # Visits placed exactly at (or a second off) the edges of a case visit +- the buffer.
         edges=st.lists(st.tuples(st.integers(1, N_PEOPLE - 1), st.integers(0, 3), st.booleans(),
                                  st.sampled_from([-1, 0, 1]), st.integers(1, 120)), max_size=4),
     )
-    def check(raw, case_visits, window, buffer_minutes, degree, edges):
+    def check(raw, case_visits, window, buffer_minutes, degree, f2_page, edges):
         with transaction.atomic():
             rows = [(0, s, m, 0, d) for s, m, d in case_visits] + list(raw)
             buffer = timedelta(minutes=buffer_minutes)
@@ -122,6 +131,16 @@ def test_it_matches_a_brute_force_evaluation_of_the_rules(small_map):
                  sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures))
                 for c in got.contacts
             ] == expected
+            if degree == 2:
+                f1 = {c.person_id: c for c in got.contacts if c.degree == 1}
+                f2 = [x for x in expected if x[1] == 2]
+                offset, limit = f2_page
+                page = hop2.page(case_person_id=people[0].id, f1=f1, buffer_minutes=buffer_minutes,
+                                   offset=offset, limit=limit)
+                assert (page.count, page.all_count) == (len(f2), len(f2))
+                assert summary(page.contacts) == f2[offset : offset + limit]
+                streamed = hop2.stream(case_person_id=people[0].id, f1=f1, buffer_minutes=buffer_minutes)
+                assert summary(streamed) == f2
             transaction.set_rollback(True)
 
     check()
