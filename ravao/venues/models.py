@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.scoping import ScopedQuerySet
+from ravao.core.crypto import EncryptedTextField
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed on cheap phones.
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
@@ -68,8 +69,9 @@ class Venue(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    contact_name = models.CharField(_("contact name"), max_length=128, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    # Personal data for the many household businesses: encrypted at rest like people's fields.
+    contact_name = EncryptedTextField(_("contact name"), max_length=128, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=32, blank=True)
     # Events: the time window in which check-ins are accepted (plus a grace period).
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)

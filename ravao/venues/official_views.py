@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ravao.api.errors import ServiceError
+from ravao.audit.models import Action
+from ravao.audit.services import audit_record
 from ravao.catalog.models import Sector
 from ravao.venues import posters
 from ravao.venues.forms import ImportForm
@@ -81,6 +83,9 @@ def export_csv(request):
     for v in qs.iterator(chunk_size=2000):
         rows.append([v.code, v.name, v.venue_type.code, v.sector.code, v.unit.code, v.unit.name, v.street, v.status,
                      "1" if v.verified else "0", v.contact_phone])
+    # The contact phones are personal data for household businesses: the export is audited.
+    audit_record(user=request.user, action=Action.EXPORT, object_type="venue_registry", request=request,
+                 detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}})
     out = io.StringIO()
     csv.writer(out).writerows([[_cell(c) for c in row] for row in rows])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

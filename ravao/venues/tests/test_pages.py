@@ -272,3 +272,24 @@ def test_an_empty_bulk_print_goes_back_to_the_list_with_a_message(users, places)
     res = client_for(users["commune_b"]).get("/venues/posters.pdf", {"type": "school"}, follow=True)
     assert res.redirect_chain[0][0] == "/venues/?type=school"
     assert "No venue matches." in res.content.decode()
+
+
+def test_venue_contacts_are_encrypted_at_rest_and_their_export_is_audited(users, places, small_map):
+    from django.db import connection
+
+    from ravao.audit.models import AuditEntry
+
+    venue = places["a_clinic"]
+    venue.contact_name, venue.contact_phone = "Nguyễn Thị Lan", "0912345678"
+    venue.save(update_fields=["contact_name", "contact_phone"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT contact_name, contact_phone FROM venues_venue WHERE id = %s", [venue.pk])
+        stored = cur.fetchone()
+    assert "Lan" not in stored[0] and "0912345678" not in stored[1] and stored[1]
+    assert Venue.objects.get(pk=venue.pk).contact_phone == "0912345678"
+    before = AuditEntry.objects.filter(object_type="venue_registry").count()
+    text = client_for(users["commune_a"]).get("/venues/export.csv").content.decode("utf-8-sig")
+    assert "0912345678" in text
+    entry = AuditEntry.objects.filter(object_type="venue_registry").latest("id")
+    assert AuditEntry.objects.filter(object_type="venue_registry").count() == before + 1
+    assert entry.action == "export" and entry.user_id == users["commune_a"].pk and entry.detail["rows"] >= 1
