@@ -131,9 +131,16 @@ class _Hop:
         return (
             "f1 AS (SELECT * FROM unnest(%(f1_ids)s::bigint[], %(f1_since)s::timestamptz[]) AS f(person_id, since)), "
             "excluded AS (SELECT unnest(%(excluded)s::bigint[]) AS person_id), "
-            f"probes AS MATERIALIZED (SELECT {_VISIT.format('x')} FROM f1 JOIN {visits} x "
-            "ON x.person_id = f1.person_id AND x.checked_in_at >= f1.since "
-            "WHERE x.checked_in_at >= %(since)s AND x.checked_in_at < %(until)s)"
+            # Venue probes and trip probes apart: the planner then estimates how many there are
+            # (a filter on a CTE's output would be a blind guess). LATERAL with OFFSET 0 (not
+            # flattened): each F1 person's visits through the (person_id, checked_in_at) index,
+            # never a hash of every visit on a trip.
+            f"probes_v AS MATERIALIZED (SELECT x.* FROM f1 CROSS JOIN LATERAL (SELECT {_VISIT.format('v')} "
+            f"FROM {visits} v WHERE v.person_id = f1.person_id AND v.checked_in_at >= f1.since "
+            "AND v.checked_in_at >= %(since)s AND v.checked_in_at < %(until)s AND v.trip_id IS NULL OFFSET 0) x), "
+            f"probes_t AS MATERIALIZED (SELECT x.* FROM f1 CROSS JOIN LATERAL (SELECT {_VISIT.format('v')} "
+            f"FROM {visits} v WHERE v.person_id = f1.person_id AND v.checked_in_at >= f1.since "
+            "AND v.checked_in_at >= %(since)s AND v.checked_in_at < %(until)s AND v.trip_id IS NOT NULL OFFSET 0) x)"
         )
 
     def exposures_sql(self, contacts_source: str, *, full: bool = True) -> str:
@@ -160,9 +167,8 @@ class _Hop:
             "WHERE w.checked_in_at >= %(w_lo)s AND w.checked_in_at < %(w_hi)s "
         ) + ("AND NOT EXISTS (SELECT 1 FROM excluded e WHERE e.person_id = w.person_id)" if full else "")
         union = (
-            f"{select} FROM probes p JOIN {contacts_source} w ON w.venue_id = p.venue_id {cond} AND p.trip_id IS NULL "
-            f"UNION ALL {select} FROM probes p JOIN {contacts_source} w ON w.trip_id = p.trip_id {cond} "
-            "AND p.trip_id IS NOT NULL"
+            f"{select} FROM probes_v p JOIN {contacts_source} w ON w.venue_id = p.venue_id {cond} "
+            f"UNION ALL {select} FROM probes_t p JOIN {contacts_source} w ON w.trip_id = p.trip_id {cond}"
         )
         venues, types = Venue._meta.db_table, VenueType._meta.db_table
         keep, joins = [], ""
