@@ -161,6 +161,7 @@ LOGGING = {
 RAVAO_UNIT_GENERATION = envstr("RAVAO_UNIT_GENERATION", "2025")
 # Personal data is deleted after this many days (PRODUCT.md: one month).
 RAVAO_RETENTION_DAYS = envint("RAVAO_RETENTION_DAYS", 30)
+RAVAO_AUDIT_RETENTION_DAYS = envint("RAVAO_AUDIT_RETENTION_DAYS", 730)
 # SMS back end: dotted path to a class with send(phone, text); the default logs the message.
 RAVAO_SMS_BACKEND = envstr("RAVAO_SMS_BACKEND", "ravao.core.sms.ConsoleSMSBackend")
 # Fernet keys for personal data at rest, comma-separated, newest first (rotation: prepend a new

@@ -30,3 +30,21 @@ def audit_record(
         unit=unit,
         detail=detail or {},
     )
+
+
+def audit_purge(*, before, batch: int = 10_000) -> int:
+    """Delete audit entries older than ``before`` (``ravao purge``: RAVAO_AUDIT_RETENTION_DAYS).
+    The only way entries ever go: by age, in whole batches, never one by one through the ORM
+    (which refuses: the log is append-only)."""
+    from django.db import connection, transaction  # noqa: PLC0415
+
+    table = AuditEntry._meta.db_table
+    total = 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < %s LIMIT {int(batch)})",
+                        [before])
+            n = cur.rowcount
+        total += max(n, 0)
+        if n <= 0:
+            return total

@@ -13,7 +13,10 @@ What goes, in this order (``ravao purge``, daily):
 5. tracing cases created and ended before the cutoff, with their follow-ups and notifications
    (``ravao.tracing.services.purge_cases``) — before step 3, so that their people can go;
 6. one-time SMS codes that never proved anything, and expired log-in sessions (which may hold
-   a pending registration's name and phone).
+   a pending registration's name and phone);
+7. audit entries older than RAVAO_AUDIT_RETENTION_DAYS (two years by default: the log holds
+   ids, user names and purposes, and must outlive the data it speaks of long enough to answer
+   complaints).
 
 Retention is by whole UTC days: a day is dropped once all of it is older than the cutoff, so
 data lives between RAVAO_RETENTION_DAYS and one day more.
@@ -46,6 +49,7 @@ class PurgeReport:
     replays_deleted: int = 0
     cases_deleted: int = 0
     codes_deleted: int = 0
+    audit_deleted: int = 0
     sessions_cleared: bool = False
 
     def line(self) -> str:
@@ -53,7 +57,7 @@ class PurgeReport:
                 f"dropped (~{self.visits_dropped:,} visits), {self.visits_deleted:,} visits deleted, "
                 f"{self.declarations_deleted:,} declarations, {self.people_deleted:,} people, "
                 f"{self.replays_deleted:,} replay answers, {self.cases_deleted:,} tracing cases, "
-                f"{self.codes_deleted:,} SMS codes")
+                f"{self.codes_deleted:,} SMS codes, {self.audit_deleted:,} audit entries")
 
 
 def retention_cutoff(*, now: datetime | None = None, days: int | None = None) -> datetime:
@@ -78,6 +82,7 @@ def purge(*, now: datetime | None = None, days: int | None = None, batch: int = 
     report.replays_deleted = _purge_replays(now=now)
     report.codes_deleted = _purge_codes(report.cutoff)
     report.sessions_cleared = _clear_sessions()
+    report.audit_deleted = _purge_audit(now=now)
     return report
 
 
@@ -215,6 +220,12 @@ def _purge_codes(cutoff: datetime) -> int:
     if PhoneOTP is None:
         return 0
     return PhoneOTP.objects.filter(created_at__lt=cutoff, user__isnull=True).delete()[0]
+
+
+def _purge_audit(*, now: datetime | None) -> int:
+    from ravao.audit.services import audit_purge
+
+    return audit_purge(before=(now or timezone.now()) - timedelta(days=settings.RAVAO_AUDIT_RETENTION_DAYS))
 
 
 def _clear_sessions() -> bool:

@@ -148,3 +148,20 @@ def test_it_drops_partitions_and_cleans_the_default_partition(world):
     assert not Visit.objects.filter(pk=straggler.pk).exists()
     today = timezone.now().date()
     assert today in partitions.existing_partitions()
+
+
+def test_purge_deletes_audit_entries_past_their_own_period_only(world, settings, users):
+    from ravao.audit.models import Action, AuditEntry
+    from ravao.audit.services import audit_record
+
+    settings.RAVAO_AUDIT_RETENTION_DAYS = 365
+    old = audit_record(user=users["tracer"], action=Action.READ, object_type="case", object_id="1")
+    recent = audit_record(user=users["tracer"], action=Action.READ, object_type="case", object_id="2")
+    with connection.cursor() as cur:  # back-date one entry (the ORM refuses to change entries)
+        cur.execute("UPDATE audit_auditentry SET at = %s WHERE id = %s", [timezone.now() - timedelta(days=366), old.pk])
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(pk=recent.pk).delete()
+    out = StringIO()
+    call_command("purge", stdout=out)
+    assert "1 audit entries" in out.getvalue()
+    assert list(AuditEntry.objects.filter(pk__in=[old.pk, recent.pk]).values_list("pk", flat=True)) == [recent.pk]
