@@ -232,9 +232,12 @@ class _Hop:
             "ORDER BY r.total DESC, r.first, r.person_id, e.w_in, e.p_in, e.w_id, e.p_id"
         )
         current: engine.Contact | None = None
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                _tune(cursor)
+        # No transaction of our own: a caller writing as it reads (notifications: the row before
+        # the message) must commit each write as it goes. Outside a transaction the cursor is
+        # WITH HOLD (the server keeps the result); the settings are the session's until reset.
+        with connection.cursor() as cursor:
+            _tune(cursor, local=False)
+        try:
             with connection.chunked_cursor() as cursor:
                 cursor.execute(sql, self.params)
                 while rows := cursor.fetchmany(STREAM_ROWS):
@@ -247,15 +250,19 @@ class _Hop:
                                 yield current
                             current = engine.Contact(person_id=e.visit.person_id, degree=2)
                         current.exposures.append(e)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit; RESET work_mem")
         if current is not None:
             yield current
 
 
-def _tune(cursor):
-    """For this transaction: no JIT (its compilation alone costs ~0.8 s on these plans, which the
+def _tune(cursor, local: bool = True):
+    """For this transaction (or the session: ``local=False``): no JIT (its compilation alone costs ~0.8 s on these plans, which the
     planner misjudges: it cannot know how many rows a probe meets) and room to hash the
     aggregate in memory instead of sorting on disk."""
-    cursor.execute(f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}'")
+    scope = "LOCAL " if local else ""
+    cursor.execute(f"SET {scope}jit = off; SET {scope}work_mem = '{WORK_MEM}'")
 
 
 _ROW = ", ".join(

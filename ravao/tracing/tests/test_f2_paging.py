@@ -138,3 +138,17 @@ def test_exports_hold_every_contact_in_rank_order_whatever_the_batches(crowd, us
         assert [(int(r[1]), int(r[6])) for r in rows] == [(c.degree, c.total_overlap_minutes) for c in full]
     entries = AuditEntry.objects.filter(action="export", case_id=case.pk)
     assert [e.detail["contacts"] for e in entries] == [len(full), len(full)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notifications_reach_every_f2_contact_each_row_committed_as_it_goes(crowd, users):
+    """Outside any transaction (as in production): the F2 stream is a held cursor, and each
+    notification row is written (committed) before its message."""
+    from ravao.core.sms import ConsoleSMSBackend
+    from ravao.tracing.models import Notification
+
+    ConsoleSMSBackend.outbox.clear()
+    full = trace(person_id=crowd["case"].pk, window_from=BASE - 24 * H, window_to=BASE + 24 * H, degree=2).contacts
+    counts = ApiClient(users["tracer"]).post(f"/cases/{crowd['cafe_case'].pk}/notify", {"degree": 2}).json()
+    assert counts == {"sent": len(full), "already": 0, "unreachable": 0}
+    assert Notification.objects.filter(case=crowd["cafe_case"]).count() == len(ConsoleSMSBackend.outbox) == len(full)
