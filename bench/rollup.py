@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import ROOT, db_exists, db_url, fresh_db, print_machine, ravao, save  # noqa: E402
+from common import ROOT, db_exists, db_url, fresh_db, print_machine, psql, ravao, save  # noqa: E402
 
 DB = "bench_rollup"
 BASELINE_COMMIT = "a87b79e"  # the last whole-day rollup
@@ -59,14 +59,16 @@ def add_visits(n: int, batch: int) -> None:
     """n new visits: venues and people of existing visits (paired at random), checked in during
     the last minute; 2 % late uploads spread over the previous days."""
     late = n // 50
+    total = sql("SELECT max(id) FROM checkins_visit")[0][0]
+    m1, m2 = max(2, total // (2 * n)), max(2, total // (2 * n) + 1)
     sql(
         "INSERT INTO checkins_visit (checked_in_at, checked_out_at, checkout_method, channel, status, venue_id, person_id) "
         "SELECT t, t + interval '1 hour', 'auto', 'self', 'undeclared', a.venue_id, b.person_id FROM "
-        "(SELECT venue_id, row_number() OVER () rn FROM checkins_visit WHERE id %% 97 = %s LIMIT %s) a "
-        "JOIN (SELECT person_id, row_number() OVER () rn FROM checkins_visit WHERE id %% 89 = %s LIMIT %s) b USING (rn) "
+        "(SELECT venue_id, row_number() OVER () rn FROM checkins_visit WHERE id %% %s = %s LIMIT %s) a "
+        "JOIN (SELECT person_id, row_number() OVER () rn FROM checkins_visit WHERE id %% %s = %s LIMIT %s) b USING (rn) "
         "CROSS JOIN LATERAL (SELECT CASE WHEN a.rn <= %s THEN now() - (1 + (a.rn %% 3)) * interval '1 day' "
         "- (a.rn %% 600) * interval '1 minute' ELSE now() - (a.rn %% 60) * interval '1 second' END AS t) x",
-        [batch % 97, n, (batch * 7) % 89, n, late],
+        [m1, batch % m1, n, m2, (batch * 7) % m2, n, late],
     )
 
 
@@ -131,7 +133,8 @@ def main() -> None:
     print(f"(a) full rollup (first run, {out['days']} days re-rolled, {out['visits']:,} visits): {wall:.1f} s")
     print(f"    rows: {VenueDay.objects.count():,} venue-days, {PresenceDay.objects.count():,} presence, "
           f"{UnitDay.objects.count():,} unit-days")
-    sql("ANALYZE")
+    for table in ["oversight_presenceday", "oversight_venueday", "oversight_unitday", "oversight_rangevisitors"]:
+        psql(DB, f"VACUUM ANALYZE {table}")  # as autovacuum would after a bulk load
     rollup()  # settle: a run with nothing new
     old = old_rollup_module()
     closure, gens = closure_refresh(), generations()

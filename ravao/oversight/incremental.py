@@ -37,6 +37,7 @@ from django.db.models.functions import TruncDate
 from ravao.checkins.models import Visit
 from ravao.oversight import ranges
 from ravao.oversight.models import PresenceDay, UnitClosure, UnitDay, VenueDay
+from ravao.oversight.ranges import probe
 from ravao.units.models import Unit
 
 BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA = (
@@ -79,6 +80,15 @@ def apply_deltas(table: str, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
     t = _types()
+    if connection.vendor == "postgresql":  # one statement, the deltas as arrays
+        cols = list(zip(*rows, strict=True))
+        arrays = ", ".join(["%s::bigint[]"] * len(cols))
+        names = ", ".join(["id", *[f"d_{c}" for c in columns]])
+        sets = ", ".join(f"{c} = {table}.{c} + d.d_{c}" for c in columns)
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS d({names}) WHERE {table}.id = d.id",
+                        [list(c) for c in cols])
+        return
     with connection.cursor() as cur:
         _temp(cur, DELTA, ", ".join([f"id {t['bigint']}", *[f"d_{c} {t['bigint']}" for c in columns]]))
         marks = ", ".join(["%s"] * (len(columns) + 1))
@@ -187,12 +197,12 @@ def _new_rows(cur, t: dict, state) -> None:
     vd_t, pd_t, visit_t = VenueDay._meta.db_table, PresenceDay._meta.db_table, Visit._meta.db_table
     _temp(cur, NEW_VD, f"venue_id {t['bigint']}, day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}")
     cur.execute(f"INSERT INTO {NEW_VD} SELECT DISTINCT b.venue_id, b.day, b.unit_id, b.sector_id FROM {BATCH} b "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {vd_t} o WHERE o.venue_id = b.venue_id AND o.day = b.day)")
+                f"WHERE NOT EXISTS (SELECT 1 FROM {vd_t} o WHERE o.venue_id = b.venue_id AND o.day = b.day{probe()})")
     _temp(cur, NEW_PD, f"day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, person_id {t['bigint']}, "
                        f"generation {t['str']}")
     cur.execute(f"INSERT INTO {NEW_PD} SELECT DISTINCT b.day, b.unit_id, b.sector_id, b.person_id, b.generation "
                 f"FROM {BATCH} b WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = b.person_id "
-                f"AND o.day = b.day AND o.unit_id = b.unit_id AND o.sector_id = b.sector_id)")
+                f"AND o.day = b.day AND o.unit_id = b.unit_id AND o.sector_id = b.sector_id{probe()})")
     # A person's first visit of the day to a venue: no visit already rolled up (id at or below
     # the last run's top id and in none of its gaps) by that person, at that venue, that day.
     seen = ["o.id <= %s"]
@@ -204,7 +214,7 @@ def _new_rows(cur, t: dict, state) -> None:
     cur.execute(f"INSERT INTO {NEW_VP} SELECT DISTINCT b.venue_id, b.day, b.person_id FROM {BATCH} b "
                 f"JOIN {DAYS} d ON d.day = b.day WHERE NOT EXISTS (SELECT 1 FROM {visit_t} o "
                 f"WHERE o.person_id = b.person_id AND o.checked_in_at >= d.start_at AND o.checked_in_at < d.end_at "
-                f"AND o.venue_id = b.venue_id AND {' AND '.join(seen)})", params)
+                f"AND o.venue_id = b.venue_id AND {' AND '.join(seen)}{probe()})", params)
     for name in (NEW_VD, NEW_PD, NEW_VP):
         _analyze(cur, name)
 
@@ -243,7 +253,7 @@ def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
         cur.executemany(f"INSERT INTO {SPAN} VALUES (%s, %s, %s)", spans)
         cur.execute(f"SELECT target, unit_id, sector_id, COUNT(*) FROM (SELECT DISTINCT s.target, n.venue_id, "
                     f"n.unit_id, n.sector_id FROM {NEW_VD} n JOIN {SPAN} s ON s.day = n.day WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {vd_t} o WHERE o.venue_id = n.venue_id AND o.day >= s.lo AND o.day <= s.target)) k "
+                    f"(SELECT 1 FROM {vd_t} o WHERE o.venue_id = n.venue_id AND o.day >= s.lo AND o.day <= s.target{probe()})) k "
                     f"GROUP BY target, unit_id, sector_id")
         _expand(cur.fetchall(), closure, gens, deltas, 3)
     # Distinct people of the day: a new presence row adds its person to a key (the unit or a
@@ -251,12 +261,13 @@ def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
     # had a row under that key that day.
     above = (f"SELECT k.day, k.a, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, c.ancestor_id AS a, {{s}} AS s, "
              f"n.person_id AS p FROM {NEW_PD} n JOIN {cl_t} c ON c.unit_id = n.unit_id WHERE n.day <= %s) k "
-             f"WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {cl_t} c2 ON c2.unit_id = o.unit_id AND c2.ancestor_id = k.a "
-             f"WHERE o.person_id = k.p AND o.day = k.day {{o}}) GROUP BY k.day, k.a, k.s")
+             f"WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = k.p AND o.day = k.day {{o}} AND EXISTS "
+             f"(SELECT 1 FROM {cl_t} c2 WHERE c2.unit_id = o.unit_id AND c2.ancestor_id = k.a{probe()}){probe()}) "
+             f"GROUP BY k.day, k.a, k.s")
     whole = (f"SELECT k.day, k.g, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, n.generation AS g, {{s}} AS s, "
              f"n.person_id AS p FROM {NEW_PD} n WHERE n.day <= %s) k "
              f"WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {u_t} u ON u.id = o.unit_id AND u.generation = k.g "
-             f"WHERE o.person_id = k.p AND o.day = k.day {{o}}) GROUP BY k.day, k.g, k.s")
+             f"WHERE o.person_id = k.p AND o.day = k.day {{o}}{probe()}) GROUP BY k.day, k.g, k.s")
     for template, by_unit in ((above, True), (whole, False)):
         for s, o in (("n.sector_id", "AND o.sector_id = k.s"), ("NULL", "")):
             cur.execute(template.format(s=s, o=o), [last_day])

@@ -33,6 +33,12 @@ def budget_seconds() -> float:
     return float(getattr(settings, "RAVAO_ROLLUP_RANGE_BUDGET_SECONDS", 30))
 
 
+def probe() -> str:
+    """Ends a NOT EXISTS subquery so that PostgreSQL probes the index once per outer row (a
+    sublink with OFFSET is not turned into a hash anti-join over the whole table)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
 def _tables():
     return PresenceDay._meta.db_table, UnitClosure._meta.db_table, Unit._meta.db_table, RangeVisitors._meta.db_table
 
@@ -82,16 +88,16 @@ def add_new_people(new_presence: str, *, apply) -> int:
         f"SELECT r.id, COUNT(*) FROM (SELECT DISTINCT r.id AS rid, n.person_id AS p FROM {new_presence} n "
         f"JOIN {cl_t} c ON c.unit_id = n.unit_id JOIN {rv_t} r ON r.unit_id = c.ancestor_id "
         f"AND r.first_day <= n.day AND r.last_day >= n.day AND {sector_match} WHERE r.visitors IS NOT NULL) k "
-        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {cl_t} c2 "
-        f"ON c2.unit_id = o.unit_id AND c2.ancestor_id = r.unit_id WHERE o.person_id = k.p "
-        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}) GROUP BY r.id",
+        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = k.p "
+        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector} AND EXISTS (SELECT 1 FROM {cl_t} c2 "
+        f"WHERE c2.unit_id = o.unit_id AND c2.ancestor_id = r.unit_id{probe()}){probe()}) GROUP BY r.id",
         # Ranges of a whole generation.
         f"SELECT r.id, COUNT(*) FROM (SELECT DISTINCT r.id AS rid, n.person_id AS p FROM {new_presence} n "
         f"JOIN {rv_t} r ON r.unit_id IS NULL AND r.generation = n.generation "
         f"AND r.first_day <= n.day AND r.last_day >= n.day AND {sector_match} WHERE r.visitors IS NOT NULL) k "
         f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {u_t} u2 "
         f"ON u2.id = o.unit_id AND u2.generation = r.generation WHERE o.person_id = k.p "
-        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}) GROUP BY r.id",
+        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}{probe()}) GROUP BY r.id",
     ]
     rows = []
     with connection.cursor() as cur:

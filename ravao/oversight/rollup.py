@@ -285,15 +285,23 @@ def roll_stock(closure, gens) -> None:
                 acc["targets_registered"] += n
             if status == TargetStatus.ACTIVE:
                 acc["targets_active"] += n
-    UnitStock.objects.all().delete()
-    UnitStock.objects.bulk_create(
-        [
-            UnitStock(generation=gen, unit_id=unit, sector_id=sector, **{**acc, "by_type": dict(acc["by_type"])})
-            for (gen, unit, sector), acc in stock.items()
-            if gen is not None
-        ],
-        batch_size=5000,
-    )
+    # Write only what changed (most rows stay the same from one minute to the next).
+    fields = ["registered", "suspended", "unverified", "by_type", "targets", "targets_registered", "targets_active"]
+    existing = {(r[0], r[1], r[2]): r[3:] for r in UnitStock.objects.values_list(
+        "generation", "unit_id", "sector_id", "id", *fields)}
+    new, changed = [], []
+    for key, acc in stock.items():
+        if key[0] is None:
+            continue
+        values = [acc[f] if f != "by_type" else dict(acc[f]) for f in fields]
+        old = existing.pop(key, None)
+        if old is None:
+            new.append(UnitStock(generation=key[0], unit_id=key[1], sector_id=key[2], **dict(zip(fields, values, strict=True))))
+        elif list(old[1:]) != values:
+            changed.append(UnitStock(id=old[0], **dict(zip(fields, values, strict=True))))
+    UnitStock.objects.filter(id__in=[old[0] for old in existing.values()]).delete()
+    UnitStock.objects.bulk_update(changed, fields, batch_size=1000)
+    UnitStock.objects.bulk_create(new, batch_size=5000)
 
 
 
