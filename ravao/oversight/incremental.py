@@ -49,7 +49,6 @@ MAX_GAPS = 10_000
 class Ingested:
     visits: int = 0
     days: set = field(default_factory=set)  # local days that received visits
-    venues: list = field(default_factory=list)  # venues with a first venue-day
     top_id: int = 0
     gaps: list = field(default_factory=list)
 
@@ -176,6 +175,7 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
         per_day = cur.fetchall()
         out.visits = sum(n for _d, n in per_day)
         if not out.visits:
+            cur.execute(f"DROP TABLE {BATCH}")
             return out
         out.days = {d if isinstance(d, date) else date.fromisoformat(d) for d, _n in per_day}
         _temp(cur, DAYS, f"day {t['date']}, start_at {t['dt']}, end_at {t['dt']}")
@@ -186,8 +186,6 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
         deltas = _unit_day_deltas(cur, t, closure, gens, last_day)
         ranges.add_new_people(NEW_PD, apply=apply_deltas)
         _write(cur)
-        cur.execute(f"SELECT DISTINCT venue_id FROM {NEW_VD}")
-        out.venues = [r[0] for r in cur.fetchall()]
     _apply_unit_days(deltas)
     drop_temps()
     return out

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
 from ravao.checkins.models import Visit
@@ -306,18 +306,11 @@ def roll_stock(closure, gens) -> None:
 
 
 
-def activate_targets(*, venues: list[int] | None, since: datetime | None) -> int:
-    """Move registered targets whose venue has scans to "active": those of ``venues`` (venues
-    with a first venue-day in this run) and those changed since ``since``; all if both None."""
-    qs = TargetEstablishment.objects.filter(status=TargetStatus.REGISTERED, venue__isnull=False)
-    if venues is not None or since is not None:
-        which = Q(pk__in=[])
-        if venues:
-            which |= Q(venue_id__in=venues)
-        if since is not None:
-            which |= Q(updated_at__gte=since)
-        qs = qs.filter(which)
-    qs = qs.filter(Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id"))))
+def activate_targets() -> int:
+    """Move registered targets whose venue has scans to "active" (index probes: registered
+    targets are those not active yet)."""
+    qs = TargetEstablishment.objects.filter(status=TargetStatus.REGISTERED, venue__isnull=False).filter(
+        Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id"))))
     total = 0
     for chunk in _chunks(list(qs.values_list("id", flat=True)), 5000):
         total += TargetEstablishment.objects.filter(id__in=chunk, status=TargetStatus.REGISTERED).update(
@@ -428,7 +421,6 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
         closure = closure_refresh()
         gens = generations()
         whole: set[date] = set()
-        new_venues: list[int] | None = None
         if state.watermark is None or state.gaps is None:
             whole = whole_days_to_roll(state, now)
             state.last_id, state.gaps = id_snapshot(now)
@@ -436,7 +428,7 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
             late = bool(whole) and min(whole) < today
         else:
             got = incremental.ingest(state, closure, gens, now=now, last_day=local_day(state.watermark))
-            state.last_id, state.gaps, new_venues, visits = got.top_id, got.gaps, got.venues, got.visits
+            state.last_id, state.gaps, visits = got.top_id, got.gaps, got.visits
             for day in sorted(_day_range(local_day(state.watermark) + timedelta(days=1), today)):
                 roll_unit_day(day, closure, gens)  # a day's first run: in full from VenueDay and PresenceDay
             late = bool(got.days) and min(got.days) < local_day(now - lookback())
@@ -450,16 +442,11 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
         roll_stock(closure, gens)
         # Presence rows link people to places: they go when the visits go (retention).
         PresenceDay.objects.filter(day__lt=today - timedelta(days=settings.RAVAO_RETENTION_DAYS)).delete()
-        previous = state.watermark
         state.watermark = now
         state.last_run_at = timezone.now()
         state.last_duration_ms = int((time.monotonic() - started) * 1000)
         state.save()
-    # Outside the run's snapshot: pages edit targets too.
-    if whole or previous is None:
-        activate_targets(venues=None, since=None)
-    else:
-        activate_targets(venues=new_venues, since=previous - lookback())
+    activate_targets()  # outside the run's snapshot: pages edit targets too
     return {"days": len(whole), "visits": visits, "late": late, "ms": state.last_duration_ms,
             "gaps": len(state.gaps or [])}
 
