@@ -140,7 +140,7 @@ def test_exports_hold_every_contact_in_rank_order_whatever_the_batches(crowd, us
     assert [e.detail["contacts"] for e in entries] == [len(full), len(full)]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_reach_every_f2_contact_each_row_committed_as_it_goes(crowd, users):
     """Outside any transaction (as in production): the F2 stream is a held cursor, and each
     notification row is written (committed) before its message."""
