@@ -64,7 +64,7 @@ def main() -> None:
                               "--case-unit", args.unit],
                              capture_output=True, text=True)
         print(f"-- {size:,} check-ins (bench/tracing.py)")
-        for line in (out.stdout + out.stderr).strip().splitlines()[-8:]:
+        for line in (out.stdout + out.stderr).strip().splitlines()[-10:]:
             print("   " + line)
 
 

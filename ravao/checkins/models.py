@@ -62,7 +62,10 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("visit")
         indexes = [
-            models.Index(fields=["venue", "checked_in_at"], name="visit_venue_in_idx"),
+            # Covering (PostgreSQL): tracing's exposure probes read stays and people from the
+            # index alone, without visiting the table (F2 ranking: 1.8x faster, docs/tracing.md).
+            models.Index(fields=["venue", "checked_in_at"], name="visit_venue_in_idx",
+                         include=["checked_out_at", "person"]),
             models.Index(fields=["person", "checked_in_at"], name="visit_person_in_idx"),
             models.Index(fields=["trip", "checked_in_at"], name="visit_trip_in_idx"),
         ]
