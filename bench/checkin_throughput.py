@@ -214,9 +214,10 @@ def main() -> None:
         server.wait_ready()
         run_wrk(args, prep["requests_file"], 5)  # warm-up: imports, connections, caches
         before = visits(DB)
-        app0, db0 = server.cpu_seconds(), common.db_backends_cpu(DB)
+        app0, db0, split0 = server.cpu_seconds(), common.db_backends_cpu(DB), server.cpu_split()
         result = run_wrk(args, prep["requests_file"], args.seconds)
         app_cpu, db_cpu = server.cpu_seconds() - app0, common.db_backends_cpu(DB) - db0
+        app_user, app_sys = (b - a for a, b in zip(split0, server.cpu_split(), strict=True))
         rss = server.rss_mb()
         written = visits(DB) - before
     finally:
@@ -230,12 +231,14 @@ def main() -> None:
           f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})")
     print(f"   server RSS per worker: {', '.join(f'{x:.0f}' for x in rss)} MB")
     done = max(ok, 1)
-    print(f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms, PostgreSQL {db_cpu / done * 1000:.1f} ms "
+    print(f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms (user {app_user / done * 1000:.1f}, "
+          f"system {app_sys / done * 1000:.1f}), PostgreSQL {db_cpu / done * 1000:.1f} ms "
           f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
           f"{done / max(db_cpu, 1e-9):,.0f}/s database)")
     data = {"machine": m, "args": {k: str(v) for k, v in vars(args).items() if k != "secret"}, "wrk": result,
             "checkins_per_s": rate, "visits_written_per_s": written / result["seconds"], "rss_mb": rss,
-            "app_cpu_ms_per_checkin": app_cpu / done * 1000, "db_cpu_ms_per_checkin": db_cpu / done * 1000}
+            "app_cpu_ms_per_checkin": app_cpu / done * 1000,
+            "app_user_ms_per_checkin": app_user / done * 1000, "app_system_ms_per_checkin": app_sys / done * 1000, "db_cpu_ms_per_checkin": db_cpu / done * 1000}
     if not args.skip_baseline:
         (v_lo, v_hi), (p_lo, p_hi) = prep["venue_ids"], prep["person_ids"]
         base = common.pgbench_insert(

@@ -158,6 +158,14 @@ class Server:
         """User + system CPU consumed so far by the workers."""
         return sum(proc_cpu(pid) for pid in self.worker_pids())
 
+    def cpu_split(self) -> tuple[float, float]:
+        """(user, system) CPU seconds consumed so far by the workers."""
+        user = system = 0.0
+        for pid in self.worker_pids():
+            u, s = proc_cpu_split(pid)
+            user, system = user + u, system + s
+        return user, system
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -168,11 +176,17 @@ class Server:
 
 
 def proc_cpu(pid: int) -> float:
+    return sum(proc_cpu_split(pid))
+
+
+def proc_cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a process so far."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def db_backends_cpu(db: str) -> float:
