@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 
@@ -40,8 +40,9 @@ from ravao.oversight.models import PresenceDay, UnitClosure, UnitDay, VenueDay
 from ravao.oversight.ranges import probe
 from ravao.units.models import Unit
 
-BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA = (
-    "rollup_batch", "rollup_days", "rollup_new_vd", "rollup_new_pd", "rollup_new_vp", "rollup_span", "rollup_delta")
+BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA, OLD, OLD_KEYS = (
+    "rollup_batch", "rollup_days", "rollup_new_vd", "rollup_new_pd", "rollup_new_vp", "rollup_span", "rollup_delta",
+    "rollup_old", "rollup_old_keys")
 MAX_GAPS = 10_000
 
 
@@ -70,7 +71,7 @@ def _analyze(cur, name: str) -> None:
 
 def drop_temps() -> None:
     with connection.cursor() as cur:
-        for name in (BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA):
+        for name in (BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA, OLD, OLD_KEYS):
             cur.execute(f"DROP TABLE IF EXISTS {name}")
 
 
@@ -183,8 +184,9 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
         cur.executemany(f"INSERT INTO {DAYS} VALUES (%s, %s, %s)",
                         [(d, *(adapt(x) for x in day_bounds(d))) for d in sorted(out.days)])
         _new_rows(cur, t, state)
+        _old_rows(cur, t, out.days)
         deltas = _unit_day_deltas(cur, t, closure, gens, last_day)
-        ranges.add_new_people(NEW_PD, apply=apply_deltas)
+        ranges.add_new_people(NEW_PD, OLD, OLD_KEYS, apply=apply_deltas)
         _write(cur)
     _apply_unit_days(deltas)
     drop_temps()
@@ -217,6 +219,34 @@ def _new_rows(cur, t: dict, state) -> None:
         _analyze(cur, name)
 
 
+def _old_rows(cur, t: dict, days: set[date]) -> None:
+    """The presence rows that the new people already had, over every day that a test below
+    looks at (the batch's days and every stored range over them), with the units above.
+
+    A small table (the new people's rows only): every "already seen under this key?" test
+    reads it instead of probing PresenceDay once per key."""
+    from ravao.oversight.models import RangeVisitors  # noqa: PLC0415
+
+    lo, hi = min(days), max(days)
+    span = RangeVisitors.objects.filter(visitors__isnull=False, first_day__lte=hi, last_day__gte=lo).aggregate(
+        lo=models.Min("first_day"), hi=models.Max("last_day"))
+    lo, hi = min(lo, span["lo"] or lo), max(hi, span["hi"] or hi)
+    pd_t, cl_t, u_t = PresenceDay._meta.db_table, UnitClosure._meta.db_table, Unit._meta.db_table
+    _temp(cur, OLD, f"person_id {t['bigint']}, day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, "
+                    f"generation {t['str']}")
+    cur.execute(f"INSERT INTO {OLD} SELECT o.person_id, o.day, o.unit_id, o.sector_id, u.generation "
+                f"FROM (SELECT DISTINCT person_id FROM {NEW_PD}) p JOIN {pd_t} o ON o.person_id = p.person_id "
+                f"AND o.day >= %s AND o.day <= %s JOIN {u_t} u ON u.id = o.unit_id", [lo, hi])
+    cur.execute(f"CREATE INDEX {OLD}_p ON {OLD} (person_id, day)")
+    _temp(cur, OLD_KEYS, f"person_id {t['bigint']}, day {t['date']}, ancestor_id {t['bigint']}, "
+                         f"sector_id {t['bigint']}")
+    cur.execute(f"INSERT INTO {OLD_KEYS} SELECT DISTINCT o.person_id, o.day, c.ancestor_id, o.sector_id "
+                f"FROM {OLD} o JOIN {cl_t} c ON c.unit_id = o.unit_id")
+    cur.execute(f"CREATE INDEX {OLD_KEYS}_p ON {OLD_KEYS} (person_id, ancestor_id, day)")
+    for name in (OLD, OLD_KEYS):
+        _analyze(cur, name)
+
+
 def _expand(rows, closure, gens, deltas, slot: int) -> None:
     from ravao.oversight.rollup import ALL  # noqa: PLC0415
 
@@ -230,8 +260,7 @@ def _expand(rows, closure, gens, deltas, slot: int) -> None:
 
 def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
     """Changes to UnitDay of days up to ``last_day``: [scans, visitors, active_24h, active_7d]."""
-    vd_t, pd_t, cl_t, u_t = (VenueDay._meta.db_table, PresenceDay._meta.db_table, UnitClosure._meta.db_table,
-                             Unit._meta.db_table)
+    vd_t, cl_t = VenueDay._meta.db_table, UnitClosure._meta.db_table
     deltas = defaultdict(lambda: [0, 0, 0, 0])
     cur.execute(f"SELECT day, unit_id, sector_id, COUNT(*) FROM {BATCH} WHERE day <= %s "
                 f"GROUP BY day, unit_id, sector_id", [last_day])
@@ -259,13 +288,12 @@ def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
     # had a row under that key that day.
     above = (f"SELECT k.day, k.a, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, c.ancestor_id AS a, {{s}} AS s, "
              f"n.person_id AS p FROM {NEW_PD} n JOIN {cl_t} c ON c.unit_id = n.unit_id WHERE n.day <= %s) k "
-             f"WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = k.p AND o.day = k.day {{o}} AND EXISTS "
-             f"(SELECT 1 FROM {cl_t} c2 WHERE c2.unit_id = o.unit_id AND c2.ancestor_id = k.a{probe()}){probe()}) "
-             f"GROUP BY k.day, k.a, k.s")
+             f"WHERE NOT EXISTS (SELECT 1 FROM {OLD_KEYS} o WHERE o.person_id = k.p AND o.ancestor_id = k.a "
+             f"AND o.day = k.day {{o}}) GROUP BY k.day, k.a, k.s")
     whole = (f"SELECT k.day, k.g, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, n.generation AS g, {{s}} AS s, "
              f"n.person_id AS p FROM {NEW_PD} n WHERE n.day <= %s) k "
-             f"WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {u_t} u ON u.id = o.unit_id AND u.generation = k.g "
-             f"WHERE o.person_id = k.p AND o.day = k.day {{o}}{probe()}) GROUP BY k.day, k.g, k.s")
+             f"WHERE NOT EXISTS (SELECT 1 FROM {OLD} o WHERE o.person_id = k.p AND o.day = k.day "
+             f"AND o.generation = k.g {{o}}) GROUP BY k.day, k.g, k.s")
     for template, by_unit in ((above, True), (whole, False)):
         for s, o in (("n.sector_id", "AND o.sector_id = k.s"), ("NULL", "")):
             cur.execute(template.format(s=s, o=o), [last_day])

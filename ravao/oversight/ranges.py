@@ -76,11 +76,13 @@ def range_counts(*, generation: str, sector_id: int | None, first: date, last: d
 
 # ------------------------------------------------------------------- increments (each run)
 
-def add_new_people(new_presence: str, *, apply) -> int:
+def add_new_people(new_presence: str, old: str, old_keys: str, *, apply) -> int:
     """Add to every counted range the people that the rows of the temporary table
     ``new_presence`` (day, unit_id, sector_id, person_id, generation; rows not yet in
-    PresenceDay) bring into it. Call before those rows are inserted. Returns rows updated."""
-    pd_t, cl_t, u_t, rv_t = _tables()
+    PresenceDay) bring into it. ``old``: those people's earlier presence rows over the ranges'
+    days (person_id, day, unit_id, sector_id, generation); ``old_keys``: the same with every
+    unit above (person_id, day, ancestor_id, sector_id). Returns rows updated."""
+    _pd_t, cl_t, u_t, rv_t = _tables()
     sector_match = "(r.sector_id IS NULL OR r.sector_id = n.sector_id)"
     old_sector = "(r.sector_id IS NULL OR o.sector_id = r.sector_id)"
     queries = [
@@ -88,16 +90,16 @@ def add_new_people(new_presence: str, *, apply) -> int:
         f"SELECT r.id, COUNT(*) FROM (SELECT DISTINCT r.id AS rid, n.person_id AS p FROM {new_presence} n "
         f"JOIN {cl_t} c ON c.unit_id = n.unit_id JOIN {rv_t} r ON r.unit_id = c.ancestor_id "
         f"AND r.first_day <= n.day AND r.last_day >= n.day AND {sector_match} WHERE r.visitors IS NOT NULL) k "
-        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = k.p "
-        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector} AND EXISTS (SELECT 1 FROM {cl_t} c2 "
-        f"WHERE c2.unit_id = o.unit_id AND c2.ancestor_id = r.unit_id{probe()}){probe()}) GROUP BY r.id",
+        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {old_keys} o WHERE o.person_id = k.p "
+        f"AND o.ancestor_id = r.unit_id AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}) "
+        f"GROUP BY r.id",
         # Ranges of a whole generation.
         f"SELECT r.id, COUNT(*) FROM (SELECT DISTINCT r.id AS rid, n.person_id AS p FROM {new_presence} n "
         f"JOIN {rv_t} r ON r.unit_id IS NULL AND r.generation = n.generation "
         f"AND r.first_day <= n.day AND r.last_day >= n.day AND {sector_match} WHERE r.visitors IS NOT NULL) k "
-        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o JOIN {u_t} u2 "
-        f"ON u2.id = o.unit_id AND u2.generation = r.generation WHERE o.person_id = k.p "
-        f"AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}{probe()}) GROUP BY r.id",
+        f"JOIN {rv_t} r ON r.id = k.rid WHERE NOT EXISTS (SELECT 1 FROM {old} o WHERE o.person_id = k.p "
+        f"AND o.generation = r.generation AND o.day >= r.first_day AND o.day <= r.last_day AND {old_sector}) "
+        f"GROUP BY r.id",
     ]
     rows = []
     with connection.cursor() as cur:

@@ -13,6 +13,7 @@ Run it with ``ravao rollup`` (once) or ``ravao rollup --loop 60`` (cron/systemd,
 docs/indicators.md); the demo and tests call :func:`rollup` directly.
 """
 
+import hashlib
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from ravao.units.models import Unit
 from ravao.venues.models import Venue, VenueStatus
 
 STATE = "rollup"
+STOCK_STATE = "stock"
 ALL = None  # the "all sectors" / "whole generation" key
 
 
@@ -261,6 +263,21 @@ def roll_stock(closure, gens) -> None:
         Venue.objects.exclude(status=VenueStatus.CLOSED).order_by()
         .values_list("unit_id", "sector_id", "venue_type__code", "status", "verified").annotate(n=Count("id"))
     )
+    venues = list(venues)
+    # A registered target whose venue has scans counts as active (its status is moved after the
+    # run: activate_targets), so that the run writes no row that pages also write.
+    scanned = Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id")))
+    targets = list(
+        TargetEstablishment.objects.order_by()
+        .annotate(eff=Case(When(scanned, status=TargetStatus.REGISTERED, then=Value(TargetStatus.ACTIVE)),
+                           default="status"))
+        .values_list("unit_id", "sector_id", "eff").annotate(n=Count("id"))
+    )
+    # Same venues, targets and map as when the stock rows were written: nothing to do.
+    digest = hashlib.sha1(repr([sorted(map(repr, x)) for x in (venues, targets, closure.items())]).encode()).hexdigest()
+    state, _ = RollupState.objects.get_or_create(name=STOCK_STATE)
+    if state.note == digest and UnitStock.objects.exists():
+        return
     for unit_id, sector_id, type_code, status, verified, n in venues:
         for acc in fan(unit_id, sector_id):
             acc["registered"] += n
@@ -269,15 +286,6 @@ def roll_stock(closure, gens) -> None:
                 acc["suspended"] += n
             if not verified:
                 acc["unverified"] += n
-    # A registered target whose venue has scans counts as active (its status is moved after the
-    # run: activate_targets), so that the run writes no row that pages also write.
-    scanned = Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id")))
-    targets = (
-        TargetEstablishment.objects.order_by()
-        .annotate(eff=Case(When(scanned, status=TargetStatus.REGISTERED, then=Value(TargetStatus.ACTIVE)),
-                           default="status"))
-        .values_list("unit_id", "sector_id", "eff").annotate(n=Count("id"))
-    )
     for unit_id, sector_id, status, n in targets:
         for acc in fan(unit_id, sector_id):
             acc["targets"] += n
@@ -302,6 +310,8 @@ def roll_stock(closure, gens) -> None:
     UnitStock.objects.filter(id__in=[old[0] for old in existing.values()]).delete()
     UnitStock.objects.bulk_update(changed, fields, batch_size=1000)
     UnitStock.objects.bulk_create(new, batch_size=5000)
+    state.note = digest
+    state.save(update_fields=["note"])
 
 
 

@@ -162,3 +162,19 @@ def test_a_transaction_open_during_a_run_is_picked_up_by_the_next(small_map, use
     rollup(now=now + timedelta(minutes=2))
     check_all(users, small_map)
     same_as_full_reroll(now + timedelta(minutes=3))
+
+
+def test_stock_follows_venue_and_target_changes_without_new_visits(small_map, users):
+    from ravao.oversight.models import TargetEstablishment, TargetStatus  # noqa: PLC0415
+    from ravao.venues.models import Venue, VenueStatus  # noqa: PLC0415
+
+    venues = make_random_data(small_map, seed=17, visits=120)
+    now = selectors_now()
+    rollup(now=now)
+    rollup(now=now + timedelta(minutes=1))  # unchanged: the stock rows are left as they are
+    Venue.objects.filter(pk=venues[0].pk).update(status=VenueStatus.SUSPENDED, verified=False)
+    Venue.objects.filter(pk=venues[1].pk).update(status=VenueStatus.CLOSED)
+    TargetEstablishment.objects.filter(status=TargetStatus.NOT_VISITED).update(status=TargetStatus.REGISTERED,
+                                                                               venue=venues[2])
+    rollup(now=now + timedelta(minutes=2))
+    check_all(users, small_map)
