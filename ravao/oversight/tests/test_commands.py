@@ -32,3 +32,11 @@ def test_it_sends_nothing_without_officials_with_an_e_mail(small_map, users):
     out = io.StringIO()
     call_command("sendreports", stdout=out)
     assert "sent 0 report e-mail(s)" in out.getvalue()
+
+
+def test_the_demo_step_rolls_up(small_map, users):
+    from ravao.oversight.demo import demo  # noqa: PLC0415
+
+    make_random_data(small_map, seed=53, visits=30)
+    line = demo(province=small_map.province, users=users, stdout=io.StringIO())
+    assert line.startswith("oversight: rolled up 30 visits in ")
