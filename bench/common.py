@@ -118,16 +118,20 @@ class Server:
 
     def __init__(self, env: dict, *, port: int, workers: int, threads: int = 1):
         self.port, self.env = port, env
-        self.proc = subprocess.Popen(
-            [RAVAO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-        )
+        # The server's log goes to a file: a pipe nobody reads fills up (64 KB) and then blocks
+        # every worker that logs (a 4xx is logged as a warning).
+        self.log = Path(f"/tmp/ravao-bench-server-{port}.log")
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [RAVAO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
+                env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+            )
 
     def wait_ready(self, path="/api/v1/openapi.json", timeout=60) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("server exited: " + self.proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("server exited: " + self.log.read_text(errors="replace")[-2000:])
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
                     if r.status == 200:
@@ -135,6 +139,13 @@ class Server:
             except OSError:
                 time.sleep(0.5)
         raise RuntimeError("server did not start")
+
+    def log_lines(self) -> int:
+        """Lines the server has logged so far (warnings and errors: none expected under load)."""
+        try:
+            return self.log.read_text(errors="replace").count("\n")
+        except OSError:
+            return 0
 
     def worker_pids(self) -> list[int]:
         try:

@@ -36,7 +36,7 @@ from ravao.checkins.recording import (
     visit_json,
     visit_out,
 )
-from ravao.core import hotcache
+from ravao.core import fastsql, hotcache
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
 from ravao.people.models import Person
@@ -118,10 +118,38 @@ def scan_time(scanned_at: datetime | None) -> datetime:
 # --- venues -------------------------------------------------------------------------------
 
 
-def _venue_queryset():
+def _venue_by_code(code: str):
+    """The venue with this code and its type, in one plain statement (a miss of the per-worker
+    memory: at national scale most venues are too quiet to stay in it, so misses are common)."""
+    from ravao.catalog.models import VenueType  # noqa: PLC0415
     from ravao.venues.models import Venue  # noqa: PLC0415
 
-    return Venue.objects.select_related("venue_type")
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {fastsql.columns(Venue, 'v')}, {fastsql.columns(VenueType, 't')} FROM {Venue._meta.db_table} v "
+            f"JOIN {VenueType._meta.db_table} t ON t.id = v.venue_type_id WHERE v.code = %s",
+            [code],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return None
+        n = len(Venue._meta.concrete_fields)
+        venue = fastsql.models(Venue, [rows[0][:n]], cursor.db)[0]
+        venue_type = fastsql.models(VenueType, [rows[0][n:]], cursor.db)[0]
+    Venue._meta.get_field("venue_type").set_cached_value(venue, venue_type)
+    return venue
+
+
+def _works_at(user_id: int, venue_id: int) -> bool | None:
+    """True if the user is active staff of the venue (None otherwise: not remembered)."""
+    from ravao.venues.models import VenueMembership  # noqa: PLC0415
+
+    with fastsql.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {VenueMembership._meta.db_table} WHERE venue_id = %s AND user_id = %s AND active LIMIT 1",
+            [venue_id, user_id],
+        )
+        return True if cursor.fetchone() else None
 
 
 def venue_public(*, code: str = "", venue_qr: str = ""):
@@ -133,7 +161,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
         return found.venue, found.entrance
     normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     venue = (
-        hotcache.remembered("venue", normalised, lambda: _venue_queryset().filter(code=normalised).first())
+        hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised))
         if normalised else None
     )
     if venue is None:
@@ -143,14 +171,10 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 
 def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
-    from ravao.venues.models import VenueMembership  # noqa: PLC0415
 
     code = (code or "").strip().upper()
-    venue = hotcache.remembered("venue", code, lambda: _venue_queryset().filter(code=code).first()) if code else None
-    works_there = venue is not None and hotcache.remembered(
-        "staff", (user.pk, venue.pk),
-        lambda: VenueMembership.objects.filter(venue_id=venue.pk, user_id=user.pk, active=True).exists() or None,
-    )
+    venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
+    works_there = venue is not None and hotcache.remembered("staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk))
     if not works_there:
         venue = None
     if venue is None:
