@@ -215,6 +215,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--presence-per-day", type=int, default=1_500_000)
     parser.add_argument("--regen", action="store_true")
+    parser.add_argument("--day", type=date.fromisoformat, default=BASE_DAY,
+                        help="the day timed (default %(default)s; on bench_scale: yesterday, the last simulated day)")
     parser.add_argument("--no-rollup-costs", action="store_true", help="Only time the pages (skips minutes of rollup).")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
@@ -243,8 +245,8 @@ def main() -> None:
     api = ApiClient(admin)
     page = Client()
     page.force_login(admin)
-    day, week = BASE_DAY.isoformat(), (BASE_DAY - timedelta(days=6)).isoformat()
-    six = (BASE_DAY - timedelta(days=5)).isoformat()
+    day, week = args.day.isoformat(), (args.day - timedelta(days=6)).isoformat()
+    six = (args.day - timedelta(days=5)).isoformat()
     biggest = sorted(Unit.objects.filter(generation="2025", depth=1), key=lambda u: -u.children.count())[0]
     commune = biggest.children.order_by("code").first()
     counts = sql("SELECT (SELECT count(*) FROM venues_venue), (SELECT coalesce(sum(scans), 0) FROM oversight_venueday), "
@@ -279,7 +281,7 @@ def main() -> None:
         (f"Dashboard page, commune {commune.name} with its venue list, 7 days",
          lambda: ok(page.get("/oversight/", {"unit": commune.code, "from": week, "to": day}))),
         ("Baseline: country children figures from venue-day/presence rows (no unit aggregates)",
-         lambda: baseline_country_day(BASE_DAY)),
+         lambda: baseline_country_day(args.day)),
     ]
     results = []
     for label, fn in cases:
