@@ -31,12 +31,18 @@ def derive_key(label: str, length: int = 32) -> bytes:
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     if not keys:
-        keys = (base64.urlsafe_b64encode(derive_key("ravao-field-encryption")).decode(),)
+        keys = (newest_key(),)
     return MultiFernet([Fernet(k.encode()) for k in keys])
 
 
 def fernet() -> MultiFernet:
     return _fernet(tuple(settings.RAVAO_FIELD_KEYS))
+
+
+def newest_key() -> str:
+    """The key that encrypts (the first of RAVAO_FIELD_KEYS, or the demo's derived key)."""
+    keys = tuple(settings.RAVAO_FIELD_KEYS)
+    return keys[0] if keys else base64.urlsafe_b64encode(derive_key("ravao-field-encryption")).decode()
 
 
 def encrypt(value: str) -> str:

@@ -1,0 +1,91 @@
+"""Re-encrypt personal data at rest under the newest field key (``ravao rotatekeys``).
+
+Rotation is: prepend a new key to RAVAO_FIELD_KEYS (every key still decrypts), run this, then
+drop the old key. Each ``EncryptedTextField`` column of every model is read by primary key in
+batches; a token that the newest key alone cannot open is re-encrypted with
+``MultiFernet.rotate`` and written back, one transaction per batch. Tokens already under the
+newest key are left as they are, so an interrupted run is simply run again (idempotent), and
+the application keeps working throughout (old and new tokens both decrypt).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
+from django.db import connection, transaction
+
+from ravao.core.crypto import EncryptedTextField, fernet, newest_key
+
+
+@dataclass
+class RotationReport:
+    rows_read: int = 0
+    tokens_rotated: int = 0
+    per_table: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        detail = ", ".join(f"{table} {n:,}" for table, n in sorted(self.per_table.items()) if n)
+        return (f"read {self.rows_read:,} rows, re-encrypted {self.tokens_rotated:,} values"
+                + (f" ({detail})" if detail else ""))
+
+
+def encrypted_columns() -> list[tuple[type, list[str]]]:
+    """Every concrete model with encrypted fields, and the columns of those fields."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if columns:
+            found.append((model, columns))
+    return found
+
+
+def rotate_all(*, batch: int = 2_000, dry_run: bool = False,
+               progress: Callable[[str], None] | None = None) -> RotationReport:
+    newest = Fernet(newest_key().encode())
+    multi = fernet()
+    report = RotationReport()
+    qn = connection.ops.quote_name
+    for model, columns in encrypted_columns():
+        table, pk = model._meta.db_table, model._meta.pk.column
+        head = f"SELECT {qn(pk)}, {', '.join(qn(c) for c in columns)} FROM {qn(table)}"
+        tail = f"ORDER BY {qn(pk)} LIMIT %s"
+        rotated, last = 0, None
+        while True:
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    if last is None:
+                        cur.execute(f"{head} {tail}", [batch])
+                    else:
+                        cur.execute(f"{head} WHERE {qn(pk)} > %s {tail}", [last, batch])
+                    rows = cur.fetchall()
+                    for row in rows:
+                        changes = {}
+                        for column, token in zip(columns, row[1:], strict=True):
+                            if token and not _opens(newest, token):
+                                changes[column] = multi.rotate(token.encode()).decode()
+                        if changes and not dry_run:
+                            sets = ", ".join(f"{qn(c)} = %s" for c in changes)
+                            cur.execute(f"UPDATE {qn(table)} SET {sets} WHERE {qn(pk)} = %s",
+                                        [*changes.values(), row[0]])
+                        rotated += len(changes)
+            report.rows_read += len(rows)
+            if len(rows) < batch:
+                break
+            last = rows[-1][0]
+        report.per_table[table] = rotated
+        report.tokens_rotated += rotated
+        if progress:
+            progress(f"{table}: {rotated:,} values re-encrypted")
+    return report
+
+
+def _opens(key: Fernet, token: str) -> bool:
+    try:
+        key.decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
