@@ -6,7 +6,7 @@ RAVAO := $(BIN)/ravao
 VENDOR := ravao/core/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ravao
 
-.PHONY: install demo test test-sqlite test-postgres lint messages serve clean
+.PHONY: install demo test test-postgres makemessages messages serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
