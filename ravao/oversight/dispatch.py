@@ -2,7 +2,7 @@
 
 ``ravao sendreports`` (or ``ravao rollup --loop 60 --reports``) sends, for the last complete
 period, one e-mail per unit with venues or targets to the active officials (with an e-mail
-address) of its parent unit. A ReportDispatch row per unit and period makes re-runs harmless.
+address) of its parent unit; a province's report goes to the national administrators. A ReportDispatch row per unit and period makes re-runs harmless.
 """
 
 from datetime import date, timedelta
@@ -36,17 +36,22 @@ def last_period(*, today: date, days: int = 7) -> tuple[date, date]:
     return last - timedelta(days=days - 1), last
 
 
+def recipients(unit: Unit):
+    """The officials of the level above the unit: its parent's, or the country's for a province."""
+    above = (User.objects.filter(unit=unit.parent, role__in=UPWARD_ROLES) if unit.parent_id
+             else User.objects.filter(role=Role.NATIONAL_ADMIN))
+    return above.filter(is_active=True).exclude(email="").order_by("pk")
+
+
 def send_reports(*, today: date, days: int = 7, fmt: str = "pdf") -> int:
     """E-mail the reports of the last complete period; returns how many e-mails were sent."""
     first, last = last_period(today=today, days=days)
     user = system_user()
-    unit_ids = (UnitStock.objects.filter(sector__isnull=True, unit__isnull=False, unit__parent__isnull=False)
-                .values_list("unit_id", flat=True))
+    unit_ids = UnitStock.objects.filter(sector__isnull=True, unit__isnull=False).values_list("unit_id", flat=True)
     done = set(ReportDispatch.objects.filter(period_start=first, period_end=last).values_list("unit_id", flat=True))
     sent = 0
     for unit in Unit.objects.filter(pk__in=unit_ids).exclude(pk__in=done).select_related("parent").order_by("path"):
-        officials = list(User.objects.filter(unit=unit.parent, role__in=UPWARD_ROLES, is_active=True)
-                         .exclude(email=""))
+        officials = list(recipients(unit))
         if not officials:
             continue
         try:

@@ -89,3 +89,18 @@ def test_it_emails_reports_upward_once(small_map, users):
     dispatch = ReportDispatch.objects.first()
     assert (dispatch.period_start.isoformat(), dispatch.period_end.isoformat()) == ("2026-11-16", "2026-11-22")
     assert ReportDispatch.objects.count() == 2
+
+
+def test_a_province_report_goes_to_the_national_administrators(small_map, users):
+    setup(small_map)
+    users["national"].email = "bo@example.org"
+    users["national"].save()
+    sent = send_reports(today=END_DAY + timedelta(days=3))
+    # Every province with venues or targets (of both generations) reports to the country; the
+    # communes' reports go to province officials, who have no e-mail address here.
+    dispatched = {d.unit for d in ReportDispatch.objects.select_related("unit")}
+    assert small_map.province in dispatched and all(u.parent_id is None for u in dispatched)
+    assert sent == len(dispatched) == len(mail.outbox) and {m.to[0] for m in mail.outbox} == {"bo@example.org"}
+    mine = next(m for m in mail.outbox if small_map.province.name in m.subject)
+    pdf = PdfReader(io.BytesIO(mine.attachments[0][1]))
+    assert small_map.province.name in "".join(page.extract_text() for page in pdf.pages)
