@@ -33,6 +33,11 @@ def check(user, unit, generation, first, last, sector=None, sums=True):
     if doc["children"] and sums:
         for key in ADDITIVE:
             assert sum(c["indicators"][key] for c in doc["children"]) == doc["indicators"][key], key
+        by_type = {}
+        for c in doc["children"]:
+            for code, n in c["indicators"]["venues_by_type"].items():
+                by_type[code] = by_type.get(code, 0) + n
+        assert {k: n for k, n in by_type.items() if n} == {k: n for k, n in doc["indicators"]["venues_by_type"].items() if n}
     return doc
 
 
