@@ -10,6 +10,7 @@ from ravao.oversight import selectors
 from ravao.oversight.rollup import rollup
 from ravao.oversight.tests.factories import END_DAY, brute_force, make_random_data
 from ravao.testing import ApiClient
+from ravao.units.models import Unit
 
 ADDITIVE = ["registered", "suspended", "unverified", "scans", "active_24h", "active_7d", "targets",
             "targets_registered", "targets_active"]
@@ -94,6 +95,21 @@ def test_it_serves_the_same_figures_over_the_api(small_map, users):
     for c in body["children"]:
         assert set(c["indicators"]) >= {"registered", "active_24h", "active_7d", "scans", "unique_visitors", "population",
                                         "points_per_100_residents", "targets", "targets_registered", "targets_active"}
+        child = Unit.objects.get(generation="2025", code=c["unit"]["code"])
+        assert {k: c["indicators"][k] for k in COMPARED} == brute_force(unit=child, generation="2025", first=first, last=END_DAY)
+    for key in ADDITIVE:
+        assert sum(c["indicators"][key] for c in body["children"]) == body["indicators"][key], key
+    # The three-tier (legacy) tree over the API: the district and its communes.
+    r = ApiClient(users["national"]).get("/coverage", unit=small_map.district_a.code, generation="legacy",
+                                         **{"from": first.isoformat(), "to": END_DAY.isoformat()})
+    assert r.status_code == 200, r.content
+    legacy = r.json()
+    assert {k: legacy["indicators"][k] for k in COMPARED} == brute_force(
+        unit=small_map.district_a, generation="legacy", first=first, last=END_DAY)
+    assert legacy["children"] and all(
+        {k: c["indicators"][k] for k in COMPARED} == brute_force(
+            unit=Unit.objects.get(generation="legacy", code=c["unit"]["code"]), generation="legacy", first=first, last=END_DAY)
+        for c in legacy["children"])
 
 
 def test_it_counts_the_seven_day_windows_once_a_day_and_keeps_them_exact(small_map, users):
