@@ -65,8 +65,18 @@ def test_it_writes_the_report_from_the_cli_and_the_page(small_map, users, tmp_pa
 
     c = Client()
     c.force_login(users["province"])
-    r = c.get("/oversight/report/", {**PARAMS, "format": "xlsx"})
+    r = c.get("/oversight/report/", {**PARAMS, "format": "xlsx", "lang": "en"})
     assert r.status_code == 200 and r.content[:2] == b"PK"
+    page_sheet = {row[0]: row[1] for row in load_workbook(io.BytesIO(r.content))["Indicators"].iter_rows(values_only=True)
+                  if row and row[0]}
+    xlsx = tmp_path / "r.xlsx"
+    call_command("report", "--unit", "46", "--from", FIRST.isoformat(), "--to", END_DAY.isoformat(),
+                 "--format", "xlsx", "--lang", "en", "--out", str(xlsx))
+    cli_sheet = {row[0]: row[1] for row in load_workbook(str(xlsx))["Indicators"].iter_rows(values_only=True)
+                 if row and row[0]}
+    for sheet in (page_sheet, cli_sheet):
+        assert sheet["Scans"] == expected["scans"] and sheet["Unique visitors"] == expected["unique_visitors"]
+        assert sheet["Registered scan points"] == expected["registered"]
 
 
 def test_it_refuses_reports_outside_the_jurisdiction(small_map, users):
