@@ -77,6 +77,16 @@ GUIDES = {
             ("report", _("Report upward"), _("Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to the officials of the level above.")),
         ],
     },
+    "canvasser": {
+        "title": _("Guide for canvassers"),
+        "intro": _("You visit every establishment of your commune until each one has a scan point that really scans."),
+        "steps": [
+            ("table", _("Open your list"), _("Open “Door-to-door campaign” and tap “Assigned to me”: the establishments you are to visit, each with its status.")),
+            ("staff", _("Visit and guide"), _("At each door, hand out the guide for venue owners and tap “Record a visit” (status “Guided”). Not on the list? Tap “Add an establishment” on the spot.")),
+            ("poster", _("Register it there and then"), _("Tap “Register this establishment as a venue”: its name, type and address are carried over; print or send the poster.")),
+            ("chart", _("Follow progress"), _("The establishment turns active when its first scans arrive. “Progress per canvasser” shows how far you are.")),
+        ],
+    },
 }
 ROLES = list(GUIDES)
 

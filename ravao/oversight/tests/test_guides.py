@@ -44,3 +44,18 @@ def test_it_names_the_real_screens(db):
             assert f"“{DASHBOARD[0]}”" in text
             labels = dict(LABELS)
             assert str(labels["unique_visitors"]).lower() in text.lower()
+
+
+def test_the_canvassers_guide_names_the_campaign_screens(db):
+    from django.utils import translation  # noqa: PLC0415
+
+    from ravao.oversight.guides import guide_context  # noqa: PLC0415
+    from ravao.oversight.menu import CAMPAIGN  # noqa: PLC0415
+
+    c = Client()
+    for language, button in (("vi", "Đăng ký cơ sở này làm địa điểm"), ("en", "Register this establishment as a venue")):
+        with translation.override(language):
+            text = " ".join(s["text"] for s in guide_context("canvasser")["steps"])
+            assert f"“{CAMPAIGN[0]}”" in text and f"“{button}”" in text
+    vi = PdfReader(io.BytesIO(c.get("/oversight/guides/canvasser/", {"format": "pdf", "lang": "vi"}).content))
+    assert "Chiến dịch" in " ".join(vi.pages[0].extract_text().split())
