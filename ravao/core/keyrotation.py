@@ -42,35 +42,20 @@ def encrypted_columns() -> list[tuple[type, list[str]]]:
     return found
 
 
+class UnreadableToken(Exception):
+    """A stored value that none of RAVAO_FIELD_KEYS opens (a key was dropped too early)."""
+
+
 def rotate_all(*, batch: int = 2_000, dry_run: bool = False,
                progress: Callable[[str], None] | None = None) -> RotationReport:
     newest = Fernet(newest_key().encode())
-    multi = fernet()
     report = RotationReport()
-    qn = connection.ops.quote_name
     for model, columns in encrypted_columns():
-        table, pk = model._meta.db_table, model._meta.pk.column
-        head = f"SELECT {qn(pk)}, {', '.join(qn(c) for c in columns)} FROM {qn(table)}"
-        tail = f"ORDER BY {qn(pk)} LIMIT %s"
-        rotated, last = 0, None
+        table, rotated, last = model._meta.db_table, 0, None
         while True:
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    if last is None:
-                        cur.execute(f"{head} {tail}", [batch])
-                    else:
-                        cur.execute(f"{head} WHERE {qn(pk)} > %s {tail}", [last, batch])
-                    rows = cur.fetchall()
-                    for row in rows:
-                        changes = {}
-                        for column, token in zip(columns, row[1:], strict=True):
-                            if token and not _opens(newest, token):
-                                changes[column] = multi.rotate(token.encode()).decode()
-                        if changes and not dry_run:
-                            sets = ", ".join(f"{qn(c)} = %s" for c in changes)
-                            cur.execute(f"UPDATE {qn(table)} SET {sets} WHERE {qn(pk)} = %s",
-                                        [*changes.values(), row[0]])
-                        rotated += len(changes)
+            with transaction.atomic():  # a batch is written whole or not at all
+                rows, changed = _rotate_batch(model, columns, newest, after=last, batch=batch, dry_run=dry_run)
+            rotated += changed
             report.rows_read += len(rows)
             if len(rows) < batch:
                 break
@@ -82,10 +67,36 @@ def rotate_all(*, batch: int = 2_000, dry_run: bool = False,
     return report
 
 
+def _rotate_batch(model, columns: list[str], newest: Fernet, *, after, batch: int, dry_run: bool):
+    """Re-encrypt the next ``batch`` rows after primary key ``after``; returns (rows, values changed)."""
+    qn = connection.ops.quote_name
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    where = "" if after is None else f"WHERE {pk} > %s"
+    multi, changed = fernet(), 0
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {pk}, {', '.join(qn(c) for c in columns)} FROM {table} {where} ORDER BY {pk} LIMIT %s",
+                    [batch] if after is None else [after, batch])
+        rows = cur.fetchall()
+        for row in rows:
+            changes = {}
+            for column, token in zip(columns, row[1:], strict=True):
+                if token and not _opens(newest, token):
+                    try:
+                        changes[column] = multi.rotate(token.encode()).decode()
+                    except InvalidToken:
+                        raise UnreadableToken(
+                            f"{model._meta.db_table}.{column} of row {row[0]} opens with none of RAVAO_FIELD_KEYS: "
+                            "put back the key it was written with; nothing of this batch was written") from None
+            if changes and not dry_run:
+                cur.execute(f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in changes)} WHERE {pk} = %s",
+                            [*changes.values(), row[0]])
+            changed += len(changes)
+    return rows, changed
+
+
 def _opens(key: Fernet, token: str) -> bool:
     try:
         key.decrypt(token.encode())
     except InvalidToken:
         return False
     return True
-

@@ -2,7 +2,8 @@
 
 ``ravao sendreports`` (or ``ravao rollup --loop 60 --reports``) sends, for the last complete
 period, one e-mail per unit with venues or targets to the active officials (with an e-mail
-address) of its parent unit; a province's report goes to the national administrators. A ReportDispatch row per unit and period makes re-runs harmless.
+address) of its parent unit; a province's report goes to the national administrators. A
+ReportDispatch row per unit and period makes re-runs harmless.
 """
 
 from datetime import date, timedelta

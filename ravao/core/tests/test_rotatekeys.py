@@ -55,3 +55,12 @@ def test_it_re_encrypts_every_value_under_the_newest_key_and_a_second_run_change
 def test_it_refuses_a_batch_below_one(db):
     with pytest.raises(CommandError, match="--batch"):
         rotate("--batch", "0")
+
+
+def test_it_stops_with_a_clear_error_on_a_value_no_key_opens_and_writes_nothing_of_that_batch(db):
+    with override_settings(RAVAO_FIELD_KEYS=[OLD]):
+        people = [person_find_or_create(full_name=f"Trần Thị {i}", phone=f"09876543{i:02d}") for i in range(3)]
+    before = [raw("people_person", "full_name", p.pk) for p in people]
+    with override_settings(RAVAO_FIELD_KEYS=[NEW]), pytest.raises(CommandError, match="none of RAVAO_FIELD_KEYS"):
+        rotate()  # the old key was dropped before rotating
+    assert [raw("people_person", "full_name", p.pk) for p in people] == before

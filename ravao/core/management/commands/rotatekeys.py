@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ravao.core.keyrotation import rotate_all
+from ravao.core.keyrotation import UnreadableToken, rotate_all
 
 
 class Command(BaseCommand):
@@ -15,5 +15,8 @@ class Command(BaseCommand):
         if batch < 1:
             raise CommandError("--batch must be at least 1")
         verbose = options.get("verbosity", 1) >= 2
-        report = rotate_all(batch=batch, dry_run=dry_run, progress=self.stdout.write if verbose else None)
+        try:
+            report = rotate_all(batch=batch, dry_run=dry_run, progress=self.stdout.write if verbose else None)
+        except UnreadableToken as e:
+            raise CommandError(str(e)) from None
         self.stdout.write(("dry run: " if dry_run else "") + report.line())
