@@ -5,7 +5,8 @@ drop the old key. Each ``EncryptedTextField`` column of every model is read by p
 batches; a token that the newest key alone cannot open is re-encrypted with
 ``MultiFernet.rotate`` and written back, one transaction per batch. Tokens already under the
 newest key are left as they are, so an interrupted run is simply run again (idempotent), and
-the application keeps working throughout (old and new tokens both decrypt).
+the application keeps working throughout (old and new tokens both decrypt). Every run that
+writes is recorded in the audit log (what it re-encrypted, and whether it stopped early).
 """
 
 from collections.abc import Callable
@@ -50,21 +51,44 @@ def rotate_all(*, batch: int = 2_000, dry_run: bool = False,
                progress: Callable[[str], None] | None = None) -> RotationReport:
     newest = Fernet(newest_key().encode())
     report = RotationReport()
+    try:
+        _rotate_models(report, newest, batch=batch, dry_run=dry_run, progress=progress)
+    except UnreadableToken as e:
+        if not dry_run:
+            _audit(report, stopped=str(e))
+        raise
+    if not dry_run:
+        _audit(report)
+    return report
+
+
+def _audit(report: RotationReport, *, stopped: str = "") -> None:
+    """One entry per run: every personal value was read (decrypted) and some were rewritten."""
+    from ravao.audit.models import Action  # noqa: PLC0415 (core is below audit)
+    from ravao.audit.services import audit_record  # noqa: PLC0415
+
+    detail = {"rows_read": report.rows_read, "values_reencrypted": report.tokens_rotated,
+              "per_table": {t: n for t, n in report.per_table.items() if n}}
+    if stopped:
+        detail["stopped"] = stopped
+    audit_record(user=None, action=Action.CHANGE, object_type="field_keys", purpose="rotatekeys", detail=detail)
+
+
+def _rotate_models(report: RotationReport, newest: Fernet, *, batch: int, dry_run: bool, progress) -> None:
     for model, columns in encrypted_columns():
-        table, rotated, last = model._meta.db_table, 0, None
+        table, last = model._meta.db_table, None
+        report.per_table[table] = 0
         while True:
             with transaction.atomic():  # a batch is written whole or not at all
                 rows, changed = _rotate_batch(model, columns, newest, after=last, batch=batch, dry_run=dry_run)
-            rotated += changed
+            report.per_table[table] += changed  # counted once committed, so a stop reports what was written
+            report.tokens_rotated += changed
             report.rows_read += len(rows)
             if len(rows) < batch:
                 break
             last = rows[-1][0]
-        report.per_table[table] = rotated
-        report.tokens_rotated += rotated
         if progress:
-            progress(f"{table}: {rotated:,} values re-encrypted")
-    return report
+            progress(f"{table}: {report.per_table[table]:,} values re-encrypted")
 
 
 def _rotate_batch(model, columns: list[str], newest: Fernet, *, after, batch: int, dry_run: bool):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from ravao.audit.models import Action, AuditEntry
 from ravao.people.models import Declaration, Person
 from ravao.people.services import declaration_record, person_find_or_create
 
@@ -38,9 +39,17 @@ def test_it_re_encrypts_every_value_under_the_newest_key_and_a_second_run_change
     with override_settings(RAVAO_FIELD_KEYS=[NEW, OLD]):
         assert "dry run: " in (dry := rotate("--dry-run", "--batch", "2")) and "re-encrypted 11 values" in dry
         assert raw("people_person", "full_name", people[0].pk) == old_token  # the dry run wrote nothing
+        assert not AuditEntry.objects.filter(object_type="field_keys").exists()  # nor an audit entry
         out = rotate("--batch", "2")  # batches smaller than the table: paging is exercised
         assert "re-encrypted 11 values" in out and "people_person 10" in out and "people_declaration 1" in out
         assert "re-encrypted 0 values" in rotate()  # idempotent: a re-run after a cut is safe
+
+    # Each run that writes leaves one audit entry with what it read and re-encrypted.
+    first, second = AuditEntry.objects.filter(object_type="field_keys").order_by("id")
+    assert (first.action, first.purpose, first.username) == (Action.CHANGE, "rotatekeys", "")
+    assert first.detail["values_reencrypted"] == 11 and first.detail["rows_read"] >= 6
+    assert first.detail["per_table"] == {"people_person": 10, "people_declaration": 1}
+    assert second.detail["values_reencrypted"] == 0 and "stopped" not in second.detail
 
     # Only the new key is needed now: the old one can be dropped.
     with override_settings(RAVAO_FIELD_KEYS=[NEW]):
@@ -64,3 +73,5 @@ def test_it_stops_with_a_clear_error_on_a_value_no_key_opens_and_writes_nothing_
     with override_settings(RAVAO_FIELD_KEYS=[NEW]), pytest.raises(CommandError, match="none of RAVAO_FIELD_KEYS"):
         rotate()  # the old key was dropped before rotating
     assert [raw("people_person", "full_name", p.pk) for p in people] == before
+    entry = AuditEntry.objects.get(object_type="field_keys")  # the stopped run is in the audit log too
+    assert "none of RAVAO_FIELD_KEYS" in entry.detail["stopped"] and entry.detail["values_reencrypted"] == 0
