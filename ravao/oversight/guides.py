@@ -87,6 +87,25 @@ GUIDES = {
             ("chart", _("Follow progress"), _("The establishment turns active when its first scans arrive. “Progress per canvasser” shows how far you are.")),
         ],
     },
+    "tracer": {
+        "title": _("Guide for contact tracers"),
+        "intro": _("From a confirmed case to the list of people to call, in a few minutes."),
+        "steps": [
+            ("card", _("Open the case"), _("Open “Contact tracing”, tap “Open a case” and find the person by the phone or ID number given at check-in. The infectious window starts two days before symptom onset (or the test date); correct it on the case page if needed. Many cases at once: “Import cases” from a spreadsheet.")),
+            ("table", _("Read the contacts"), _("Tap “Contacts”: everyone who was at the same place or on the same trip at the same time, ranked by minutes of overlap. “With second degree (F2)” adds the contacts of those contacts. Every view is recorded in the audit log.")),
+            ("phone", _("Call and follow up"), _("Tap “Notify contacts not yet notified (SMS / e-mail)”, then tick “reached”, “isolated” or “tested” for each person as you follow up. “Export” gives the list as XLSX, CSV or JSON (Go.Data).")),
+            ("poster", _("Warn the public"), _("Under “Venues to alert”, tap “Publish window”: the place and the hours appear in “Places with possible exposure”, which visitors' phones compare with the visits they saved, without sending anything.")),
+        ],
+    },
+    "auditor": {
+        "title": _("Guide for auditors"),
+        "intro": _("Every read, export or change of personal data leaves an entry that nobody can edit or delete. You check that each one had a reason."),
+        "steps": [
+            ("table", _("Open the log"), _("Open “Audit log”: when, who, what was read or changed, for which case, why (“Purpose”) and from which address.")),
+            ("chart", _("Follow a trail"), _("Filter by user, action, case or dates to follow one tracer's work or everything read about one case.")),
+            ("check", _("Ask about what does not fit"), _("A contact list read with no open case behind it, many exports by one account, reads at night or from an unknown address: ask the user's supervisor and keep a note of the answer.")),
+        ],
+    },
 }
 ROLES = list(GUIDES)
 

@@ -59,3 +59,25 @@ def test_the_canvassers_guide_names_the_campaign_screens(db):
             assert f"“{CAMPAIGN[0]}”" in text and f"“{button}”" in text
     vi = PdfReader(io.BytesIO(c.get("/oversight/guides/canvasser/", {"format": "pdf", "lang": "vi"}).content))
     assert "Chiến dịch" in " ".join(vi.pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize(("role", "labels"), [
+    ("tracer", ["Contact tracing", "Open a case", "Import cases", "Contacts", "With second degree (F2)",
+                "Notify contacts not yet notified (SMS / e-mail)", "reached", "isolated", "tested", "Export",
+                "Venues to alert", "Publish window", "Places with possible exposure"]),
+    ("auditor", ["Audit log", "Purpose"]),
+])
+def test_the_tracers_and_auditors_guides_name_the_screens_as_they_are_labelled(db, role, labels):
+    """Each quoted label is the one the page shows, in both languages (taken from the apps' own catalogues)."""
+    from django.utils import translation  # noqa: PLC0415
+    from django.utils.translation import gettext  # noqa: PLC0415
+
+    from ravao.oversight.guides import guide_context  # noqa: PLC0415
+
+    for language in ("vi", "en"):
+        with translation.override(language):
+            text = " ".join(s["text"] for s in guide_context(role)["steps"])
+            for label in labels:
+                assert f"“{gettext(label)}”" in text, (language, label)
+            if language == "vi":
+                assert gettext("Contact tracing") != "Contact tracing"  # the catalogue really is Vietnamese
