@@ -26,7 +26,7 @@ MEMO_DAYS = 2  # memos are counted afresh (on request) after this many days
 
 def sync_max() -> int:
     """Pages count a range on the spot when the range's daily visitors add up to at most this."""
-    return int(getattr(settings, "RAVAO_RANGE_SYNC_MAX", 300_000))
+    return int(getattr(settings, "RAVAO_RANGE_SYNC_MAX", 100_000))
 
 
 def budget_seconds() -> float:
