@@ -36,13 +36,18 @@ CHILD_COLUMNS = ["registered", "active_7d", "scans", "unique_visitors", "populat
 
 
 def fmt_value(key: str, value) -> str:
+    """A figure as pages and reports show it: Vietnamese groups thousands with a dot and writes
+    decimals with a comma (1.234 · 0,042 · 70,1%), English the other way round."""
     if value is None:
         return "—"
+    vi = translation.get_language() == "vi"
     if key.endswith("_share"):
-        return f"{value * 100:.1f}%"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return f"{value:,}".replace(",", ".") if translation.get_language() == "vi" else f"{value:,}"
+        text = f"{value * 100:.1f}%"
+    elif isinstance(value, float):
+        text = f"{value:.3f}"
+    else:
+        return f"{value:,}".replace(",", ".") if vi else f"{value:,}"
+    return text.replace(".", ",") if vi else text
 
 
 def report_data(*, user, scope: selectors.Scope) -> dict:

@@ -114,3 +114,15 @@ def test_a_province_report_goes_to_the_national_administrators(small_map, users)
     mine = next(m for m in mail.outbox if small_map.province.name in m.subject)
     pdf = PdfReader(io.BytesIO(mine.attachments[0][1]))
     assert small_map.province.name in "".join(page.extract_text() for page in pdf.pages)
+
+
+def test_figures_follow_the_language_number_format():
+    from django.utils import translation  # noqa: PLC0415
+
+    with translation.override("vi"):
+        assert [fmt_value("scans", 24000), fmt_value("points_per_100_residents", 0.0423),
+                fmt_value("targets_registered_share", 0.701), fmt_value("unique_visitors", None)] == [
+            "24.000", "0,042", "70,1%", "—"]
+    with translation.override("en"):
+        assert [fmt_value("scans", 24000), fmt_value("points_per_100_residents", 0.0423),
+                fmt_value("targets_registered_share", 0.701)] == ["24,000", "0.042", "70.1%"]
