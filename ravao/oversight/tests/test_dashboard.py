@@ -113,6 +113,10 @@ def test_it_draws_the_map_from_unit_coordinates(data, users):
     data.commune_b.save()
     html = login(users["province"]).get("/oversight/", {"unit": "46", **PERIOD}).content.decode()
     assert html.count("<circle ") == 2 and "dot-red" in html
+    assert "0,5–1" in html  # the legend in the page's language (Vietnamese: decimal comma)
+    english = login(users["province"])
+    english.cookies["django_language"] = "en"
+    assert "0.5–1" in english.get("/oversight/", {"unit": "46", **PERIOD}).content.decode()
 
 
 def test_it_shows_a_venue_manager_their_own_venue_figures_only(data, users):
