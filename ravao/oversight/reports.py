@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,18 +37,16 @@ CHILD_COLUMNS = ["registered", "active_7d", "scans", "unique_visitors", "populat
 
 
 def fmt_value(key: str, value) -> str:
-    """A figure as pages and reports show it: Vietnamese groups thousands with a dot and writes
-    decimals with a comma (1.234 · 0,042 · 70,1%), English the other way round."""
+    """A figure as pages and reports show it: decimals in the language's format (Django's:
+    0,042 · 70,1% in Vietnamese); counts grouped by thousands, with a dot in Vietnamese (1.234),
+    which Django's Vietnamese format does not group."""
     if value is None:
         return "—"
-    vi = translation.get_language() == "vi"
     if key.endswith("_share"):
-        text = f"{value * 100:.1f}%"
-    elif isinstance(value, float):
-        text = f"{value:.3f}"
-    else:
-        return f"{value:,}".replace(",", ".") if vi else f"{value:,}"
-    return text.replace(".", ",") if vi else text
+        return number_format(value * 100, 1, use_l10n=True) + "%"
+    if isinstance(value, float):
+        return number_format(value, 3, use_l10n=True)
+    return f"{value:,}".replace(",", ".") if translation.get_language() == "vi" else f"{value:,}"
 
 
 def report_data(*, user, scope: selectors.Scope) -> dict:
