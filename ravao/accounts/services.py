@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import AREA_ROLES, MANAGEABLE_ROLES, ApiToken, Role, User
-from ravao.api.errors import Conflict, Forbidden, ServiceError
+from ravao.core.errors import Conflict, Forbidden, ServiceError
 
 
 def token_for_raw(raw: str) -> ApiToken | None:

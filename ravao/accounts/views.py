@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ravao.accounts import services
 from ravao.accounts.forms import ThrottledLoginForm, UserCreateForm
 from ravao.accounts.models import MANAGEABLE_ROLES, ApiToken, User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 
 
 class LoginView(auth_views.LoginView):

@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ravao.api.auth import BearerAuth, SessionAuth
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 
 api = NinjaAPI(
     title="Ravao API",

@@ -2,9 +2,7 @@
 
 from ninja.security import APIKeyCookie, HttpBearer
 
-from ravao.accounts.models import Role
 from ravao.accounts.services import token_for_raw
-from ravao.api.errors import Forbidden
 
 
 class BearerAuth(HttpBearer):
@@ -29,22 +27,3 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated and user.is_active:
             return user
         return None
-
-
-def require_role(request, *roles: str):
-    """Raise 403 unless the caller has one of ``roles`` (a superuser counts as national admin)."""
-    user = request.auth
-    if not user.has_role(*roles):
-        from django.utils.translation import gettext as _
-
-        raise Forbidden(_("Your role may not do this."))
-    return user
-
-
-ANY_OFFICIAL = (
-    Role.NATIONAL_ADMIN,
-    Role.PROVINCE_OFFICIAL,
-    Role.DISTRICT_OFFICIAL,
-    Role.COMMUNE_OFFICIAL,
-    Role.SECTOR_OFFICIAL,
-)

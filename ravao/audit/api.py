@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Router, Schema
 
 from ravao.accounts.models import Role
-from ravao.api.auth import require_role
+from ravao.accounts.policy import require_role
 from ravao.audit.selectors import audit_list
 
 router = Router(tags=["audit"])

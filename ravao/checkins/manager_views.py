@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ravao.api.errors import ServiceError
 from ravao.audit.services import audit_record
 from ravao.checkins import selectors
 from ravao.checkins.models import CheckoutMethod, HealthStatus, Visit
+from ravao.core.errors import ServiceError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

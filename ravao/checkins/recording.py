@@ -21,11 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import Conflict, NotFound
 from ravao.checkins import conf
 from ravao.checkins.models import CheckoutMethod, HealthStatus, Visit
 from ravao.core import fastsql
 from ravao.core.crypto import derive_key
+from ravao.core.errors import Conflict, NotFound
 from ravao.people.identity import mask_name
 from ravao.people.models import Person
 

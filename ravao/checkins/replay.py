@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import Conflict, ServiceError
 from ravao.checkins import conf
 from ravao.checkins.models import CheckinReplay
 from ravao.core import fastsql
+from ravao.core.errors import Conflict, ServiceError
 
 _FIELDS = {f.column: f for f in CheckinReplay._meta.concrete_fields}
 _CLAIM_SQL = (

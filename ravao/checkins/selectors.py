@@ -9,8 +9,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import NotFound
 from ravao.checkins.models import HealthStatus, Visit
+from ravao.core.errors import NotFound
 from ravao.people.identity import mask_name
 
 # A visit can last at most this long (tracing assumes the same bound, see tracing/conf.py).

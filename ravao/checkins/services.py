@@ -23,7 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import Conflict, NotFound, ServiceError
 from ravao.checkins import conf, replay
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
 from ravao.checkins.recording import (
@@ -37,6 +36,7 @@ from ravao.checkins.recording import (
     visit_out,
 )
 from ravao.core import fastsql, hotcache
+from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
 from ravao.people.models import Person

@@ -17,9 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ravao.api.errors import ServiceError
 from ravao.checkins import forms, services
 from ravao.checkins.models import Visit
+from ravao.core.errors import ServiceError
 from ravao.people.identity import mask_name
 from ravao.people.services import holder_person_id, holder_token
 

@@ -21,8 +21,8 @@ from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.codes.keys import KID_RE, b64decode_any, b64url, keyring
+from ravao.core.errors import ServiceError
 
 VENUE_PREFIX = "V1"
 PERSON_PREFIX = "RVP1"

@@ -5,7 +5,7 @@ from datetime import date
 from django.http import HttpResponse
 from ninja import Query, Router
 
-from ravao.api.auth import ANY_OFFICIAL, require_role
+from ravao.accounts.policy import ANY_OFFICIAL, require_role
 from ravao.oversight import selectors
 
 router = Router(tags=["oversight"])

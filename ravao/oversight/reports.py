@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 
 FONT_DIR = Path(settings.BASE_DIR) / "ravao" / "core" / "static" / "vendor" / "fonts"

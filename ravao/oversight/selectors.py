@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import NotFound, ServiceError
 from ravao.catalog.models import Sector
+from ravao.core.errors import NotFound, ServiceError
 from ravao.oversight.models import (
     RangeVisitors,
     UnitDay,

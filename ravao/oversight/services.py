@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import OFFICIAL_ROLES, User
-from ravao.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.catalog.models import VenueType
+from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.oversight.models import TargetEstablishment, TargetStatus
 from ravao.units.models import Unit
 from ravao.venues.models import natural_key_of

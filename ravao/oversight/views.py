@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import OFFICIAL_ROLES
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.models import VenueDay
 from ravao.oversight.reports import CHILD_COLUMNS, LABELS, fmt_value, report_build

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.catalog.models import VenueType
+from ravao.core.errors import ServiceError
 from ravao.oversight import campaign, services
 from ravao.oversight.models import TargetStatus
 from ravao.oversight.views import require_official

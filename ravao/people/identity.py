@@ -17,8 +17,8 @@ from datetime import date
 import phonenumbers
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.core.crypto import lookup_hash
+from ravao.core.errors import ServiceError
 
 _ID_STRIP = re.compile(r"[\s.\-/]")
 _PASSPORT = re.compile(r"^[A-Z0-9]{6,12}$")

@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 
 SYMPTOMS = ["fever", "cough", "breathing_difficulty", "sore_throat", "fatigue", "loss_of_taste_smell"]
 

@@ -22,9 +22,9 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import NotFound, ServiceError
 from ravao.core import fastsql
 from ravao.core.crypto import lookup_hash
+from ravao.core.errors import NotFound, ServiceError
 from ravao.people import questionnaires
 from ravao.people.identity import (
     CardData,
@@ -277,7 +277,7 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
         )
     if len(matching) > 1:
         # A family sharing one phone, with the same birth year: the gate cannot tell who it is.
-        from ravao.api.errors import Conflict  # noqa: PLC0415
+        from ravao.core.errors import Conflict  # noqa: PLC0415
 
         raise Conflict(
             _("Several people use this phone number. Scan the person's ID card or personal QR, or type their ID number."),

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ravao.api.errors import ServiceError
 from ravao.codes.signing import person_qr_text
+from ravao.core.errors import ServiceError
 from ravao.people import cards
 from ravao.people.identity import mask_name
 from ravao.people.services import holder_token, person_for_holder, personal_qr_reissue

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from ravao.api.errors import ServiceError
 from ravao.checkins.models import Visit
+from ravao.core.errors import ServiceError
 from ravao.tracing import services
 from ravao.tracing.contacts import trace
 from ravao.tracing.models import Case

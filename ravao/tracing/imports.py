@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.tracing.services import case_open, local_midnight, require_tracer
 
 ALIASES = {

@@ -9,9 +9,9 @@ else answers the same 404 as an unknown number (docs/tracing.md, "Jurisdiction")
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import Conflict, NotFound, ServiceError
 from ravao.checkins.models import Visit
 from ravao.core.crypto import lookup_hash
+from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.people import identity
 from ravao.people.models import Person
 

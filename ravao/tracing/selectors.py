@@ -6,9 +6,9 @@ from itertools import chain, islice
 
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import NotFound
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.errors import NotFound
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
 from ravao.tracing import second

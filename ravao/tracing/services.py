@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import Role
-from ravao.api.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.core.sms import send_sms
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine

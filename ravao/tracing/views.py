@@ -17,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ravao.api.errors import NotFound, ServiceError
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import VenueType
+from ravao.core.errors import NotFound, ServiceError
 from ravao.tracing import exports, selectors, services
 from ravao.tracing.imports import case_import
 from ravao.tracing.models import CaseStatus, ExposureWindow

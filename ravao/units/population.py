@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.units.models import Level, Unit
 
 

@@ -9,11 +9,11 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ravao.accounts.models import Role
-from ravao.api.auth import ANY_OFFICIAL, require_role
-from ravao.api.errors import NotFound, ServiceError
+from ravao.accounts.policy import ANY_OFFICIAL, require_role
 from ravao.catalog.models import VenueType
 from ravao.codes.api import router as codes_router
 from ravao.codes.signing import venue_qr_url
+from ravao.core.errors import NotFound, ServiceError
 from ravao.units.selectors import unit_by_code
 from ravao.venues import posters, services
 from ravao.venues.importer import venue_import

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.catalog.models import VenueKind, VenueType
+from ravao.core.errors import ServiceError
 from ravao.people.identity import IdentityError, normalise_phone
 from ravao.units.models import Unit
 from ravao.units.selectors import unit_candidates

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import Sector
+from ravao.core.errors import ServiceError
 from ravao.venues import posters
 from ravao.venues.forms import ImportForm
 from ravao.venues.importer import venue_import

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from ravao.accounts.models import ApiToken, Role, User
 from ravao.accounts.services import user_create
-from ravao.api.errors import Conflict, ServiceError
 from ravao.core.crypto import lookup_hash
+from ravao.core.errors import Conflict, ServiceError
 from ravao.core.sms import send_sms
 from ravao.people.identity import normalise_phone
 from ravao.venues.models import PhoneOTP

@@ -6,8 +6,8 @@ from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ravao.api.errors import ServiceError
 from ravao.catalog.models import VenueType
+from ravao.core.errors import ServiceError
 from ravao.core.net import client_ip
 from ravao.units.models import Unit
 from ravao.venues import registration, services

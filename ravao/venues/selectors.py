@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ravao.accounts.models import OFFICIAL_ROLES, Role
-from ravao.api.errors import Forbidden, NotFound
 from ravao.catalog.models import Sector, VenueType
+from ravao.core.errors import Forbidden, NotFound
 from ravao.units.selectors import unit_by_code
 from ravao.venues.models import MembershipRole, Venue, VenueMembership, fold_words
 

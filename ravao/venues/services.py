@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from ravao.accounts.models import AREA_ROLES, OFFICIAL_ROLES, Role, User
 from ravao.accounts.services import phone_like_username, user_create
-from ravao.api.errors import Conflict, Forbidden, ServiceError
 from ravao.catalog.models import VenueKind, VenueType
+from ravao.core.errors import Conflict, Forbidden, ServiceError
 from ravao.units.models import Unit
 from ravao.venues.models import (
     Entrance,

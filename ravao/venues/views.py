@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ravao.accounts.models import Role
-from ravao.api.errors import ServiceError
 from ravao.codes.signing import venue_qr_url
+from ravao.core.errors import ServiceError
 from ravao.venues import posters, services
 from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
 from ravao.venues.models import VenueStatus

@@ -78,7 +78,7 @@ def test_the_cli_refuses_inconsistent_accounts(small_map):
 
 def test_phone_number_user_names_are_kept_for_accounts_proved_by_sms(small_map):
     from ravao.accounts.services import user_create
-    from ravao.api.errors import ServiceError
+    from ravao.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as err:
         user_create(username="84 911 222 333", password=None, role="venue_manager")

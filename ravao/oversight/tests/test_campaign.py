@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import Workbook
 
-from ravao.api.errors import Forbidden, NotFound, ServiceError
 from ravao.catalog.models import VenueType
+from ravao.core.errors import Forbidden, NotFound, ServiceError
 from ravao.oversight import campaign, services
 from ravao.oversight.models import TargetEstablishment, TargetStatus
 from ravao.venues.models import Venue

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.units.models import Unit
 from ravao.units.population import import_population
 

@@ -115,8 +115,8 @@ def test_a_failed_registration_keeps_the_code_for_the_next_try(small_map):
 
 
 def test_a_code_registers_once(small_map):
-    from ravao.api.errors import ServiceError
     from ravao.catalog.models import VenueType
+    from ravao.core.errors import ServiceError
     from ravao.venues.registration import otp_send, otp_verify, venue_self_register
 
     otp_send(phone="0905777888")

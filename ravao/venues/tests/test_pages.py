@@ -183,7 +183,7 @@ def test_the_sms_code_expires_and_burns_after_five_tries(small_map, settings):
 
     from django.utils import timezone
 
-    from ravao.api.errors import ServiceError
+    from ravao.core.errors import ServiceError
     from ravao.venues.registration import otp_send, otp_verify
 
     otp = otp_send(phone="0905123456")

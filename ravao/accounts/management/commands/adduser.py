@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ravao.accounts.models import Role
 from ravao.accounts.services import user_create
-from ravao.api.errors import ServiceError
 from ravao.catalog.models import Sector
+from ravao.core.errors import ServiceError
 from ravao.units.models import Unit
 
 

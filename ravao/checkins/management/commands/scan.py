@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
 from ravao.checkins.services import checkin_scan
+from ravao.core.errors import ServiceError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.oversight.services import target_import
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.dispatch import system_user
 from ravao.oversight.reports import report_build

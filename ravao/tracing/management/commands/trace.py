@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.tracing import selectors
 from ravao.tracing.contacts import case_visits as case_visits_of
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.units.population import import_population
 
 

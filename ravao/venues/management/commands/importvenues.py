@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.venues.importer import venue_import
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ravao.accounts.models import User
-from ravao.api.errors import ServiceError
+from ravao.core.errors import ServiceError
 from ravao.venues.models import Venue, VenueStatus
 from ravao.venues.posters import SIZES, render_bulk
 from ravao.venues.selectors import venue_filter, venues_visible
