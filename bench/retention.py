@@ -91,7 +91,7 @@ def main() -> None:
     print(f"   ratio (DELETE + VACUUM) / drop: {(t_delete + t_vacuum) / t_drop:,.1f}× "
           f"(per row: {(t_delete + t_vacuum) / deleted * 1e6:.2f} µs vs {t_drop / rows_b * 1e6:.3f} µs)")
 
-    from ravao.checkins.retention import purge
+    from ravao.core.retention import purge
 
     t_purge, line = None, "skipped"
     if not args.skip_purge:

@@ -1,6 +1,13 @@
 """The one function every feature calls when it reads, exports or changes personal data."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
 from ravao.audit.models import AuditEntry
+from ravao.core import retention
 from ravao.core.net import client_ip
 
 
@@ -36,8 +43,6 @@ def audit_purge(*, before, batch: int = 10_000) -> int:
     """Delete audit entries older than ``before`` (``ravao purge``: RAVAO_AUDIT_RETENTION_DAYS).
     The only way entries ever go: by age, in whole batches, never one by one through the ORM
     (which refuses: the log is append-only)."""
-    from django.db import connection, transaction  # noqa: PLC0415
-
     table = AuditEntry._meta.db_table
     total = 0
     while True:
@@ -48,3 +53,11 @@ def audit_purge(*, before, batch: int = 10_000) -> int:
         total += max(n, 0)
         if n <= 0:
             return total
+
+
+def _purge_step(ctx: retention.PurgeContext, report: retention.PurgeReport) -> int:
+    return audit_purge(before=(ctx.now or timezone.now()) - timedelta(days=settings.RAVAO_AUDIT_RETENTION_DAYS))
+
+
+def register_retention() -> None:
+    retention.register("audit_entries", order=90, run=_purge_step)

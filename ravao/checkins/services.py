@@ -155,7 +155,7 @@ def _works_at(user_id: int, venue_id: int) -> bool | None:
 def venue_public(*, code: str = "", venue_qr: str = ""):
     """(venue, entrance) from a poster QR (its URL or token) or a typed short code."""
     if venue_qr:
-        from ravao.codes.signing import verify_venue_token  # noqa: PLC0415
+        from ravao.venues.tokens import verify_venue_token  # noqa: PLC0415
 
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance

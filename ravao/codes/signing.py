@@ -146,34 +146,6 @@ def poster_replaced() -> CodeRevoked:
     )
 
 
-def verify_venue_token(token_or_url: str, *, check_current: bool = True) -> VenueToken:
-    """Verify a scanned poster: format, trusted key, signature, and (by default) that the
-    venue exists and the poster is the current one. Raises CodeError / CodeRevoked."""
-    found = verify_venue_signature(token_or_url)
-    if not check_current:
-        return found
-    from ravao.venues.models import Entrance, Venue  # noqa: PLC0415 (venues builds on codes)
-
-    venue = Venue.objects.select_related("venue_type", "unit").filter(code=found.venue_code).first()
-    if venue is None:
-        raise CodeError(_("No venue has this code."), status=404, code="unknown_venue")
-    entrance = None
-    if found.entrance_id is not None:
-        entrance = Entrance.objects.filter(pk=found.entrance_id, venue=venue).first()
-        if entrance is None or entrance.code_version != found.code_version:
-            raise poster_replaced()
-    elif venue.code_version != found.code_version:
-        raise poster_replaced()
-    return VenueToken(
-        venue_code=found.venue_code,
-        entrance_id=found.entrance_id,
-        code_version=found.code_version,
-        kid=found.kid,
-        venue=venue,
-        entrance=entrance,
-    )
-
-
 # --- personal QR --------------------------------------------------------------------------
 
 

@@ -6,7 +6,8 @@ batches; a token that the newest key alone cannot open is re-encrypted with
 ``MultiFernet.rotate`` and written back, one transaction per batch. Tokens already under the
 newest key are left as they are, so an interrupted run is simply run again (idempotent), and
 the application keeps working throughout (old and new tokens both decrypt). Every run that
-writes is recorded in the audit log (what it re-encrypted, and whether it stopped early).
+writes is recorded: the caller passes ``record(report, stopped)``, which the ``rotatekeys``
+command (in the audit app, since core sits below it) writes to the audit log.
 """
 
 from collections.abc import Callable
@@ -47,31 +48,21 @@ class UnreadableToken(Exception):
     """A stored value that none of RAVAO_FIELD_KEYS opens (a key was dropped too early)."""
 
 
-def rotate_all(*, batch: int = 2_000, dry_run: bool = False,
+def rotate_all(*, record: Callable[[RotationReport, str], None], batch: int = 2_000, dry_run: bool = False,
                progress: Callable[[str], None] | None = None) -> RotationReport:
+    """Re-encrypt everything; ``record(report, stopped)`` is called once for a run that writes,
+    also when it stops on an unreadable value (``stopped`` says why; empty when it finished)."""
     newest = Fernet(newest_key().encode())
     report = RotationReport()
     try:
         _rotate_models(report, newest, batch=batch, dry_run=dry_run, progress=progress)
     except UnreadableToken as e:
         if not dry_run:
-            _audit(report, stopped=str(e))
+            record(report, str(e))
         raise
     if not dry_run:
-        _audit(report)
+        record(report, "")
     return report
-
-
-def _audit(report: RotationReport, *, stopped: str = "") -> None:
-    """One entry per run: every personal value was read (decrypted) and some were rewritten."""
-    from ravao.audit.models import Action  # noqa: PLC0415 (core is below audit)
-    from ravao.audit.services import audit_record  # noqa: PLC0415
-
-    detail = {"rows_read": report.rows_read, "values_reencrypted": report.tokens_rotated,
-              "per_table": {t: n for t, n in report.per_table.items() if n}}
-    if stopped:
-        detail["stopped"] = stopped
-    audit_record(user=None, action=Action.CHANGE, object_type="field_keys", purpose="rotatekeys", detail=detail)
 
 
 def _rotate_models(report: RotationReport, newest: Fernet, *, batch: int, dry_run: bool, progress) -> None:

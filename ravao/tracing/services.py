@@ -278,19 +278,3 @@ def window_withdraw(*, user, window_id: int) -> ExposureWindow:
         window.withdrawn_at = timezone.now()
         window.save(update_fields=["withdrawn_at"])
     return window
-
-
-@transaction.atomic
-def purge_cases(*, before: datetime) -> dict:
-    """Retention: delete the cases created before ``before`` whose infectious window also ended
-    before it — whatever their status — with their notes (a field of the case), follow-ups
-    (e-mails, notes) and notification rows. Exposure windows stay (public, no personal data)
-    but lose their link to the case. Returns ``{"cases", "follow_ups", "notifications"}``."""
-    cases = Case.objects.filter(created_at__lt=before, infectious_to__lt=before)
-    counts = {
-        "follow_ups": ContactTrace.objects.filter(case__in=cases).delete()[0],
-        "notifications": Notification.objects.filter(case__in=cases).delete()[0],
-    }
-    ExposureWindow.objects.filter(case__in=cases).update(case=None)
-    counts["cases"] = cases.delete()[1].get(Case._meta.label, 0)
-    return counts

@@ -8,9 +8,21 @@ shows something in the demo, each commune without a figure gets a synthetic one 
 
 import random
 
+from django.conf import settings
 from django.db import transaction
 
-from ravao.units.models import Unit
+from ravao.units.models import Level, Unit
+
+DEMO_PROVINCE = "46"  # Thành phố Huế: a few hundred venues make every page worth a look
+
+
+def demo_units():
+    """The demo province, its first two communes, and a district of the pre-2025 map."""
+    province = Unit.objects.get(generation=settings.RAVAO_UNIT_GENERATION, code=DEMO_PROVINCE)
+    communes = list(province.children.filter(level=Level.COMMUNE).order_by("code")[:2])
+    legacy_province = Unit.objects.filter(generation="legacy", code=DEMO_PROVINCE).first()
+    district = legacy_province.children.order_by("code").first() if legacy_province else None
+    return province, communes, district
 
 
 @transaction.atomic

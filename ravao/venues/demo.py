@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ravao.catalog.models import VenueType
-from ravao.core.demo import demo_units
+from ravao.units.demo import demo_units
 from ravao.venues.models import MembershipRole, Venue
 from ravao.venues.services import find_duplicate, membership_link, trip_add, venue_register
 

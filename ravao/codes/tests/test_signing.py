@@ -15,12 +15,12 @@ from ravao.codes.signing import (
     venue_token,
     verify_person_qr,
     verify_venue_signature,
-    verify_venue_token,
 )
 from ravao.people.models import Person
 from ravao.testing import ApiClient
 from ravao.venues.models import Entrance
 from ravao.venues.testing import make_venue
+from ravao.venues.tokens import verify_venue_token
 
 K1_PRIV, K1_PUB = generate_key_line("k1")
 K2_PRIV, K2_PUB = generate_key_line("k2")

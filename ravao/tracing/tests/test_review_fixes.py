@@ -14,7 +14,7 @@ from ravao.audit.models import AuditEntry
 from ravao.testing import ApiClient, Role, make_user
 from ravao.tracing.imports import case_import
 from ravao.tracing.models import Case, CaseStatus, ContactTrace, ExposureWindow, Notification
-from ravao.tracing.services import purge_cases
+from ravao.tracing.retention import purge_cases
 from ravao.tracing.tests.factories import BASE, make_person, make_visit
 from ravao.venues.testing import make_venue
 

@@ -1,10 +1,10 @@
 import pytest
 from django.utils import translation
 
-from ravao.codes.signing import verify_venue_token
 from ravao.testing import ApiClient
 from ravao.venues.models import MembershipRole, Venue, VenueMembership
 from ravao.venues.testing import make_venue
+from ravao.venues.tokens import verify_venue_token
 
 from .posters_helpers import decode_image, decode_pdf
 

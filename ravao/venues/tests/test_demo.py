@@ -1,11 +1,11 @@
+from ravao.accounts import demo as accounts_demo
 from ravao.accounts.models import User
-from ravao.core import demo as core_demo
 from ravao.venues import demo
 from ravao.venues.models import Venue, VenueMembership
 
 
 def test_the_demo_step_is_idempotent_and_links_the_demo_accounts(small_map):
-    rows = core_demo.create_demo_accounts()
+    rows = accounts_demo.create_demo_accounts()
     users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
     line = demo.demo(province=small_map.province, users=users, stdout=None)
     assert "quanly" in line

@@ -4,12 +4,12 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from ravao.codes.signing import verify_venue_token
 from ravao.core.sms import ConsoleSMSBackend
 from ravao.testing import make_unit
 from ravao.units.models import Level
 from ravao.venues.models import MembershipRole, PhoneOTP, Venue, VenueMembership
 from ravao.venues.testing import make_venue
+from ravao.venues.tokens import verify_venue_token
 
 from .posters_helpers import decode_image, decode_pdf
 

@@ -4,11 +4,12 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from ravao.codes.signing import CodeRevoked, verify_venue_token
+from ravao.codes.signing import CodeRevoked
 from ravao.venues import posters
 from ravao.venues.models import Entrance
 from ravao.venues.services import poster_revoke
 from ravao.venues.testing import make_venue
+from ravao.venues.tokens import verify_venue_token
 
 from .posters_helpers import decode_image, decode_pdf, pdf_pages_png, qr_width_px
 

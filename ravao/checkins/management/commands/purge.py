@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ravao.checkins.retention import purge
+from ravao.core.retention import purge
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 import pytest
 
+from ravao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from ravao.accounts.models import Role, User
-from ravao.core.demo import DEMO_PASSWORD, create_demo_accounts
 from ravao.units.loader import load_units
 
 pytestmark = pytest.mark.django_db

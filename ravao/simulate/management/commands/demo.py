@@ -1,12 +1,23 @@
+"""`ravao demo`: the demo accounts, then each app's demo step, in order.
+
+An app adds demo data in a module ``ravao/<app>/demo.py`` defining
+``demo(*, province, users, stdout) -> str | None`` (users: username -> User); the steps run in
+the order of ``DEMO_APPS`` and each returns a line to print. It lives in the simulate app, the
+top of the app graph, because it drives every other app.
+"""
+
 import importlib
 import importlib.util
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from ravao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from ravao.accounts.models import User
-from ravao.core import demo
+from ravao.units.demo import demo_units
 from ravao.units.models import Unit
+
+DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "tracing", "oversight"]
 
 
 class Command(BaseCommand):
@@ -16,16 +27,16 @@ class Command(BaseCommand):
         translation.activate("en")
         if not Unit.objects.exists():
             raise CommandError("Load the administrative units first: ravao loadunits --generation all")
-        rows = demo.create_demo_accounts()
-        province, _, _ = demo.demo_units()
+        rows = create_demo_accounts()
+        province, _, _ = demo_units()
         users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}
-        for app in demo.DEMO_APPS:
+        for app in DEMO_APPS:
             if importlib.util.find_spec(f"ravao.{app}.demo") is None:
                 continue
             line = importlib.import_module(f"ravao.{app}.demo").demo(province=province, users=users, stdout=self.stdout)
             if line:
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"Demo log-ins at http://127.0.0.1:8000/accounts/login/ (password: {demo.DEMO_PASSWORD})")
+        self.stdout.write(f"Demo log-ins at http://127.0.0.1:8000/accounts/login/ (password: {DEMO_PASSWORD})")
         for username, role, scope in rows:
             self.stdout.write(f"  {username:<10} {role:<26} {scope}")

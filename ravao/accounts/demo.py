@@ -1,29 +1,13 @@
-"""The demo accounts: one per role, in one province, printed by `ravao demo`.
-
-Other apps add their demo data in a module ``ravao/<app>/demo.py`` defining
-``demo(*, province, users, stdout) -> str | None`` (users: username -> User); the steps run in
-the order of ``DEMO_APPS`` and each returns a line to print. This module stays small.
-"""
+"""The demo accounts: one per role, in the demo province, printed by `ravao demo`."""
 
 from django.conf import settings
 from django.db import transaction
 
 from ravao.accounts.models import Role, User
 from ravao.catalog.models import Sector
-from ravao.units.models import Level, Unit
+from ravao.units.demo import demo_units
 
 DEMO_PASSWORD = "ravao-demo"
-DEMO_PROVINCE = "46"  # Thành phố Huế: a few hundred venues make every page worth a look
-
-DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "tracing", "oversight"]
-
-
-def demo_units():
-    province = Unit.objects.get(generation=settings.RAVAO_UNIT_GENERATION, code=DEMO_PROVINCE)
-    communes = list(province.children.filter(level=Level.COMMUNE).order_by("code")[:2])
-    legacy_province = Unit.objects.filter(generation="legacy", code=DEMO_PROVINCE).first()
-    district = legacy_province.children.order_by("code").first() if legacy_province else None
-    return province, communes, district
 
 
 @transaction.atomic
