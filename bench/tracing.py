@@ -14,7 +14,7 @@ queries (``venue_id``/``trip_id`` = ? and ``checked_in_at`` in the same bounds),
 merely fetching the rows; the ratio says what batching, matching and ranking add.
 
 Last two lines: the F2 first page as the API answers it by default (every F1, then the first 100
-F2 contacts ranked and counted in SQL: ``ravao.tracing.second``), and F1+F2 in full from the
+F2 contacts ranked and counted in SQL: ``ravao.tracing.second_degree``), and F1+F2 in full from the
 Python engine (every contact and exposure loaded: the honest "everything" figure; exports read
 the same everything through one streamed query).
 """

@@ -57,9 +57,8 @@ def _mount():
     from ravao.accounts.api import router as accounts_router
     from ravao.audit.api import router as audit_router
     from ravao.checkins.api import router as checkins_router
-    from ravao.gate.api import router as gate_router
+    from ravao.codes.api import router as codes_router
     from ravao.oversight.api import router as oversight_router
-    from ravao.people.api import router as people_router
     from ravao.tracing.api import router as tracing_router
     from ravao.units.api import router as units_router
     from ravao.venues.api import router as venues_router
@@ -68,10 +67,9 @@ def _mount():
     api.add_router("", accounts_router)
     api.add_router("/units", units_router)
     api.add_router("/audit", audit_router)
+    api.add_router("", codes_router)
     api.add_router("", venues_router)
-    api.add_router("", people_router)
     api.add_router("", checkins_router)
-    api.add_router("", gate_router)
     api.add_router("", tracing_router)
     api.add_router("", oversight_router)
 

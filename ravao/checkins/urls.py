@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
-from ravao.checkins import manager_views, views
+from ravao.checkins import views, views_manager
 
 app_name = "checkins"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     # whole site's catalogue would cost more than the page itself.
     path("checkins/jsi18n/", JAVASCRIPT_CATALOG, name="jsi18n"),
     # Venue managers and gate staff.
-    path("checkins/venues/", manager_views.venue_list, name="venues"),
-    path("checkins/venues/<str:code>/", manager_views.venue_today, name="venue_today"),
-    path("checkins/venues/<str:code>/today.xlsx", manager_views.venue_export, name="venue_export"),
+    path("checkins/venues/", views_manager.venue_list, name="venues"),
+    path("checkins/venues/<str:code>/", views_manager.venue_today, name="venue_today"),
+    path("checkins/venues/<str:code>/today.xlsx", views_manager.venue_export, name="venue_export"),
 ]

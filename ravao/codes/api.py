@@ -1,4 +1,4 @@
-"""Public keys for the offline gate scanner (mounted by the venues router at /api/v1/keys)."""
+"""Public keys for the offline gate scanner (at /api/v1/keys)."""
 
 from ninja import Router, Schema
 

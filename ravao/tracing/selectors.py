@@ -11,7 +11,7 @@ from ravao.audit.services import audit_record
 from ravao.core.errors import NotFound
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
-from ravao.tracing import second
+from ravao.tracing import second_degree as second
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import Case, ContactTrace, ExposureWindow, Notification
 from ravao.tracing.services import require_tracer

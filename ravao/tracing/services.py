@@ -26,7 +26,7 @@ from ravao.tracing.models import (
     Notification,
     NotificationChannel,
 )
-from ravao.tracing.people import person_find
+from ravao.tracing.person_lookup import person_find
 from ravao.venues.models import Venue
 
 TRACER_ROLES = (Role.TRACER, Role.NATIONAL_ADMIN)

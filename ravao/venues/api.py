@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 from ravao.accounts.models import Role
 from ravao.accounts.policy import ANY_OFFICIAL, require_role
 from ravao.catalog.models import VenueType
-from ravao.codes.api import router as codes_router
 from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import NotFound, ServiceError
 from ravao.units.selectors import unit_by_code
@@ -21,7 +20,6 @@ from ravao.venues.models import VenueStatus
 from ravao.venues.selectors import venue_for_manage, venue_for_official, venue_get, venue_list
 
 router = Router(tags=["venues"])
-router.add_router("", codes_router)
 
 MAX_LIMIT = 500
 

@@ -3,8 +3,8 @@
 Random visits at places, an event and bus trips — some checked out by hand, some automatically,
 many across midnight — and a random infectious window and buffer; F1 and F2 must be the same
 people, with the same exposures, overlaps, degrees and order. The paged second hop
-(``second.page``: SQL on PostgreSQL) must give the same F2 slice and count, and the streamed one
-(``second.stream``, exports) the whole F2 list. Runs on SQLite and PostgreSQL.
+(``second_degree.page``: SQL on PostgreSQL) must give the same F2 slice and count, and the streamed one
+(``second_degree.stream``, exports) the whole F2 list. Runs on SQLite and PostgreSQL.
 """
 
 from datetime import timedelta
@@ -14,7 +14,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ravao.tracing import second as hop2
+from ravao.tracing import second_degree as hop2
 from ravao.tracing.contacts import trace
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
 

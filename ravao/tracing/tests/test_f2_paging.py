@@ -12,7 +12,7 @@ from django.test import Client
 
 from ravao.audit.models import AuditEntry
 from ravao.testing import ApiClient
-from ravao.tracing import second
+from ravao.tracing import second_degree as second
 from ravao.tracing.contacts import trace
 from ravao.tracing.models import Case
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world

@@ -1,4 +1,4 @@
-"""The second hop (``second.page`` and ``second.stream``: SQL on PostgreSQL, the Python engine on
+"""The second hop (``second_degree.page`` and ``second_degree.stream``: SQL on PostgreSQL, the Python engine on
 SQLite) against a brute-force evaluation of rule 7 and the display filters (docs/tracing.md).
 
 Two F1 people are made certain (they share a case visit), the others may become F1 or F2 by
@@ -15,7 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ravao.tracing import second as hop2
+from ravao.tracing import second_degree as hop2
 from ravao.tracing.contacts import trace
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
 
