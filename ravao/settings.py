@@ -161,7 +161,7 @@ LOGGING = {
 # --- Ravao's own settings -------------------------------------------------------------------
 # Which generation of administrative units public codes refer to by default.
 RAVAO_UNIT_GENERATION = envstr("RAVAO_UNIT_GENERATION", "2025")
-# Personal data is deleted after this many days (PRODUCT.md: one month).
+# Personal data is deleted after this many days (Vietnam 2021: one month).
 RAVAO_RETENTION_DAYS = envint("RAVAO_RETENTION_DAYS", 30)
 RAVAO_AUDIT_RETENTION_DAYS = envint("RAVAO_AUDIT_RETENTION_DAYS", 730)
 # SMS back end: dotted path to a class with send(phone, text); the default logs the message.

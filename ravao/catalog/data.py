@@ -1,4 +1,4 @@
-"""The catalogue Ravao ships: every kind of place of the 2021 request (PRODUCT.md §1).
+"""The catalogue Ravao ships: every kind of place of the 2021 request (dispatch 2278/BTTTT-THH of June 2021, point 1).
 
 Loaded by a data migration and by ``ravao loadcatalog`` (idempotent: updates by code).
 """

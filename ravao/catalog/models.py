@@ -42,7 +42,7 @@ class VenueType(BilingualName):
     sector = models.ForeignKey(Sector, models.PROTECT, related_name="venue_types", verbose_name=_("sector"))
     kind = models.CharField(_("kind"), max_length=16, choices=VenueKind.choices, default=VenueKind.PLACE)
     default_stay_minutes = models.PositiveIntegerField(_("default length of stay (minutes)"))
-    # Mission category (PRODUCT.md §1): "business" or "crowded".
+    # Mission category (dispatch 2278/BTTTT-THH of June 2021, point 1): "business" or "crowded".
     group = models.CharField(_("group"), max_length=16, default="business")
 
     class Meta(BilingualName.Meta):

@@ -6,7 +6,7 @@ The ORM compiles every query anew (0.7–0.9 ms of CPU before any I/O, docs/perf
 every check-in runs are written in SQL here instead:
 
 * :func:`cursor` gives a cursor whose statements PostgreSQL *prepares* once they have run a few
-  times on the connection (server-side binding, ``RAVAO_DB_PREPARE_THRESHOLD``): planning a
+  times on the connection (server-side binding: the ``prepare_threshold`` that settings.py gives PostgreSQL): planning a
   statement over 40 daily partitions costs more than executing it. Through Django's cursor
   wrapper, so query logging, ``execute_wrapper`` hooks and the tests' query counts see them.
   On SQLite (and when the threshold is unset) it is the ordinary cursor.

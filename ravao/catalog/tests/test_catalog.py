@@ -6,7 +6,7 @@ from ravao.catalog.models import Sector, VenueKind, VenueType
 
 pytestmark = pytest.mark.django_db
 
-# Every kind of place the 2021 request names (PRODUCT.md §1) has a type.
+# Every kind of place the 2021 request names (dispatch 2278/BTTTT-THH of June 2021, point 1) has a type.
 MISSION = [
     "office", "industrial_zone", "factory", "restaurant", "bar", "beauty", "gym", "meeting", "hospital",
     "clinic", "apartment", "school", "railway_station", "bus_station", "port", "waiting_shelter", "bus",
