@@ -54,6 +54,11 @@ class Visit(models.Model):
     checkout_method = models.CharField(max_length=8, choices=CheckoutMethod.choices, default=CheckoutMethod.AUTO)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     status = models.CharField(max_length=16, choices=HealthStatus.choices, default=HealthStatus.UNDECLARED)
+    # False: a visit claimed for a person already known by someone who proved nothing (a typed
+    # ID number or phone on the public page). Kept and shown to tracers as such, filterable;
+    # it never changes what gates show of the person (docs/identity.md). The database default
+    # keeps the hot path's plain-SQL INSERT (recording.py) valid.
+    proven = models.BooleanField(default=True, db_default=True)
     # The visitor who checked this companion in (a visit id, not a foreign key: see above).
     companion_of = models.BigIntegerField(null=True, blank=True)
 

@@ -17,7 +17,7 @@ every check-in runs are written in SQL here instead:
 from contextlib import contextmanager
 from functools import lru_cache
 
-from django.db import transaction
+from django.db import connections, transaction
 
 
 def _prepares(connection) -> bool:
@@ -89,8 +89,6 @@ def models(model, rows, connection, *, fields: tuple[str, ...] = (), extra: tupl
 @lru_cache(maxsize=64)
 def _converters(model, fields: tuple[str, ...], alias: str):
     """(attnames, [(index, converters, column expression)]) as the ORM's compiler builds them."""
-    from django.db import connections  # noqa: PLC0415
-
     connection = connections[alias]
     chosen = _fields(model, fields)
     chains = []
@@ -100,3 +98,27 @@ def _converters(model, fields: tuple[str, ...], alias: str):
         if chain:
             chains.append((i, tuple(chain), col))
     return [f.attname for f in chosen], tuple(chains)
+
+
+def insert_unless_conflict(obj) -> bool:
+    """INSERT ``obj`` (a new model instance) unless a unique constraint already holds its twin:
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (PostgreSQL, SQLite ≥ 3.35). Sets ``obj.pk``
+    and returns True when inserted; False when another row (perhaps another request's, racing
+    this one) won. Without the database's own arbiter, two check-ins of one new identity that
+    arrive together would both insert."""
+    model = type(obj)
+    connection = transaction.get_connection()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    cols = ", ".join(f'"{f.column}"' for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    pk = model._meta.pk.column
+    with cursor() as c:
+        c.execute(f'INSERT INTO {model._meta.db_table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING "{pk}"',
+                  values)
+        row = c.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return True

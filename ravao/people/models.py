@@ -28,6 +28,9 @@ class Person(models.Model):
     unit = models.ForeignKey("units.Unit", models.SET_NULL, null=True, blank=True, related_name="+")
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Keyed hash of phone and folded name: a person without an ID number is one person per
+    # phone and name (families share phones), enforced by the database (docs/identity.md).
+    phone_name_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
     # A companion (child, elderly relative) checked in by this person, without phone or ID.
     guardian = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="companions")
     # Bumped when the personal QR is revoked: codes carrying an older version are refused.
@@ -38,6 +41,15 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # One person per identity even when check-ins race: find-or-create inserts with
+        # ON CONFLICT DO NOTHING and reads back the row that won (people/services.py).
+        constraints = [
+            models.UniqueConstraint(fields=["id_hash"], condition=~models.Q(id_hash=""), name="person_one_per_id"),
+            models.UniqueConstraint(
+                fields=["phone_name_hash"], condition=models.Q(id_hash="") & ~models.Q(phone_name_hash=""),
+                name="person_one_per_phone_and_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Person #{self.pk}"
@@ -88,6 +100,10 @@ class Declaration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"))
     recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")
+    # Made by a proven holder (the person's own device or personal QR, staff who saw the card,
+    # or with the check-in that created the person). An unproven declaration is kept as a
+    # claim for tracers and never gives the colour others see (docs/identity.md).
+    proven = models.BooleanField(_("proven"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("health declaration")

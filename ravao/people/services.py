@@ -18,13 +18,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.core import fastsql
 from ravao.core.crypto import lookup_hash
-from ravao.core.errors import NotFound, ServiceError
+from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.people import questionnaires
 from ravao.people.identity import (
     CardData,
@@ -34,6 +35,7 @@ from ravao.people.identity import (
     normalise_id_number,
     normalise_phone,
 )
+from ravao.people.merging import phone_name_hash
 from ravao.people.models import Declaration, Person
 
 HOLDER_SALT = "ravao.people.holder"
@@ -90,6 +92,18 @@ def _fill(person: Person, values: dict, *, overwrite: tuple[str, ...] = ()) -> l
     return changed
 
 
+def _save_filled(person: Person, changed: list[str]) -> None:
+    """Save filled-in fields; if a filled ID number or phone now belongs to someone else (a
+    check-in racing this one), keep the record as it was rather than make two people one."""
+    if not changed:
+        return
+    try:
+        with transaction.atomic():
+            person.save(update_fields=changed)
+    except IntegrityError:
+        person.refresh_from_db()
+
+
 def person_find_or_create(
     *,
     full_name: str,
@@ -118,6 +132,7 @@ def person_find_or_create(
         "phone_hash": lookup_hash(phone_n) if phone_n else "",
         "id_number": id_n,
         "id_hash": lookup_hash(id_n) if id_n else "",
+        "phone_name_hash": phone_name_hash(phone_n, name),
         "birth_year": clean_birth_year(birth_year) or (birth_date.year if birth_date else None),
         "birth_date": birth_date.isoformat() if birth_date else "",
         "sex": clean_sex(sex),
@@ -132,34 +147,41 @@ def person_find_or_create(
     if phone_n:
         where.append("p.phone_hash = %s")
         params.append(values["phone_hash"])
-    candidates = people_matching("(" + " OR ".join(where) + ")", params, limit=20)
-    person = None
-    if id_n:
-        person = next((p for p in candidates if p.id_hash == values["id_hash"]), None)
-    if person is None and phone_n:
-        key = name_key(name)
-        person = next(
-            (
-                p for p in candidates
-                if p.phone_hash == values["phone_hash"] and name_key(p.full_name) == key
-                # two different ID numbers are two people, whatever the phone
-                and not (id_n and p.id_hash)
-            ),
-            None,
-        )
+    person = _match(people_matching("(" + " OR ".join(where) + ")", params, limit=20), values, name)
     if person is None:
         person = Person(unit=unit, **values)
-        person.save()
-        person.just_created = True  # lets the check-in skip lookups that cannot find anything
-        return person
+        if fastsql.insert_unless_conflict(person):
+            person.just_created = True  # lets the check-in skip lookups that cannot find anything
+            return person
+        # Another check-in of the same identity committed first: it is that person.
+        person = _match(people_matching("(" + " OR ".join(where) + ")", params, limit=20), values, name)
+        if person is None:
+            raise Conflict(_("This person is being registered by another check-in. Try again."), code="retry")
     proved = owner_id is not None and person.pk == owner_id
-    changed = _fill(person, values, overwrite=("phone", "phone_hash") if proved else ())
+    changed = _fill(person, values, overwrite=("phone", "phone_hash", "phone_name_hash") if proved else ())
     if unit is not None and person.unit_id is None:
         person.unit = unit
         changed.append("unit")
-    if changed:
-        person.save(update_fields=changed)
+    _save_filled(person, changed)
     return person
+
+
+def _match(candidates: list[Person], values: dict, name: str) -> Person | None:
+    """The candidate with the same ID number, else with the same phone and name (and no other
+    ID number: two ID numbers are two people, whatever the phone)."""
+    if values["id_hash"]:
+        found = next((p for p in candidates if p.id_hash == values["id_hash"]), None)
+        if found is not None:
+            return found
+    if not values["phone_hash"]:
+        return None
+    key = name_key(name)
+    return next(
+        (p for p in candidates
+         if p.phone_hash == values["phone_hash"] and name_key(p.full_name) == key
+         and not (values["id_hash"] and p.id_hash)),
+        None,
+    )
 
 
 def people_matching(where: str, params: list, *, status_at=None, limit: int = 1) -> list[Person]:
@@ -170,8 +192,8 @@ def people_matching(where: str, params: list, *, status_at=None, limit: int = 1)
     status = ""
     if status_at is not None:
         status = (
-            f", (SELECT d.status FROM {Declaration._meta.db_table} d WHERE d.person_id = p.id AND d.created_at <= %s"
-            " AND d.valid_until > %s ORDER BY d.created_at DESC LIMIT 1) AS status_now"
+            f", (SELECT d.status FROM {Declaration._meta.db_table} d WHERE d.person_id = p.id AND d.proven"
+            " AND d.created_at <= %s AND d.valid_until > %s ORDER BY d.created_at DESC LIMIT 1) AS status_now"
         )
     # The inner LIMIT keeps PostgreSQL from flattening the subquery: the rows are found by the
     # keyed-hash index and only they are sorted, whatever the statistics say (walking the
@@ -198,7 +220,8 @@ def with_status(queryset, at):
     if at is None:
         return queryset
     latest = (
-        Declaration.objects.filter(person_id=OuterRef("pk"), created_at__lte=at + timedelta(minutes=1), valid_until__gt=at)
+        Declaration.objects.filter(person_id=OuterRef("pk"), proven=True, created_at__lte=at + timedelta(minutes=1),
+                                   valid_until__gt=at)
         .order_by("-created_at")
         .values("status")[:1]
     )
@@ -210,7 +233,9 @@ def person_from_card(card: CardData, *, status_at=None) -> Person:
     ``status_at``: also read their colour at that time (``with_status``).
 
     The QR is not signed (anyone can type one), so for a person already known it only fills
-    blank fields: it never replaces the name, number, birth date, sex or address on record."""
+    blank fields: it never replaces the name, number, birth date, sex or address on record, and
+    a text whose name or birth date contradicts the record is refused (``CardMismatch``: a
+    made-up text holding a victim's number must not reveal or touch them)."""
     new_hash = lookup_hash(card.id_number)
     hashes = [new_hash] + ([lookup_hash(card.old_id_number)] if card.old_id_number else [])
     found = people_matching(f"p.id_hash IN ({_placeholders(hashes)})", hashes, status_at=status_at)
@@ -226,13 +251,35 @@ def person_from_card(card: CardData, *, status_at=None) -> Person:
     }
     if person is None:
         person = Person(**values)
-        person.save()
-        person.just_created = True
-        return person
-    changed = _fill(person, values)
-    if changed:
-        person.save(update_fields=changed)
+        if fastsql.insert_unless_conflict(person):
+            person.just_created = True
+            return person
+        found = people_matching(f"p.id_hash IN ({_placeholders(hashes)})", hashes, status_at=status_at)
+        if not found:
+            raise Conflict(_("This person is being registered by another check-in. Try again."), code="retry")
+        person = found[0]
+    if not card_agrees(person, card):
+        raise CardMismatch(
+            _("This ID card does not match the person on record for its number. Check the card itself, "
+              "or ask for the person's Ravao QR code."),
+            status=422, code="card_mismatch",
+        )
+    _save_filled(person, _fill(person, values))
     return person
+
+
+class CardMismatch(ServiceError):
+    """A chip-card text contradicting the record for its number (refused, and audited by the
+    caller, who knows who scanned it)."""
+
+
+def card_agrees(person: Person, card: CardData) -> bool:
+    """Whether the card's name and birth date agree with what is on record (blanks agree)."""
+    if person.full_name and name_key(person.full_name) != name_key(card.full_name):
+        return False
+    if person.birth_date and person.birth_date != card.birth_date.isoformat():
+        return False
+    return not (person.birth_year and person.birth_year != card.birth_date.year)
 
 
 def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
@@ -277,8 +324,6 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
         )
     if len(matching) > 1:
         # A family sharing one phone, with the same birth year: the gate cannot tell who it is.
-        from ravao.core.errors import Conflict  # noqa: PLC0415
-
         raise Conflict(
             _("Several people use this phone number. Scan the person's ID card or personal QR, or type their ID number."),
             code="ambiguous_number",
@@ -309,8 +354,10 @@ def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, se
 
 
 def declaration_build(*, person: Person, answers: dict | None, version: str | None = None,
-                      recorded_by=None, at=None) -> Declaration:
-    """A checked, unsaved declaration (the caller saves it, possibly in bulk)."""
+                      recorded_by=None, at=None, proven: bool = True) -> Declaration:
+    """A checked, unsaved declaration (the caller saves it, possibly in bulk). ``proven``:
+    False for a claim by someone who proved nothing about an existing person (kept for
+    tracers, never the colour others see)."""
     q = questionnaires.questionnaire(version)
     clean = questionnaires.clean_answers(q.fields, answers)
     at = at or timezone.now()
@@ -322,13 +369,15 @@ def declaration_build(*, person: Person, answers: dict | None, version: str | No
         created_at=at,
         valid_until=at + timedelta(hours=q.valid_hours),
         recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
+        proven=proven,
     )
 
 
 def declaration_record(*, person: Person, answers: dict | None, version: str | None = None,
-                       recorded_by=None, at=None) -> Declaration:
+                       recorded_by=None, at=None, proven: bool = True) -> Declaration:
     """Record a declaration (by the person, or by staff on their behalf)."""
-    declaration = declaration_build(person=person, answers=answers, version=version, recorded_by=recorded_by, at=at)
+    declaration = declaration_build(person=person, answers=answers, version=version, recorded_by=recorded_by, at=at,
+                                    proven=proven)
     declaration.save()
     return declaration
 
@@ -338,10 +387,12 @@ def declaration_answers(declaration: Declaration) -> dict:
 
 
 def current_status(*, person_id: int, at=None) -> str:
-    """The colour of the person's latest declaration still valid at ``at``, else undeclared."""
+    """The colour of the person's latest proven declaration still valid at ``at``, else
+    undeclared: what gates and the personal QR show (claims by others never count)."""
     at = at or timezone.now()
     status = (
-        Declaration.objects.filter(person_id=person_id, created_at__lte=at + timedelta(minutes=1), valid_until__gt=at)
+        Declaration.objects.filter(person_id=person_id, proven=True, created_at__lte=at + timedelta(minutes=1),
+                                   valid_until__gt=at)
         .order_by("-created_at")
         .values_list("status", flat=True)
         .first()

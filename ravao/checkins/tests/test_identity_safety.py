@@ -161,11 +161,23 @@ def test_scans_are_limited_per_staff_account(venue, staff, other_staff, victim):
     assert scan(other_staff).status_code == 200  # another account (another gate) is not held back
 
 
-def test_an_unsigned_id_card_text_cannot_rewrite_a_known_person(venue, staff, victim):
+def test_an_id_card_text_that_contradicts_the_record_is_refused_and_changes_nothing(venue, staff, victim):
+    """Issue 14 (2): a made-up card text holding only a victim's ID number."""
     person, _holder = victim
     fake = "001090012345|123456789|Kẻ Gian|01011980|Nam|1 Đường Giả, Huế|01072021"
     res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": fake, "client_id": str(uuid.uuid4())})
-    assert res.status_code == 201
+    assert res.status_code == 422 and res.json()["code"] == "card_mismatch"
+    assert "Bình" not in res.content.decode() and "1990" not in res.content.decode()
     person.refresh_from_db()
     assert (person.full_name, person.birth_year, person.id_number) == ("Trần Thị Bình", 1990, "001090012345")
-    assert person.sex == "male" and person.street == "1 Đường Giả, Huế"  # blanks filled, nothing replaced
+    assert person.sex == "" and person.street == ""
+    assert not Visit.objects.filter(person=person, venue=venue).exists()
+
+
+def test_an_id_card_text_that_agrees_fills_blanks_only(venue, staff, victim):
+    person, _holder = victim
+    card = "001090012345|123456789|Trần Thị Bình|01011990|Nữ|1 Lê Lợi, Huế|01072021"
+    res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": card, "client_id": str(uuid.uuid4())})
+    assert res.status_code == 201
+    person.refresh_from_db()
+    assert (person.full_name, person.birth_year, person.sex, person.street) == ("Trần Thị Bình", 1990, "female", "1 Lê Lợi, Huế")
