@@ -1,4 +1,9 @@
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from ravao.accounts import devices
+from ravao.accounts.models import Role
+from ravao.core.errors import Forbidden
 
 router = Router(tags=["accounts"])
 
@@ -15,3 +20,19 @@ def me(request):
     user = request.auth
     unit = {"code": user.unit.code, "name": user.unit.name, "level": user.unit.level} if user.unit_id else None
     return {"username": user.username, "role": user.effective_role, "unit": unit, "sector": user.sector.code if user.sector_id else None}
+
+
+class DeviceIn(Schema):
+    public_key: str = Field(max_length=400, description="SubjectPublicKeyInfo (DER) of an ECDSA P-256 key, base64")
+
+
+class DeviceOut(Schema):
+    id: int
+
+
+@router.post("/devices", response={201: DeviceOut}, summary="Enrol a gate phone's key (signs its offline scans)")
+def enrol_device(request, payload: DeviceIn):
+    """The gate page calls this once per account and phone while online; see docs/gate.md."""
+    if not request.auth.has_role(Role.GATE_STAFF, Role.VENUE_MANAGER):
+        raise Forbidden(_("Only venue staff scan at a gate."))
+    return 201, {"id": devices.device_enrol(user=request.auth, public_key=payload.public_key).pk}

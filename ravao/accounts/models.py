@@ -122,3 +122,18 @@ class ApiToken(models.Model):
         raw = "rv_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=raw[:10], digest=cls.hash(raw))
         return token, raw
+
+
+class DeviceKey(models.Model):
+    """A gate phone's public key, enrolled while online by the account using it. Scans the
+    phone queued offline are signed with the private key, which never leaves the phone: what
+    lets the server accept a scan dated minutes or hours back (docs/identity.md)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="device_keys")
+    public_key = models.TextField()  # SubjectPublicKeyInfo (DER), base64: an ECDSA P-256 key
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gate device key")

@@ -228,6 +228,33 @@ def test_an_offline_scan_is_queued_then_synced_exactly_once(page, login_as, gate
     assert Visit.objects.count() == 1 and Person.objects.count() == 1
 
 
+def test_the_phone_enrols_a_key_and_signs_what_it_queues(page, login_as, gate_staff, gate_venue, phone_context):
+    """Issue 14: back-dated scans need proof; the phone signs each queued scan with a key that
+    the account enrolled while online, and the server checks that signature."""
+    from ravao.accounts.devices import device_signed, scan_message
+    from ravao.accounts.models import DeviceKey
+
+    open_scanner(page, login_as, gate_staff)
+    page.wait_for_function("""() => new Promise((resolve) => {
+        indexedDB.open('ravao-gate').onsuccess = (e) => {
+            e.target.result.transaction('device').objectStore('device').getAll().onsuccess = (r) =>
+                resolve(r.target.result.length === 1 && !!r.target.result[0].id);
+        };
+    })""", timeout=8000)
+    device = DeviceKey.objects.get(user=gate_staff)
+    phone_context.set_offline(True)
+    hid_scan(page, CCCD)
+    wait_state(page, "queued")
+    body = read_store(page, "queue")[0]["body"]
+    assert body["device"] == device.pk and body["signature"]
+    message = scan_message(client_id=body["client_id"], venue=body["venue"], entrance_id=body["entrance"],
+                           direction=body["direction"], scanned_at=body["scanned_at"], text=body["text"],
+                           birth_year=body.get("birth_year"))
+    assert device_signed(user=gate_staff, device_id=body["device"], signature=body["signature"], message=message)
+    tampered = message.replace(body["scanned_at"].encode(), b"2020-01-01T00:00:00.000Z")
+    assert not device_signed(user=gate_staff, device_id=body["device"], signature=body["signature"], message=tampered)
+
+
 def test_offline_personal_qr_codes_are_verified_on_the_device(page, login_as, gate_staff, gate_venue, phone_context):
     good = personal_qr(CCCD)
     person = Person.objects.get()

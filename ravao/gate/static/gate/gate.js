@@ -99,10 +99,13 @@
   let dbPromise = null;
   function db() {
     if (!dbPromise) dbPromise = new Promise((resolve, reject) => {
-      const req = indexedDB.open("ravao-gate", 1);
+      const req = indexedDB.open("ravao-gate", 2);
       req.onupgradeneeded = () => {
-        req.result.createObjectStore("queue", {keyPath: "client_id"});
-        req.result.createObjectStore("failed", {keyPath: "client_id"});
+        const have = req.result.objectStoreNames;
+        if (!have.contains("queue")) req.result.createObjectStore("queue", {keyPath: "client_id"});
+        if (!have.contains("failed")) req.result.createObjectStore("failed", {keyPath: "client_id"});
+        // One key pair per account on this phone (version 2).
+        if (!have.contains("device")) req.result.createObjectStore("device", {keyPath: "user"});
       };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
@@ -121,6 +124,42 @@
   const qAll = (store) => idb(store, "readonly", (s) => s.getAll());
   const qPut = (store, item) => idb(store, "readwrite", (s) => s.put(item));
   const qDel = (store, key) => idb(store, "readwrite", (s) => s.delete(key));
+
+  // --- device key: proves that a queued scan was made on this phone by this account ------------
+  // The server accepts a scan dated more than a few minutes back only when a key this account
+  // enrolled signed it (docs/gate.md). The private key is made here, cannot be exported, and
+  // stays in IndexedDB; the public key is enrolled while online.
+  const qGet = (store, key) => idb(store, "readonly", (s) => s.get(key));
+  const b64 = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)));
+  const SIGN = {name: "ECDSA", hash: "SHA-256"};
+  let devicePromise = null;
+  function device() {
+    if (!devicePromise) devicePromise = (async () => {
+      if (!USER || !crypto.subtle) return null;
+      let found = await qGet("device", USER);
+      if (found && found.id) return found;
+      if (!found) {
+        const pair = await crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-256"}, false, ["sign", "verify"]);
+        found = {user: USER, id: null, privateKey: pair.privateKey, publicKey: b64(await crypto.subtle.exportKey("spki", pair.publicKey))};
+        await qPut("device", found);
+      }
+      const r = await postJSON(root.dataset.devicesUrl, {public_key: found.publicKey});
+      if (r.status !== 201) throw new Error("enrolment " + r.status);
+      found.id = r.data.id;
+      await qPut("device", found);
+      return found;
+    })().catch(() => { devicePromise = null; return null; });  // offline: try again later
+    return devicePromise;
+  }
+  async function signScan(body) {
+    const d = await (devicePromise || Promise.resolve(null));
+    if (!d || !d.id) return;
+    const message = ["ravao-scan-1", body.client_id, body.venue, body.entrance === null ? "" : String(body.entrance),
+      body.direction, body.scanned_at, body.text, body.birth_year === undefined ? "" : String(body.birth_year)].join("\n");
+    const sig = await crypto.subtle.sign(SIGN, d.privateKey, new TextEncoder().encode(message));
+    body.device = d.id;
+    body.signature = b64(sig);
+  }
 
   // --- feedback ---------------------------------------------------------------------------------
   const fb = $("feedback");
@@ -219,6 +258,7 @@
   // Whose queued scan this is: items from before this field existed belong to whoever is here.
   const mine = (item) => !item.user || item.user === USER;
   async function queueScan(body, started) {
+    try { await signScan(body); } catch (e) { /* unsigned: the server takes it only if recent */ }
     const local = await checkLocally(body.text);
     if (!local.ok) { show("error", {title: gettext("Not accepted"), detail: local.message, started}); return "error"; }
     await qPut("queue", {client_id: body.client_id, body, user: USER, queued_at: new Date().toISOString()});
@@ -359,7 +399,7 @@
     else el.textContent = gettext("Online");
     el.className = reachable() ? "net-online" : "net-offline";
   }
-  window.addEventListener("online", () => { degradedUntil = 0; netState(); refreshKeys(); sync(); });
+  window.addEventListener("online", () => { degradedUntil = 0; netState(); refreshKeys(); device(); sync(); });
   window.addEventListener("offline", netState);
   setInterval(sync, RETRY_MS);
   $("failed-clear").addEventListener("click", async () => {
@@ -500,7 +540,7 @@
   // --- start ----------------------------------------------------------------------------------
   netState();
   refreshCount();
-  if (navigator.onLine) { refreshKeys(); sync(); }
+  if (navigator.onLine) { refreshKeys(); device(); sync(); }
   hid.focus({preventScroll: true});
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(root.dataset.swUrl, {scope: root.dataset.scope}).catch(() => null);
