@@ -288,7 +288,8 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
     A number alone is not enough: anybody can type anyone's number, and the gate then shows
     that person's name and health colour. The birth year the person gives at the gate must
     match the one on record (it also tells apart a family sharing one phone). Checked before
-    anything is written; a mismatch and a record without a birth year are refused alike."""
+    anything is written; an unknown number, a wrong year and a record without a birth year
+    get one and the same answer (``no_match``)."""
     text = (text or "").strip()
     hashes = []
     for normalise in (normalise_id_number, normalise_phone):
@@ -310,17 +311,15 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
         f"(p.id_hash IN ({_placeholders(hashes)}) OR p.phone_hash IN ({_placeholders(hashes)}))",
         [*hashes, *hashes], status_at=status_at, limit=5,
     )
-    if not found:
-        raise NotFound(
-            _("Nobody has checked in with this number yet. Scan their ID card, or let them check in on the poster."),
-            code="unknown_person",
-        )
     by_id = [p for p in found if p.id_hash in hashes]
     matching = [p for p in (by_id[:1] or found) if p.birth_year == year]
     if not matching:
-        raise IdentityError(
-            _("The birth year does not match this number. Scan the person's ID card or personal QR instead."),
-            code="birth_year_mismatch",
+        # One answer whether nobody has this number or the year is wrong: the gate must not
+        # tell a stranger that a number is known, nor let them try years until one fits.
+        raise NotFound(
+            _("No one with this number and this birth year has checked in yet. Check the year with the person, "
+              "scan their ID card or personal QR, or let them check in on the poster."),
+            code="no_match",
         )
     if len(matching) > 1:
         # A family sharing one phone, with the same birth year: the gate cannot tell who it is.

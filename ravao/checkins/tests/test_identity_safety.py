@@ -124,13 +124,16 @@ def test_a_typed_number_needs_the_matching_birth_year_and_writes_nothing_otherwi
     def scan(text, **extra):
         return client.post("/scans", {"venue": venue.code, "text": text, "client_id": str(uuid.uuid4()), **extra})
 
-    for res, code in (
-        (scan("0912 345 678"), "birth_year_required"),
-        (scan("0912 345 678", birth_year=1985), "birth_year_mismatch"),
-        (scan("001090012345 1985"), "birth_year_mismatch"),
+    for res, status, code in (
+        (scan("0912 345 678"), 400, "birth_year_required"),
+        (scan("0912 345 678", birth_year=1985), 404, "no_match"),
+        (scan("001090012345 1985"), 404, "no_match"),
     ):
-        assert res.status_code == 400 and res.json()["code"] == code
+        assert (res.status_code, res.json()["code"]) == (status, code)
         assert set(res.json()) == {"detail", "code"} and "Bình" not in res.json()["detail"]
+    # Issue 14 (2): a wrong year and an unknown number are one answer (no existence oracle).
+    unknown = scan("0987 654 321", birth_year=1985)
+    assert (unknown.status_code, unknown.json()) == (404, scan("0912 345 678", birth_year=1985).json())
     assert Visit.objects.count() == 0
     ok = scan("0912 345 678", birth_year=1990)
     assert ok.status_code == 201 and ok.json()["status"] == "red"
@@ -142,7 +145,7 @@ def test_a_typed_number_needs_the_matching_birth_year_and_writes_nothing_otherwi
 def test_a_person_without_a_birth_year_cannot_be_found_by_typing_their_number(venue, staff):
     checkin(venue, {"full_name": "Lê Văn Cường", "phone": "0905111222"})
     res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": "0905111222", "birth_year": 1990, "client_id": str(uuid.uuid4())})
-    assert res.status_code == 400 and res.json()["code"] == "birth_year_mismatch"
+    assert res.status_code == 404 and res.json()["code"] == "no_match"
 
 
 @override_settings(RAVAO_SCAN_RATE_LIMIT=3)

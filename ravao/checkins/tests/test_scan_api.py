@@ -99,7 +99,7 @@ def test_it_finds_a_person_by_a_typed_phone_or_id_number(venue, staff, known_per
 
 def test_an_unknown_typed_number_is_a_clear_404(venue, staff):
     res = scan(ApiClient(staff), venue, "0987654321", birth_year=1990)
-    assert res.status_code == 404 and res.json()["code"] == "unknown_person"
+    assert res.status_code == 404 and res.json()["code"] == "no_match"
 
 
 @pytest.mark.parametrize("text", ["hello world", "https://example.com/x", ""])

@@ -119,7 +119,7 @@ def test_it_checks_in_a_typed_phone_number_and_explains_an_unknown_one(page, log
 
     manual_entry(page, "0905 111 222", "1990")
     wait_state(page, "error")
-    assert page.locator("#fb-detail").inner_text()  # "Nobody has checked in with this number yet…"
+    assert page.locator("#fb-detail").inner_text()  # "No one with this number and this birth year…"
     assert Visit.objects.count() == 0
 
     hid_scan(page, CCCD)  # the focus went back to the scanner field

@@ -455,7 +455,7 @@
     const state = await scan(text, year ? Number(year) : null);
     if (state === "done" || state === "queued") { numberInput.value = ""; yearInput.value = ""; return; }
     // Refused: both fields stay for a correction, and the server's reason shows next to them too.
-    if (["birth_year_required", "birth_year_mismatch", "bad_birth_year"].includes(fb.dataset.code)) manualMessage($("fb-detail").textContent);
+    if (["birth_year_required", "no_match", "bad_birth_year"].includes(fb.dataset.code)) manualMessage($("fb-detail").textContent);
   });
 
   // --- camera: getUserMedia frames decoded by jsQR (BarcodeDetector is missing on iOS/Linux) --
