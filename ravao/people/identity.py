@@ -33,9 +33,16 @@ class IdentityError(ServiceError):
 # --- phones and ID numbers ----------------------------------------------------------------
 
 
+def ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (full-width ０–９, Arabic-Indic, Devanagari…) as its ASCII
+    digit: one ID number is one person (one keyed hash) whatever keyboard typed it."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text or "")
+
+
+
 def normalise_phone(raw: str, *, region: str = "VN") -> str:
     """The phone in E.164, or IdentityError. ``0912 345 678`` and ``+84 912345678`` agree."""
-    text = (raw or "").strip()
+    text = ascii_digits(raw).strip()
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -49,8 +56,10 @@ def normalise_phone(raw: str, *, region: str = "VN") -> str:
 
 def normalise_id_number(raw: str) -> str:
     """A CCCD (12 digits), CMND (9 digits) or passport number in one form, or IdentityError."""
-    text = _ID_STRIP.sub("", (raw or "").upper())
-    if text.isdigit():
+    text = _ID_STRIP.sub("", ascii_digits(raw).upper())
+    if not text.isascii():
+        text = ""  # other scripts' letters, superscript digits…: refused below
+    elif text.isdigit():
         if len(text) in (9, 12):
             return text
     elif _PASSPORT.match(text) and any(ch.isalpha() for ch in text):
