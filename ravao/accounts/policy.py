@@ -35,7 +35,7 @@ EVERYONE = frozenset(Role.values)
 # inside their unit; nobody creates a role above their own; a sector official manages nobody.
 MANAGES_ACCOUNTS = {
     Role.NATIONAL_ADMIN: EVERYONE,
-    Role.PROVINCE_OFFICIAL: (EVERYONE - NATIONAL - {Role.PROVINCE_OFFICIAL}),
+    Role.PROVINCE_OFFICIAL: EVERYONE - NATIONAL - {Role.PROVINCE_OFFICIAL},
     Role.DISTRICT_OFFICIAL: frozenset({Role.COMMUNE_OFFICIAL}) | VENUE,
     Role.COMMUNE_OFFICIAL: VENUE,
 }
