@@ -1,9 +1,6 @@
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from ravao.accounts import devices
-from ravao.accounts.models import Role
-from ravao.core.errors import Forbidden
+from ravao.accounts import devices, policy
 
 router = Router(tags=["accounts"])
 
@@ -33,6 +30,5 @@ class DeviceOut(Schema):
 @router.post("/devices", response={201: DeviceOut}, summary="Enrol a gate phone's key (signs its offline scans)")
 def enrol_device(request, payload: DeviceIn):
     """The gate page calls this once per account and phone while online; see docs/gate.md."""
-    if not request.auth.has_role(Role.GATE_STAFF, Role.VENUE_MANAGER):
-        raise Forbidden(_("Only venue staff scan at a gate."))
+    policy.require(request.auth, "gate.scan")
     return 201, {"id": devices.device_enrol(user=request.auth, public_key=payload.public_key).pk}

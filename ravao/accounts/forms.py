@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from ravao.accounts.models import MANAGEABLE_ROLES, Role
+from ravao.accounts import policy
+from ravao.accounts.models import Role
 from ravao.catalog.models import Sector
 from ravao.units.selectors import unit_resolve
 
@@ -20,7 +21,7 @@ class UserCreateForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        allowed = MANAGEABLE_ROLES.get(actor.effective_role, set())
+        allowed = policy.manageable_roles(actor)
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
         self.fields["unit"].widget.attrs.update({"data-unit-picker": "1", "autocomplete": "off"})
 

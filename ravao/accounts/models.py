@@ -22,31 +22,6 @@ class Role(models.TextChoices):
     GATE_STAFF = "gate_staff", _("Gate staff")
 
 
-OFFICIAL_ROLES = {
-    Role.NATIONAL_ADMIN,
-    Role.PROVINCE_OFFICIAL,
-    Role.DISTRICT_OFFICIAL,
-    Role.COMMUNE_OFFICIAL,
-    Role.SECTOR_OFFICIAL,
-}
-# Roles whose scope is a part of the map (as opposed to the venues they work at).
-AREA_ROLES = OFFICIAL_ROLES | {Role.TRACER, Role.AUDITOR}
-VENUE_ROLES = {Role.VENUE_MANAGER, Role.GATE_STAFF}
-
-
-# Who may create or manage which roles (a national admin: every role). Officials manage the
-# levels below them inside their unit; nobody creates a role above their own.
-MANAGEABLE_ROLES = {
-    Role.NATIONAL_ADMIN: set(Role.values),
-    Role.PROVINCE_OFFICIAL: {
-        Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL, Role.SECTOR_OFFICIAL, Role.TRACER, Role.AUDITOR,
-        Role.VENUE_MANAGER, Role.GATE_STAFF,
-    },
-    Role.DISTRICT_OFFICIAL: {Role.COMMUNE_OFFICIAL, Role.VENUE_MANAGER, Role.GATE_STAFF},
-    Role.COMMUNE_OFFICIAL: {Role.VENUE_MANAGER, Role.GATE_STAFF},
-}
-
-
 class UserQuerySet(models.QuerySet):
     def restrict(self, user):
         """Accounts ``user`` may see: those whose jurisdiction lies within theirs."""
@@ -87,12 +62,9 @@ class User(AbstractUser):
 
     @property
     def is_national(self) -> bool:
-        return self.effective_role == Role.NATIONAL_ADMIN or (
-            self.effective_role in AREA_ROLES and self.unit_id is None
-        )
+        from ravao.accounts import policy  # noqa: PLC0415 (the policy module imports Role from here)
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and self.is_active and self.effective_role in roles
+        return policy.is_national(self)
 
 
 class ApiToken(models.Model):

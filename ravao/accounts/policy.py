@@ -1,23 +1,250 @@
-"""Who may do what. (Being reworked into one capability table: see docs/architecture.md.)"""
+"""Who may do what: every capability of Ravao named once, with the roles that hold it.
 
-from django.utils.translation import gettext as _
+``CAPABILITIES`` is the table. For each capability it lists the roles that hold it and, per
+role, the condition on the object acted upon: ``IN_AREA`` (the object lies in the user's
+jurisdiction, as ``restrict(user)`` sees it: unit, and sector for a sector official) or
+``OWN_VENUE`` (the user is an active manager of that venue). Pages, the API, commands,
+services, selectors and the menu ask ``can`` / ``require``; the role sets and the role names
+appear nowhere else (the ``Role`` choices themselves belong to the user model).
+
+docs/roles.md is generated from this module (``ravao policytable``); a test keeps them equal.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.models import Role
-from ravao.core.errors import Forbidden
+from ravao.core.errors import Forbidden, ServiceError
+
+NATIONAL = frozenset({Role.NATIONAL_ADMIN})
+LOCAL_OFFICIALS = frozenset({Role.PROVINCE_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL})
+SECTOR_LIMITED = frozenset({Role.SECTOR_OFFICIAL})
+OFFICIALS = NATIONAL | LOCAL_OFFICIALS | SECTOR_LIMITED
+TRACERS = frozenset({Role.TRACER})
+AUDITORS = frozenset({Role.AUDITOR})
+# Roles whose reach is a part of the map (their unit and below), as opposed to venue roles,
+# whose reach is the venues they work at.
+AREA = OFFICIALS | TRACERS | AUDITORS
+VENUE_MANAGERS = frozenset({Role.VENUE_MANAGER})
+VENUE = VENUE_MANAGERS | {Role.GATE_STAFF}
+EVERYONE = frozenset(Role.values)
+
+# Who may create and manage accounts of which roles. Officials manage the levels below them
+# inside their unit; nobody creates a role above their own; a sector official manages nobody.
+MANAGES_ACCOUNTS = {
+    Role.NATIONAL_ADMIN: EVERYONE,
+    Role.PROVINCE_OFFICIAL: EVERYONE - NATIONAL - {Role.PROVINCE_OFFICIAL},
+    Role.DISTRICT_OFFICIAL: frozenset({Role.COMMUNE_OFFICIAL}) | VENUE,
+    Role.COMMUNE_OFFICIAL: VENUE,
+}
+
+DENIED = _("Your role may not do this.")
 
 
-def require_role(request, *roles: str):
-    """Raise 403 unless the caller has one of ``roles`` (a superuser counts as national admin)."""
-    user = request.auth
-    if not user.has_role(*roles):
-        raise Forbidden(_("Your role may not do this."))
+@dataclass(frozen=True)
+class Condition:
+    """A check on the object acted upon, for some of a capability's roles."""
+
+    name: str
+    summary: str
+    test: Callable = field(compare=False)
+
+
+def _in_area(user, obj) -> bool:
+    # Any model with a scoped queryset: the jurisdiction decision stays in accounts/scoping.py.
+    return type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+
+
+def _own_venue(user, venue) -> bool:
+    from ravao.venues.scoping import manages_venue  # noqa: PLC0415 (venues builds on accounts)
+
+    return manages_venue(user, venue)
+
+
+IN_AREA = Condition("area", "in their area", _in_area)
+OWN_VENUE = Condition("own", "their own venues", _own_venue)
+
+
+def grant(roles, condition: Condition | None = None) -> dict:
+    return dict.fromkeys(sorted(roles), condition)
+
+
+@dataclass(frozen=True)
+class Capability:
+    summary: str  # English, for docs/roles.md (people see ``denied``, which is translated)
+    holders: dict  # role -> Condition, or None when the role alone suffices
+    denied: str = DENIED
+
+
+CAPABILITIES = {
+    # Seeing things (each has a menu entry).
+    "units.view": Capability("See the administrative map of one's area", grant(AREA)),
+    "audit.read": Capability("Read the audit log", grant(AUDITORS | NATIONAL)),
+    "accounts.manage": Capability(
+        "Create and deactivate accounts of lower levels in one's area", grant(MANAGES_ACCOUNTS)
+    ),
+    "tokens.manage": Capability("Issue and revoke one's own API tokens", grant(EVERYONE)),
+    "guides.read": Capability("Read the guides", grant(EVERYONE)),
+    "exposures.read": Capability("See the public list of places with possible exposure", grant(EVERYONE)),
+    "oversight.view": Capability("See deployment progress and reports of one's area", grant(OFFICIALS)),
+    "campaign.run": Capability(
+        "Run the door-to-door campaign (and be assigned establishments to visit)", grant(OFFICIALS)
+    ),
+    "tracing.trace": Capability(
+        "Open cases, read and notify contacts, publish exposure windows", grant(TRACERS | NATIONAL),
+        denied=_("Only health tracers may do this."),
+    ),
+    "gate.scan": Capability("Use the gate scanner at the venues one works at", grant(VENUE)),
+    "venue.inside": Capability("See who is inside the venues one works at", grant(VENUE)),
+    "venue.mine": Capability("See the venues one works at", grant(VENUE)),
+    # The venue registry.
+    "venue.registry": Capability(
+        "Search, export and print the venue registry of one's area", grant(OFFICIALS),
+        denied=_("Only officials can do this."),
+    ),
+    "venue.import": Capability(
+        "Import venues from a spreadsheet", grant(OFFICIALS), denied=_("Only officials can do this.")
+    ),
+    "venue.posters_bulk": Capability(
+        "Print the posters of many venues at once (those of one's area)", grant(OFFICIALS),
+        denied=_("Only officials can print posters in bulk."),
+    ),
+    "venue.register": Capability(
+        "Register a venue (officials in their area, managers for themselves)", grant(OFFICIALS | VENUE_MANAGERS)
+    ),
+    "venue.register_own": Capability("Become the manager of the venues one registers", grant(VENUE_MANAGERS)),
+    "venue.change": Capability(
+        "Change a venue's details, entrances, trips and posters",
+        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        denied=_("Only the venue's managers and officials of its area can change it."),
+    ),
+    "venue.staff": Capability(
+        "Add and remove a venue's managers and gate staff",
+        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        denied=_("Only the venue's managers and officials of its area can change it."),
+    ),
+    "venue.work": Capability("Be linked to a venue as its manager or gate staff", grant(VENUE)),
+    "venue.move": Capability(
+        "Move a venue to another unit (within one's area)", grant(OFFICIALS),
+        denied=_("Only an official can move a venue to another unit."),
+    ),
+    "venue.verify": Capability(
+        "Mark a venue verified", grant(OFFICIALS, IN_AREA), denied=_("Only officials can do this.")
+    ),
+    "venue.close": Capability(
+        "Close a venue or reopen it (not while it is suspended)",
+        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        denied=_("Only the venue's managers and officials of its area can change it."),
+    ),
+    "venue.suspend": Capability(
+        "Suspend a venue or lift its suspension", grant(OFFICIALS, IN_AREA),
+        denied=_("Only an official can suspend a venue or lift a suspension."),
+    ),
+}
+
+
+def _capability(name: str) -> Capability:
+    try:
+        return CAPABILITIES[name]
+    except KeyError:
+        # A misspelt name must fail loudly, never quietly deny (or allow).
+        raise LookupError(f"No capability named {name!r} in ravao/accounts/policy.py") from None
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can(user, capability: str, obj=None) -> bool:
+    """May ``user`` do ``capability`` (to ``obj``)? Without ``obj``, the role alone answers
+    (the menu, or "to some venue"); with it, the role's condition on the object too."""
+    cap = _capability(capability)
+    if not _active(user) or user.effective_role not in cap.holders:
+        return False
+    condition = cap.holders[user.effective_role]
+    return condition is None or obj is None or condition.test(user, obj)
+
+
+def require(user, capability: str, obj=None):
+    """Return ``user`` if ``can``; else raise Forbidden with the capability's message."""
+    if not can(user, capability, obj):
+        raise Forbidden(str(_capability(capability).denied))
     return user
 
 
-ANY_OFFICIAL = (
-    Role.NATIONAL_ADMIN,
-    Role.PROVINCE_OFFICIAL,
-    Role.DISTRICT_OFFICIAL,
-    Role.COMMUNE_OFFICIAL,
-    Role.SECTOR_OFFICIAL,
-)
+def role_may(role: str, capability: str) -> bool:
+    """Does the role hold the capability (for an account other than the actor's, e.g. the one
+    being linked to a venue)?"""
+    return role in _capability(capability).holders
+
+
+def roles_with(capability: str) -> frozenset:
+    """The roles that hold ``capability`` (for a query: "the officials named X")."""
+    return frozenset(_capability(capability).holders)
+
+
+# --- Scope: how far a user's reach goes (the filters themselves are in accounts/scoping.py) ----
+
+
+def is_area_role(role: str) -> bool:
+    """Is this role's reach a part of the map (its unit and below)?"""
+    return role in AREA
+
+
+def scope_kind(user) -> str | None:
+    """"area" (reach: a unit and below), "venue" (the venues they work at) or None."""
+    if not _active(user):
+        return None
+    if user.effective_role in AREA:
+        return "area"
+    if user.effective_role in VENUE:
+        return "venue"
+    return None
+
+
+def is_national(user) -> bool:
+    """The whole country: a national administrator, or an area role without a unit."""
+    role = user.effective_role
+    return role in NATIONAL or (role in AREA and user.unit_id is None)
+
+
+def is_sector_limited(user) -> bool:
+    """Is the user's reach narrowed to one sector (within their unit)?"""
+    return user is not None and user.is_authenticated and user.effective_role in SECTOR_LIMITED
+
+
+# --- Accounts -------------------------------------------------------------------------------
+
+
+def manageable_roles(user) -> frozenset:
+    """The roles of the accounts ``user`` may create and manage."""
+    if not _active(user):
+        return frozenset()
+    return MANAGES_ACCOUNTS.get(user.effective_role, frozenset())
+
+
+def check_role_scope(*, role: str, unit=None, sector=None) -> None:
+    """An account's scope must suit its role: a sector official needs a sector, a province,
+    district or commune official that unit."""
+    if role not in EVERYONE:
+        raise ServiceError(str(_("Unknown role “%(role)s”.")) % {"role": role})
+    if role in SECTOR_LIMITED and sector is None:
+        raise ServiceError(str(_("A sector official needs a sector.")))
+    if role in LOCAL_OFFICIALS and unit is None:
+        raise ServiceError(str(_("An official of a province, district or commune needs that unit.")))
+
+
+def venue_account_role(*, manager: bool, current: str | None = None) -> str:
+    """The role an account needs to work at a venue: a venue manager's to manage it (a gate
+    staff account is promoted), otherwise its own venue role (gate staff for a new account)."""
+    if manager:
+        return Role.VENUE_MANAGER
+    return current if current in VENUE else Role.GATE_STAFF
+
+
+def report_recipient_roles(*, national: bool) -> frozenset:
+    """Who receives a unit's progress report: the national administrators for a province's,
+    the province, district and commune officials of the parent unit otherwise."""
+    return NATIONAL if national else LOCAL_OFFICIALS

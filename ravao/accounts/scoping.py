@@ -16,7 +16,7 @@ Nothing else filters by jurisdiction. (Units themselves: ``UnitQuerySet.restrict
 from django.db import models
 from django.db.models import Q
 
-from ravao.accounts.models import AREA_ROLES, VENUE_ROLES, Role
+from ravao.accounts import policy
 
 NOTHING = Q(pk__in=[])
 
@@ -35,19 +35,19 @@ def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | N
     """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
-    role = user.effective_role
-    if role in AREA_ROLES:
+    kind = policy.scope_kind(user)
+    if kind == "area":
         q = Q()
         if user.unit_id is not None:
             if unit is None:
                 return NOTHING
             q &= Q(**{f"{unit}__path__startswith": user.unit.path})
-        if role == Role.SECTOR_OFFICIAL:
+        if policy.is_sector_limited(user):
             if sector is None or user.sector_id is None:
                 return NOTHING
             q &= Q(**{f"{sector}": user.sector_id})
         return q
-    if role in VENUE_ROLES and venue is not None and _venue_ids_for is not None:
+    if kind == "venue" and venue is not None and _venue_ids_for is not None:
         return Q(**{f"{venue}__in": _venue_ids_for(user)})
     return NOTHING
 

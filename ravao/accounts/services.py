@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import AREA_ROLES, MANAGEABLE_ROLES, ApiToken, Role, User
+from ravao.accounts import policy
+from ravao.accounts.models import ApiToken, Role, User
 from ravao.core.errors import Conflict, Forbidden, ServiceError
 
 
@@ -60,12 +61,11 @@ def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -
     ``actor=None`` is the operator's CLI, which may do anything."""
     if actor is None:
         return
-    allowed = MANAGEABLE_ROLES.get(actor.effective_role, set())
-    if role not in allowed:
+    if role not in policy.manageable_roles(actor):
         raise Forbidden(_("You may not create or manage accounts with the role “%(role)s”.") % {"role": Role(role).label})
     if actor.is_national:
         return
-    if role in AREA_ROLES and (unit is None or not unit.is_within(actor.unit)):
+    if policy.is_area_role(role) and (unit is None or not unit.is_within(actor.unit)):
         raise Forbidden(_("The account's unit must lie within your own jurisdiction."))
 
 
@@ -90,12 +90,7 @@ def user_create(*, actor: User | None = None, username: str, password: str | Non
             _("A user name cannot be a phone number (those are kept for accounts proved by SMS)."),
             code="phone_username",
         )
-    if role not in Role.values:
-        raise ServiceError(_("Unknown role “%(role)s”.") % {"role": role})
-    if role == Role.SECTOR_OFFICIAL and sector is None:
-        raise ServiceError(_("A sector official needs a sector."))
-    if role in (Role.PROVINCE_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL) and unit is None:
-        raise ServiceError(_("An official of a province, district or commune needs that unit."))
+    policy.check_role_scope(role=role, unit=unit, sector=sector)
     check_may_manage(actor=actor, role=role, unit=unit, sector=sector)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("The username “%(username)s” is taken.") % {"username": username})

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ravao.accounts import services
+from ravao.accounts import policy, services
 from ravao.accounts.forms import ThrottledLoginForm, UserCreateForm
-from ravao.accounts.models import MANAGEABLE_ROLES, ApiToken, User
+from ravao.accounts.models import ApiToken, User
 from ravao.core.errors import ServiceError
 
 
@@ -53,7 +53,7 @@ def token_revoke(request, pk: int):
 def users(request):
     """Accounts within the official's jurisdiction, and a form to create one."""
     actor = request.user
-    if actor.effective_role not in MANAGEABLE_ROLES:
+    if not policy.can(actor, "accounts.manage"):
         raise PermissionDenied
     form = UserCreateForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():

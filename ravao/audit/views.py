@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
-from ravao.accounts.models import Role
+from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.selectors import audit_list
 
@@ -13,7 +13,7 @@ def audit_page(request):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_role(Role.AUDITOR, Role.NATIONAL_ADMIN):
+    if not policy.can(request.user, "audit.read"):
         raise PermissionDenied
     g = request.GET
     case = g.get("case", "").strip()

@@ -1,52 +1,51 @@
-"""The menu each role sees. Apps register entries here as they grow; views stay thin."""
+"""The menu: the entries that apps declare in their ``menu.py`` (a list ``ENTRIES``), each shown
+to the users who hold its capability (ravao/accounts/policy.py).
 
+Core imports no feature app: it finds the ``menu`` module of every installed app, so an app adds
+its pages to the menu without touching this file, and its labels stay in its own catalogue."""
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-from ravao.accounts.models import Role
-from ravao.checkins import menu as checkins_menu
-from ravao.gate import menu as gate_menu
-from ravao.oversight import menu as oversight_menu
-from ravao.tracing import menu as tracing_menu
-from ravao.venues import menu as venues_menu
+from ravao.accounts import policy
 
-ALL = set(Role.values)
-OFFICIALS = {
-    Role.NATIONAL_ADMIN,
-    Role.PROVINCE_OFFICIAL,
-    Role.DISTRICT_OFFICIAL,
-    Role.COMMUNE_OFFICIAL,
-    Role.SECTOR_OFFICIAL,
-}
 
-# (url name, label, roles that see it, short description)
-MENU = [
-    ("units:list", _("Administrative map"), OFFICIALS | {Role.TRACER, Role.AUDITOR}, _("Units in your area, population")),
-    ("audit:list", _("Audit log"), {Role.AUDITOR, Role.NATIONAL_ADMIN}, _("Who read personal data, when and why")),
-    ("accounts:users", _("Accounts"), OFFICIALS - {Role.SECTOR_OFFICIAL}, _("Create and deactivate accounts in your area")),
-    ("oversight:dashboard", oversight_menu.DASHBOARD[0], OFFICIALS, oversight_menu.DASHBOARD[1]),
-    ("oversight:campaign", oversight_menu.CAMPAIGN[0], OFFICIALS, oversight_menu.CAMPAIGN[1]),
-    ("oversight:guides", oversight_menu.GUIDES[0], ALL, oversight_menu.GUIDES[1]),
-    ("gate:scanner", gate_menu.SCANNER[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, gate_menu.SCANNER[1]),
-    ("checkins:venues", checkins_menu.INSIDE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, checkins_menu.INSIDE[1]),
-    ("venues:list", venues_menu.REGISTRY[0], OFFICIALS, venues_menu.REGISTRY[1]),
-    ("venues:import", venues_menu.IMPORT[0], OFFICIALS, venues_menu.IMPORT[1]),
-    ("venues:mine", venues_menu.MINE[0], {Role.VENUE_MANAGER, Role.GATE_STAFF}, venues_menu.MINE[1]),
-    ("tracing:cases", tracing_menu.CASES[0], {Role.TRACER, Role.NATIONAL_ADMIN}, tracing_menu.CASES[1]),
-    ("tracing:windows", tracing_menu.WINDOWS[0], {Role.TRACER, Role.NATIONAL_ADMIN}, tracing_menu.WINDOWS[1]),
-    ("tracing:exposures", tracing_menu.EXPOSURES[0], ALL, tracing_menu.EXPOSURES[1]),
-    ("accounts:tokens", _("API tokens"), ALL, _("Tokens for scripts and integrations")),
-]
+@dataclass(frozen=True)
+class Entry:
+    url_name: str
+    label: str
+    description: str
+    capability: str
+    # The menu reads in the order people work through it, across apps (not app by app): the
+    # apps' numbers interleave, and gaps leave room for new entries.
+    order: int
+
+
+@cache
+def entries() -> tuple[Entry, ...]:
+    """Every app's entries, in menu order (found once per process)."""
+    found = []
+    for config in apps.get_app_configs():
+        module = f"{config.name}.menu"
+        if importlib.util.find_spec(module) is not None:
+            found += importlib.import_module(module).ENTRIES
+    return tuple(sorted(found, key=lambda entry: entry.order))
 
 
 def menu_for(user):
-    entries = []
-    for name, label, roles, description in MENU:
-        if user.effective_role not in roles:
+    """The entries ``user`` may open, as {url, label, description}."""
+    items = []
+    for entry in entries():
+        if not policy.can(user, entry.capability):
             continue
         try:
-            url = reverse(name)
+            url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"url": url, "label": label, "description": description})
-    return entries
+        items.append({"url": url, "label": entry.label, "description": entry.description})
+    return items

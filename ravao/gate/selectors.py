@@ -2,15 +2,13 @@
 
 from django.db.models import Prefetch
 
-from ravao.accounts.models import Role
+from ravao.accounts import policy
 from ravao.venues.models import Entrance, Venue, VenueStatus
-
-GATE_ROLES = (Role.GATE_STAFF, Role.VENUE_MANAGER)
 
 
 def may_use_gate(user) -> bool:
     """Gate staff and venue managers; what they may scan at is decided per venue below."""
-    return user.has_role(*GATE_ROLES)
+    return policy.can(user, "gate.scan")
 
 
 def gate_venues(user):

@@ -5,7 +5,7 @@ from datetime import date
 from django.http import HttpResponse
 from ninja import Query, Router
 
-from ravao.accounts.policy import ANY_OFFICIAL, require_role
+from ravao.accounts import policy
 from ravao.oversight import selectors
 
 router = Router(tags=["oversight"])
@@ -14,7 +14,7 @@ FROM_DATE = Query(None, alias="from")
 
 
 def _scope(request, unit: str, sector: str, from_: date | None, to: date | None, generation: str):
-    user = require_role(request, *ANY_OFFICIAL)
+    user = policy.require(request.auth, "oversight.view")
     return user, selectors.resolve(user=user, unit_code=unit, sector_code=sector, first=from_, last=to,
                                    generation=generation)
 

@@ -14,13 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ravao.accounts import policy
 from ravao.accounts.models import Role, User
 from ravao.oversight import selectors
 from ravao.oversight.models import ReportDispatch, UnitStock
 from ravao.oversight.reports import report_build
 from ravao.units.models import Unit
-
-UPWARD_ROLES = [Role.PROVINCE_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL]
 
 
 def system_user() -> User:
@@ -39,8 +38,10 @@ def last_period(*, today: date, days: int = 7) -> tuple[date, date]:
 
 def recipients(unit: Unit):
     """The officials of the level above the unit: its parent's, or the country's for a province."""
-    above = (User.objects.filter(unit=unit.parent, role__in=UPWARD_ROLES) if unit.parent_id
-             else User.objects.filter(role=Role.NATIONAL_ADMIN))
+    national = not unit.parent_id
+    above = User.objects.filter(role__in=policy.report_recipient_roles(national=national))
+    if not national:
+        above = above.filter(unit=unit.parent)
     return above.filter(is_active=True).exclude(email="").order_by("pk")
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from ravao.accounts import policy
 from ravao.catalog.models import Sector
 from ravao.core.errors import NotFound, ServiceError
 from ravao.oversight.models import (
@@ -69,7 +70,7 @@ def resolve(*, user, unit_code: str = "", sector_code: str = "", first: date | N
         sector = Sector.objects.filter(code=sector_code).first()
         if sector is None:
             raise NotFound(_("No such sector."))
-    if user.sector_id is not None and user.effective_role == "sector_official":
+    if user.sector_id is not None and policy.is_sector_limited(user):
         if sector is not None and sector.pk != user.sector_id:
             raise NotFound(_("No such sector in your jurisdiction."))
         sector = user.sector

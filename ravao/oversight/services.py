@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import OFFICIAL_ROLES, User
+from ravao.accounts import policy
+from ravao.accounts.models import User
 from ravao.catalog.models import VenueType
 from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.oversight.models import TargetEstablishment, TargetStatus
@@ -39,14 +40,14 @@ def _lowest_unit(*, user, code: str = "", unit: Unit | None = None, generation: 
 
 
 def _check_type(*, user, venue_type: VenueType | None) -> None:
-    if user.effective_role == "sector_official" and (venue_type is None or venue_type.sector_id != user.sector_id):
+    if policy.is_sector_limited(user) and (venue_type is None or venue_type.sector_id != user.sector_id):
         raise Forbidden(_("Sector officials add establishments of their own sector only."))
 
 
 def _canvasser(*, user, username: str) -> User | None:
     if not username:
         return None
-    found = User.objects.filter(username=username, is_active=True, role__in=OFFICIAL_ROLES).select_related("unit").first()
+    found = User.objects.filter(username=username, is_active=True, role__in=policy.roles_with("campaign.run")).select_related("unit").first()
     if found is None or not (user.is_national or (found.unit and found.unit.is_within(user.unit))):
         raise NotFound(_("No official named “%(name)s” in your jurisdiction.") % {"name": username})
     return found

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import OFFICIAL_ROLES
+from ravao.accounts import policy
 from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.models import VenueDay
@@ -22,19 +22,25 @@ from ravao.oversight.rollup import last_rollup_at, local_day
 SORT_KEYS = {"name", *CHILD_COLUMNS}
 
 
-def require_official(view):
-    """Officials only (a superuser counts as a national administrator)."""
+def require_capability(capability: str):
+    """Pages for the holders of ``capability`` only (ravao/accounts/policy.py); others get 403."""
     from functools import wraps  # noqa: PLC0415
 
     from django.core.exceptions import PermissionDenied  # noqa: PLC0415
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(*OFFICIAL_ROLES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not policy.can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+require_oversight = require_capability("oversight.view")
 
 
 def _dates(request) -> tuple[date | None, date | None]:
@@ -106,7 +112,7 @@ def cell(key: str, indicators: dict) -> str:
 
 
 @login_required
-@require_official
+@require_oversight
 def dashboard(request):
     """A unit's figures, its child units (sortable, lagging ones highlighted), the trend per day,
     the map, and — at the lowest level — its venues."""
@@ -159,13 +165,13 @@ def _visible_ids(user, scope):
 def _sectors(user):
     from ravao.catalog.models import Sector  # noqa: PLC0415
 
-    if user.effective_role == "sector_official":
+    if policy.is_sector_limited(user):
         return Sector.objects.filter(pk=user.sector_id)
     return Sector.objects.order_by("code")
 
 
 @login_required
-@require_official
+@require_oversight
 def sectors(request):
     """The sector view: the unit's indicators per sector."""
     scope = scope_from_request(request)
@@ -193,7 +199,7 @@ def venue(request, code: str):
 
 
 @login_required
-@require_official
+@require_oversight
 def report(request):
     """Download the progress report (XLSX or PDF) of what the dashboard shows."""
     scope = scope_from_request(request)

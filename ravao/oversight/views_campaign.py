@@ -9,12 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ravao.accounts import policy
 from ravao.catalog.models import VenueType
 from ravao.core.errors import ServiceError
 from ravao.oversight import campaign, services
 from ravao.oversight.models import TargetStatus
-from ravao.oversight.views import require_official
+from ravao.oversight.views import require_capability
 from ravao.units.models import Unit
+
+require_campaign = require_capability("campaign.run")
 
 
 def _unit(request) -> Unit | None:
@@ -30,7 +33,7 @@ def _unit(request) -> Unit | None:
 
 def _types(user):
     qs = VenueType.objects.select_related("sector").order_by("code")
-    if user.effective_role == "sector_official":
+    if policy.is_sector_limited(user):
         qs = qs.filter(sector_id=user.sector_id)
     return qs
 
@@ -42,7 +45,7 @@ def _communes(user, unit):
 
 
 @login_required
-@require_official
+@require_campaign
 def register(request):
     """The register of target establishments with progress per commune and per canvasser."""
     unit = _unit(request)
@@ -61,7 +64,7 @@ def register(request):
 
 
 @login_required
-@require_official
+@require_campaign
 def add(request):
     """Add an establishment on the spot (a short form for a phone)."""
     unit = _unit(request)
@@ -89,7 +92,7 @@ def add(request):
 
 
 @login_required
-@require_official
+@require_campaign
 def target(request, pk: int):
     """One establishment: record a visit, assign, or register it as a venue in one tap."""
     try:
@@ -117,7 +120,7 @@ def target(request, pk: int):
 
 
 @login_required
-@require_official
+@require_campaign
 def import_register(request):
     """Import a register from CSV or XLSX: a dry run lists row errors; nothing is written unless
     every row is valid."""

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import Role
+from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
-from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.sms import send_sms
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
@@ -29,13 +29,11 @@ from ravao.tracing.models import (
 from ravao.tracing.person_lookup import person_find
 from ravao.venues.models import Venue
 
-TRACER_ROLES = (Role.TRACER, Role.NATIONAL_ADMIN)
 INFECTIOUS_DAYS_BEFORE = 2
 
 
 def require_tracer(user):
-    if user is None or not user.has_role(*TRACER_ROLES):
-        raise Forbidden(_("Only health tracers may do this."))
+    policy.require(user, "tracing.trace")
 
 
 def local_midnight(day: date) -> datetime:

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import VenueType
@@ -35,7 +36,7 @@ def tracer_page(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.has_role(*services.TRACER_ROLES):
+        if not policy.can(request.user, "tracing.trace"):
             raise PermissionDenied
         try:
             return view(request, *args, **kwargs)

@@ -8,15 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ravao.accounts.models import Role
-from ravao.accounts.policy import ANY_OFFICIAL, require_role
+from ravao.accounts import policy
 from ravao.catalog.models import VenueType
 from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import NotFound, ServiceError
 from ravao.units.selectors import unit_by_code
 from ravao.venues import posters, services
 from ravao.venues.importer import venue_import
-from ravao.venues.models import VenueStatus
 from ravao.venues.selectors import venue_for_manage, venue_for_official, venue_get, venue_list
 
 router = Router(tags=["venues"])
@@ -199,20 +197,16 @@ def list_venues(request, unit: str = "", sector: str = "", type: str = "", statu
 @router.get("/venues/bulk-posters", summary="One PDF page per venue matching the filters (officials)")
 def bulk_posters(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
                  verified: str = "", q: str = "", size: str = "A4"):
-    require_role(request, *ANY_OFFICIAL)
-    qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
-    if not status:
-        qs = qs.exclude(status=VenueStatus.CLOSED)
-    if qs.count() > 5000:
-        raise ServiceError(_("More than 5,000 posters: narrow the selection (a unit, a sector)."))
-    response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
+    pdf, _count = services.posters_bulk(by=request.auth, size=size, unit=unit, sector=sector, type=type, status=status,
+                                        verified=verified, q=q)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ravao-posters-{unit or "all"}.pdf"'
     return response
 
 
 @router.post("/venues/import", summary="Bulk import from XLSX or CSV (all-or-nothing; 422 with the report)")
 def import_venues(request, file: File[UploadedFile], dry_run: bool = False):
-    require_role(request, *ANY_OFFICIAL)
+    policy.require(request.auth, "venue.import")
     report = venue_import(user=request.auth, data=file.read(), filename=file.name or "", dry_run=dry_run)
     if report.errors:
         raise ServiceError(
@@ -224,12 +218,12 @@ def import_venues(request, file: File[UploadedFile], dry_run: bool = False):
 
 @router.post("/venues", response={201: VenueDetail}, summary="Register a venue, event or vehicle")
 def create_venue(request, payload: VenueIn):
-    user = require_role(request, *ANY_OFFICIAL, Role.VENUE_MANAGER)
+    user = policy.require(request.auth, "venue.register")
     data = payload.dict()
     fields = {k: data[k] for k in services.EDITABLE if k in data}
     venue = services.venue_register(
         name=payload.name, venue_type=_type(payload.type), unit=_unit(payload.unit), by=user,
-        manager=user if user.has_role(Role.VENUE_MANAGER) else None, entrances=payload.entrances,
+        manager=user if policy.can(user, "venue.register_own") else None, entrances=payload.entrances,
         **{k: v for k, v in fields.items() if k not in ("name", "street")}, street=payload.street,
     )
     return Status(201, detail(venue_get(user=user, code=venue.code)))
@@ -260,13 +254,8 @@ def verify_venue(request, code: str, verified: bool = True):
 
 @router.post("/venues/{code}/status", response=VenueDetail, summary="Suspend, close or reactivate")
 def set_status(request, code: str, status: str):
-    if status == VenueStatus.SUSPENDED:
-        venue = venue_for_official(user=request.auth, code=code)
-    else:  # a manager may close their own venue or reopen it unless an official suspended it
-        venue = venue_for_manage(user=request.auth, code=code)
-        if venue.status == VenueStatus.SUSPENDED and not request.auth.has_role(*ANY_OFFICIAL):
-            raise ServiceError(_("Only an official can lift a suspension."), status=403)
-    services.venue_set_status(venue=venue, status=status)
+    venue = venue_get(user=request.auth, code=code)  # who may set which status: the service says
+    services.venue_set_status(venue=venue, status=status, by=request.auth)
     return detail(venue)
 
 
@@ -324,7 +313,7 @@ def add_trip(request, code: str, payload: TripIn):
 
 @router.get("/venues/{code}/staff", response=list[StaffOut], summary="The venue's managers and gate staff")
 def list_staff(request, code: str):
-    venue = venue_for_manage(user=request.auth, code=code)
+    venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
     return [
         {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active}
         for m in venue.memberships.select_related("user").order_by("-active", "role", "user__username")
@@ -333,16 +322,16 @@ def list_staff(request, code: str):
 
 @router.post("/venues/{code}/staff", response={201: StaffOut}, summary="Add a manager or gate staff account")
 def add_staff(request, code: str, payload: StaffIn):
-    venue = venue_for_manage(user=request.auth, code=code)
-    m, generated = services.staff_add(venue=venue, **payload.dict())
+    venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
+    m, generated = services.staff_add(venue=venue, by=request.auth, **payload.dict())
     return Status(201, {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active, "generated_password": generated})
 
 
 @router.delete("/venues/{code}/staff/{membership_id}", response={204: None}, summary="End a membership")
 def remove_staff(request, code: str, membership_id: int):
-    venue = venue_for_manage(user=request.auth, code=code)
+    venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
     m = venue.memberships.filter(pk=membership_id).first()
     if m is None:
         raise NotFound(_("No such member of this venue."))
-    services.staff_remove(membership=m)
+    services.staff_remove(membership=m, by=request.auth)
     return Status(204, None)

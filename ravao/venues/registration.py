@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import ApiToken, Role, User
+from ravao.accounts import policy
+from ravao.accounts.models import ApiToken, User
 from ravao.accounts.services import user_create
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import Conflict, ServiceError
@@ -129,12 +130,12 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
     if user is None:
         first, _sep, last = (contact_name or "").strip().rpartition(" ")
         user = user_create(
-            username=username, password=None, role=Role.VENUE_MANAGER, phone=otp.phone, phone_proved=True,
-            first_name=first[:150], last_name=last[:150],
+            username=username, password=None, role=policy.venue_account_role(manager=True), phone=otp.phone,
+            phone_proved=True, first_name=first[:150], last_name=last[:150],
         )
         user.password = password_hash
         user.save(update_fields=["password"])
-    elif user.effective_role not in (Role.VENUE_MANAGER, Role.GATE_STAFF):
+    elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
     elif not PhoneOTP.objects.filter(user=user, phone=otp.phone, used_at__isnull=False).exists():
         # Somebody made this account under the phone's name without proving the phone: it is
@@ -148,8 +149,7 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
         # The same person again (the phone proved now and before): the password chosen now
         # replaces the old one, which also ends the account's other sessions; API tokens end.
         user.password = password_hash
-        if user.role == Role.GATE_STAFF:
-            user.role = Role.VENUE_MANAGER
+        user.role = policy.venue_account_role(manager=True, current=user.role)
         user.save(update_fields=["password", "role"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     venue = venue_register(

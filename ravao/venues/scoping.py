@@ -5,3 +5,10 @@ from ravao.venues.models import VenueMembership
 
 def venue_ids_for(user):
     return VenueMembership.objects.filter(user=user, active=True).values("venue_id")
+
+
+def manages_venue(user, venue) -> bool:
+    """Is ``user`` an active manager of ``venue`` (the policy's "own venue" condition)?"""
+    from ravao.venues.models import MembershipRole, VenueMembership
+
+    return VenueMembership.objects.filter(user=user, venue=venue, role=MembershipRole.MANAGER, active=True).exists()

@@ -3,11 +3,11 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import OFFICIAL_ROLES, Role
+from ravao.accounts import policy
 from ravao.catalog.models import Sector, VenueType
-from ravao.core.errors import Forbidden, NotFound
+from ravao.core.errors import NotFound
 from ravao.units.selectors import unit_by_code
-from ravao.venues.models import MembershipRole, Venue, VenueMembership, fold_words
+from ravao.venues.models import Venue, VenueMembership, fold_words
 
 
 def venues_visible(user):
@@ -56,32 +56,18 @@ def venue_get(*, user, code: str) -> Venue:
     return venue
 
 
-def is_official(user) -> bool:
-    return user.has_role(*OFFICIAL_ROLES)
-
-
-def manages(user, venue: Venue) -> bool:
-    """May ``user`` change this venue? Officials in whose area it is, and its active managers."""
-    if is_official(user):
-        return Venue.objects.restrict(user).filter(pk=venue.pk).exists()
-    if user.has_role(Role.VENUE_MANAGER):
-        return VenueMembership.objects.filter(
-            user=user, venue=venue, role=MembershipRole.MANAGER, active=True
-        ).exists()
-    return False
-
-
-def venue_for_manage(*, user, code: str) -> Venue:
+def venue_for_manage(*, user, code: str, capability: str = "venue.change") -> Venue:
+    """A venue ``user`` sees (else NotFound) and may act on (else Forbidden)."""
     venue = venue_get(user=user, code=code)
-    if not manages(user, venue):
-        raise Forbidden(_("Only the venue's managers and officials of its area can change it."))
+    policy.require(user, capability, venue)
     return venue
 
 
-def venue_for_official(*, user, code: str) -> Venue:
-    if not is_official(user):
-        raise Forbidden(_("Only officials can do this."))
-    return venue_get(user=user, code=code)
+def venue_for_official(*, user, code: str, capability: str = "venue.verify") -> Venue:
+    """Like ``venue_for_manage`` for a capability of officials only: a role without it is
+    refused before the venue is looked up."""
+    policy.require(user, capability)
+    return venue_for_manage(user=user, code=code, capability=capability)
 
 
 def my_venues(user):
@@ -105,11 +91,11 @@ def venue_types():
 
 def unit_candidates(text: str, *, user=None, limit: int = 10):
     """Communes/wards (lowest level, current generation) that ``text`` may name. Officials
-    only see their own area's units."""
+    (area roles) only see their own area's units."""
     from ravao.units.models import Unit  # noqa: PLC0415
     from ravao.units.selectors import unit_candidates as candidates  # noqa: PLC0415
 
     units = Unit.objects.current().filter(children__isnull=True)
-    if user is not None and user.has_role(*OFFICIAL_ROLES):
+    if policy.scope_kind(user) == "area":
         units = units & Unit.objects.restrict(user)
     return candidates(text, units=units, limit=limit)

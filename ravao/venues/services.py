@@ -1,7 +1,9 @@
 """Writes to the venue registry, shared by pages, the API and commands.
 
-Permission to act on a venue is decided by ``selectors.venue_for_manage`` / ``venue_for_official``
-before these are called; the checks here are about the data (unit, kind, dates, accounts).
+Who may act is decided in ravao/accounts/policy.py. Pages and the API look a venue up with
+``selectors.venue_for_manage`` (404 outside the caller's sight); the rules that pages, the API and
+commands must share — suspension, bulk posters, staff — are also required here, from ``by``
+(``by=None``: the operator's command line or a system job, which may do anything).
 """
 
 import secrets
@@ -11,10 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts.models import AREA_ROLES, OFFICIAL_ROLES, Role, User
+from ravao.accounts import policy
+from ravao.accounts.models import User
 from ravao.accounts.services import phone_like_username, user_create
 from ravao.catalog.models import VenueKind, VenueType
-from ravao.core.errors import Conflict, Forbidden, ServiceError
+from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.units.models import Unit
 from ravao.venues.models import (
     Entrance,
@@ -41,14 +44,14 @@ def check_unit(unit: Unit, *, by=None) -> None:
         raise ServiceError(
             _("%(unit)s is not a commune or ward: choose the commune or ward of the venue.") % {"unit": unit.name}
         )
-    if by is not None and by.has_role(*AREA_ROLES) and not Unit.objects.restrict(by).filter(pk=unit.pk).exists():
+    if policy.scope_kind(by) == "area" and not Unit.objects.restrict(by).filter(pk=unit.pk).exists():
         raise Forbidden(_("%(unit)s is outside your jurisdiction.") % {"unit": unit.name})
 
 
 def _check_fields(venue: Venue, *, by=None) -> None:
     if not (venue.name or "").strip():
         raise ServiceError(_("Give the venue a name."))
-    if by is not None and by.effective_role == Role.SECTOR_OFFICIAL and venue.sector_id != by.sector_id:
+    if policy.is_sector_limited(by) and venue.sector_id != by.sector_id:
         raise Forbidden(_("This type of venue belongs to another sector."))
     kind = venue.venue_type.kind
     if kind == VenueKind.EVENT:
@@ -165,8 +168,8 @@ def venue_update(*, venue: Venue, by: User | None = None, venue_type: VenueType 
         venue.venue_type = venue_type
         venue.sector_id = venue_type.sector_id
     if unit is not None and unit.pk != venue.unit_id:
-        if by is not None and not by.has_role(*OFFICIAL_ROLES):
-            raise Forbidden(_("Only an official can move a venue to another unit."))
+        if by is not None:
+            policy.require(by, "venue.move")
         check_unit(unit, by=by)
         venue.unit = unit
     if venue.default_stay_minutes in (None, ""):
@@ -177,20 +180,56 @@ def venue_update(*, venue: Venue, by: User | None = None, venue_type: VenueType 
 
 
 def venue_verify(*, venue: Venue, by: User, verified: bool = True) -> Venue:
-    """An official confirms (or withdraws) that the venue exists as registered."""
+    """An official of the venue's area confirms (or withdraws) that it exists as registered."""
+    policy.require(by, "venue.verify", venue)
     venue.verified = verified
     venue.verified_by = by if verified else None
     venue.save(update_fields=["verified", "verified_by"])
     return venue
 
 
-def venue_set_status(*, venue: Venue, status: str) -> Venue:
-    """Suspend, close or reactivate a venue (a closed or suspended venue accepts no check-ins)."""
+@transaction.atomic
+def venue_set_status(*, venue: Venue, status: str, by: User | None) -> Venue:
+    """Suspend, close or reopen a venue (a closed or suspended venue accepts no check-ins).
+
+    Suspending and lifting a suspension are for officials of the venue's area ("venue.suspend").
+    Closing and reopening are also for the venue's own managers ("venue.close"), but not while
+    it is suspended: closing then reopening would lift an official's suspension. The status is
+    read under a lock, so a reopening cannot slip past a suspension made at the same moment."""
     if status not in VenueStatus.values:
         raise ServiceError(_("Unknown status %(status)s.") % {"status": status})
+    current = Venue.objects.select_for_update().filter(pk=venue.pk).values_list("status", flat=True).first()
+    if by is not None:
+        suspension = VenueStatus.SUSPENDED in (current, status)
+        policy.require(by, "venue.suspend" if suspension else "venue.close", venue)
     venue.status = status
     venue.save(update_fields=["status"])
     return venue
+
+
+BULK_POSTER_LIMIT = 5000
+
+
+def posters_bulk(*, by: User | None, size: str = "A4", entrances: bool = False, include_closed: bool = False,
+                 limit: int | None = BULK_POSTER_LIMIT, **filters) -> tuple[bytes, int]:
+    """One PDF page per venue (and per entrance with ``entrances``) matching ``filters`` (see
+    ``selectors.venue_filter``) among the venues ``by`` sees; closed venues only if asked for
+    (``include_closed`` or a ``status`` filter). The "print all" button, the API and ``ravao
+    posters`` all come here. Returns the PDF and the number of venues."""
+    from ravao.venues.posters import SIZES, render_bulk  # noqa: PLC0415 (reportlab, loaded when printing)
+    from ravao.venues.selectors import venue_filter, venues_visible  # noqa: PLC0415
+
+    if by is not None:
+        policy.require(by, "venue.posters_bulk")
+    qs = venue_filter(venues_visible(by) if by is not None else Venue.objects.all(), **filters)
+    if not (include_closed or filters.get("status")):
+        qs = qs.exclude(status=VenueStatus.CLOSED)
+    count = qs.count()
+    if count == 0:
+        raise NotFound(_("No venue matches."))
+    if limit is not None and count > limit:
+        raise ServiceError(_("More than 5,000 posters: narrow the selection (a unit, a sector)."))
+    return render_bulk(qs, size=size if size in SIZES else "A4", entrances=entrances), count
 
 
 def poster_revoke(*, venue: Venue, entrance: Entrance | None = None) -> None:
@@ -261,17 +300,20 @@ def membership_link(*, venue: Venue, user: User, role: str) -> VenueMembership:
 
 
 @transaction.atomic
-def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", phone: str = "",
+def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_name: str = "", phone: str = "",
               password: str | None = None) -> tuple[VenueMembership, str | None]:
-    """Give an account a role at ``venue``: an existing venue account is linked, otherwise a new
-    venue_manager / gate_staff account is created. Returns the membership and, for a new account
-    without a chosen password, a generated one to hand over once."""
+    """Give an account a role at ``venue`` (``by``: its managers, officials of its area): an
+    existing venue account is linked, otherwise a new venue manager / gate staff account is
+    created. Returns the membership and, for a new account without a chosen password, a
+    generated one to hand over once."""
+    if by is not None:
+        policy.require(by, "venue.staff", venue)
     if role not in MembershipRole.values:
         raise ServiceError(_("Unknown role %(role)s.") % {"role": role})
     username = (username or "").strip()
     if not username:
         raise ServiceError(_("Give the account a user name."))
-    account_role = Role.VENUE_MANAGER if role == MembershipRole.MANAGER else Role.GATE_STAFF
+    manager = role == MembershipRole.MANAGER
     user = User.objects.filter(username__iexact=username).first()
     generated = None
     if user is None and phone_like_username(username):
@@ -288,25 +330,28 @@ def staff_add(*, venue: Venue, username: str, role: str, full_name: str = "", ph
         first, _sep, last = (full_name or "").strip().rpartition(" ")
         try:
             user = user_create(
-                username=username, password=password, role=account_role, phone=(phone or "").strip(),
-                first_name=first[:150], last_name=last[:150],
+                username=username, password=password, role=policy.venue_account_role(manager=manager),
+                phone=(phone or "").strip(), first_name=first[:150], last_name=last[:150],
             )
         except Exception as exc:  # noqa: BLE001 (a model validation message for the user)
             raise ServiceError(_("This user name cannot be used: %(error)s") % {"error": exc}) from exc
-    elif user.effective_role not in (Role.VENUE_MANAGER, Role.GATE_STAFF):
+    elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("The account %(username)s is not a venue account.") % {"username": username})
-    elif role == MembershipRole.MANAGER and user.role == Role.GATE_STAFF:
+    elif policy.venue_account_role(manager=manager, current=user.role) != user.role:
         # Promoted: a manager account can also scan at the gate.
-        user.role = Role.VENUE_MANAGER
+        user.role = policy.venue_account_role(manager=manager, current=user.role)
         user.save(update_fields=["role"])
     return membership_link(venue=venue, user=user, role=role), generated
 
 
 
 @transaction.atomic
-def staff_remove(*, membership: VenueMembership) -> None:
-    """End a membership (kept for the record). The last manager cannot leave the venue alone:
-    the venue's active managers are locked, so two removals at once cannot both pass."""
+def staff_remove(*, membership: VenueMembership, by: User | None) -> None:
+    """End a membership (kept for the record; ``by``: the venue's managers, officials of its
+    area). The last manager cannot leave the venue alone: the venue's active managers are
+    locked, so two removals at once cannot both pass."""
+    if by is not None:
+        policy.require(by, "venue.staff", membership.venue)
     if membership.role == MembershipRole.MANAGER:
         managers = list(
             VenueMembership.objects.select_for_update()

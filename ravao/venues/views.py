@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ravao.accounts.models import Role
+from ravao.accounts import policy
 from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import ServiceError
 from ravao.venues import posters, services
 from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
 from ravao.venues.models import VenueStatus
-from ravao.venues.selectors import is_official, manages, membership_role, my_venues, venue_get
+from ravao.venues.selectors import membership_role, my_venues, venue_get
 
 
 def _venue_or_404(request, code):
@@ -29,17 +29,18 @@ def _venue_or_404(request, code):
 def mine(request):
     """A manager's or gate staff member's venues."""
     venues = my_venues(request.user)
-    return render(request, "venues/mine.html", {"venues": venues, "can_register": request.user.has_role(Role.VENUE_MANAGER)})
+    return render(request, "venues/mine.html", {"venues": venues, "can_register": policy.can(request.user, "venue.register_own")})
 
 
 @login_required
 def detail(request, code):
     venue = _venue_or_404(request, code)
-    can_manage = manages(request.user, venue)
+    can_manage = policy.can(request.user, "venue.change", venue)
     context = {
         "venue": venue,
         "can_manage": can_manage,
-        "official": is_official(request.user),
+        "can_verify": policy.can(request.user, "venue.verify", venue),
+        "can_suspend": policy.can(request.user, "venue.suspend", venue),
         "my_role": membership_role(request.user, venue),
         "qr_url": venue_qr_url(venue=venue),
         "entrances": list(venue.entrances.all()),
@@ -75,13 +76,13 @@ def poster(request, code, fmt):
 @login_required
 def create(request):
     """Register a venue: a manager for themselves, an official on behalf of an owner."""
-    if not (request.user.has_role(Role.VENUE_MANAGER) or is_official(request.user)):
+    if not policy.can(request.user, "venue.register"):
         raise Http404
     form = VenueForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             fields = form.venue_fields()
-            manager = request.user if request.user.has_role(Role.VENUE_MANAGER) else None
+            manager = request.user if policy.can(request.user, "venue.register_own") else None
             venue = services.venue_register(by=request.user, manager=manager, **fields)
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -94,7 +95,7 @@ def create(request):
 @login_required
 def edit(request, code):
     venue = _venue_or_404(request, code)
-    if not manages(request.user, venue):
+    if not policy.can(request.user, "venue.change", venue):
         raise Http404
     initial = {
         "name": venue.name, "venue_type": venue.venue_type, "unit": f"{venue.unit.code} — {venue.unit.name}",
@@ -166,7 +167,7 @@ def _add_staff(request, venue):
     form = StaffForm(request.POST)
     if not form.is_valid():
         raise ServiceError(_("Give the account a user name."))
-    membership, generated = services.staff_add(venue=venue, **form.cleaned_data)
+    membership, generated = services.staff_add(venue=venue, by=request.user, **form.cleaned_data)
     if generated:
         return _("Account %(username)s created with the password %(password)s — hand it over now; it is not shown again.") % {
             "username": membership.user.username, "password": generated}
@@ -177,7 +178,7 @@ def _remove_staff(request, venue):
     membership = venue.memberships.filter(pk=request.POST.get("membership")).first()
     if membership is None:
         raise ServiceError(_("No such member of this venue."))
-    services.staff_remove(membership=membership)
+    services.staff_remove(membership=membership, by=request.user)
     return _("%(username)s no longer works at this venue.") % {"username": membership.user.username}
 
 
@@ -188,28 +189,27 @@ def _verify(request, venue):
 
 def _status(request, venue):
     status = request.POST.get("status", "")
-    lifting = venue.status == VenueStatus.SUSPENDED or status == VenueStatus.SUSPENDED
-    if lifting and not is_official(request.user):
-        raise ServiceError(_("Only an official can suspend a venue or lift a suspension."))
-    services.venue_set_status(venue=venue, status=status)
+    services.venue_set_status(venue=venue, status=status, by=request.user)
     return _("Status changed to %(status)s.") % {"status": VenueStatus(status).label}
 
 
+# Each action and the capability that opens it (the status service then tells closing and
+# reopening, "venue.close", from suspending and lifting, "venue.suspend").
 ACTIONS = {
-    "add-entrance": _add_entrance, "remove-entrance": _remove_entrance, "revoke": _revoke,
-    "add-trip": _add_trip, "remove-trip": _remove_trip, "add-staff": _add_staff,
-    "remove-staff": _remove_staff, "verify": _verify, "status": _status,
+    "add-entrance": (_add_entrance, "venue.change"), "remove-entrance": (_remove_entrance, "venue.change"),
+    "revoke": (_revoke, "venue.change"), "add-trip": (_add_trip, "venue.change"),
+    "remove-trip": (_remove_trip, "venue.change"), "add-staff": (_add_staff, "venue.staff"),
+    "remove-staff": (_remove_staff, "venue.staff"), "verify": (_verify, "venue.verify"),
+    "status": (_status, "venue.close"),
 }
-OFFICIAL_ONLY = {"verify"}
 
 
 @login_required
 @require_POST
 def action(request, code, op):
     venue = _venue_or_404(request, code)
-    handler = ACTIONS.get(op)
-    allowed = is_official(request.user) if op in OFFICIAL_ONLY else manages(request.user, venue)
-    if handler is None or not allowed:
+    handler, capability = ACTIONS.get(op, (None, None))
+    if handler is None or not policy.can(request.user, capability, venue):
         raise Http404
     try:
         messages.success(request, handler(request, venue))

@@ -11,22 +11,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import Sector
 from ravao.core.errors import ServiceError
-from ravao.venues import posters
+from ravao.venues import services
 from ravao.venues.forms import ImportForm
 from ravao.venues.importer import venue_import
 from ravao.venues.models import VenueStatus
-from ravao.venues.selectors import is_official, venue_list, venue_types
+from ravao.venues.selectors import venue_list, venue_types
 
 FILTERS = ("unit", "sector", "type", "status", "verified", "q")
-BULK_LIMIT = 5000
 
 
-def _official(request):
-    if not is_official(request.user):
+def _official(request, capability: str = "venue.registry"):
+    if not policy.can(request.user, capability):
         raise Http404
 
 
@@ -53,15 +53,13 @@ def registry(request):
 def bulk_posters(request):
     """One PDF page per venue matching the list's filters (the "print all" button)."""
     _official(request)
-    filters, qs, error = _filtered(request)
-    if not filters["status"]:
-        qs = qs.exclude(status=VenueStatus.CLOSED)
-    count = qs.count()
-    if error or count == 0 or count > BULK_LIMIT:
-        messages.error(request, error or (_("No venue matches.") if count == 0 else _("More than 5,000 posters: narrow the selection (a unit, a sector).")))
+    filters = {k: request.GET.get(k, "").strip() for k in FILTERS}
+    try:
+        pdf, _count = services.posters_bulk(by=request.user, size=request.GET.get("size", "A4"), **filters)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
         return redirect(f"{reverse('venues:list')}?{request.GET.urlencode()}")
-    size = request.GET.get("size", "A4")
-    response = HttpResponse(posters.render_bulk(qs, size=size if size in posters.SIZES else "A4"), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ravao-posters-{filters["unit"] or "all"}.pdf"'
     return response
 
@@ -95,7 +93,7 @@ def export_csv(request):
 
 @login_required
 def import_page(request):
-    _official(request)
+    _official(request, "venue.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

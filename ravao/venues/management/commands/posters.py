@@ -5,9 +5,8 @@ from django.utils import translation
 
 from ravao.accounts.models import User
 from ravao.core.errors import ServiceError
-from ravao.venues.models import Venue, VenueStatus
-from ravao.venues.posters import SIZES, render_bulk
-from ravao.venues.selectors import venue_filter, venues_visible
+from ravao.venues.posters import SIZES
+from ravao.venues.services import posters_bulk
 
 
 class Command(BaseCommand):
@@ -21,29 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="A4", choices=sorted(SIZES))
         parser.add_argument("--entrances", action="store_true", help="Also one page per entrance.")
         parser.add_argument("--include-closed", action="store_true")
-        parser.add_argument("--as", dest="as_user", default="", help="Only what this user may see.")
+        parser.add_argument("--as", dest="as_user", default="",
+                            help="As this user: only an official, and only the venues of their area.")
         parser.add_argument("--out", required=True, help="The PDF file to write.")
 
     def handle(self, *args, unit, sector, type, codes, size, entrances, include_closed, as_user, out, **options):  # noqa: A002
         translation.activate("vi")
+        user = None  # the operator: every venue
         if as_user:
             user = User.objects.filter(username=as_user).first()
             if user is None:
                 raise CommandError(f"No user named {as_user!r}.")
-            qs = venues_visible(user)
-        else:
-            qs = Venue.objects.all()
         if not (unit or sector or type or codes or as_user):
             raise CommandError("Say which venues: --unit, --sector, --type, --codes or --as.")
         try:
-            qs = venue_filter(qs, unit=unit, sector=sector, type=type, codes=codes.split(",") if codes else None)
+            pdf, count = posters_bulk(
+                by=user, unit=unit, sector=sector, type=type, codes=codes.split(",") if codes else None,
+                size=size, entrances=entrances, include_closed=include_closed, limit=None,
+            )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
-        if not include_closed:
-            qs = qs.exclude(status=VenueStatus.CLOSED)
-        qs = qs.order_by("unit__path", "name", "id")
-        count = qs.count()
-        if count == 0:
-            raise CommandError("No venue matches.")
-        Path(out).write_bytes(render_bulk(qs, size=size, entrances=entrances))
+        Path(out).write_bytes(pdf)
         self.stdout.write(f"Wrote {count} venue poster(s) to {out}.")

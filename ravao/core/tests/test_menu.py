@@ -1,0 +1,67 @@
+"""The menu each role sees: built from the entries the apps register, shown by capability.
+
+The expected menus were recorded from the hand-written menu that the registry replaced: the
+registry must not move, add or drop an entry for anybody."""
+
+import pytest
+from django.utils import translation
+
+from ravao.accounts.models import Role, User
+from ravao.core.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+
+OFFICIAL = [
+    "/units/", "/accounts/users/", "/oversight/", "/oversight/campaign/", "/oversight/guides/", "/venues/",
+    "/venues/import/", "/tracing/exposures/", "/accounts/tokens/",
+]
+NATIONAL = [
+    "/units/", "/audit/", "/accounts/users/", "/oversight/", "/oversight/campaign/", "/oversight/guides/",
+    "/venues/", "/venues/import/", "/tracing/", "/tracing/windows/", "/tracing/exposures/", "/accounts/tokens/",
+]
+SECTOR = [url for url in OFFICIAL if url != "/accounts/users/"]
+VENUE = ["/oversight/guides/", "/gate/", "/checkins/venues/", "/venues/mine/", "/tracing/exposures/", "/accounts/tokens/"]
+EXPECTED = {
+    "national": NATIONAL,
+    "province": OFFICIAL,
+    "district_a": OFFICIAL,
+    "commune_a": OFFICIAL,
+    "health": SECTOR,
+    "tracer": ["/units/", "/oversight/guides/", "/tracing/", "/tracing/windows/", "/tracing/exposures/", "/accounts/tokens/"],
+    "auditor": ["/units/", "/audit/", "/oversight/guides/", "/tracing/exposures/", "/accounts/tokens/"],
+    "manager": VENUE,
+    "staff": VENUE,
+}
+LABELS_VI = {
+    "/units/": "Bản đồ hành chính", "/audit/": "Nhật ký truy cập", "/accounts/users/": "Tài khoản",
+    "/oversight/": "Tiến độ triển khai", "/oversight/campaign/": "Chiến dịch đến từng cơ sở",
+    "/oversight/guides/": "Hướng dẫn", "/venues/": "Địa điểm", "/venues/import/": "Nhập địa điểm",
+    "/tracing/": "Truy vết tiếp xúc", "/tracing/windows/": "Khung thời gian có nguy cơ",
+    "/tracing/exposures/": "Địa điểm có thể đã phơi nhiễm", "/accounts/tokens/": "Mã truy cập API",
+    "/gate/": "Quét mã tại cổng", "/checkins/venues/": "Ai đang ở bên trong", "/venues/mine/": "Địa điểm của tôi",
+}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_each_role_sees_the_same_menu_in_the_same_order(users, who):
+    with translation.override("vi"):
+        menu = [(entry["url"], str(entry["label"])) for entry in menu_for(users[who])]
+    assert menu == [(url, LABELS_VI[url]) for url in EXPECTED[who]]
+
+
+def test_every_entry_has_a_translated_description(users):
+    with translation.override("en"):
+        english = {e["url"]: str(e["description"]) for e in menu_for(users["national"]) + menu_for(users["manager"])}
+    with translation.override("vi"):
+        vietnamese = {e["url"]: str(e["description"]) for e in menu_for(users["national"]) + menu_for(users["manager"])}
+    assert all(vietnamese[url] and vietnamese[url] != english[url] for url in english), vietnamese
+
+
+def test_a_superuser_sees_the_national_menu_whatever_its_role_field_says(db):
+    root = User.objects.create(username="root", is_superuser=True, role=Role.GATE_STAFF)
+    assert [entry["url"] for entry in menu_for(root)] == NATIONAL
+
+
+def test_a_deactivated_account_sees_no_entry(users):
+    users["province"].is_active = False
+    assert menu_for(users["province"]) == []
