@@ -9,23 +9,38 @@ any other outcome. The holder link is a bearer secret and is never kept, only wh
 given (``HOLDER_FLAG``): ``checkin_answer`` adds this request's link.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ravao.checkins.models import Visit
-from ravao.checkins.recording import iso, visit_json
+from ravao.checkins.recording import receipt_for
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
 
 HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered
 
 
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def visit_json(visit: Visit, venue, receipt: str | None = None) -> dict:
+    body = {
+        "id": visit.id,
+        "status": visit.status,
+        "venue": {"code": venue.code, "name": venue.name},
+        "entrance": visit.entrance_id,
+        "trip": visit.trip_id,
+        "channel": visit.channel,
+        "checked_in_at": iso(visit.checked_in_at),
+        "checked_out_at": iso(visit.checked_out_at),
+        "checkout_method": visit.checkout_method,
+    }
+    if receipt is not None:
+        body["receipt"] = receipt
+    return body
+
+
 def _person(shown: Shown) -> dict:
     return {"masked_name": shown.masked_name, "birth_year": shown.birth_year}
-
-
-def _with_receipt(result: CheckinResult) -> dict:
-    body = visit_json(result.visit, result.venue, with_receipt=False)
-    body["receipt"] = result.receipt
-    return body
 
 
 # --- made once, kept for the client_id ------------------------------------------------------
@@ -33,11 +48,11 @@ def _with_receipt(result: CheckinResult) -> dict:
 
 def kept_checkin(result: CheckinResult) -> dict:
     """A self check-in's answer as kept for its client_id: without the holder link."""
-    body = _with_receipt(result)
+    body = visit_json(result.visit, result.venue, result.receipt)
     body.update(
         repeat=result.repeat,
         person=_person(result.person),
-        companions=[{**_with_receipt(c), "repeat": c.repeat, "person": _person(c.person)} for c in result.companions],
+        companions=[{**visit_json(c.visit, c.venue, c.receipt), "repeat": c.repeat, "person": _person(c.person)} for c in result.companions],
     )
     body[HOLDER_FLAG] = result.own
     return body
@@ -45,7 +60,7 @@ def kept_checkin(result: CheckinResult) -> dict:
 
 def kept_scan(result: CheckinResult) -> dict:
     """A gate scan's answer (kept as it is answered)."""
-    body = visit_json(result.visit, result.venue, with_receipt=False)
+    body = visit_json(result.visit, result.venue)
     body.update(
         direction=result.direction, repeat=result.repeat, already_inside=result.already_inside,
         person=_person(result.person),
@@ -72,11 +87,11 @@ def scan_answer(result: CheckinResult) -> dict:
 
 
 def checkout_answer(visit: Visit) -> dict:
-    return visit_json(visit, visit.venue, with_receipt=True)
+    return visit_json(visit, visit.venue, receipt_for(visit.id, visit.checked_in_at))
 
 
 def declaration_answer(result: DeclarationResult) -> dict:
-    body = visit_json(result.visit, result.venue, with_receipt=False)
+    body = visit_json(result.visit, result.venue)
     body.update(person=_person(result.person), valid_until=iso(result.valid_until))
     return body
 
