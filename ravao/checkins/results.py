@@ -5,9 +5,13 @@ from these in ravao/checkins/answers.py, the visitor pages and ``ravao scan`` re
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ravao.checkins.models import Visit
 from ravao.checkins.recording import person_json
+
+if TYPE_CHECKING:
+    from ravao.venues.models import Venue
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class CheckinResult:
     """
 
     visit: Visit
-    venue: object
+    venue: "Venue"
     person: Shown
     direction: str = "in"
     repeat: bool = False
@@ -72,6 +76,6 @@ class DeclarationResult:
     """A declaration recorded by gate staff on a person's behalf, and the visit in its colour."""
 
     visit: Visit
-    venue: object
+    venue: "Venue"
     person: Shown
     valid_until: datetime
