@@ -8,7 +8,6 @@ back and the stored answer is given.
 """
 
 import uuid
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -66,7 +65,10 @@ def once(client_id, actor: str, work, *, keep, restore):
             answer = keep(result)
             if not _claim(client_id, actor, answer):
                 raise _Answered
-        return replace(result, answer=answer)
+        # The answer is made from the result itself: set on it once, as a frozen dataclass sets
+        # a derived field in __post_init__, rather than copying the result on the hot path.
+        object.__setattr__(result, "answer", answer)
+        return result
     except (_Answered, ServiceError, IntegrityError):
         answer = stored(client_id, actor)
         if answer is None:
