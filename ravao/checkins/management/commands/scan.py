@@ -49,7 +49,7 @@ class Command(BaseCommand):
 
 
 def outcome(result) -> str:
-    """A replayed check-in (a re-run with the same --client-id) says “recorded”."""
+    """What the command says: “recorded” for a re-run (same --client-id) of a new check-in."""
     if result.is_new:
         return "checked in"
     if result.direction == "out":
