@@ -1,5 +1,6 @@
 """Check-in API (docs/api-checkins.md): public self check-in and check-out, gate scans, staff
-declarations on a person's behalf, and who is inside a venue. Thin: services do the work."""
+declarations on a person's behalf, and who is inside a venue. Thin: services do the work and
+return results; answers.py makes the JSON (and the status) from them."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -8,7 +9,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ravao.checkins import selectors, services
+from ravao.checkins import answers, selectors, services
 
 router = Router(tags=["checkins"])
 
@@ -154,7 +155,7 @@ def checkin_create(request, payload: CheckinIn):
     services.check_rate(request)
     p = payload.person
     address = p.address or AddressIn()
-    return Status(*services.checkin_self(
+    result = services.checkin_self(
         client_id=payload.client_id,
         code=payload.venue,
         venue_qr=payload.venue_qr,
@@ -168,13 +169,14 @@ def checkin_create(request, payload: CheckinIn):
             for c in payload.companions
         ],
         holder=payload.holder,
-    ))
+    )
+    return Status(answers.status_code(result), answers.checkin_answer(result))
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
 def checkin_checkout(request, visit_id: int, payload: CheckoutIn):
     """Check out with the receipt given at check-in (companions leave too). Idempotent."""
-    return Status(200, services.checkout_button(visit_id=visit_id, receipt=payload.receipt))
+    return Status(200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt)))
 
 
 @router.post("/scans", response={200: ScanOut, 201: ScanOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
@@ -182,7 +184,7 @@ def scan_create(request, payload: ScanIn):
     """A gate scan by staff of the venue: a personal QR, a chip ID card QR or a typed phone/ID
     number (with ``birth_year``, the year the person gives at the gate). 201 new visit; 200 for a
     repeat ("already inside"), an exit, or a replayed client_id; 429 beyond the per-account limit."""
-    return Status(*services.checkin_scan(
+    result = services.checkin_scan(
         user=request.auth,
         client_id=payload.client_id,
         venue_code=payload.venue,
@@ -191,16 +193,17 @@ def scan_create(request, payload: ScanIn):
         scanned_at=payload.scanned_at,
         direction=payload.direction,
         birth_year=payload.birth_year,
-    ))
+    )
+    return Status(answers.status_code(result), answers.scan_answer(result))
 
 
 @router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})
 def scan_declaration(request, payload: DeclarationIn):
     """Staff record a health declaration on behalf of the person of a visit at their venue
     (answers as in the current questionnaire); the visit takes the new colour."""
-    return Status(201, services.declaration_on_behalf(
+    return Status(201, answers.declaration_answer(services.declaration_on_behalf(
         user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
-    ))
+    )))
 
 
 @router.get("/venues/{code}/inside", response={200: InsideOut, 401: ErrorOut, 404: ErrorOut})

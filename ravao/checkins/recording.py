@@ -44,11 +44,7 @@ class Arrival:
     direction: str = "in"
 
 
-# --- answers and receipts -------------------------------------------------------------------
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+# --- receipts and what venues see -------------------------------------------------------------
 
 
 def _micros(dt: datetime) -> int:
@@ -82,24 +78,8 @@ def receipt_time(visit_id: int, receipt: str) -> datetime:
 
 
 def person_json(person: Person) -> dict:
+    """What a venue or gate may see of a person: the masked name and the birth year."""
     return {"masked_name": mask_name(person.full_name), "birth_year": person.birth_year}
-
-
-def visit_json(visit: Visit, venue, *, with_receipt: bool) -> dict:
-    body = {
-        "id": visit.id,
-        "status": visit.status,
-        "venue": {"code": venue.code, "name": venue.name},
-        "entrance": visit.entrance_id,
-        "trip": visit.trip_id,
-        "channel": visit.channel,
-        "checked_in_at": iso(visit.checked_in_at),
-        "checked_out_at": iso(visit.checked_out_at),
-        "checkout_method": visit.checkout_method,
-    }
-    if with_receipt:
-        body["receipt"] = receipt_for(visit.id, visit.checked_in_at)
-    return body
 
 
 # --- the statements -----------------------------------------------------------------------

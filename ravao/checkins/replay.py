@@ -50,27 +50,30 @@ def _claim(client_id, actor: str, body: dict) -> bool:
         return cursor.rowcount == 1
 
 
-def once(client_id, actor: str, work, *, replayed=None) -> tuple[int, dict]:
-    """Run ``work()`` (returns (status, body)) once per client_id: (201, body) the first time,
-    (200, stored body) after. ``work`` and the replay row share one transaction: if the
-    client_id was answered before, everything ``work`` wrote rolls back and the stored answer is
-    given, even if ``work`` now refuses (e.g. the venue was suspended since). ``replayed()`` is
-    called when the stored answer is given."""
+def once(client_id, actor: str, work, *, keep, restore):
+    """Run ``work()`` (returns a CheckinResult) once per client_id. The first time, its answer
+    ``keep(result)`` (answers.py) is kept for the client_id and the result is returned with it as
+    ``answer``; after that, ``restore(kept answer)`` is returned (a result with ``replayed``).
+    ``work`` and the replay row share one transaction: if the client_id was answered before,
+    everything ``work`` wrote rolls back and the kept answer is given, even if ``work`` now
+    refuses (e.g. the venue was suspended since)."""
     if client_id is None:
         raise ServiceError(_("client_id is required (a UUID made by the client)."), code="client_id_required")
     try:
         with transaction.atomic():
-            status, body = work()
-            if not _claim(client_id, actor, body):
+            result = work()
+            answer = keep(result)
+            if not _claim(client_id, actor, answer):
                 raise _Answered
-        return status, body
+        # The answer is made from the result itself: set on it once, as a frozen dataclass sets
+        # a derived field in __post_init__, rather than copying the result on the hot path.
+        object.__setattr__(result, "answer", answer)
+        return result
     except (_Answered, ServiceError, IntegrityError):
         answer = stored(client_id, actor)
         if answer is None:
             raise
-        if replayed is not None:
-            replayed()
-        return 200, answer
+        return restore(answer)
 
 
 def purge(*, before: datetime | None = None) -> int:

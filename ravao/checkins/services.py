@@ -2,7 +2,8 @@
 
 ``checkin_self`` and ``checkin_scan`` resolve the venue and who is checking in, then record the
 visit through ravao/checkins/recording.py (the visit semantics of docs/api-checkins.md), once
-per ``client_id`` (ravao/checkins/replay.py):
+per ``client_id`` (ravao/checkins/replay.py), and return what was done as a
+``results.CheckinResult`` (no HTTP, no JSON: the API makes its answer in answers.py):
 
 * vehicles: the visit belongs to the trip running at that time; events: only within the
   event's window plus RAVAO_EVENT_GRACE_MINUTES; suspended and closed venues refuse;
@@ -15,7 +16,7 @@ memory (ravao/core/hotcache.py). docs/performance.md has the figures.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -24,24 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.checkins import conf, replay
+from ravao.checkins.answers import kept_checkin, kept_scan, replayed_checkin, replayed_scan
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
-from ravao.checkins.recording import (
-    Arrival,
-    iso,
-    person_json,
-    receipt_time,
-    touch,
-    visit_in,
-    visit_json,
-    visit_out,
-)
+from ravao.checkins.recording import Arrival, receipt_for, receipt_time, touch, visit_in, visit_out
+from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
 from ravao.core import fastsql, hotcache
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
 from ravao.people.models import Person
 
-HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered
 MAX_COMPANIONS = 10
 
 
@@ -235,32 +228,34 @@ def checkin_self(
     person: PersonInput,
     code: str = "",
     venue_qr: str = "",
+    venue=None,
+    entrance=None,
     declaration: dict | None = None,
     companions: list[CompanionInput] = (),
     holder: str = "",
-) -> tuple[int, dict]:
-    """A visitor checks in (with companions) by a poster or a typed code. Returns (HTTP status,
-    body). Raises ServiceError before writing anything.
+) -> CheckinResult:
+    """A visitor checks in (with companions) at a venue given by a poster (``venue_qr``), a
+    typed ``code``, or already resolved (``venue``/``entrance``: the visitor page checked the
+    poster to show its form, and does not check it again). Returns what was done
+    (results.CheckinResult); raises ServiceError before writing anything.
 
     ``holder``: the holder link this device was given at an earlier check-in (one-tap visits).
-    The answer's ``holder`` (the person's own QR page, a bearer secret) is given only when this
+    The result's ``holder`` (the person's own QR page, a bearer secret) is given only when this
     submission created the person or the device sent that person's current holder link: typing
     somebody's ID number or phone and name must not open their QR page. Only a proved device
     may replace the phone on record."""
 
-    made = {}
-
-    def work():
-        venue, entrance = venue_public(code=code, venue_qr=venue_qr)
-        arrival = Arrival(venue=venue, entrance=entrance)
-        check_venue_open(venue, arrival.at)
+    def work() -> CheckinResult:
+        place, door = (venue, entrance) if venue is not None else venue_public(code=code, venue_qr=venue_qr)
+        arrival = Arrival(venue=place, entrance=door)
+        check_venue_open(place, arrival.at)
         if len(companions) > MAX_COMPANIONS:
             raise ServiceError(_("At most %(n)d companions per check-in.") % {"n": MAX_COMPANIONS}, code="too_many_companions")
         for c in companions:
             clean_name(c.full_name)
             if people.clean_birth_year(c.birth_year) is None:
                 raise ServiceError(_("A companion needs a name and a birth year."), code="companion_birth_year")
-        trip = _trip_for(venue, arrival.at)
+        trip = _trip_for(place, arrival.at)
         owner_id = people.holder_person_id(holder)
         main = people.person_find_or_create(
             full_name=person.full_name, phone=person.phone, id_number=person.id_number,
@@ -271,15 +266,11 @@ def checkin_self(
         declarations = []
         status = _declare(main, declaration, arrival.at, declarations, known=own)
         visit, repeat = visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip, merge=own)
-        body = visit_json(visit, venue, with_receipt=True)
         # Whoever cannot show it is the person's own device learns nothing stored about them
         # (not their colour, birth year or name): the answer echoes what was typed.
         shown = main if own else Person(full_name=main_name(person), birth_year=_typed_year(person.birth_year))
-        body.update(repeat=repeat, person=person_json(shown), companions=[])
-        if own:
-            made["holder"] = people.holder_token(main)
-        body[HOLDER_FLAG] = own
         known = list(main.companions.all()) if companions else []
+        done = []
         for c in companions:
             companion = people.companion_find_or_create(
                 guardian=main, full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, known=known
@@ -291,30 +282,30 @@ def checkin_self(
                 person=companion, arrival=arrival, channel=Channel.COMPANION, status=c_status, trip=trip,
                 companion_of=visit.id, merge=own,
             )
-            body["companions"].append(
-                {**visit_json(c_visit, venue, with_receipt=True), "repeat": c_repeat, "person": person_json(companion)}
-            )
+            done.append(CheckinResult(
+                visit=c_visit, venue=place, person=Shown.of(companion), repeat=c_repeat,
+                receipt=receipt_for(c_visit.id, c_visit.checked_in_at),
+            ))
         if declarations:
             type(declarations[0]).objects.bulk_create(declarations)
         touch(main, arrival.at)
-        return (200 if repeat else 201), body
+        return CheckinResult(
+            visit=visit, venue=place, person=Shown.of(shown), repeat=repeat,
+            receipt=receipt_for(visit.id, visit.checked_in_at), holder=people.holder_token(main) if own else "",
+            own=own, companions=tuple(done),
+        )
 
-    status, body = replay.once(client_id, "public", work, replayed=made.clear)
-    # The holder link (the person's own QR page) is a bearer secret: it is not kept in the
-    # replay table (only whether it was given); a replay makes it again from the visit.
-    body = dict(body)
-    own = body.pop(HOLDER_FLAG, False)
-    if "holder" in made:
-        return status, {**body, "holder": made["holder"]}
-    if not own:
-        return status, {**body, "holder": ""}
-    person_id = (
-        Visit.objects.filter(id=body["id"], checked_in_at=receipt_time(body["id"], body["receipt"]))
+    result = replay.once(client_id, "public", work, keep=kept_checkin, restore=replayed_checkin)
+    if not (result.replayed and result.own):
+        return result
+    # The holder link is not kept with the replay (only whether it was given): made again
+    # from the visit's person.
+    found = (
+        Visit.objects.filter(id=result.visit.id, checked_in_at=receipt_time(result.visit.id, result.receipt))
         .values_list("person_id", "person__qr_version")
         .first()
     )
-    holder = people.holder_token(Person(pk=person_id[0], qr_version=person_id[1])) if person_id else ""
-    return status, {**body, "holder": holder}
+    return replace(result, holder=people.holder_token(Person(pk=found[0], qr_version=found[1])) if found else "")
 
 
 def main_name(person: PersonInput) -> str:
@@ -406,11 +397,11 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
 def checkin_scan(
     *, user, client_id, venue_code: str, text: str, entrance_id: int | None = None,
     scanned_at: datetime | None = None, direction: str = "in", birth_year: int | None = None,
-) -> tuple[int, dict]:
-    """A gate scan (camera, HID scanner or typed number) by staff of the venue. Returns (HTTP
-    status, body): 201 new visit, 200 repeat or exit, 200 replay of a client_id. A typed number
-    needs the person's ``birth_year`` (see ``people.services.person_by_number``); scans are
-    limited per account (``check_scan_rate``)."""
+) -> CheckinResult:
+    """A gate scan (camera, HID scanner or typed number) by staff of the venue. Returns what was
+    done (results.CheckinResult: a new visit, a repeat "already inside", an exit, or the replay
+    of a client_id). A typed number needs the person's ``birth_year`` (see
+    ``people.services.person_by_number``); scans are limited per account (``check_scan_rate``)."""
     if direction not in ("in", "out"):
         raise ServiceError(_("direction must be “in” or “out”."), code="bad_direction")
     check_scan_rate(user)
@@ -431,19 +422,14 @@ def checkin_scan(
             else:
                 status = people.current_status(person_id=person.pk, at=arrival.at)
             visit, repeat = visit_in(person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at))
-        body = visit_json(visit, venue, with_receipt=False)
-        body.update(
-            direction=direction, repeat=repeat, already_inside=repeat and direction == "in",
-            person=person_json(person),
-        )
         touch(person, arrival.at)
-        return (201 if not repeat and direction == "in" else 200), body
+        return CheckinResult(visit=visit, venue=venue, person=Shown.of(person), direction=direction, repeat=repeat)
 
-    return replay.once(client_id, f"user:{user.pk}", work)
+    return replay.once(client_id, f"user:{user.pk}", work, keep=kept_scan, restore=replayed_scan)
 
 
 @transaction.atomic
-def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict) -> dict:
+def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict) -> DeclarationResult:
     """Gate staff record a declaration for the person of a visit at their venue; the visit
     takes its colour."""
     venue, _entrance = venue_for_staff(user=user, code=venue_code)
@@ -453,18 +439,17 @@ def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict
     declaration = people.declaration_record(person=visit.person, answers=answers, recorded_by=user)
     Visit.objects.filter(id=visit.id, checked_in_at=visit.checked_in_at).update(status=declaration.status)
     visit.status = declaration.status
-    body = visit_json(visit, venue, with_receipt=False)
-    body.update(person=person_json(visit.person), valid_until=iso(declaration.valid_until))
-    return body
+    return DeclarationResult(visit=visit, venue=venue, person=Shown.of(visit.person), valid_until=declaration.valid_until)
 
 
 # --- check-out ----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def checkout_button(*, visit_id: int, receipt: str) -> dict:
+def checkout_button(*, visit_id: int, receipt: str) -> Visit:
     """The visitor's check-out button (with the receipt given at check-in). Idempotent: a
-    second press keeps the first time. Companions checked in with the visit leave too."""
+    second press keeps the first time. Companions checked in with the visit leave too. Returns
+    the visit (with its venue)."""
     checked_in_at = receipt_time(visit_id, receipt)
     visit = Visit.objects.filter(id=visit_id, checked_in_at=checked_in_at).select_related("venue").first()
     if visit is None:
@@ -481,7 +466,7 @@ def checkout_button(*, visit_id: int, receipt: str) -> dict:
             checked_out_at=now, checkout_method=CheckoutMethod.BUTTON
         )
         visit.checked_out_at, visit.checkout_method = now, CheckoutMethod.BUTTON
-    return visit_json(visit, visit.venue, with_receipt=True)
+    return visit
 
 
 def visit_by_receipt(*, visit_id: int, receipt: str) -> Visit:

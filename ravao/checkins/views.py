@@ -56,7 +56,9 @@ def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int =
     )
 
 
-def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
+def _submit(request, *, venue, entrance, venue_qr: str = ""):
+    """The form's check-in, at the venue the page has already resolved (a poster is checked
+    once per request)."""
     try:
         services.check_rate(request)
         client_id = uuid.UUID(request.POST.get("client_id", ""))
@@ -65,10 +67,10 @@ def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
     except ServiceError as error:
         return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
     try:
-        _status, body = services.checkin_self(
+        result = services.checkin_self(
             client_id=client_id,
-            code=code,
-            venue_qr=venue_qr,
+            venue=venue,
+            entrance=entrance,
             person=forms.person_from_post(request.POST),
             declaration=forms.declaration_from_post(request.POST),
             companions=forms.companions_from_post(request.POST),
@@ -76,7 +78,7 @@ def _submit(request, *, venue, entrance, code: str = "", venue_qr: str = ""):
         )
     except ServiceError as error:
         return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
-    return redirect(_confirmation_url(body["id"], body["receipt"], body["holder"]))
+    return redirect(_confirmation_url(result.visit.id, result.receipt, result.holder))
 
 
 def _confirmation_url(visit_id: int, receipt: str, holder: str) -> str:
@@ -111,7 +113,7 @@ def by_code(request, code: str):
     if venue.code != code:
         return redirect("checkins:by_code", code=venue.code)
     if request.method == "POST":
-        return _submit(request, venue=venue, entrance=entrance, code=venue.code)
+        return _submit(request, venue=venue, entrance=entrance)
     return _checkin_page(request, venue=venue, entrance=entrance)
 
 

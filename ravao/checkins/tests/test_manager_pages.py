@@ -14,7 +14,7 @@ from ravao.checkins.views_manager import safe_cell
 
 
 def visit(venue, name, phone):
-    return checkin_self(client_id=uuid.uuid4(), code=venue.code, person=PersonInput(full_name=name, phone=phone))[1]
+    return checkin_self(client_id=uuid.uuid4(), code=venue.code, person=PersonInput(full_name=name, phone=phone))
 
 
 @pytest.fixture

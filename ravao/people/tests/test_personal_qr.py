@@ -11,8 +11,8 @@ from ravao.people.models import Person
 
 
 def holder_url(venue):
-    body = checkin_self(client_id=uuid.uuid4(), code=venue.code, person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990))[1]
-    return f"/people/me/{body['holder']}/"
+    result = checkin_self(client_id=uuid.uuid4(), code=venue.code, person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990))
+    return f"/people/me/{result.holder}/"
 
 
 def test_the_page_shows_the_qr_and_the_masked_name_only(venue_for_people):

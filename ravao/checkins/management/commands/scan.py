@@ -36,16 +36,22 @@ class Command(BaseCommand):
             if scanned_at is None:
                 raise CommandError(f"Not a date and time: {at!r}.")
         try:
-            status, body = checkin_scan(
+            result = checkin_scan(
                 user=staff, client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(), venue_code=venue,
                 text=text, scanned_at=scanned_at, direction=direction, birth_year=birth_year,
             )
         except (ServiceError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None
-        what = {201: "checked in", 200: "already inside" if body.get("already_inside") else "recorded"}[status]
-        if direction == "out" and status == 200:
-            what = "checked out"
         self.stdout.write(
-            f"{body['person']['masked_name']} ({body['person']['birth_year'] or '?'}) {what} at "
-            f"{body['venue']['name']} [{body['status']}], visit {body['id']}"
+            f"{result.person.masked_name} ({result.person.birth_year or '?'}) {outcome(result)} at "
+            f"{result.venue.name} [{result.status}], visit {result.visit.id}"
         )
+
+
+def outcome(result) -> str:
+    """What the command says: “recorded” for a re-run (same --client-id) of a new check-in."""
+    if result.is_new:
+        return "checked in"
+    if result.direction == "out":
+        return "checked out"
+    return "already inside" if result.already_inside else "recorded"
