@@ -46,7 +46,7 @@ def test_no_role_decision_outside_the_policy_module():
     elsewhere only where an account is given its role (the demo accounts, the system actor)
     or the roles are listed as choices."""
     allowed = {
-        "ravao/core/demo.py",  # one demo account per role
+        "ravao/accounts/demo.py",  # one demo account per role
         "ravao/oversight/dispatch.py",  # the unsaved national "system" actor of scheduled jobs
         "ravao/oversight/guides.py",  # guide names ("tracer", "auditor") are audiences, not roles
         "ravao/accounts/policytable.py", "ravao/accounts/forms.py",  # the roles listed, in order
