@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ from ravao.checkins.recording import (
     visit_json,
     visit_out,
 )
-from ravao.core import fastsql, hotcache
+from ravao.core import fastsql, hotcache, ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
@@ -69,33 +68,21 @@ class CompanionInput:
 
 
 def check_rate(request) -> None:
-    """Public check-ins per client address and window (Django's cache); 429 beyond the limit."""
-    meta = request.META if request is not None else {}
-    header = conf.client_ip_header()
-    ip = (meta.get(header) if header else None) or meta.get("REMOTE_ADDR", "")
-    window = conf.rate_window()
-    key = f"ravao:checkin-rate:{ip}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > conf.rate_limit():
-        raise ServiceError(_("Too many check-ins from this address. Wait a minute and try again."), status=429, code="rate_limited")
+    """Public check-ins per client address and window (ravao/core/ratelimit.py); 429 beyond."""
+    ratelimit.check(
+        "checkin-rate", ratelimit.client_key(request), limit=conf.rate_limit(), window=conf.rate_window(),
+        message=_("Too many check-ins from this address. Wait a minute and try again."),
+    )
 
 
 def check_scan_rate(user) -> None:
     """Gate scans per staff account and minute (RAVAO_SCAN_RATE_LIMIT); 429 beyond it. Generous
     for a busy gate; it stops one account from looking up people in bulk. A gate keeps refused
     scans in its queue and sends them later."""
-    key = f"ravao:scan-rate:{user.pk}:{int(timezone.now().timestamp()) // 60}"
-    cache.add(key, 0, 65)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > conf.scan_rate_limit():
-        raise ServiceError(_("Too many scans from this account in one minute. Wait a moment and try again."), status=429, code="rate_limited")
+    ratelimit.check(
+        "scan-rate", user.pk, limit=conf.scan_rate_limit(), window=60,
+        message=_("Too many scans from this account in one minute. Wait a moment and try again."),
+    )
 
 
 def scan_time(scanned_at: datetime | None) -> datetime:

@@ -1,0 +1,98 @@
+"""The one rate limiter: fixed windows counted in Django's ``default`` cache.
+
+Every limit of Ravao (public check-ins per address, gate scans per account, SMS codes per
+address, failed log-ins per user name) counts here, so that one cache setting decides whether
+the counts are shared by every worker and server (Redis, ``RAVAO_REDIS_URL``) or kept per
+worker process (the demo's in-memory cache; docs/configuration.md says why).
+
+A window is a time bucket (``now // window``) in the key, not a key that expires ``window``
+after its first hit: Django's ``RedisCache.incr`` checks that the key exists and then runs
+INCR, and a key that expired in between would be re-created by INCR without any expiry. With
+the bucket in the key, a key is only read while its bucket is current and expires well after.
+
+Counting relies on the cache's ``add`` and ``incr`` being atomic: they are on Redis (SET NX,
+INCR) and on the in-memory cache (a lock), not on Django's database or file caches, whose
+``incr`` is a read followed by a write (two workers reading 9 would both write 10).
+
+The identity (an address, an account id, a user name) is stored only as a keyed hash: the
+cache holds no addresses or user names in clear.
+"""
+
+import ipaddress
+import logging
+import time
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from ravao.core.crypto import lookup_hash
+from ravao.core.errors import ServiceError
+from ravao.core.net import client_ip
+
+logger = logging.getLogger(__name__)
+
+# The key outlives its window by this much: a slow request that read the bucket just before it
+# ended still finds its key.
+GRACE_SECONDS = 5
+
+
+def _key(scope: str, ident: str, window: int, now: float | None) -> str:
+    bucket = int(time.time() if now is None else now) // window
+    return f"ravao:{scope}:{lookup_hash(f'{scope}|{ident}')[:32]}:{bucket}"
+
+
+def hit(scope: str, ident, *, window: int, now: float | None = None) -> int:
+    """Count one event of ``ident`` in the current window of ``scope``; return the count so far
+    (this one included). If the cache cannot be reached the event is not counted (0): a limit
+    protects against abuse, and a visitor must not be refused because Redis restarted."""
+    key = _key(scope, str(ident), window, now)
+    try:
+        try:
+            return cache.incr(key)
+        except ValueError:  # first event of the window
+            if cache.add(key, 1, window + GRACE_SECONDS):
+                return 1
+            return cache.incr(key)  # another worker added it first
+    except Exception:  # the cache server is down: log it, do not fail the request
+        logger.exception("rate limit %s not counted: the cache is unreachable", scope)
+        return 0
+
+
+def count(scope: str, ident, *, window: int, now: float | None = None) -> int:
+    """How many events ``ident`` had in the current window, without counting one."""
+    try:
+        return cache.get(_key(scope, str(ident), window, now)) or 0
+    except Exception:
+        logger.exception("rate limit %s not read: the cache is unreachable", scope)
+        return 0
+
+
+def reset(scope: str, ident, *, window: int, now: float | None = None) -> None:
+    """Forget the current window's events of ``ident`` (a successful log-in)."""
+    try:
+        cache.delete(_key(scope, str(ident), window, now))
+    except Exception:
+        logger.exception("rate limit %s not reset: the cache is unreachable", scope)
+
+
+def check(scope: str, ident, *, limit: int, window: int, message: str | None = None) -> None:
+    """Count one event; beyond ``limit`` events per ``window`` seconds raise a 429
+    ``ServiceError`` (code ``rate_limited``) with ``message``."""
+    if hit(scope, ident, window=window) > limit:
+        raise ServiceError(message or _("Too many requests. Wait a minute and try again."), status=429, code="rate_limited")
+
+
+def client_key(request) -> str:
+    """The address a limit counts for ``request``: ``client_ip``, with an IPv6 address reduced to
+    its /64 network (one subscriber's line or phone owns a whole /64 and can change addresses
+    within it at will)."""
+    ip = client_ip(request) or ""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
