@@ -6,13 +6,14 @@ the counts are shared by every worker and server (Redis, ``RAVAO_REDIS_URL``) or
 worker process (the demo's in-memory cache; docs/configuration.md says why).
 
 A window is a time bucket (``now // window``) in the key, not a key that expires ``window``
-after its first hit: Django's ``RedisCache.incr`` checks that the key exists and then runs
-INCR, and a key that expired in between would be re-created by INCR without any expiry. With
-the bucket in the key, a key is only read while its bucket is current and expires well after.
+after its first hit: then a key could expire between the check that it exists and its INCR,
+which would re-create it without any expiry (a visitor refused for ever). With the bucket in
+the key, a key is only counted while its bucket is current and expires after it.
 
-Counting relies on the cache's ``add`` and ``incr`` being atomic: they are on Redis (SET NX,
-INCR) and on the in-memory cache (a lock), not on Django's database or file caches, whose
-``incr`` is a read followed by a write (two workers reading 9 would both write 10).
+Counting relies on atomic increments: Redis (SET NX and INCR, pipelined) and the
+in-memory cache (``add``/``incr`` under a lock) have them; Django's database and file caches do
+not (their ``incr`` is a read followed by a write: two workers reading 9 both write 10), which
+is why neither is offered as a shared default (bench/ratelimit.py shows the lost counts).
 
 The identity (an address, an account id, a user name) is stored only as a keyed hash: the
 cache holds no addresses or user names in clear.
@@ -22,7 +23,8 @@ import ipaddress
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.translation import gettext as _
 
 from ravao.core.crypto import lookup_hash
@@ -41,18 +43,32 @@ def _key(scope: str, ident: str, window: int, now: float | None) -> str:
     return f"ravao:{scope}:{lookup_hash(f'{scope}|{ident}')[:32]}:{bucket}"
 
 
+def _incr(key: str, ttl: int) -> int:
+    store = caches["default"]
+    if isinstance(store, RedisCache):
+        # One round trip instead of Django's two or three (EXISTS, INCR; SET NX on a window's
+        # first hit): the check-in path pays it on every request. No MULTI/EXEC needed (it
+        # doubled the cost): SET NX and INCR are each atomic, and the key cannot expire between
+        # them because its bucket is current.
+        key = store.make_and_validate_key(key)
+        pipe = store._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=ttl, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+    try:
+        return store.incr(key)
+    except ValueError:  # first event of the window
+        if store.add(key, 1, ttl):
+            return 1
+        return store.incr(key)  # another thread added it first
+
+
 def hit(scope: str, ident, *, window: int, now: float | None = None) -> int:
     """Count one event of ``ident`` in the current window of ``scope``; return the count so far
     (this one included). If the cache cannot be reached the event is not counted (0): a limit
     protects against abuse, and a visitor must not be refused because Redis restarted."""
-    key = _key(scope, str(ident), window, now)
     try:
-        try:
-            return cache.incr(key)
-        except ValueError:  # first event of the window
-            if cache.add(key, 1, window + GRACE_SECONDS):
-                return 1
-            return cache.incr(key)  # another worker added it first
+        return _incr(_key(scope, str(ident), window, now), window + GRACE_SECONDS)
     except Exception:  # the cache server is down: log it, do not fail the request
         logger.exception("rate limit %s not counted: the cache is unreachable", scope)
         return 0
