@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ravao.checkins.models import HealthStatus, Visit
 from ravao.core.errors import NotFound
+from ravao.core.venuecodes import normalise_venue_code
 from ravao.people.identity import mask_name
 
 # A visit can last at most this long (tracing assumes the same bound, see tracing/conf.py).
@@ -21,7 +22,7 @@ def venue_for_viewer(*, user, code: str):
     """The venue with this code if ``user`` may see it (staff, manager, officials of its area)."""
     from ravao.venues.models import Venue  # noqa: PLC0415
 
-    venue = Venue.objects.restrict(user).select_related("venue_type").filter(code=(code or "").upper()).first()
+    venue = Venue.objects.restrict(user).select_related("venue_type").filter(code=normalise_venue_code(code)).first()
     if venue is None:
         raise NotFound(_("No venue with this code among the venues you may see."), code="unknown_venue")
     return venue

@@ -36,6 +36,7 @@ from ravao.checkins.recording import (
 )
 from ravao.core import fastsql, hotcache, ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
+from ravao.core.venuecodes import normalise_venue_code
 from ravao.people import services as people
 from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
 from ravao.people.models import Person
@@ -146,7 +147,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance
-    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    normalised = normalise_venue_code(code)
     venue = (
         hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised))
         if normalised else None
@@ -159,7 +160,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
 
-    code = (code or "").strip().upper()
+    code = normalise_venue_code(code)
     venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
     works_there = venue is not None and hotcache.remembered("staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk))
     if not works_there:
