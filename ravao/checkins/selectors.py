@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from ravao.checkins.models import HealthStatus, Visit
 from ravao.core.errors import NotFound
+from ravao.core.masking import mask_name
 from ravao.core.venuecodes import normalise_venue_code
-from ravao.people.identity import mask_name
 
 # A visit can last at most this long (tracing assumes the same bound, see tracing/conf.py).
 MAX_STAY = timedelta(hours=24)

@@ -1,4 +1,4 @@
-"""Identity text: phones, ID numbers, the chip ID card QR (7- and 6-field forms), masking."""
+"""Identity text: phones, ID numbers, the chip ID card QR (7- and 6-field forms)."""
 
 from datetime import date
 
@@ -6,9 +6,6 @@ import pytest
 
 from ravao.people.identity import (
     IdentityError,
-    mask_id_number,
-    mask_name,
-    mask_phone,
     name_key,
     normalise_id_number,
     normalise_phone,
@@ -86,13 +83,6 @@ def test_it_rejects_malformed_card_text_with_a_clear_message(text, fragment):
     with translation.override("en"), pytest.raises(IdentityError) as err:
         parse_cccd(text)
     assert fragment in err.value.message
-
-
-def test_masking_hides_what_venues_must_not_see():
-    assert mask_name("Nguyễn Văn An") == "N. V. An"
-    assert mask_name("  ") == ""
-    assert mask_phone("+84912345678") == "•••••••••678"
-    assert mask_id_number("001090012345") == "•••••••••345"
 
 
 def test_name_keys_ignore_case_accents_and_spaces():
