@@ -54,10 +54,7 @@ def venue_counts(*, venue, now: datetime | None = None) -> dict:
         visits=Count("id"),
         people=Count("person_id", distinct=True),
         inside=Count("id", filter=Q(checked_out_at__gt=now)),
-        green=Count("id", filter=Q(status="green")),
-        yellow=Count("id", filter=Q(status="yellow")),
-        red=Count("id", filter=Q(status="red")),
-        undeclared=Count("id", filter=Q(status="undeclared")),
+        **{status: Count("id", filter=Q(status=status)) for status in HealthStatus.values},
     )
     # Visits that started yesterday and are still running count as inside too.
     agg["inside"] += visits_inside(venue=venue, now=now).filter(checked_in_at__lt=day_start(now)).count()

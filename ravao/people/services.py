@@ -34,7 +34,7 @@ from ravao.people.identity import (
     normalise_id_number,
     normalise_phone,
 )
-from ravao.people.models import Declaration, Person
+from ravao.people.models import Declaration, HealthStatus, Person
 
 HOLDER_SALT = "ravao.people.holder"
 
@@ -346,7 +346,7 @@ def current_status(*, person_id: int, at=None) -> str:
         .values_list("status", flat=True)
         .first()
     )
-    return status or "undeclared"
+    return status or HealthStatus.UNDECLARED
 
 
 # --- personal QR --------------------------------------------------------------------------
