@@ -8,9 +8,9 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from ravao.audit.models import AuditEntry
-from ravao.checkins.manager_views import safe_cell
 from ravao.checkins.services import PersonInput, checkin_self
 from ravao.checkins.tests.conftest import member
+from ravao.core.spreadsheet import safe_cell
 
 
 def visit(venue, name, phone):
