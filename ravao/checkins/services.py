@@ -38,7 +38,7 @@ from ravao.core import fastsql, hotcache, ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.people import services as people
-from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
+from ravao.people.identity import clean_name, looks_like_cccd, number_forms, parse_cccd
 from ravao.people.models import Person
 
 HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered
@@ -342,24 +342,12 @@ def typed_number(text: str) -> tuple[str, int | None]:
     parts = _YEAR_SEP.split(text)
     if len(parts) < 2 or not (len(parts[-1]) == 4 and parts[-1].isdigit()):
         return text, None
-    if _is_number(text.replace("/", "")):
+    if number_forms(text.replace("/", "")):
         return text, None
     rest = text[: text.rstrip().rindex(parts[-1])].rstrip(" /\t")
-    if not _is_number(rest):
+    if not number_forms(rest):
         return text, None
     return rest, int(parts[-1])
-
-
-def _is_number(text: str) -> bool:
-    from ravao.people.identity import IdentityError, normalise_id_number, normalise_phone  # noqa: PLC0415
-
-    for normalise in (normalise_id_number, normalise_phone):
-        try:
-            normalise(text)
-            return True
-        except IdentityError:
-            continue
-    return False
 
 
 def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Person, str]:

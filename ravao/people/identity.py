@@ -62,6 +62,19 @@ def normalise_id_number(raw: str) -> str:
     )
 
 
+def number_forms(raw: str) -> list[str]:
+    """What a typed number can be, normalised: its ID-number form and/or its phone form (9
+    digits can be both an old ID card number and a phone typed without its 0). []
+    when it is neither: the one test of "is this a phone or an ID number"."""
+    forms = []
+    for normalise in (normalise_id_number, normalise_phone):
+        try:
+            forms.append(normalise(raw))
+        except IdentityError:
+            continue
+    return forms
+
+
 def phone_hash(raw_or_normalised: str) -> str:
     return lookup_hash(normalise_phone(raw_or_normalised))
 

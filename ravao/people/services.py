@@ -33,6 +33,7 @@ from ravao.people.identity import (
     name_key,
     normalise_id_number,
     normalise_phone,
+    number_forms,
 )
 from ravao.people.models import Declaration, HealthStatus, Person
 
@@ -243,12 +244,7 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
     match the one on record (it also tells apart a family sharing one phone). Checked before
     anything is written; a mismatch and a record without a birth year are refused alike."""
     text = (text or "").strip()
-    hashes = []
-    for normalise in (normalise_id_number, normalise_phone):
-        try:
-            hashes.append(lookup_hash(normalise(text)))
-        except IdentityError:
-            continue
+    hashes = [lookup_hash(form) for form in number_forms(text)]
     if not hashes:
         raise IdentityError(
             _("“%(text)s” is neither a phone number nor an ID number.") % {"text": text[:24]}, code="bad_number"

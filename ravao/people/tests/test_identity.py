@@ -87,3 +87,13 @@ def test_it_rejects_malformed_card_text_with_a_clear_message(text, fragment):
 
 def test_name_keys_ignore_case_accents_and_spaces():
     assert name_key("Nguyễn  Văn Đạt") == name_key("nguyen van dat")
+
+
+def test_a_typed_number_is_a_phone_an_id_number_both_or_neither():
+    from ravao.people.identity import number_forms
+
+    assert number_forms("0912 345 678") == ["+84912345678"]
+    assert number_forms("001.090.012.345") == ["001090012345"]
+    assert number_forms("B1234567") == ["B1234567"]  # a passport
+    assert number_forms("912345678") == ["912345678", "+84912345678"]  # old ID card, or a phone without 0
+    assert number_forms("12") == [] and number_forms("hello world") == [] and number_forms("") == []
