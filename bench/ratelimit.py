@@ -42,7 +42,7 @@ def old_check(ip: str) -> None:
 
 
 def new_check(ip: str) -> None:
-    ratelimit.check("bench-rate", ip, limit=10**9, window=60)
+    ratelimit.check("bench-rate", ip, limit=10**9, window=60, message="")
 
 
 def per_hit_us(fn, hits: int) -> float:

@@ -25,7 +25,6 @@ import time
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils.translation import gettext as _
 
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import ServiceError
@@ -91,11 +90,12 @@ def reset(scope: str, ident, *, window: int, now: float | None = None) -> None:
         logger.exception("rate limit %s not reset: the cache is unreachable", scope)
 
 
-def check(scope: str, ident, *, limit: int, window: int, message: str | None = None) -> None:
+def check(scope: str, ident, *, limit: int, window: int, message: str) -> None:
     """Count one event; beyond ``limit`` events per ``window`` seconds raise a 429
-    ``ServiceError`` (code ``rate_limited``) with ``message``."""
+    ``ServiceError`` (code ``rate_limited``) with ``message`` (translated: each limit says what
+    was limited and how long to wait)."""
     if hit(scope, ident, window=window) > limit:
-        raise ServiceError(message or _("Too many requests. Wait a minute and try again."), status=429, code="rate_limited")
+        raise ServiceError(message, status=429, code="rate_limited")
 
 
 def client_key(request) -> str:

@@ -73,7 +73,7 @@ from ravao.core.errors import ServiceError
 allowed = 0
 for _ in range(int(sys.argv[2])):
     try:
-        ratelimit.check(sys.argv[1], "198.51.100.9", limit=10, window=3600)
+        ratelimit.check(sys.argv[1], "198.51.100.9", limit=10, window=3600, message="")
         allowed += 1
     except ServiceError:
         pass
@@ -121,7 +121,7 @@ def test_an_unreachable_cache_does_not_refuse_anyone():
     unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     with override_settings(CACHES=unreachable):
         assert ratelimit.hit(scope(), "x", window=60) == 0
-        ratelimit.check(scope(), "x", limit=0, window=60)  # does not raise
+        ratelimit.check(scope(), "x", limit=0, window=60, message="no")  # does not raise
 
 
 # --- the client address ---------------------------------------------------------------------
