@@ -6,13 +6,20 @@ Times ``ravao.core.ratelimit.check`` (the one limiter: keyed hash of the address
 the first hit of a window) against the same-run baseline of the hand-made check it replaced
 (``cache.add`` + ``cache.incr`` on the raw address), on the in-memory cache and on Redis; then
 8 threads × 500 hits on Django's file cache to show why it is not offered as a shared default
-(its ``incr`` is a read then a write: counts get lost). Figures go to docs/performance.md.
+(its ``incr`` is a read then a write: counts get lost). ``--checkins N``: also N public check-ins
+in process (Django test client, a fresh SQLite database in a temporary directory), alternating
+blocks with the limiter and with the hand-made check, process CPU per check-in for each.
+Figures go to docs/performance.md.
 """
 
 import argparse
 import os
 import sys
 import tempfile
+
+if "--checkins" in sys.argv:  # a throw-away database, before Django reads the settings
+    os.environ["RAVAO_DATA_DIR"] = tempfile.mkdtemp(prefix="ravao-bench-rl-")
+    os.environ.pop("DATABASE_URL", None)
 import threading
 import time
 from pathlib import Path
@@ -76,9 +83,51 @@ def lost_counts(caches: dict) -> tuple[int, int]:
         return 8 * 500, ratelimit.count("bench-lost", "x", window=3600)
 
 
+def checkin_cpu_ms(n: int) -> tuple[float, float]:
+    """Process CPU per public check-in (ms), limiter vs hand-made check, in alternating blocks."""
+    import uuid  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+
+    from ravao.checkins import services  # noqa: PLC0415
+    from ravao.testing import make_small_map  # noqa: PLC0415
+    from ravao.venues.testing import make_venue  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0)
+    venue = make_venue(make_small_map().commune_a)
+    client, limiter = Client(), services.check_rate
+
+    def old(request):
+        old_check(request.META.get("REMOTE_ADDR", ""))
+
+    def post(i):
+        body = {"venue": venue.code, "client_id": str(uuid.uuid4()),
+                "person": {"full_name": "Nguyễn Văn An", "phone": f"09{i % 90000000 + 10000000}", "birth_year": 1990}}
+        res = client.post("/api/v1/checkins", body, content_type="application/json", REMOTE_ADDR=f"10.1.{i % 250}.{i // 250 % 250}")
+        assert res.status_code == 201, res.content
+
+    totals = {"limiter": 0.0, "hand-made": 0.0}
+    for i in range(20):  # warm-up: imports, prepared caches
+        post(10**6 + i)
+    block = 50
+    for start in range(0, n, block * 2):
+        order = [("limiter", limiter), ("hand-made", old)]
+        for label, check in order if start // (block * 2) % 2 else order[::-1]:  # neither always first
+            services.check_rate = check
+            t = time.process_time()
+            for i in range(start, start + block):
+                post(i if label == "limiter" else i + block)
+            totals[label] += time.process_time() - t
+    services.check_rate = limiter
+    runs = n // (block * 2) * block
+    return totals["limiter"] / runs * 1000, totals["hand-made"] / runs * 1000
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hits", type=int, default=20000)
+    parser.add_argument("--checkins", type=int, default=0)
     parser.add_argument("--redis", default=os.environ.get("RAVAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
     args = parser.parse_args()
     print_machine("rate limit check, per hit (best of 3)")
@@ -100,6 +149,9 @@ def main():
     print(f"   file cache, 8 threads: {tries} hits, {counted} counted ({tries - counted} lost: incr is not atomic)")
     tries, counted = lost_counts({"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
     print(f"   in-memory cache, 8 threads: {tries} hits, {counted} counted")
+    if args.checkins:
+        new_ms, old_ms = checkin_cpu_ms(args.checkins)
+        print(f"   public check-in in process, CPU per check-in: limiter {new_ms:.2f} ms, hand-made {old_ms:.2f} ms")
 
 
 if __name__ == "__main__":
