@@ -45,17 +45,15 @@ class ThrottledLoginForm(AuthenticationForm):
         return (self.data.get("username") or "").strip().lower()[:150]
 
     def clean(self):
+        # Every try is counted before the password is checked, and a success forgets the count:
+        # parallel guesses cannot all read "9 failures" and slip under the limit together.
         window = settings.RAVAO_LOGIN_LOCKOUT_MINUTES * 60
-        if ratelimit.count(self.SCOPE, self._ident(), window=window) >= settings.RAVAO_LOGIN_MAX_FAILURES:
+        if ratelimit.hit(self.SCOPE, self._ident(), window=window) > settings.RAVAO_LOGIN_MAX_FAILURES:
             raise forms.ValidationError(
                 _("Too many failed log-ins for this account. Wait %(minutes)d minutes and try again.")
                 % {"minutes": settings.RAVAO_LOGIN_LOCKOUT_MINUTES},
                 code="throttled",
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            ratelimit.hit(self.SCOPE, self._ident(), window=window)
-            raise
+        cleaned = super().clean()  # a wrong password raises here: the try stays counted
         ratelimit.reset(self.SCOPE, self._ident(), window=window)
         return cleaned
