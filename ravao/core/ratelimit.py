@@ -46,9 +46,9 @@ def _incr(key: str, ttl: int) -> int:
     store = caches["default"]
     if isinstance(store, RedisCache):
         # One round trip instead of Django's two or three (EXISTS, INCR; SET NX on a window's
-        # first hit): the check-in path pays it on every request. No MULTI/EXEC needed (it
-        # doubled the cost): SET NX and INCR are each atomic, and the key cannot expire between
-        # them because its bucket is current.
+        # first hit): the check-in path pays it on every request. No MULTI/EXEC (it cost about
+        # twice as much here): SET NX and INCR are each atomic, and the key cannot expire
+        # between them because its bucket is current.
         key = store.make_and_validate_key(key)
         pipe = store._cache.get_client(key, write=True).pipeline(transaction=False)
         pipe.set(key, 0, ex=ttl, nx=True)

@@ -63,6 +63,9 @@ def test_it_counts_exactly_when_8_threads_hit_redis_at_once(redis_up):
     with override_settings(CACHES=REDIS_CACHES):
         name = scope()
         assert sorted(hammer(name)) == list(range(1, 201))
+        assert ratelimit.count(name, "203.0.113.7", window=60) == 200
+        ratelimit.reset(name, "203.0.113.7", window=60)
+        assert ratelimit.count(name, "203.0.113.7", window=60) == 0
 
 
 CHILD = """
