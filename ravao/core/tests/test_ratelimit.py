@@ -18,7 +18,9 @@ from ravao.core.errors import ServiceError
 from ravao.core.net import client_ip
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS_URL = os.environ.get("RAVAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Not database 15: test_shared_rate_limit flushes it, also from other xdist workers or checkouts
+# running at the same time, which would reset these counts mid-test. Keys here are unique.
+REDIS_URL = os.environ.get("RAVAO_TEST_LIMITER_REDIS_URL", "redis://127.0.0.1:6379/14")
 REDIS_CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 
