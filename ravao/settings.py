@@ -60,7 +60,7 @@ ROOT_URLCONF = "ravao.urls"
 WSGI_APPLICATION = "ravao.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
 TEMPLATES = [
@@ -102,6 +102,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# The rate limits and the log-in lockout count in this cache (ravao/core/ratelimit.py). Redis
+# shares the counts between every worker and server (production). Without it each worker
+# process counts for itself: Django's database and file caches would be shared but lose counts
+# (their incr is a read then a write), see docs/configuration.md.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from ravao.accounts.views import dashboard
 from ravao.api.api import api
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
     path("accounts/", include("ravao.accounts.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
     path("audit/", include("ravao.audit.urls")),
     path("units/", include("ravao.units.urls")),
     path("venues/", include("ravao.venues.urls")),

@@ -1,12 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts import policy
 from ravao.accounts.models import Role
 from ravao.catalog.models import Sector
+from ravao.core import ratelimit
 from ravao.units.selectors import unit_resolve
 
 
@@ -37,23 +37,24 @@ class UserCreateForm(forms.Form):
 
 class ThrottledLoginForm(AuthenticationForm):
     """Log-in that refuses further tries for a while after repeated failures for one username
-    (from any address) — guessing officials' passwords must not be cheap."""
+    (from any address) — guessing officials' passwords must not be cheap. Failures are counted
+    by ravao/core/ratelimit.py in windows of RAVAO_LOGIN_LOCKOUT_MINUTES."""
 
-    def _key(self):
-        return "login-fail:" + (self.data.get("username") or "").strip().lower()[:150]
+    SCOPE = "login-fail"
+
+    def _ident(self):
+        return (self.data.get("username") or "").strip().lower()[:150]
 
     def clean(self):
-        failures = cache.get(self._key(), 0)
-        if failures >= settings.RAVAO_LOGIN_MAX_FAILURES:
+        # Every try is counted before the password is checked, and a success forgets the count:
+        # parallel guesses cannot all read "9 failures" and slip under the limit together.
+        window = settings.RAVAO_LOGIN_LOCKOUT_MINUTES * 60
+        if ratelimit.hit(self.SCOPE, self._ident(), window=window) > settings.RAVAO_LOGIN_MAX_FAILURES:
             raise forms.ValidationError(
                 _("Too many failed log-ins for this account. Wait %(minutes)d minutes and try again.")
                 % {"minutes": settings.RAVAO_LOGIN_LOCKOUT_MINUTES},
                 code="throttled",
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            cache.set(self._key(), failures + 1, settings.RAVAO_LOGIN_LOCKOUT_MINUTES * 60)
-            raise
-        cache.delete(self._key())
+        cleaned = super().clean()  # a wrong password raises here: the try stays counted
+        ratelimit.reset(self.SCOPE, self._ident(), window=window)
         return cleaned

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from ravao.accounts import venuestaff
 from ravao.accounts.models import Role
 from ravao.core.errors import Forbidden, ServiceError
 
@@ -58,9 +59,7 @@ def _in_area(user, obj) -> bool:
 
 
 def _own_venue(user, venue) -> bool:
-    from ravao.venues.scoping import manages_venue  # noqa: PLC0415 (venues builds on accounts)
-
-    return manages_venue(user, venue)
+    return venuestaff.manages_venue(user, venue)
 
 
 IN_AREA = Condition("area", "in their area", _in_area)

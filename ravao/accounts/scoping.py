@@ -16,20 +16,9 @@ Nothing else filters by jurisdiction. (Units themselves: ``UnitQuerySet.restrict
 from django.db import models
 from django.db.models import Q
 
-from ravao.accounts import policy
+from ravao.accounts import policy, venuestaff
 
 NOTHING = Q(pk__in=[])
-
-# Which venues a venue account works at: the venues app, which builds on this one, provides it
-# (``register_venue_staff`` in its AppConfig.ready), so that accounts imports no venue model.
-_venue_ids_for = None
-
-
-def register_venue_staff(venue_ids_for) -> None:
-    """``venue_ids_for(user)`` is a subquery of the ids of the venues ``user`` works at."""
-    global _venue_ids_for
-    _venue_ids_for = venue_ids_for
-
 
 def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | None = None) -> Q:
     """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model)."""
@@ -47,8 +36,8 @@ def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | N
                 return NOTHING
             q &= Q(**{f"{sector}": user.sector_id})
         return q
-    if kind == "venue" and venue is not None and _venue_ids_for is not None:
-        return Q(**{f"{venue}__in": _venue_ids_for(user)})
+    if kind == "venue" and venue is not None:
+        return venuestaff.venue_filter(user, venue)
     return NOTHING
 
 

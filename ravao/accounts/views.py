@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from ravao.accounts import policy, services
 from ravao.accounts.forms import ThrottledLoginForm, UserCreateForm
 from ravao.accounts.models import ApiToken, User
+from ravao.accounts.navigation import menu_for
 from ravao.core.errors import ServiceError
 
 
@@ -87,3 +88,9 @@ def user_active(request, pk: int):
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:users")
+
+
+@login_required
+def dashboard(request):
+    """Each role's starting page: the entries of its menu."""
+    return render(request, "accounts/dashboard.html", {"menu": menu_for(request.user)})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from ravao.checkins import answers, selectors, services
+from ravao.checkins.models import HealthStatus
 
 router = Router(tags=["checkins"])
 
@@ -219,6 +220,6 @@ def venue_inside(request, code: str):
         "inside": counts["inside"],
         "today": counts["visits"],
         "people_today": counts["people"],
-        "by_status": {k: counts[k] for k in ("green", "yellow", "red", "undeclared")},
+        "by_status": {k: counts[k] for k in HealthStatus.values},
         "visits": rows,
     }

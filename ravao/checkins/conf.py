@@ -9,13 +9,11 @@
 * ``RAVAO_SCAN_MAX_AGE_HOURS`` (72) / ``RAVAO_SCAN_MAX_FUTURE_SECONDS`` (60): how far an offline
   gate's ``scanned_at`` may lie in the past / future.
 * ``RAVAO_CHECKIN_RATE_LIMIT`` (120) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
-  check-ins per client address (Django's cache counts them). Generous on purpose: mobile
+  check-ins per client address (``ravao.core.net.client_ip``; counted by ravao/core/ratelimit.py). Generous on purpose: mobile
   carriers put many phones behind one address (CGNAT), and a crowded gate must not be refused.
 * ``RAVAO_SCAN_RATE_LIMIT`` (240): gate scans per staff account and minute; beyond it 429
   (the gate keeps the scan queued and sends it later). Stops one account from looking people
   up in bulk; a busy gate scans far fewer.
-* ``RAVAO_CLIENT_IP_HEADER`` (""): behind a reverse proxy, the request header that carries the
-  client's address as the proxy saw it (e.g. ``HTTP_X_REAL_IP``); empty: ``REMOTE_ADDR``.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
 * ``RAVAO_HOT_CACHE_SECONDS`` (60): per-worker memory of venues by code, gate memberships and
   API tokens (ravao/core/hotcache.py): a suspension, closure, revoked token or removed membership made
@@ -63,7 +61,3 @@ def scan_rate_limit() -> int:
 
 def replay_keep_hours() -> int:
     return _get("RAVAO_REPLAY_KEEP_HOURS", 96)
-
-
-def client_ip_header() -> str:
-    return getattr(settings, "RAVAO_CLIENT_IP_HEADER", "")

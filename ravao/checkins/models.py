@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.scoping import ScopedQuerySet
+from ravao.people.models import HealthStatus  # the one colour; check-in modules import it from here
 
 
 class CheckoutMethod(models.TextChoices):
@@ -24,13 +25,6 @@ class Channel(models.TextChoices):
     MANUAL = "manual", _("Phone or ID number typed at the gate")
     COMPANION = "companion", _("Companion of another visitor")
     IMPORT = "import", _("Imported (paper records, simulator)")
-
-
-class HealthStatus(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    UNDECLARED = "undeclared", _("Undeclared")
 
 
 class VisitQuerySet(ScopedQuerySet):

@@ -26,7 +26,7 @@ from ravao.checkins.models import CheckoutMethod, HealthStatus, Visit
 from ravao.core import fastsql
 from ravao.core.crypto import derive_key
 from ravao.core.errors import Conflict, NotFound
-from ravao.people.identity import mask_name
+from ravao.core.masking import mask_name
 from ravao.people.models import Person
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

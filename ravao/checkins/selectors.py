@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from ravao.checkins.models import HealthStatus, Visit
 from ravao.core.errors import NotFound
-from ravao.people.identity import mask_name
+from ravao.core.masking import mask_name
+from ravao.core.venuecodes import normalise_venue_code
 
 # A visit can last at most this long (tracing assumes the same bound, see tracing/conf.py).
 MAX_STAY = timedelta(hours=24)
@@ -21,7 +22,7 @@ def venue_for_viewer(*, user, code: str):
     """The venue with this code if ``user`` may see it (staff, manager, officials of its area)."""
     from ravao.venues.models import Venue  # noqa: PLC0415
 
-    venue = Venue.objects.restrict(user).select_related("venue_type").filter(code=(code or "").upper()).first()
+    venue = Venue.objects.restrict(user).select_related("venue_type").filter(code=normalise_venue_code(code)).first()
     if venue is None:
         raise NotFound(_("No venue with this code among the venues you may see."), code="unknown_venue")
     return venue
@@ -53,10 +54,7 @@ def venue_counts(*, venue, now: datetime | None = None) -> dict:
         visits=Count("id"),
         people=Count("person_id", distinct=True),
         inside=Count("id", filter=Q(checked_out_at__gt=now)),
-        green=Count("id", filter=Q(status="green")),
-        yellow=Count("id", filter=Q(status="yellow")),
-        red=Count("id", filter=Q(status="red")),
-        undeclared=Count("id", filter=Q(status="undeclared")),
+        **{status: Count("id", filter=Q(status=status)) for status in HealthStatus.values},
     )
     # Visits that started yesterday and are still running count as inside too.
     agg["inside"] += visits_inside(venue=venue, now=now).filter(checked_in_at__lt=day_start(now)).count()

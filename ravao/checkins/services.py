@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +28,11 @@ from ravao.checkins.answers import kept_checkin, kept_scan, replayed_checkin, re
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
 from ravao.checkins.recording import Arrival, receipt_for, receipt_time, touch, visit_in, visit_out
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
-from ravao.core import fastsql, hotcache
+from ravao.core import fastsql, hotcache, ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
+from ravao.core.venuecodes import normalise_venue_code
 from ravao.people import services as people
-from ravao.people.identity import clean_name, looks_like_cccd, parse_cccd
+from ravao.people.identity import clean_name, looks_like_cccd, number_forms, parse_cccd
 from ravao.people.models import Person
 
 MAX_COMPANIONS = 10
@@ -62,33 +62,21 @@ class CompanionInput:
 
 
 def check_rate(request) -> None:
-    """Public check-ins per client address and window (Django's cache); 429 beyond the limit."""
-    meta = request.META if request is not None else {}
-    header = conf.client_ip_header()
-    ip = (meta.get(header) if header else None) or meta.get("REMOTE_ADDR", "")
-    window = conf.rate_window()
-    key = f"ravao:checkin-rate:{ip}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > conf.rate_limit():
-        raise ServiceError(_("Too many check-ins from this address. Wait a minute and try again."), status=429, code="rate_limited")
+    """Public check-ins per client address and window (ravao/core/ratelimit.py); 429 beyond."""
+    ratelimit.check(
+        "checkin-rate", ratelimit.client_key(request), limit=conf.rate_limit(), window=conf.rate_window(),
+        message=_("Too many check-ins from this address. Wait a minute and try again."),
+    )
 
 
 def check_scan_rate(user) -> None:
     """Gate scans per staff account and minute (RAVAO_SCAN_RATE_LIMIT); 429 beyond it. Generous
     for a busy gate; it stops one account from looking up people in bulk. A gate keeps refused
     scans in its queue and sends them later."""
-    key = f"ravao:scan-rate:{user.pk}:{int(timezone.now().timestamp()) // 60}"
-    cache.add(key, 0, 65)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > conf.scan_rate_limit():
-        raise ServiceError(_("Too many scans from this account in one minute. Wait a moment and try again."), status=429, code="rate_limited")
+    ratelimit.check(
+        "scan-rate", user.pk, limit=conf.scan_rate_limit(), window=60,
+        message=_("Too many scans from this account in one minute. Wait a moment and try again."),
+    )
 
 
 def scan_time(scanned_at: datetime | None) -> datetime:
@@ -152,7 +140,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance
-    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    normalised = normalise_venue_code(code)
     venue = (
         hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised))
         if normalised else None
@@ -165,7 +153,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
 def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
     """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
 
-    code = (code or "").strip().upper()
+    code = normalise_venue_code(code)
     venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
     works_there = venue is not None and hotcache.remembered("staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk))
     if not works_there:
@@ -345,24 +333,12 @@ def typed_number(text: str) -> tuple[str, int | None]:
     parts = _YEAR_SEP.split(text)
     if len(parts) < 2 or not (len(parts[-1]) == 4 and parts[-1].isdigit()):
         return text, None
-    if _is_number(text.replace("/", "")):
+    if number_forms(text.replace("/", "")):
         return text, None
     rest = text[: text.rstrip().rindex(parts[-1])].rstrip(" /\t")
-    if not _is_number(rest):
+    if not number_forms(rest):
         return text, None
     return rest, int(parts[-1])
-
-
-def _is_number(text: str) -> bool:
-    from ravao.people.identity import IdentityError, normalise_id_number, normalise_phone  # noqa: PLC0415
-
-    for normalise in (normalise_id_number, normalise_phone):
-        try:
-            normalise(text)
-            return True
-        except IdentityError:
-            continue
-    return False
 
 
 def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Person, str]:

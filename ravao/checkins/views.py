@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from ravao.checkins import forms, services
 from ravao.checkins.models import Visit
 from ravao.core.errors import ServiceError
-from ravao.people.identity import mask_name
+from ravao.core.masking import mask_name
 from ravao.people.services import holder_person_id, holder_token
 
 

@@ -16,16 +16,7 @@ from ravao.audit.services import audit_record
 from ravao.checkins import selectors
 from ravao.checkins.models import CheckoutMethod, HealthStatus, Visit
 from ravao.core.errors import ServiceError
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formulas (the Luca lesson): text starting with = + - @ tab or CR
-    gets a leading apostrophe, so a name like "=HYPERLINK(...)" stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from ravao.core.spreadsheet import safe_cell
 
 
 def _venue(request, code):

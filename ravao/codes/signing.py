@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ravao.codes.keys import KID_RE, b64decode_any, b64url, keyring
 from ravao.core.errors import ServiceError
+from ravao.core.masking import mask_name
 
 VENUE_PREFIX = "V1"
 PERSON_PREFIX = "RVP1"
@@ -147,14 +148,6 @@ def poster_replaced() -> CodeRevoked:
 
 
 # --- personal QR --------------------------------------------------------------------------
-
-
-def mask_name(full_name: str) -> str:
-    """"Nguyễn Văn An" -> "N. V. An": enough for the gate to greet, not enough to identify."""
-    words = [w for w in (full_name or "").replace("|", " ").split() if w]
-    if not words:
-        return ""
-    return " ".join([w[0].upper() + "." for w in words[:-1]] + [words[-1]])
 
 
 def person_qr_text(*, person, masked_name: str | None = None) -> str:

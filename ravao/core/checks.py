@@ -41,3 +41,12 @@ def sms_are_really_sent(app_configs, **kwargs):
         return [Warning("SMS are only written to the log (console back end): OTP codes and exposure alerts reach nobody.",
                         hint="Set RAVAO_SMS_BACKEND to a class that sends them.", id="ravao.W010")]
     return []
+
+
+@register(Tags.security, deploy=True)
+def rate_limits_are_shared(app_configs, **kwargs):
+    """Without Redis each worker process counts rate limits and failed log-ins on its own."""
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        return [Warning("Rate limits and the log-in lockout are counted per worker process (no shared cache).",
+                        hint="Set RAVAO_REDIS_URL (see docs/configuration.md).", id="ravao.W011")]
+    return []

@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
-
-from ravao.accounts import policy
 
 
 @dataclass(frozen=True)
@@ -35,17 +32,3 @@ def entries() -> tuple[Entry, ...]:
         if importlib.util.find_spec(module) is not None:
             found += importlib.import_module(module).ENTRIES
     return tuple(sorted(found, key=lambda entry: entry.order))
-
-
-def menu_for(user):
-    """The entries ``user`` may open, as {url, label, description}."""
-    items = []
-    for entry in entries():
-        if not policy.can(user, entry.capability):
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"url": url, "label": entry.label, "description": entry.description})
-    return items

@@ -5,6 +5,5 @@ from ravao.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,20 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ravao.core.navigation import menu_for
-from ravao.venues.models import CODE_ALPHABET, CODE_LENGTH
-
-
-def normalise_venue_code(raw: str) -> str | None:
-    """The short code as typed (spaces, dashes, lower case forgiven), or None if it cannot be one."""
-    code = "".join(ch for ch in raw.upper() if ch.isalnum())
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return code
+from ravao.core.venuecodes import CODE_LENGTH, normalise_venue_code
 
 
 def home(request):
@@ -30,12 +20,6 @@ def home(request):
             % {"code": raw[:20], "n": CODE_LENGTH},
         )
     return render(request, "core/home.html", {"code": raw})
-
-
-@login_required
-def dashboard(request):
-    """Each role's starting page: the entries of its menu."""
-    return render(request, "core/dashboard.html", {"menu": menu_for(request.user)})
 
 
 def healthz(request):

@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ravao.core.fonts import BOLD, REGULAR, register_fonts
+
 # Icons on a 64×64 grid: ("rect", x, y, w, h, colour) | ("circle", cx, cy, r, colour) | ("line", x1, y1, x2, y2, colour)
 BLUE, GREEN, GREY, DARK, WHITE, RED = "#0b6bcb", "#1a7f37", "#9aa3ad", "#1b1f23", "#ffffff", "#c62828"
 _QR = [("rect", 22, 20, 20, 20, DARK), ("rect", 25, 23, 5, 5, WHITE), ("rect", 34, 23, 5, 5, WHITE),
@@ -157,13 +159,12 @@ def guide_pdf(role: str, language: str) -> bytes:
     from reportlab.lib.units import mm  # noqa: PLC0415
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
 
-    from ravao.oversight.reports import register_fonts  # noqa: PLC0415
-
-    font = register_fonts()
+    register_fonts()
+    font = REGULAR
     with translation.override(language):
         ctx = guide_context(role)
-        h1 = ParagraphStyle("h1", fontName="DejaVu-Bold", fontSize=15, leading=19, spaceAfter=4)
-        h2 = ParagraphStyle("h2", fontName="DejaVu-Bold", fontSize=11, leading=14)
+        h1 = ParagraphStyle("h1", fontName=BOLD, fontSize=15, leading=19, spaceAfter=4)
+        h2 = ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14)
         body = ParagraphStyle("b", fontName=font, fontSize=9.5, leading=12.5)
         story = [Paragraph(escape(ctx["title"]), h1), Paragraph(escape(ctx["intro"]), body), Spacer(1, 4 * mm)]
         rows = []

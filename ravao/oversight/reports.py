@@ -2,7 +2,6 @@
 page, the API and the CLI (``ravao report``) and e-mailed by ``ravao sendreports``."""
 
 import io
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
@@ -11,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ravao.core.errors import ServiceError
+from ravao.core.fonts import BOLD, REGULAR, register_fonts
 from ravao.oversight import selectors
-
-FONT_DIR = Path(settings.BASE_DIR) / "ravao" / "core" / "static" / "vendor" / "fonts"
 
 # Indicator keys in report order, with their labels (definitions: docs/indicators.md).
 LABELS = [
@@ -97,19 +95,6 @@ def _xlsx(doc) -> bytes:
     return out.getvalue()
 
 
-def register_fonts() -> str:
-    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415
-    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415
-
-    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        regular = FONT_DIR / "DejaVuSans.ttf"
-        if not regular.exists():
-            raise ServiceError(_("The PDF fonts are missing: run “make install”."), status=500)
-        pdfmetrics.registerFont(TTFont("DejaVu", str(regular)))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    return "DejaVu"
-
-
 def _pdf(doc) -> bytes:
     from reportlab.lib import colors  # noqa: PLC0415
     from reportlab.lib.pagesizes import A4  # noqa: PLC0415
@@ -117,12 +102,13 @@ def _pdf(doc) -> bytes:
     from reportlab.lib.units import mm  # noqa: PLC0415
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
 
-    font = register_fonts()
-    h1 = ParagraphStyle("h1", fontName="DejaVu-Bold", fontSize=14, leading=18, spaceAfter=6)
-    h2 = ParagraphStyle("h2", fontName="DejaVu-Bold", fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
+    register_fonts()
+    font = REGULAR
+    h1 = ParagraphStyle("h1", fontName=BOLD, fontSize=14, leading=18, spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                       ("FONTNAME", (0, 0), (-1, 0), "DejaVu-Bold"), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                       ("FONTNAME", (0, 0), (-1, 0), BOLD), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))])
     story = [Paragraph(_title(doc), h1),
              Paragraph(f"{_('Sector')}: {doc['sector'] or _('All sectors')}", body), Spacer(1, 4 * mm),

@@ -1,32 +1,20 @@
 """The printable wallet card (PDF) with a person's personal QR, for relatives without phones.
 
 An A4 page with the card twice side by side (front: QR, masked name, birth year; back: how to
-use it), to cut out and fold; Vietnamese text set in DejaVu Sans (vendored font files).
+use it), to cut out and fold; Vietnamese text set in DejaVu Sans (ravao/core/fonts.py).
 """
 
 import io
-from functools import lru_cache
 
 import segno
-from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from ravao.core.fonts import BOLD, REGULAR, register_fonts
+
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    regular, bold = finders.find("vendor/fonts/DejaVuSans.ttf"), finders.find("vendor/fonts/DejaVuSans-Bold.ttf")
-    if not regular or not bold:
-        raise RuntimeError("DejaVu fonts missing: run `make install` (copies them to ravao/core/static/vendor/fonts/).")
-    pdfmetrics.registerFont(TTFont("DejaVuSans", regular))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", bold))
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def _draw_qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
@@ -42,7 +30,8 @@ def _draw_qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> No
 
 
 def wallet_card_pdf(*, qr_text: str, masked_name: str, birth_year: int | None) -> bytes:
-    regular, bold = _fonts()
+    register_fonts()
+    regular, bold = REGULAR, BOLD
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle(_("Ravao personal QR card"))

@@ -1,5 +1,5 @@
 """Identity text: normalising phones and ID numbers, their keyed hashes, the chip ID card (CCCD)
-QR, and masking for venues and gates.
+QR. (The masked name shown to venues and gates is ``ravao.core.masking.mask_name``.)
 
 Everything that finds a person by phone or ID number goes through ``phone_hash`` / ``id_hash``
 here, so that the simulator, tracing and the check-in path agree on one normal form:
@@ -71,6 +71,19 @@ def normalise_id_number(raw: str) -> str:
     )
 
 
+def number_forms(raw: str) -> list[str]:
+    """What a typed number can be, normalised: its ID-number form and/or its phone form (9
+    digits can be both an old ID card number and a phone typed without its 0). []
+    when it is neither: the one test of "is this a phone or an ID number"."""
+    forms = []
+    for normalise in (normalise_id_number, normalise_phone):
+        try:
+            forms.append(normalise(raw))
+        except IdentityError:
+            continue
+    return forms
+
+
 def phone_hash(raw_or_normalised: str) -> str:
     return lookup_hash(normalise_phone(raw_or_normalised))
 
@@ -92,31 +105,6 @@ def clean_name(full_name: str) -> str:
     if not name:
         raise IdentityError(_("The full name is required."), code="name_required")
     return name
-
-
-# --- masking ------------------------------------------------------------------------------
-
-
-def mask_name(full_name: str) -> str:
-    """“Nguyễn Văn An” -> “N. V. An”: enough for a guard to greet, not enough to identify."""
-    words = (full_name or "").replace("|", " ").split()
-    if not words:
-        return ""
-    return " ".join([w[0].upper() + "." for w in words[:-1]] + [words[-1]])
-
-
-def mask_phone(phone: str) -> str:
-    """“+84912345678” -> “••••••••678”."""
-    if not phone:
-        return ""
-    return "•" * max(len(phone) - 3, 0) + phone[-3:]
-
-
-def mask_id_number(number: str) -> str:
-    """“001099012345” -> “•••••••••345”."""
-    if not number:
-        return ""
-    return "•" * max(len(number) - 3, 0) + number[-3:]
 
 
 # --- chip ID card (CCCD) QR ---------------------------------------------------------------

@@ -55,10 +55,18 @@ class Person(models.Model):
         return f"Person #{self.pk}"
 
 
-class DeclarationStatus(models.TextChoices):
+class HealthStatus(models.TextChoices):
+    """The one health colour: what a declaration gives, what a visit records, what the visitor
+    and the gate are shown. ``undeclared``: no valid declaration (visits only)."""
+
     GREEN = "green", _("Green")
     YELLOW = "yellow", _("Yellow")
     RED = "red", _("Red")
+    UNDECLARED = "undeclared", _("Undeclared")
+
+
+# A declaration always gives a colour: every status but "undeclared".
+DECLARED_CHOICES = [(value, label) for value, label in HealthStatus.choices if value != HealthStatus.UNDECLARED]
 
 
 class Questionnaire(models.Model):
@@ -75,7 +83,7 @@ class Questionnaire(models.Model):
     title = models.JSONField(_("title"), default=dict)
     fields = models.JSONField(_("fields"), default=list)
     rules = models.JSONField(_("rules"), default=list)
-    default_status = models.CharField(max_length=8, choices=DeclarationStatus.choices, default=DeclarationStatus.GREEN)
+    default_status = models.CharField(max_length=8, choices=DECLARED_CHOICES, default=HealthStatus.GREEN)
     valid_hours = models.PositiveSmallIntegerField(_("valid for (hours)"), default=24)
     # The version that new declarations use (one at a time).
     is_current = models.BooleanField(_("current"), default=False)
@@ -96,7 +104,7 @@ class Declaration(models.Model):
     person = models.ForeignKey(Person, models.CASCADE, related_name="declarations")
     questionnaire = models.ForeignKey(Questionnaire, models.PROTECT, related_name="+")
     answers = EncryptedTextField(_("answers"))
-    status = models.CharField(_("status"), max_length=8, choices=DeclarationStatus.choices)
+    status = models.CharField(_("status"), max_length=8, choices=DECLARED_CHOICES)
     created_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"))
     recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")

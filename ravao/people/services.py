@@ -34,9 +34,10 @@ from ravao.people.identity import (
     name_key,
     normalise_id_number,
     normalise_phone,
+    number_forms,
 )
 from ravao.people.merging import phone_name_hash
-from ravao.people.models import Declaration, Person
+from ravao.people.models import Declaration, HealthStatus, Person
 
 HOLDER_SALT = "ravao.people.holder"
 
@@ -291,12 +292,7 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
     anything is written; an unknown number, a wrong year and a record without a birth year
     get one and the same answer (``no_match``)."""
     text = (text or "").strip()
-    hashes = []
-    for normalise in (normalise_id_number, normalise_phone):
-        try:
-            hashes.append(lookup_hash(normalise(text)))
-        except IdentityError:
-            continue
+    hashes = [lookup_hash(form) for form in number_forms(text)]
     if not hashes:
         raise IdentityError(
             _("“%(text)s” is neither a phone number nor an ID number.") % {"text": text[:24]}, code="bad_number"
@@ -396,7 +392,7 @@ def current_status(*, person_id: int, at=None) -> str:
         .values_list("status", flat=True)
         .first()
     )
-    return status or "undeclared"
+    return status or HealthStatus.UNDECLARED
 
 
 # --- personal QR --------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from ravao.codes.signing import person_qr_text
 from ravao.core.errors import ServiceError
+from ravao.core.masking import mask_name
 from ravao.people import cards
-from ravao.people.identity import mask_name
 from ravao.people.services import holder_token, person_for_holder, personal_qr_reissue
 
 

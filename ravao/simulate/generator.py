@@ -19,6 +19,7 @@ from django.db import connections, transaction
 from ravao.catalog.models import VenueType
 from ravao.checkins import partitions
 from ravao.checkins.models import Visit
+from ravao.core.venuecodes import CODE_ALPHABET, CODE_LENGTH
 from ravao.simulate import extras
 from ravao.simulate.bulk import BulkWriter, int_column
 from ravao.simulate.people import build_people
@@ -34,7 +35,7 @@ from ravao.simulate.profiles import (
     Profile,
 )
 from ravao.units.models import Level, Unit
-from ravao.venues.models import CODE_ALPHABET, CODE_LENGTH, Entrance, Trip, Venue
+from ravao.venues.models import Entrance, Trip, Venue
 
 DAY = 86_400
 FALLBACK = Profile(5, 1.0, (), ((1.0, 7.0, 21.0),))

@@ -1,8 +1,7 @@
 """Exports of a case's contacts: XLSX and CSV for spreadsheets, JSON for outbreak tools.
 
-Spreadsheet cells are neutralised against formula injection (Luca, 2021): any text starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, so that
-no spreadsheet evaluates it; numbers stay numbers. Every export is audited
+Spreadsheet cells are neutralised against formula injection (Luca, 2021) by
+``ravao.core.spreadsheet.safe_cell``; numbers stay numbers. Every export is audited
 (``export_case``), with who, when and which case. Exports hold every contact (F2 included): they
 are read in batches and written to a temporary file, so memory does not grow with the list.
 """
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ravao.audit.models import Action
+from ravao.core.spreadsheet import safe_cell
 from ravao.tracing.selectors import (
     CaseContacts,
     audit_contacts,
@@ -29,21 +29,14 @@ from ravao.tracing.selectors import (
     iso,
 )
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralise(value):
-    """A cell value no spreadsheet will evaluate (text prefixed with an apostrophe if needed)."""
-    if value is None:
-        return ""
+    """A cell as tracers read it (local times, "yes" for true), escaped by ``safe_cell``."""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, bool):
         return _("yes") if value else ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
+    return safe_cell(value)
 
 
 def contact_headers() -> list[str]:

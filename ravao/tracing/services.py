@@ -15,6 +15,7 @@ from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.sms import send_sms
+from ravao.core.venuecodes import normalise_venue_code
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
 from ravao.tracing.conf import buffer_minutes as default_buffer
@@ -246,7 +247,7 @@ def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datet
                          client_id)
     if replayed is not None:
         return replayed
-    venue = Venue.objects.restrict(user).filter(code=(venue_code or "").strip().upper()).first()
+    venue = Venue.objects.restrict(user).filter(code=normalise_venue_code(venue_code)).first()
     if venue is None:
         raise NotFound(_("No venue with this code in your area."))
     if ends_at <= starts_at:

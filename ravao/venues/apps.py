@@ -7,9 +7,8 @@ class Config(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready.
-        from ravao.accounts.scoping import register_venue_staff
-        from ravao.venues import retention
-        from ravao.venues.scoping import venue_ids_for
+        from ravao.accounts import venuestaff
+        from ravao.venues import retention, scoping
 
         retention.register()
-        register_venue_staff(venue_ids_for)
+        venuestaff.register(venue_ids_for=scoping.venue_ids_for, manages_venue=scoping.manages_venue)

@@ -11,10 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.scoping import ScopedQuerySet
 from ravao.core.crypto import EncryptedTextField
-
-# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: codes are read aloud and typed on cheap phones.
-CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
-CODE_LENGTH = 7
+from ravao.core.venuecodes import CODE_ALPHABET, CODE_LENGTH
 
 
 def new_public_code() -> str:

@@ -3,51 +3,27 @@
 ``poster_layout`` places everything in millimetres on the page (top-left origin); the back ends
 only draw what it says, so the web page, the API and ``ravao posters`` print the same poster.
 The QR is drawn as vector rectangles (sharp at any size, small files), at least 15 cm on A4.
-Fonts: DejaVu Sans (Vietnamese diacritics), embedded in the PDF; nothing is downloaded.
+Fonts: DejaVu Sans through ravao/core/fonts.py, embedded in the PDF.
 """
 
 import io
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
 from ravao.codes.signing import venue_qr_url
+from ravao.core.fonts import BOLD, REGULAR, register_fonts
 
 PT = 25.4 / 72  # millimetres per point
 SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 FORMATS = ("pdf", "png", "svg")
-FONTS = {"regular": "DejaVuSans", "bold": "DejaVuSans-Bold"}
+FONTS = {"regular": REGULAR, "bold": BOLD}
 INK, BAND, MUTED = "#111111", "#0b3d6b", "#444444"
-
-
-def font_dir() -> Path:
-    """DejaVu Sans: vendored by `make install`, else straight from node_modules."""
-    for candidate in (
-        Path(settings.BASE_DIR) / "ravao" / "core" / "static" / "vendor" / "fonts",
-        Path(settings.BASE_DIR) / "node_modules" / "dejavu-fonts-ttf" / "ttf",
-    ):
-        if (candidate / "DejaVuSans.ttf").exists() and (candidate / "DejaVuSans-Bold.ttf").exists():
-            return candidate
-    raise ImproperlyConfigured("DejaVu Sans fonts not found: run `make install`.")
-
-
-@lru_cache(maxsize=1)
-def register_fonts() -> Path:
-    directory = font_dir()
-    for name in FONTS.values():
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(directory / f"{name}.ttf")))
-    return directory
 
 
 # --- the QR matrix ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ end. SMS goes through
 import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.accounts.models import ApiToken, User
 from ravao.accounts.services import user_create
+from ravao.core import ratelimit
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import Conflict, ServiceError
 from ravao.core.sms import send_sms
@@ -47,14 +47,15 @@ def _hash(otp_phone: str, purpose: str, code: str) -> str:
 def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -> PhoneOTP:
     """Send a new one-time code to ``phone`` (normalised); returns the record (no code in it).
 
-    ``client`` (e.g. the IP address) is limited too, so that nobody sends SMS to many numbers."""
+    ``client`` (``ratelimit.client_key(request)``: the address) is limited too, so that nobody
+    sends SMS to many numbers."""
     phone = phone_e164(phone)
     now = timezone.now()
     if client:
-        key = f"ravao:otp-client:{lookup_hash(client)[:32]}"
-        cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > OTP_MAX_PER_CLIENT_HOUR:
-            raise ServiceError(_("Too many codes were requested from this connection. Try again in an hour."), status=429)
+        ratelimit.check(
+            "otp-client", client, limit=OTP_MAX_PER_CLIENT_HOUR, window=3600,
+            message=_("Too many codes were requested from this connection. Try again in an hour."),
+        )
     if PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count() >= OTP_MAX_PER_HOUR:
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
     code = f"{secrets.randbelow(1_000_000):06d}"

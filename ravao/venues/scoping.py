@@ -1,6 +1,6 @@
-"""Which venues a venue manager or gate staff member works at (given to accounts.scoping)."""
+"""Which venues a venue manager or gate staff member works at (given to accounts.venuestaff)."""
 
-from ravao.venues.models import VenueMembership
+from ravao.venues.models import MembershipRole, VenueMembership
 
 
 def venue_ids_for(user):
@@ -9,6 +9,4 @@ def venue_ids_for(user):
 
 def manages_venue(user, venue) -> bool:
     """Is ``user`` an active manager of ``venue`` (the policy's "own venue" condition)?"""
-    from ravao.venues.models import MembershipRole, VenueMembership
-
     return VenueMembership.objects.filter(user=user, venue=venue, role=MembershipRole.MANAGER, active=True).exists()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.catalog.models import Sector, VenueType
 from ravao.core.errors import NotFound
+from ravao.core.venuecodes import normalise_venue_code
 from ravao.units.selectors import unit_by_code
 from ravao.venues.models import Venue, VenueMembership, fold_words
 
@@ -24,7 +25,7 @@ def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status
     """Filter venues. ``unit`` is a unit code: that unit and every unit below it. Unknown
     filter values raise NotFound with a clear message."""
     if codes:
-        qs = qs.filter(code__in=[c.strip().upper() for c in codes if c.strip()])
+        qs = qs.filter(code__in=[normalise_venue_code(c) for c in codes])
     if unit:
         found = unit_by_code(unit.strip())
         if found is None:
@@ -44,13 +45,13 @@ def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status
         qs = qs.filter(verified=str(verified).lower() in ("1", "true", "yes", "on"))
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(code=q.upper()) | Q(search_key__contains=fold_words(q)) | Q(name__icontains=q))
+        qs = qs.filter(Q(code=normalise_venue_code(q)) | Q(search_key__contains=fold_words(q)) | Q(name__icontains=q))
     return qs.order_by("unit__path", "name", "id")
 
 
 def venue_get(*, user, code: str) -> Venue:
     """One venue by its public code, if ``user`` may see it (else NotFound, never the data)."""
-    venue = venues_visible(user).filter(code=(code or "").upper()).first()
+    venue = venues_visible(user).filter(code=normalise_venue_code(code)).first()
     if venue is None:
         raise NotFound(_("No venue with code %(code)s in your area.") % {"code": code})
     return venue

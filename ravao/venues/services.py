@@ -10,7 +10,6 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
@@ -280,12 +279,6 @@ def trip_add(*, venue: Venue, departs_at, arrives_at, label: str = "") -> Trip:
 
 def trip_remove(*, trip: Trip) -> None:
     trip.delete()
-
-
-def current_trip(venue: Venue, at=None) -> Trip | None:
-    """The trip running at ``at`` (default now), for check-ins on a vehicle."""
-    at = at or timezone.now()
-    return venue.trips.filter(departs_at__lte=at, arrives_at__gte=at).order_by("-departs_at").first()
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import Sector
 from ravao.core.errors import ServiceError
+from ravao.core.spreadsheet import safe_cell
 from ravao.venues import services
 from ravao.venues.forms import ImportForm
 from ravao.venues.importer import venue_import
@@ -64,12 +65,6 @@ def bulk_posters(request):
     return response
 
 
-def _cell(value) -> str:
-    """A spreadsheet cell that cannot run as a formula (the Luca CSV-injection lesson)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def export_csv(request):
     """The filtered registry as CSV (UTF-8 with BOM so that Excel shows Vietnamese correctly)."""
@@ -85,7 +80,7 @@ def export_csv(request):
     audit_record(user=request.user, action=Action.EXPORT, object_type="venue_registry", request=request,
                  detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}})
     out = io.StringIO()
-    csv.writer(out).writerows([[_cell(c) for c in row] for row in rows])
+    csv.writer(out).writerows([[safe_cell(c) for c in row] for row in rows])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ravao-venues.csv"'
     return response

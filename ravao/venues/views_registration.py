@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ravao.catalog.models import VenueType
+from ravao.core import ratelimit
 from ravao.core.errors import ServiceError
-from ravao.core.net import client_ip
 from ravao.units.models import Unit
 from ravao.venues import registration, services
 from ravao.venues.forms import CodeForm, RegisterForm
@@ -24,7 +24,7 @@ def register(request):
         try:
             phone = registration.phone_e164(form.cleaned_data["phone"])
             services.venue_validate(**fields)
-            otp = registration.otp_send(phone=phone, client=client_ip(request) or "")
+            otp = registration.otp_send(phone=phone, client=ratelimit.client_key(request))
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -46,7 +46,7 @@ def register_confirm(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("resend"):
         try:
-            pending["otp"] = registration.otp_send(phone=pending["phone"], client=client_ip(request) or "").pk
+            pending["otp"] = registration.otp_send(phone=pending["phone"], client=ratelimit.client_key(request)).pk
             request.session[SESSION_KEY] = pending
             messages.success(request, _("A new code has been sent."))
         except ServiceError as exc:

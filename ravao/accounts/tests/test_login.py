@@ -51,3 +51,33 @@ def test_repeated_failures_lock_the_username_for_a_while(client, users, settings
     cache.clear()
     r = client.post("/accounts/login/", {"username": "province", "password": "pw-for-tests-1"})
     assert r.status_code == 302
+
+
+def test_parallel_wrong_passwords_cannot_exceed_the_limit(settings, monkeypatch):
+    """8 guesses at once with the limit at 3: the lockout counts every one (ravao/core/ratelimit.py)."""
+    import threading
+
+    from django.contrib.auth import forms as auth_forms
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from ravao.accounts.forms import ThrottledLoginForm
+
+    monkeypatch.setattr(auth_forms, "authenticate", lambda request, **credentials: None)  # wrong, without the DB
+    cache.clear()
+    settings.RAVAO_LOGIN_MAX_FAILURES = 3
+    start, errors = threading.Barrier(8), []
+
+    def guess():
+        form = ThrottledLoginForm(RequestFactory().post("/"), data={"username": "province", "password": "wrong"})
+        start.wait()
+        form.is_valid()
+        errors.extend(e.code for e in form.non_field_errors().as_data())
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(errors) == ["invalid_login"] * 3 + ["throttled"] * 5
+    cache.clear()

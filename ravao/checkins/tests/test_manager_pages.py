@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from ravao.audit.models import AuditEntry
 from ravao.checkins.services import PersonInput, checkin_self
 from ravao.checkins.tests.conftest import member
-from ravao.checkins.views_manager import safe_cell
+from ravao.core.spreadsheet import safe_cell
 
 
 def visit(venue, name, phone):

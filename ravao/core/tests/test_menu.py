@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from ravao.accounts.models import Role, User
-from ravao.core.navigation import menu_for
+from ravao.accounts.navigation import menu_for
 
 pytestmark = pytest.mark.django_db
 

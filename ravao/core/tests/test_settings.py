@@ -43,6 +43,7 @@ PRODUCTION = {
     "RAVAO_LOOKUP_KEY": "a-long-random-lookup-key-for-the-keyed-hashes",
     "RAVAO_SIGNING_KEYS": "k1:" + "A" * 43 + "=",
     "RAVAO_SMS_BACKEND": "ravao.core.sms.ConsoleSMSBackend",  # replaced below by a sending one
+    "RAVAO_REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 PRODUCTION["RAVAO_SMS_BACKEND"] = "myorg.sms.GatewayBackend"
 
@@ -85,3 +86,9 @@ def test_the_client_address_comes_from_the_proxy_header_when_configured(rf, sett
     assert client_ip(request) == "10.0.0.1"
     settings.RAVAO_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     assert client_ip(request) == "203.0.113.7"
+
+
+def test_check_deploy_warns_when_rate_limits_are_counted_per_worker(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "RAVAO_REDIS_URL"}
+    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0 and "ravao.W011" in result.stdout + result.stderr

@@ -110,7 +110,7 @@ def test_it_serves_a_service_worker_that_keeps_the_shell(client):
 
 
 def test_the_menu_leads_gate_staff_and_managers_to_the_scanner(users):
-    from ravao.core.navigation import menu_for
+    from ravao.accounts.navigation import menu_for
 
     for role in ("staff", "manager"):
         assert "/gate/" in [entry["url"] for entry in menu_for(users[role])]

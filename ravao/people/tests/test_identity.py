@@ -1,4 +1,4 @@
-"""Identity text: phones, ID numbers, the chip ID card QR (7- and 6-field forms), masking."""
+"""Identity text: phones, ID numbers, the chip ID card QR (7- and 6-field forms)."""
 
 from datetime import date
 
@@ -6,9 +6,6 @@ import pytest
 
 from ravao.people.identity import (
     IdentityError,
-    mask_id_number,
-    mask_name,
-    mask_phone,
     name_key,
     normalise_id_number,
     normalise_phone,
@@ -88,12 +85,15 @@ def test_it_rejects_malformed_card_text_with_a_clear_message(text, fragment):
     assert fragment in err.value.message
 
 
-def test_masking_hides_what_venues_must_not_see():
-    assert mask_name("Nguyễn Văn An") == "N. V. An"
-    assert mask_name("  ") == ""
-    assert mask_phone("+84912345678") == "•••••••••678"
-    assert mask_id_number("001090012345") == "•••••••••345"
-
-
 def test_name_keys_ignore_case_accents_and_spaces():
     assert name_key("Nguyễn  Văn Đạt") == name_key("nguyen van dat")
+
+
+def test_a_typed_number_is_a_phone_an_id_number_both_or_neither():
+    from ravao.people.identity import number_forms
+
+    assert number_forms("0912 345 678") == ["+84912345678"]
+    assert number_forms("001.090.012.345") == ["001090012345"]
+    assert number_forms("B1234567") == ["B1234567"]  # a passport
+    assert number_forms("912345678") == ["912345678", "+84912345678"]  # old ID card, or a phone without 0
+    assert number_forms("12") == [] and number_forms("call me!") == [] and number_forms("") == []

@@ -10,7 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from ravao.audit.models import AuditEntry
-from ravao.tracing.exports import DANGEROUS_PREFIXES
+from ravao.core.spreadsheet import FORMULA_START as DANGEROUS_PREFIXES
 from ravao.tracing.models import Case
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
 

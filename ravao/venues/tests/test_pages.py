@@ -213,7 +213,7 @@ def test_the_sms_code_expires_and_burns_after_five_tries(small_map, settings):
 
 
 def test_the_menu_shows_the_venue_pages(users):
-    from ravao.core.navigation import menu_for
+    from ravao.accounts.navigation import menu_for
 
     assert {"/venues/", "/venues/import/"} <= {e["url"] for e in menu_for(users["commune_a"])}
     assert "/venues/mine/" in {e["url"] for e in menu_for(users["staff"])}
