@@ -33,13 +33,16 @@ messages: $(VENV)/.installed
 
 install: $(VENV)/.installed $(VENDOR)/.installed messages
 
+PORT ?= 8000
+
+# make demo PORT=8080: links and posters follow the address the pages are served at.
 demo: install
 	$(RAVAO) migrate --noinput
 	$(RAVAO) loadunits --generation all
-	$(RAVAO) demo
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop); dashboards refresh every minute."
+	$(RAVAO) demo --url http://127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT) (Ctrl-C to stop); dashboards refresh every minute; SMS codes appear below."
 	$(RAVAO) rollup --loop 60 --reports > data/rollup.log 2>&1 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:8000
+	  RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:$(PORT)
 
 serve: install
 	$(RAVAO) migrate --noinput

@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
 from ravao.codes.signing import venue_qr_url
+from ravao.core.baseurl import base_host
 
 PT = 25.4 / 72  # millimetres per point
 SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
@@ -97,7 +98,7 @@ class Layout:
 
 def poster_text(venue, entrance=None) -> dict:
     """The words on a poster: always Vietnamese first, English below (read by visitors)."""
-    host = settings.BASE_URL.split("://", 1)[-1]
+    host = base_host()
     unit = venue.unit
     address = ", ".join(x for x in (venue.street, unit.name, unit.parent.name if unit.parent_id else "") if x)
     extra = []

@@ -1,6 +1,7 @@
 import importlib
 import importlib.util
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -11,6 +12,9 @@ from ravao.units.models import Unit
 
 class Command(BaseCommand):
     help = "Create the demo accounts (one per role) and the demo dataset; prints the log-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the demo is served (printed links)")
 
     def handle(self, *args, **options):
         translation.activate("en")
@@ -26,6 +30,12 @@ class Command(BaseCommand):
             if line:
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"Demo log-ins at http://127.0.0.1:8000/accounts/login/ (password: {demo.DEMO_PASSWORD})")
+        url = options["url"].rstrip("/")
+        self.stdout.write(f"Demo log-ins at {url}/accounts/login/ (password: {demo.DEMO_PASSWORD})")
         for username, role, scope in rows:
             self.stdout.write(f"  {username:<10} {role:<26} {scope}")
+        if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
+            self.stdout.write(
+                "SMS are not sent in the demo: every text (venue sign-up codes, notifications) is printed"
+                " in this terminal, in the server's log, as \"SMS to <phone>: <text>\"."
+            )
