@@ -41,3 +41,13 @@ def sms_are_really_sent(app_configs, **kwargs):
         return [Warning("SMS are only written to the log (console back end): OTP codes and exposure alerts reach nobody.",
                         hint="Set RAVAO_SMS_BACKEND to a class that sends them.", id="ravao.W010")]
     return []
+
+
+@register(Tags.security, deploy=True)
+def base_url_is_fixed(app_configs, **kwargs):
+    """Unset, printed links follow the request's Host (fine for the demo, not for posters that
+    hang on walls for months)."""
+    if not settings.RAVAO_BASE_URL_FIXED:
+        return [Warning("RAVAO_BASE_URL is not set: QR codes and links use whatever host name a request came in on.",
+                        hint="Set RAVAO_BASE_URL to the public https address.", id="ravao.W020")]
+    return []
