@@ -6,7 +6,7 @@ RAVAO := $(BIN)/ravao
 VENDOR := ravao/core/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ravao
 
-.PHONY: install demo test test-postgres makemessages messages serve clean
+.PHONY: install demo test test-postgres makemessages messages serve clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,19 +33,32 @@ messages: $(VENV)/.installed
 
 install: $(VENV)/.installed $(VENDOR)/.installed messages
 
+PORT ?= 8000
+
+# make demo PORT=8080: links and posters follow the address the pages are served at.
 demo: install
 	$(RAVAO) migrate --noinput
 	$(RAVAO) loadunits --generation all
-	$(RAVAO) demo
-	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop); dashboards refresh every minute."
+	$(RAVAO) demo --url http://127.0.0.1:$(PORT)
+	@echo "Serving http://127.0.0.1:$(PORT) (Ctrl-C to stop); dashboards refresh every minute; SMS codes appear below."
 	$(RAVAO) rollup --loop 60 --reports > data/rollup.log 2>&1 & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:8000
+	  RAVAO_DEBUG=1 $(RAVAO) runserver 127.0.0.1:$(PORT)
 
 serve: install
 	$(RAVAO) migrate --noinput
 	$(RAVAO) serve
 
-test: install
+# Debian's chromium for the browser tests, installed when missing and this user can (root + apt);
+# otherwise those tests are skipped and pytest says how to run them, in one line.
+browser:
+	@if [ -z "$$RAVAO_CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1 \
+	  && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests (apt-get install chromium)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	    || echo "Could not install chromium: the browser tests will be skipped"; \
+	fi
+
+test: install browser
 	$(BIN)/ruff check .
 	$(RAVAO) makemigrations --check --dry-run
 	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)

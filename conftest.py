@@ -45,6 +45,15 @@ def users(small_map):
 # keeps that confined to browser tests, after the database has been prepared for the test.
 
 
+def pytest_terminal_summary(terminalreporter):
+    """One line, not one per test, when the browser tests were skipped for want of chromium."""
+    from ravao import testing_browser
+
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(testing_browser.MISSING in str(getattr(r, "longrepr", "")) for r in skipped):
+        terminalreporter.write_line(testing_browser.MISSING, yellow=True, bold=True)
+
+
 @pytest.fixture(scope="session")
 def _migration_data_restored_at_exit(django_db_setup, django_db_blocker):
     """Transactional tests leave empty tables behind; with --reuse-db the next run would find
@@ -67,7 +76,9 @@ def playwright_instance(monkeypatch, live_server, django_db_serialized_rollback,
     from ravao import testing_browser
 
     if not testing_browser.chromium_available():
-        pytest.skip(f"chromium not found at {testing_browser.CHROMIUM}")
+        if testing_browser.REQUIRED:
+            pytest.fail(testing_browser.MISSING.replace("skipped", "required (RAVAO_REQUIRE_BROWSER=1)"))
+        pytest.skip(testing_browser.MISSING)
     # The test's own ORM calls are plain synchronous calls made between browser steps.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from django.db import connections

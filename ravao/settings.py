@@ -18,6 +18,8 @@ DEBUG = envbool("RAVAO_DEBUG", False)
 SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")  # core.checks refuses it in production
 ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 BASE_URL = envstr("RAVAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: links and posters use the address of the request (ravao/core/baseurl.py).
+RAVAO_BASE_URL_FIXED = bool(envstr("RAVAO_BASE_URL", ""))
 CSRF_TRUSTED_ORIGINS = envlist("RAVAO_CSRF_TRUSTED_ORIGINS", [BASE_URL])
 
 INSTALLED_APPS = [
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ravao.core.baseurl.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -63,3 +63,30 @@ def companions_from_post(post) -> list[CompanionInput]:
         if name or year:
             companions.append(CompanionInput(full_name=name, birth_year=year or None))
     return companions
+
+
+# Which inputs a refused check-in's error code is about, so the page can mark them.
+FIELDS_BY_ERROR = {
+    "name_required": ("full_name",),
+    "bad_phone": ("phone",),
+    "bad_id_number": ("id_number",),
+    "contact_required": ("phone", "id_number"),
+    "bad_birth_year": ("birth_year",),
+    "bad_sex": ("sex",),
+    "bad_nationality": ("nationality",),
+}
+
+
+def fields_in_error(code: str, post) -> set[str]:
+    """The names of the inputs to mark after an error with ``code`` (companion rows: those with
+    a name or a year but not both)."""
+    if code == "companion_birth_year":
+        bad = set()
+        for i in range(COMPANION_ROWS):
+            name, year = post.get(f"c{i}_name", "").strip(), post.get(f"c{i}_year", "").strip()
+            if name and not year:
+                bad.add(f"c{i}_year")
+            elif year and not name:
+                bad.add(f"c{i}_name")
+        return bad
+    return set(FIELDS_BY_ERROR.get(code, ()))

@@ -28,7 +28,8 @@ def _problem(request, error: ServiceError):
     return render(request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status)
 
 
-def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = ""):
+def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = "",
+                  error_code: str = ""):
     if request.method == "GET":
         # Say at once that a suspended venue or a finished event takes no check-ins, rather
         # than after the visitor has filled the form.
@@ -51,6 +52,8 @@ def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int =
             ],
             "post": request.POST,
             "error": error,
+            # The inputs the error is about, marked on the page (the rest stay as typed).
+            "bad": forms.fields_in_error(error_code, request.POST) if error else set(),
         },
         status=status,
     )
@@ -77,7 +80,8 @@ def _submit(request, *, venue, entrance, venue_qr: str = ""):
             holder=request.POST.get("holder", "")[:200],
         )
     except ServiceError as error:
-        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
+        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status,
+                             error=error.message, error_code=error.code)
     return redirect(_confirmation_url(result.visit.id, result.receipt, result.holder))
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from ravao.codes.keys import KID_RE, b64decode_any, b64url, keyring
+from ravao.core.baseurl import base_url
 from ravao.core.errors import ServiceError
 from ravao.core.masking import mask_name
 
@@ -114,7 +114,7 @@ def venue_qr_url(*, venue, entrance=None) -> str:
         entrance_id=entrance.pk if entrance is not None else None,
         code_version=entrance.code_version if entrance is not None else venue.code_version,
     )
-    return f"{settings.BASE_URL}/v/{token}"
+    return f"{base_url()}/v/{token}"
 
 
 def extract_token(token_or_url: str) -> str:

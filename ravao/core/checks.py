@@ -50,3 +50,13 @@ def rate_limits_are_shared(app_configs, **kwargs):
         return [Warning("Rate limits and the log-in lockout are counted per worker process (no shared cache).",
                         hint="Set RAVAO_REDIS_URL (see docs/configuration.md).", id="ravao.W011")]
     return []
+
+
+@register(Tags.security, deploy=True)
+def base_url_is_fixed(app_configs, **kwargs):
+    """Unset, printed links follow the request's Host (fine for the demo, not for posters that
+    hang on walls for months)."""
+    if not settings.RAVAO_BASE_URL_FIXED:
+        return [Warning("RAVAO_BASE_URL is not set: QR codes and links use whatever host name a request came in on.",
+                        hint="Set RAVAO_BASE_URL to the public https address.", id="ravao.W020")]
+    return []

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from ravao.core.baseurl import base_url
+
 
 def site(request):
-    return {"BASE_URL": settings.BASE_URL, "RAVAO_LANGUAGES": settings.LANGUAGES}
+    return {"BASE_URL": base_url(), "RAVAO_LANGUAGES": settings.LANGUAGES}

@@ -1,8 +1,11 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
 from ravao.core.venuecodes import CODE_LENGTH, normalise_venue_code
 
@@ -26,3 +29,13 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "core" / "favicon.ico"
+
+
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the pages say (pages also
+    link the SVG): served by the app, so no 404 in every log."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")

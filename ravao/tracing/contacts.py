@@ -7,10 +7,13 @@ property test on SQLite and PostgreSQL):
 * A visit W of another person is an exposure to V when they share the place — the same trip
   when V is on a vehicle trip (``V.trip`` set), else the same venue (an event is a venue) — and
   ``W.in < V.out + buffer`` and ``W.out > V.in - buffer``.
-* ``overlap_minutes = floor(max(0, min(V.out, W.out) - max(V.in, W.in)) / 1 minute)``.
-* A contact is a person (never the case, companions included) with all their exposures, ranked
-  by total overlap (descending), then earliest exposure (``W.in``), then person id; all F1
-  before any F2.
+* One exposure per visit W of the contact, with every V it is within reach of (its sources).
+  ``overlap_minutes``: the time of W spent with the case, ``|W ∩ (V1 ∪ V2 ∪ …)|`` floored to the
+  minute — never more than W lasted, however many case visits are within reach.
+* A contact is a person (never the case, companions included) with all their exposures;
+  ``total_overlap_minutes`` is the time spent with the case over all of them, the union
+  ``|∪ (W ∩ V)|`` floored to the minute (never more than the contact was there). Ranked by that
+  total (descending), then earliest exposure (``W.in``), then person id; all F1 before any F2.
 * F2: for each F1, their visits X with ``X.in >= `` the ``W.in`` of their earliest exposure are
   traced with the same rules; people already at degree 1 (or the case) are never repeated.
 
@@ -61,11 +64,53 @@ class VisitRow:
         return ("trip", self.trip_id) if self.trip_id is not None else ("venue", self.venue_id)
 
 
+def merged(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The union of time intervals as disjoint intervals in order (empty ones dropped)."""
+    out: list[list[datetime]] = []
+    for lo, hi in sorted(i for i in intervals if i[1] > i[0]):
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1][1] = hi
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def minutes(intervals: Iterable[tuple[datetime, datetime]]) -> int:
+    """The length of disjoint intervals, floored to the minute."""
+    return int(sum((hi - lo for lo, hi in intervals), timedelta()).total_seconds() // 60)
+
+
 @dataclass(slots=True)
 class Exposure:
-    source: VisitRow  # the case visit (degree 1) or the F1's visit (degree 2)
+    """One visit of the contact, with the visits of the case (degree 1) or of F1 people
+    (degree 2) within reach of it, and the time of it spent with them."""
+
     visit: VisitRow  # the contact's visit
+    sources: list[VisitRow]  # within reach of ``visit`` (rule 3), by check-in time
+    pieces: list[tuple[datetime, datetime]]  # visit ∩ (union of sources), disjoint, in order
     overlap_minutes: int
+
+    @classmethod
+    def of(cls, visit: VisitRow, sources: Iterable[VisitRow]) -> "Exposure":
+        sources = sorted(sources, key=lambda v: (v.checked_in_at, v.id))
+        pieces = merged(
+            (max(v.checked_in_at, visit.checked_in_at), min(v.checked_out_at, visit.checked_out_at)) for v in sources
+        )
+        return cls(visit=visit, sources=sources, pieces=pieces, overlap_minutes=minutes(pieces))
+
+    @property
+    def source(self) -> VisitRow:
+        """The earliest source (the place's kind and the case's side of one export line)."""
+        return self.sources[0]
+
+    @property
+    def sources_from(self) -> datetime:
+        return min(v.checked_in_at for v in self.sources)
+
+    @property
+    def sources_to(self) -> datetime:
+        return max(v.checked_out_at for v in self.sources)
 
 
 @dataclass
@@ -78,7 +123,9 @@ class Contact:
     # changed after grouping; a filtered view builds a new Contact.
     @cached_property
     def total_overlap_minutes(self) -> int:
-        return sum(e.overlap_minutes for e in self.exposures)
+        """Time spent with the case (F2: with F1 people): the union over every exposure, so an
+        hour with two case visits at once, or seen from two case visits, is one hour."""
+        return minutes(merged(piece for e in self.exposures for piece in e.pieces))
 
     @cached_property
     def first_exposure_at(self) -> datetime:
@@ -86,7 +133,7 @@ class Contact:
 
     @property
     def via_person_ids(self) -> list[int]:
-        return sorted({e.source.person_id for e in self.exposures})
+        return sorted({v.person_id for e in self.exposures for v in e.sources})
 
 
 @dataclass
@@ -195,12 +242,14 @@ def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timed
     return list(rows.values())
 
 
-def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_ids: set[int]) -> list[Exposure]:
-    """Every (probe, visit) pair that is an exposure, visits of excluded people left out."""
+def find_exposures(probes: list[VisitRow], *, buffer: timedelta,
+                   exclude_person_ids: set[int]) -> list[tuple[VisitRow, VisitRow]]:
+    """Every (probe, visit) pair within reach (rule 3), visits of excluded people left out;
+    ``group`` makes them exposures."""
     longest = max_stay()
     postgres = connection.vendor == "postgresql"
     size = VALUES_PER_QUERY if postgres else PROBES_PER_QUERY
-    found: list[Exposure] = []
+    found: list[tuple[VisitRow, VisitRow]] = []
     for start in range(0, len(probes), size):
         batch = probes[start : start + size]
         # Probes by place, with their bounds: the place lookup already is the "same place" rule.
@@ -217,19 +266,23 @@ def find_exposures(probes: list[VisitRow], *, buffer: timedelta, exclude_person_
             w_in, w_out = w.checked_in_at, w.checked_out_at
             for p, hi, lo in candidates:
                 if w_in < hi and w_out > lo:  # is_exposure(p, w, buffer), inlined for F2's volume
-                    found.append(Exposure(source=p, visit=w, overlap_minutes=overlap_minutes(p, w)))
+                    found.append((p, w))
     return found
 
 
-def group(exposures: Iterable[Exposure], degree: int) -> dict[int, Contact]:
+def group(pairs: Iterable[tuple[VisitRow, VisitRow]], degree: int) -> dict[int, Contact]:
+    """Contacts from (source, visit) pairs: one exposure per visit, with all its sources."""
+    by_visit: dict[int, tuple[VisitRow, dict[int, VisitRow]]] = {}
+    for source, visit in pairs:
+        by_visit.setdefault(visit.id, (visit, {}))[1][source.id] = source
     contacts: dict[int, Contact] = {}
-    for e in exposures:
-        c = contacts.get(e.visit.person_id)
+    for visit, sources in by_visit.values():
+        c = contacts.get(visit.person_id)
         if c is None:
-            c = contacts[e.visit.person_id] = Contact(person_id=e.visit.person_id, degree=degree)
-        c.exposures.append(e)
+            c = contacts[visit.person_id] = Contact(person_id=visit.person_id, degree=degree)
+        c.exposures.append(Exposure.of(visit, sources.values()))
     for c in contacts.values():
-        c.exposures.sort(key=lambda e: (e.visit.checked_in_at, e.source.checked_in_at, e.visit.id, e.source.id))
+        c.exposures.sort(key=lambda e: (e.visit.checked_in_at, e.visit.id))
     return contacts
 
 

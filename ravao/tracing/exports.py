@@ -20,6 +20,7 @@ from openpyxl import Workbook
 
 from ravao.audit.models import Action
 from ravao.core.spreadsheet import safe_cell
+from ravao.tracing import contacts as engine
 from ravao.tracing.selectors import (
     CaseContacts,
     audit_contacts,
@@ -71,8 +72,8 @@ def exposure_rows(view: CaseContacts):
         for e in c.exposures:
             v = view.venues[e.visit.venue_id]
             yield [p.full_name if p else "", c.degree, v["code"], v["name"],
-                   exposure_kind(e.source, view.venues[e.source.venue_id]), e.source.checked_in_at,
-                   e.source.checked_out_at, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes]
+                   exposure_kind(e.source, view.venues[e.source.venue_id]), e.sources_from,
+                   e.sources_to, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes]
 
 
 def write_csv(out, views: Iterable[CaseContacts]):
@@ -137,22 +138,32 @@ def _outbreak_contact(view: CaseContacts, c) -> dict:
 
 
 def _relationships(view: CaseContacts, c, case_ref: str):
-    for e in c.exposures:
-        source = case_ref if c.degree == 1 else _person_ref(e.source.person_id)
-        source_type = "CASE" if c.degree == 1 else "CONTACT"
-        yield {
-            "persons": [
-                {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
-                {"id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
-                 "target": True},
-            ],
-            "contactDate": iso(max(e.source.checked_in_at, e.visit.checked_in_at)),
-            "contactDateEstimated": False,
-            "exposureTypeId": "LNG_REFERENCE_DATA_CATEGORY_EXPOSURE_TYPE_SAME_PLACE",
-            "exposureDurationId": f"{e.overlap_minutes} min",
-            "comment": exposure_kind(e.source, view.venues[e.source.venue_id]),
-            "eventId": f"RAVAO-VENUE-{view.venues[e.visit.venue_id]['code']}",
-        }
+    """One relationship per exposure and source person (F1: the case; F2: each F1 met there),
+    with the time spent with that person during the visit."""
+    for exposure in c.exposures:
+        by_person: dict[int, list] = {}
+        for v in exposure.sources:
+            by_person.setdefault(v.person_id, []).append(v)
+        for person_id, sources in by_person.items():
+            e = exposure if len(by_person) == 1 else engine.Exposure.of(exposure.visit, sources)
+            yield _relationship(view, c, e, case_ref if c.degree == 1 else _person_ref(person_id))
+
+
+def _relationship(view: CaseContacts, c, e, source: str) -> dict:
+    source_type = "CASE" if c.degree == 1 else "CONTACT"
+    return {
+        "persons": [
+            {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
+            {"id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
+             "target": True},
+        ],
+        "contactDate": iso(max(e.sources_from, e.visit.checked_in_at)),
+        "contactDateEstimated": False,
+        "exposureTypeId": "LNG_REFERENCE_DATA_CATEGORY_EXPOSURE_TYPE_SAME_PLACE",
+        "exposureDurationId": f"{e.overlap_minutes} min",
+        "comment": exposure_kind(e.source, view.venues[e.source.venue_id]),
+        "eventId": f"RAVAO-VENUE-{view.venues[e.visit.venue_id]['code']}",
+    }
 
 
 def _case_entry(case) -> dict:

@@ -3,13 +3,16 @@
 The rules are those of ``contacts`` (docs/tracing.md, rule 7): each F1 person's visits X with
 ``X.in >=`` their first exposure's ``W.in`` are probes; a visit W of anyone but the case and the
 F1 people is an exposure to a probe at the same place (trip, else venue) with
-``W.in < X.out + buffer`` and ``W.out > X.in - buffer``; overlap floored to the minute.
+``W.in < X.out + buffer`` and ``W.out > X.in - buffer``. One exposure per visit W (with every X
+within reach); times with F1 people as unions of intervals (W ∩ X), floored to the minute.
 
 On PostgreSQL the whole second hop is one set-based query: the probes are read through
 ``(person_id, checked_in_at)``, each probe drives an index range scan on
 ``(venue_id | trip_id, checked_in_at)`` (bounded: partitions pruned), the exposures are
 aggregated per person (total overlap, first exposure, the display filters' totals) and ranked
 in SQL with the order of ``contacts.rank`` — only the page's person ids come back to Python.
+The total is the length of the union of the pieces ``W ∩ X`` (gaps and islands: a piece
+starts a new island when it begins after every earlier piece of that person has ended).
 A second query then reads the page's people's exposures (their own visits, hash-joined to the
 probes), so the Python work is proportional to the page, not to the F2 population.
 
@@ -19,8 +22,9 @@ brute-force evaluation of the rules.
 
 Display filters (``Filters``) keep the exposures at venues of a type (``venue_type``, on the
 contact's venue) or of a kind (``kind``: trip, event, venue — of the probe's place), drop the
-contacts left without any, then those whose kept total is under ``min_overlap_minutes``. The
-order stays that of the unfiltered ranking, as for F1 (``selectors.case_contacts``).
+contacts left without any, then those whose kept total is under ``min_overlap_minutes``. A kind
+filter keeps, of an exposure, only the probes of that kind (its overlap is then the time with
+those). The order stays that of the unfiltered ranking, as for F1 (``selectors.case_contacts``).
 """
 
 from collections.abc import Iterable, Iterator
@@ -81,17 +85,27 @@ def apply_filters(contacts: Iterable, filters: Filters, types: dict[int, tuple[s
     for c in contacts:
         if filters.on_exposures:
             if types is None:
-                c_types = venue_types({e.visit.venue_id for e in c.exposures} | {e.source.venue_id for e in c.exposures})
+                c_types = venue_types({e.visit.venue_id for e in c.exposures}
+                                      | {s.venue_id for e in c.exposures for s in e.sources})
             else:
                 c_types = types
-            kept = [
-                e for e in c.exposures
-                if (not filters.venue_type or c_types[e.visit.venue_id][0] == filters.venue_type)
-                and (not filters.kind or exposure_kind(e.source.trip_id, c_types[e.source.venue_id][1]) == filters.kind)
-            ]
+            kept, changed = [], False
+            for e in c.exposures:
+                if filters.venue_type and c_types[e.visit.venue_id][0] != filters.venue_type:
+                    changed = True
+                    continue
+                sources = e.sources if not filters.kind else [
+                    s for s in e.sources if exposure_kind(s.trip_id, c_types[s.venue_id][1]) == filters.kind]
+                if not sources:
+                    changed = True
+                elif len(sources) != len(e.sources):
+                    kept.append(engine.Exposure.of(e.visit, sources))
+                    changed = True
+                else:
+                    kept.append(e)
             if not kept:
                 continue
-            if len(kept) != len(c.exposures):
+            if changed:
                 c = engine.Contact(person_id=c.person_id, degree=c.degree, exposures=kept)
         if c.total_overlap_minutes >= filters.min_overlap_minutes:
             yield c
@@ -154,11 +168,10 @@ class _Hop:
             "w.venue_id AS w_venue, w.trip_id AS w_trip, w.checked_in_at AS w_in, w.checked_out_at AS w_out"
         ) if full else "p.venue_id AS p_venue, p.trip_id AS p_trip, w.person_id AS w_person, w.venue_id AS w_venue, " \
             "w.checked_in_at AS w_in"
+        # The piece of W spent with this probe (empty when hi <= lo): totals are unions of pieces.
         select = (
-            f"SELECT {columns}, "
-            # date_part: a double, exact here (whole microseconds under 10^9 s); numeric is slower.
-            "floor(greatest(0, date_part('epoch', least(p.checked_out_at, w.checked_out_at) "
-            "- greatest(p.checked_in_at, w.checked_in_at))) / 60)::bigint AS overlap"
+            f"SELECT {columns}, greatest(p.checked_in_at, w.checked_in_at) AS lo, "
+            "least(p.checked_out_at, w.checked_out_at) AS hi"
         )
         # The exact rule, with the outer bounds on the contacts' check-in times (partitions pruned).
         cond = (
@@ -184,11 +197,14 @@ class _Hop:
     def ranked_cte(self, *, full: bool = False) -> str:
         """``agg``: one row per F2 person (unfiltered total and first exposure: the ranking;
         kept exposures and their total: the filters); ``ranked``: the kept ones."""
+        kept_total = _union_minutes("exposures", "keep") if self.filters.on_exposures else "SELECT * FROM all_total"
         return (
             f"{self.probes_cte()}, exposures AS ({self.exposures_sql(Visit._meta.db_table, full=full)}), "
-            "agg_all AS (SELECT w_person AS person_id, sum(overlap) AS total, min(w_in) AS first, "
-            "count(*) FILTER (WHERE keep) AS kept, coalesce(sum(overlap) FILTER (WHERE keep), 0) AS kept_total "
-            "FROM exposures GROUP BY w_person), "
+            f"all_total AS ({_union_minutes('exposures', 'true')}), kept_total AS ({kept_total}), "
+            "agg_all AS (SELECT x.w_person AS person_id, coalesce(t.minutes, 0) AS total, x.first, x.kept, "
+            "coalesce(k.minutes, 0) AS kept_total FROM (SELECT w_person, min(w_in) AS first, "
+            "count(*) FILTER (WHERE keep) AS kept FROM exposures GROUP BY w_person) x "
+            "LEFT JOIN all_total t ON t.w_person = x.w_person LEFT JOIN kept_total k ON k.w_person = x.w_person), "
             # The case and the F1 people dropped after grouping: one probe per person, not per row.
             "agg AS (SELECT * FROM agg_all a WHERE NOT EXISTS (SELECT 1 FROM excluded e WHERE e.person_id = a.person_id)), "
             "ranked AS (SELECT person_id, total, first FROM agg WHERE kept > 0 AND kept_total >= %(min_overlap)s)"
@@ -209,9 +225,9 @@ class _Hop:
             rows = cursor.fetchall()
         return [r[2] for r in rows if r[2] is not None], rows[0][1], rows[0][0]
 
-    def exposures_of(self, people: list[int]) -> list[tuple[engine.Exposure, bool]]:
-        """Every exposure of these F2 people, with whether the filters keep it: their own visits
-        in the hop's span, hash-joined to the probes."""
+    def exposures_of(self, people: list[int]) -> list[tuple[tuple[engine.VisitRow, engine.VisitRow], bool]]:
+        """Every (probe, visit) pair of these F2 people, with whether the filters keep it: their
+        own visits in the hop's span, hash-joined to the probes."""
         sql = (
             f"WITH {self.probes_cte()}, "
             f"pv AS MATERIALIZED (SELECT {_VISIT.format('v')} FROM {Visit._meta.db_table} v "
@@ -221,7 +237,7 @@ class _Hop:
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, {**self.params, "people": people})
-            return [_exposure(r) for r in cursor.fetchall()]
+            return [_pair(r) for r in cursor.fetchall()]
 
     def stream(self) -> Iterator[engine.Contact]:
         """Every kept F2 contact in rank order with their kept exposures, from one query read
@@ -229,9 +245,10 @@ class _Hop:
         sql = (
             f"WITH {self.ranked_cte(full=True)} "
             f"SELECT {_ROW} FROM exposures e JOIN ranked r ON r.person_id = e.w_person "
-            "ORDER BY r.total DESC, r.first, r.person_id, e.w_in, e.p_in, e.w_id, e.p_id"
+            "ORDER BY r.total DESC, r.first, r.person_id, e.w_in, e.w_id, e.p_in, e.p_id"
         )
-        current: engine.Contact | None = None
+        current: int | None = None  # the person whose pairs are being read
+        pairs: list = []
         # No transaction of our own: a caller writing as it reads (notifications: the row before
         # the message) must commit each write as it goes. Outside a transaction the cursor is
         # WITH HOLD (the server keeps the result); the settings are the session's until reset.
@@ -242,19 +259,34 @@ class _Hop:
                 cursor.execute(sql, self.params)
                 while rows := cursor.fetchmany(STREAM_ROWS):
                     for row in rows:
-                        e, keep = _exposure(row)
+                        pair, keep = _pair(row)
                         if not keep:
                             continue
-                        if current is None or current.person_id != e.visit.person_id:
-                            if current is not None:
-                                yield current
-                            current = engine.Contact(person_id=e.visit.person_id, degree=2)
-                        current.exposures.append(e)
+                        if current is not None and current != pair[1].person_id:
+                            yield engine.group(pairs, 2)[current]
+                            pairs = []
+                        current = pair[1].person_id
+                        pairs.append(pair)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("RESET jit; RESET work_mem")
         if current is not None:
-            yield current
+            yield engine.group(pairs, 2)[current]
+
+
+def _union_minutes(source: str, condition: str) -> str:
+    """Per person of ``source`` (rows ``w_person, lo, hi``), the length of the union of the
+    pieces ``[lo, hi)`` that meet ``condition``, floored to the minute (rule 5): gaps and islands
+    — a piece opens a new island when it starts after every earlier piece has ended."""
+    return (
+        "SELECT w_person, floor(sum(extract(epoch from (i_hi - i_lo))) / 60)::bigint AS minutes FROM ("
+        "SELECT w_person, min(lo) AS i_lo, max(hi) AS i_hi FROM ("
+        "SELECT w_person, lo, hi, count(*) FILTER (WHERE reach IS NULL OR lo > reach) "
+        "OVER (PARTITION BY w_person ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS island FROM ("
+        "SELECT w_person, lo, hi, max(hi) OVER (PARTITION BY w_person ORDER BY lo, hi "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach "
+        f"FROM {source} WHERE hi > lo AND {condition}) m) n GROUP BY w_person, island) i GROUP BY w_person"
+    )
 
 
 def _tune(cursor, local: bool = True):
@@ -267,7 +299,7 @@ def _tune(cursor, local: bool = True):
 
 _ROW = ", ".join(
     ["e.p_id", "e.p_person", "e.p_venue", "e.p_trip", _US.format("e.p_in"), _US.format("e.p_out"),
-     "e.w_id", "e.w_person", "e.w_venue", "e.w_trip", _US.format("e.w_in"), _US.format("e.w_out"), "e.overlap", "e.keep"]
+     "e.w_id", "e.w_person", "e.w_venue", "e.w_trip", _US.format("e.w_in"), _US.format("e.w_out"), "e.keep"]
 )
 
 
@@ -275,10 +307,11 @@ def _time(us: int) -> datetime:
     return engine.EPOCH + timedelta(microseconds=us)
 
 
-def _exposure(r) -> tuple[engine.Exposure, bool]:
+def _pair(r) -> tuple[tuple[engine.VisitRow, engine.VisitRow], bool]:
+    """A (probe, visit) pair within reach, and whether the display filters keep it."""
     source = engine.VisitRow(r[0], r[1], r[2], r[3], _time(r[4]), _time(r[5]))
     visit = engine.VisitRow(r[6], r[7], r[8], r[9], _time(r[10]), _time(r[11]))
-    return engine.Exposure(source=source, visit=visit, overlap_minutes=r[12]), r[13]
+    return (source, visit), r[12]
 
 
 # --- Entry points -----------------------------------------------------------------------------
@@ -312,7 +345,7 @@ def page(*, case_person_id: int, f1: dict, buffer_minutes: int, filters: Filters
     people, count, all_count = hop.page(offset, limit)
     if not people:
         return Page([], count, all_count)
-    grouped = engine.group((e for e, keep in hop.exposures_of(people) if keep), 2)
+    grouped = engine.group((pair for pair, keep in hop.exposures_of(people) if keep), 2)
     # The SQL kept these people with these filters: their kept exposures are the same ones.
     return Page([grouped[p] for p in people], count, all_count)
 

@@ -94,7 +94,7 @@ def _exposure_venues(contacts) -> set:
     for c in contacts:
         for e in c.exposures:
             ids.add(e.visit.venue_id)
-            ids.add(e.source.venue_id)
+            ids.update(v.venue_id for v in e.sources)
     return ids
 
 
@@ -243,7 +243,10 @@ def contact_dict(view: CaseContacts, c) -> dict:
                 "venue_name": view.venues[e.visit.venue_id]["name"],
                 "kind": exposure_kind(e.source, view.venues[e.source.venue_id]),
                 "trip_id": e.source.trip_id,
+                # Every case visit (F2: F1 visit) within reach of this visit; the earliest also
+                # as ``case_visit``, as before exposures were one per contact visit.
                 "case_visit": {**visit_dict(e.source), "person_id": e.source.person_id},
+                "case_visits": [{**visit_dict(v), "person_id": v.person_id} for v in e.sources],
                 "visit": visit_dict(e.visit),
                 "overlap_minutes": e.overlap_minutes,
             }

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import segno
-from django.conf import settings
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as pdf_canvas
 
 from ravao.codes.signing import venue_qr_url
+from ravao.core.baseurl import base_host
 from ravao.core.fonts import BOLD, REGULAR, register_fonts
 
 PT = 25.4 / 72  # millimetres per point
@@ -73,7 +73,7 @@ class Layout:
 
 def poster_text(venue, entrance=None) -> dict:
     """The words on a poster: always Vietnamese first, English below (read by visitors)."""
-    host = settings.BASE_URL.split("://", 1)[-1]
+    host = base_host()
     unit = venue.unit
     address = ", ".join(x for x in (venue.street, unit.name, unit.parent.name if unit.parent_id else "") if x)
     extra = []

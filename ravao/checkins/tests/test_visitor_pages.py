@@ -187,3 +187,28 @@ def test_a_refused_form_keeps_the_companions_typed(venue):
     html = res.content.decode()
     assert 'value="Bé Na"' in html and "<details open>" in html
     assert Person.objects.count() == 0
+
+
+def marked(html: str) -> set[str]:
+    """The names of the inputs the page marks as wrong."""
+    return set(re.findall(r'name="([a-z0-9_]+)"[^>]*aria-invalid="true"', html))
+
+
+def test_a_refused_form_marks_the_bad_input_only(venue):
+    res = submit(Client(), f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="12", birth_year="1990")
+    html = res.content.decode()
+    assert marked(html) == {"phone"}
+    assert 'value="12"' in html and 'value="1990"' in html and 'data-error="1"' in html
+    assert 'id="checkin-error"' in html
+
+
+def test_a_companion_without_a_birth_year_is_the_one_marked(venue):
+    res = submit(Client(), f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="0912345678", birth_year="1990",
+                 c0_name="Bé Na", c0_year="2018", c1_name="Bà Tư")
+    assert res.status_code == 400
+    assert marked(res.content.decode()) == {"c1_year"}
+
+
+def test_a_page_without_an_error_marks_nothing(venue):
+    html = Client().get(f"/c/{venue.code}").content.decode()
+    assert marked(html) == set() and "data-error" not in html

@@ -5,7 +5,8 @@ Two F1 people are made certain (they share a case visit), the others may become 
 chance; visits are placed exactly on (and a second off) the buffer edges of the F1 people's
 later visits, and just before their first exposure, where F2 is decided. Random display
 filters (venue type, kind, minimum overlap) and a random page: the page must be that slice of
-the brute-force ranking, with the same counts; the stream the whole filtered list.
+the brute-force ranking, with the same counts; the stream the whole filtered list. Overlaps are
+times covered by the pieces ``W ∩ X`` (rules 4–5), measured segment by segment.
 """
 
 from datetime import timedelta
@@ -34,38 +35,57 @@ def brute_f2(visits, *, case_person, window_from, window_to, buffer, filters, ty
         same = w["trip"] == v["trip"] if v["trip"] is not None else w["venue"] == v["venue"]
         return same and w["in"] < v["out"] + buffer and w["out"] > v["in"] - buffer
 
-    def overlap(v, w):
-        return int(max(0, (min(v["out"], w["out"]) - max(v["in"], w["in"])).total_seconds()) // 60)
-
     def contacts_of(probes, excluded):
+        """person -> [(sources, visit)]: one exposure per visit W, with every probe within reach."""
         found = {}
         for v in probes:
             for w in visits:
                 if w["person"] not in excluded and exposed(v, w):
-                    found.setdefault(w["person"], []).append((v, w, overlap(v, w)))
-        return found
+                    found.setdefault(w["person"], {}).setdefault(w["id"], (w, []))[1].append(v)
+        return {p: [(vs, w) for w, vs in ex.values()] for p, ex in found.items()}
+
+    def overlap(ex):
+        return covered_minutes([piece(v, w) for vs, w in ex for v in vs])
 
     case_visits = [v for v in visits if v["person"] == case_person and v["in"] < window_to and v["out"] > window_from]
     f1 = contacts_of(case_visits, {case_person})
-    probes = [v for p, ex in f1.items() for v in visits if v["person"] == p and v["in"] >= min(w["in"] for _, w, _ in ex)]
+    probes = [v for p, ex in f1.items() for v in visits if v["person"] == p and v["in"] >= min(w["in"] for _, w in ex)]
     f2 = contacts_of(probes, {case_person, *f1})
-    ranked = sorted(f2.items(), key=lambda kv: (-sum(e[2] for e in kv[1]), min(e[1]["in"] for e in kv[1]), kv[0]))
+    ranked = sorted(f2.items(), key=lambda kv: (-overlap(kv[1]), min(w["in"] for _, w in kv[1]), kv[0]))
 
     def kind(v):
         return "trip" if v["trip"] is not None else SPOT_KIND[v["spot"]]
 
     kept = []
     for person, ex in ranked:
-        ex = [e for e in ex if (not filters.venue_type or types[e[1]["venue"]] == filters.venue_type)
-              and (not filters.kind or kind(e[0]) == filters.kind)]
-        if ex and sum(e[2] for e in ex) >= filters.min_overlap_minutes:
-            kept.append((person, 2, sum(e[2] for e in ex), sorted((v["id"], w["id"], o) for v, w, o in ex)))
+        # The filters keep the exposures at venues of the type, with only the probes of the kind.
+        ex = [([v for v in vs if not filters.kind or kind(v) == filters.kind], w) for vs, w in ex
+              if not filters.venue_type or types[w["venue"]] == filters.venue_type]
+        ex = [(vs, w) for vs, w in ex if vs]
+        if ex and overlap(ex) >= filters.min_overlap_minutes:
+            kept.append((person, 2, overlap(ex), sorted(
+                (tuple(v["id"] for v in sorted(vs, key=lambda v: (v["in"], v["id"]))), w["id"], overlap([(vs, w)]))
+                for vs, w in ex)))
     return kept, len(ranked)
+
+
+def piece(v, w):
+    return max(v["in"], w["in"]), min(v["out"], w["out"])
+
+
+def covered_minutes(pieces):
+    """The time covered by at least one piece, floored to the minute (elementary segments)."""
+    pieces = [(lo, hi) for lo, hi in pieces if hi > lo]
+    ends = sorted({t for pc in pieces for t in pc})
+    covered = sum(((b - a) for a, b in zip(ends, ends[1:], strict=False)
+                   if any(lo <= a and b <= hi for lo, hi in pieces)), timedelta())
+    return int(covered.total_seconds() // 60)
 
 
 def summary(contacts):
     return [(c.person_id, c.degree, c.total_overlap_minutes,
-             sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures)) for c in contacts]
+             sorted((tuple(s.id for s in e.sources), e.visit.id, e.overlap_minutes) for e in c.exposures))
+            for c in contacts]
 
 
 @pytest.mark.django_db(transaction=False)

@@ -1,10 +1,9 @@
-"""Decode posters the way a phone would: rasterise (pdftoppm / chromium), read with zxing-cpp."""
+"""Decode posters the way a phone would: rasterise (PDFium through pypdfium2 / chromium), read
+with zxing-cpp. pypdfium2 is a PyPI wheel with PDFium inside: no system package to install."""
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
+import pypdfium2
 import zxingcpp
 from PIL import Image
 
@@ -15,11 +14,19 @@ def decode_image(data: bytes) -> list:
 
 
 def pdf_pages_png(pdf: bytes, dpi: int = 60) -> list[bytes]:
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "in.pdf"
-        src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(src), str(Path(tmp) / "page")], check=True)
-        return [p.read_bytes() for p in sorted(Path(tmp).glob("page-*.png"))]
+    """Each page of ``pdf`` as a PNG at ``dpi`` (PDF units are 1/72 inch)."""
+    document = pypdfium2.PdfDocument(pdf)
+    pages = []
+    try:
+        for page in document:
+            image = page.render(scale=dpi / 72).to_pil()
+            out = io.BytesIO()
+            image.save(out, format="PNG")
+            pages.append(out.getvalue())
+            page.close()
+    finally:
+        document.close()
+    return pages
 
 
 def decode_pdf(pdf: bytes, dpi: int = 60) -> list[str]:

@@ -4,10 +4,13 @@
 
    localStorage keys:
      ravao.me     {person: {...form fields}, declaration: {...}, companions: [{full_name, birth_year}], holder}
-     ravao.visits [{venue, name, in, out}] (ISO 8601, last 30 days; read by tracing/exposure.js) */
+     ravao.visits [{venue, name, in, out}] (ISO 8601, last 30 days; read by tracing/exposure.js)
+   sessionStorage key (this tab only, between a submit and the next page):
+     ravao.pending {venue, me}: what was just submitted. It becomes ravao.me only on the
+     confirmation page of that venue; a refused check-in drops it, so nothing wrong is kept. */
 (function () {
   "use strict";
-  var ME = "ravao.me", VISITS = "ravao.visits", KEEP_MS = 30 * 24 * 3600 * 1000;
+  var ME = "ravao.me", VISITS = "ravao.visits", PENDING = "ravao.pending", KEEP_MS = 30 * 24 * 3600 * 1000;
   var PERSON = ["full_name", "phone", "birth_year", "id_number", "sex", "nationality", "street"];
 
   function load(key, fallback) {
@@ -15,6 +18,14 @@
   }
   function save(key, value) {
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: nothing kept */ }
+  }
+  function pending(value) {
+    try {
+      if (value === undefined) return JSON.parse(sessionStorage.getItem(PENDING));
+      if (value === null) sessionStorage.removeItem(PENDING);
+      else sessionStorage.setItem(PENDING, JSON.stringify(value));
+    } catch (e) { return null; }
+    return null;
   }
 
   function readForm(form) {
@@ -93,7 +104,16 @@
 
   function checkinPage(form) {
     var me = load(ME, null);
-    if (me && me.person && me.person.full_name) oneTap(form, me);
+    pending(null);
+    if (form.dataset.error) {
+      // A refused check-in: the server sent the form back as typed, the bad input marked.
+      // Show it (not the one-tap summary, which would resend the same thing) and forget the
+      // submission (dropped above).
+      var bad = form.querySelector("[aria-invalid=true]");
+      if (bad) bad.focus();
+    } else if (me && me.person && me.person.full_name) {
+      oneTap(form, me);
+    }
     // The holder link this device was given proves the person is its own (the server then
     // answers the link again and may update their phone); without it, no link is given.
     if (me && me.holder && form.elements.holder) form.elements.holder.value = me.holder;
@@ -111,7 +131,7 @@
         });
       }
       now.holder = before.holder;
-      save(ME, now);
+      pending({venue: form.dataset.venue, me: now});
     });
   }
 
@@ -120,6 +140,10 @@
     var visits = load(VISITS, []).filter(function (v) { return Date.parse(v.in) >= cutoff && !(v.venue === d.venue && v.in === d.in); });
     visits.push({venue: d.venue, name: d.name, "in": d.in, out: d.out});
     save(VISITS, visits);
+    // The check-in went through: what was submitted is now worth remembering.
+    var done = pending();
+    pending(null);
+    if (done && done.venue === d.venue && done.me) save(ME, done.me);
     var me = load(ME, null);
     if (me && d.holder) { me.holder = d.holder; save(ME, me); }
   }

@@ -9,6 +9,7 @@ top of the app graph, because it drives every other app.
 import importlib
 import importlib.util
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -22,6 +23,9 @@ DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "tracing", "ov
 
 class Command(BaseCommand):
     help = "Create the demo accounts (one per role) and the demo dataset; prints the log-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the demo is served (printed links)")
 
     def handle(self, *args, **options):
         translation.activate("en")
@@ -37,6 +41,12 @@ class Command(BaseCommand):
             if line:
                 self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"Demo log-ins at http://127.0.0.1:8000/accounts/login/ (password: {DEMO_PASSWORD})")
+        url = options["url"].rstrip("/")
+        self.stdout.write(f"Demo log-ins at {url}/accounts/login/ (password: {DEMO_PASSWORD})")
         for username, role, scope in rows:
             self.stdout.write(f"  {username:<10} {role:<26} {scope}")
+        if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
+            self.stdout.write(
+                "SMS are not sent in the demo: every text (venue sign-up codes, notifications) is printed"
+                " in this terminal, in the server's log, as \"SMS to <phone>: <text>\"."
+            )
