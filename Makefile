@@ -33,6 +33,8 @@ messages: $(VENV)/.installed
 
 install: $(VENV)/.installed $(VENDOR)/.installed messages
 
+# A demonstration on public keys: allowed (ravao/core/failclosed.py) and shown on every page.
+demo: export RAVAO_DEMO=1
 demo: install
 	$(RAVAO) migrate --noinput
 	$(RAVAO) loadunits --generation all

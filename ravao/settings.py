@@ -14,6 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("RAVAO_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = envbool("RAVAO_DEBUG", False)
+# A demonstration on public or derived keys: without it (and DEBUG off) Ravao refuses to start
+# on them (ravao/core/failclosed.py); with it every page shows a demo banner.
+RAVAO_DEMO = envbool("RAVAO_DEMO", False)
 # The demo key is public on purpose: a production deployment must set its own.
 SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")  # core.checks refuses it in production
 ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
