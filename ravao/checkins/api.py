@@ -8,6 +8,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from ravao.api.params import Id, Moment
 from ravao.checkins import selectors, services
 
 router = Router(tags=["checkins"])
@@ -91,10 +92,10 @@ class CheckoutOut(VisitOut):
 
 class ScanIn(Schema):
     venue: str
-    entrance: int | None = None
+    entrance: Id | None = None
     text: str
     client_id: UUID
-    scanned_at: datetime | None = None
+    scanned_at: Moment | None = None
     direction: Literal["in", "out"] = "in"
     birth_year: int | None = None
 
@@ -172,7 +173,7 @@ def checkin_create(request, payload: CheckinIn):
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
-def checkin_checkout(request, visit_id: int, payload: CheckoutIn):
+def checkin_checkout(request, visit_id: Id, payload: CheckoutIn):
     """Check out with the receipt given at check-in (companions leave too). Idempotent."""
     return Status(200, services.checkout_button(visit_id=visit_id, receipt=payload.receipt))
 
