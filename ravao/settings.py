@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "ravao.core.inputs.InputGuardMiddleware",
+    "ravao.core.outage.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,6 +103,9 @@ elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
     # after 5 runs on a connection. Turn off behind a transaction-mode pooler that cannot
     # carry prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# A kept connection is tested before reuse: a restarted database or a cut connection costs one
+# reconnect, not a failed request (outages themselves answer 503: ravao/core/outage.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("RAVAO_DB_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

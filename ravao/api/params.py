@@ -5,7 +5,7 @@ hold (control characters, numbers beyond 64 bits); these say what a field of a k
 
 import types
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -60,17 +60,21 @@ def _is_text(annotation: Any) -> bool:
 
 
 class PatchSchema(Schema):
-    """A PATCH body: an absent field is left alone; ``null`` for a text field is refused (a text
-    is emptied with "", never nulled: the database columns are NOT NULL)."""
+    """A PATCH body: an absent field is left alone; ``null`` clears only the fields named in
+    ``nullable`` (optional columns) and is refused for every other one — a text is emptied with
+    "", and a required value (a case's window, a length of stay) cannot be removed."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
     @classmethod
-    def _no_null_text(cls, data: Any) -> Any:
+    def _no_null_where_required(cls, data: Any) -> Any:
         raw = getattr(data, "_obj", data)  # ninja wraps the input in a DjangoGetter first
         if isinstance(raw, dict):
-            data_dict = raw
             for name, info in cls.model_fields.items():
                 key = info.alias or name
-                if key in data_dict and data_dict[key] is None and _is_text(info.annotation):
-                    raise ValueError(_("“%(field)s” cannot be null: send a text (\"\" to empty it).") % {"field": key})
+                if key in raw and raw[key] is None and name not in cls.nullable:
+                    if _is_text(info.annotation):
+                        raise ValueError(_("“%(field)s” cannot be null: send a text (\"\" to empty it).") % {"field": key})
+                    raise ValueError(_("“%(field)s” cannot be null.") % {"field": key})
         return data

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -39,6 +39,18 @@ def dashboard(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: this process answers. No database: a database outage must not get healthy
+    workers restarted (that is what /readyz is for)."""
     return JsonResponse({"ok": True})
+
+
+def readyz(request):
+    """Readiness: the database answers. 503 (with Retry-After) while it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        response = JsonResponse({"ok": False, "database": False}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    return JsonResponse({"ok": True, "database": True})

@@ -30,6 +30,7 @@ class CaseIn(Schema):
 
 
 class CasePatch(PatchSchema):
+    nullable = frozenset({"symptom_onset", "test_date", "isolated_at"})
     infectious_from: Moment | None = None
     infectious_to: Moment | None = None
     symptom_onset: Day | None = None

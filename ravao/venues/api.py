@@ -121,6 +121,7 @@ class VenueIn(Schema):
 
 
 class VenuePatch(PatchSchema):
+    nullable = frozenset({"latitude", "longitude", "capacity", "starts_at", "ends_at"})
     name: str | None = None
     type: str | None = None
     unit: str | None = None

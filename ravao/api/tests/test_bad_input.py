@@ -173,14 +173,15 @@ def test_oversized_integers_in_bodies_are_refused(users, venue, case_id):
 # --- nulls in PATCH, dates and time-zone offsets ------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["name", "street", "contact_name", "contact_phone", "type", "unit", "plate"])
+@pytest.mark.parametrize("field", ["name", "street", "contact_name", "contact_phone", "type", "unit", "plate",
+                                   "default_stay_minutes"])
 def test_null_for_a_text_field_in_a_venue_patch_is_refused(users, venue, field):
     res = ApiClient(users["province"]).patch(f"/venues/{venue.code}", {field: None})
     assert res.status_code in (400, 422), (field, res.status_code, res.content)
 
 
-@pytest.mark.parametrize("field", ["notes", "status"])
-def test_null_for_a_text_field_in_a_case_patch_is_refused(users, case_id, field):
+@pytest.mark.parametrize("field", ["notes", "status", "infectious_from", "infectious_to"])
+def test_null_for_a_required_field_in_a_case_patch_is_refused(users, case_id, field):
     res = ApiClient(users["tracer"]).patch(f"/cases/{case_id}", {field: None})
     assert res.status_code in (400, 422), (field, res.status_code, res.content)
 
@@ -204,3 +205,8 @@ def test_out_of_range_case_and_window_dates_are_refused(users, venue, case_id, m
     assert 400 <= res.status_code < 500, (moment, res.status_code, res.content)
     res = api.get("/coverage", **{"from": "0001-01-01", "to": "9999-12-31"})
     assert res.status_code < 500
+
+
+def test_null_still_clears_an_optional_field(users, case_id):
+    res = ApiClient(users["tracer"]).patch(f"/cases/{case_id}", {"isolated_at": None, "test_date": None})
+    assert res.status_code == 200, res.content

@@ -255,6 +255,8 @@
     try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); return queueScan(body, started); }
     networkWorks();
     if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return "done"; }
+    // 503: the server is up but its database is not (Retry-After): keep the scan, as offline.
+    if (r.status === 503) { networkFailed(); return queueScan(body, started); }
     if (definitive(r.status)) {
       show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started});
       fb.dataset.code = r.data.code || "";
@@ -335,6 +337,7 @@
           await qDel("queue", item.client_id);
         } else {
           if (r.status === 401) showLoginNeeded();
+          if (r.status === 503) networkFailed();  // kept; the 15-second retry probes again
           break;
         }
       }
