@@ -31,6 +31,8 @@
   // The direction is remembered per entrance: a phone at the exit door stays on "Out".
   const venueSel = $("venue"), entranceSel = $("entrance");
   const dirInputs = document.querySelectorAll("input[name=direction]");
+  // The settings form is never sent (an Enter in it must not reload the page).
+  $("gate-setup").addEventListener("submit", (e) => e.preventDefault());
   const saved = (k, d) => localStorage.getItem(STORE + k) || d;
   const place = () => venueSel.value + ":" + entranceSel.value;
   function loadDirection() {
