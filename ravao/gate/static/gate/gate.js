@@ -198,6 +198,9 @@
       try {
         valid = await crypto.subtle.verify({name: "Ed25519"}, key, b64bytes(parts[3]), new TextEncoder().encode(parts.slice(0, 3).join(".")));
       } catch (e) { return {ok: true, name: fields[2], year: fields[3], verified: false}; }
+      // Only the canonical text of a signature (as the server: ravao/codes/signing.py): 86
+      // URL-safe characters whose last one has its 4 unused bits at zero.
+      if (valid && !/^[A-Za-z0-9_-]{85}[AQgw]$/.test(parts[3])) valid = false;
       if (!valid) return {ok: false, message: gettext("This code's signature is not valid: it has been altered, or it was not issued by this site.")};
       return {ok: true, name: fields[2], year: fields[3], verified: true};
     }
