@@ -4,8 +4,8 @@ from ninja import Router, Schema
 
 from ravao.accounts.models import Role
 from ravao.accounts.policy import require_role
-from ravao.api.params import Day, Id, Offset
 from ravao.audit.selectors import audit_list
+from ravao.core.params import Day, Id, Offset
 
 router = Router(tags=["audit"])
 

@@ -8,8 +8,8 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ravao.api.params import Id, Moment
 from ravao.checkins import selectors, services
+from ravao.core.params import Id, Moment
 
 router = Router(tags=["checkins"])
 

@@ -5,7 +5,7 @@ JSON or form bodies, before any view runs. The answer is 400 with a translated m
 under /api/, a small page elsewhere.
 
 Tab, line feed and carriage return stay allowed (addresses and notes have lines). What a
-field accepts beyond that is the API schemas' business (ravao/api/params.py).
+field accepts beyond that is the API schemas' business (ravao/core/params.py).
 """
 
 import json

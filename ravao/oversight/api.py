@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from ninja import Query, Router
 
 from ravao.accounts.policy import ANY_OFFICIAL, require_role
-from ravao.api.params import Day
+from ravao.core.params import Day
 from ravao.oversight import selectors
 
 router = Router(tags=["oversight"])

@@ -4,9 +4,9 @@ from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
-from ravao.api.params import MAX_OFFSET, Day, Id, Moment, PatchSchema
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.params import MAX_OFFSET, Day, Id, Moment, PatchSchema
 from ravao.tracing import selectors, services
 from ravao.tracing.models import Case
 

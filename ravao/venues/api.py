@@ -10,10 +10,10 @@ from ninja.files import UploadedFile
 
 from ravao.accounts.models import Role
 from ravao.accounts.policy import ANY_OFFICIAL, require_role
-from ravao.api.params import Id, Moment, Offset, PatchSchema, SmallInt
 from ravao.catalog.models import VenueType
 from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import NotFound, ServiceError
+from ravao.core.params import Id, Moment, Offset, PatchSchema, SmallInt
 from ravao.units.selectors import unit_by_code
 from ravao.venues import posters, services
 from ravao.venues.importer import venue_import

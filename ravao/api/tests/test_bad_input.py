@@ -3,7 +3,7 @@
 NUL bytes, lone surrogates and control characters are refused by one middleware
 (ravao/core/inputs.py) for paths, query strings and bodies; integers are bounded, offsets
 non-negative, nulls refused in PATCH and dates kept in range by the API's schemas
-(ravao/api/params.py).
+(ravao/core/params.py).
 """
 
 import json
