@@ -6,7 +6,8 @@ A lost connection is caught twice: ``CONN_HEALTH_CHECKS`` (settings) makes Djang
 connection before reusing it, so a database restart or a cut connection costs one reconnect,
 not a failed request; and when the database really cannot be reached, the ``OperationalError``
 or ``InterfaceError`` that the view raises becomes a 503 here. Values the database refuses
-(``DataError``: a number out of a column's range, a text too long) are the client's fault: 400.
+(``DataError``: a number out of a column's range, a text too long) and numbers Python cannot
+convert (``OverflowError``) are the client's fault: 400.
 """
 
 import logging
@@ -87,6 +88,11 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request, exc):
         if isinstance(exc, DataError):
+            return refused_value_response(request)
+        if isinstance(exc, OverflowError):
+            # A number or date beyond what Python or the database can hold came from the request
+            # (the input layer and the schemas should have refused it: worth a line to fix that).
+            logger.warning("Value out of range in %s %s: %s", request.method, request.path_info[:100], exc)
             return refused_value_response(request)
         if isinstance(exc, (OperationalError, InterfaceError)):
             outage.failed(exc)

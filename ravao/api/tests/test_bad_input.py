@@ -136,7 +136,9 @@ def test_public_unit_search_limit_is_bounded(query):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", [f"/r/1/{'f' * 64}", f"/r/1/{'f' * 300}", f"/r/{HUGE}/abcdef", f"/r/{HUGE}/{'f' * 64}/checkout"])
+@pytest.mark.parametrize("path", [f"/r/1/{'f' * 64}", f"/r/1/{'f' * 300}", f"/r/{HUGE}/abcdef", f"/r/{HUGE}/{'f' * 64}/checkout",
+                                  f"/r/1/{'f' * 24}.abcdef", f"/r/1/{'f' * 13}.{'f' * 20}", "/r/1/-1.abc", "/r/1/zz.zz",
+                                  f"/r/1/{'f' * 13}.{'f' * 20}/checkout", "/r/0/0.0", "/r/1/."])
 def test_an_oversized_receipt_is_refused(path):
     client = Client()
     res = client.post(path) if path.endswith("checkout") else client.get(path)

@@ -98,3 +98,12 @@ def test_a_value_the_database_refuses_is_a_400(users, venue):
 
     res = ApiClient(users["province"]).patch(f"/venues/{venue.code}", {"capacity": 2**40})
     assert res.status_code in (400, 422), res.content
+
+
+def test_numbers_beyond_range_that_slip_through_are_a_400(rf):
+    from ravao.core.outage import DatabaseOutageMiddleware
+
+    middleware = DatabaseOutageMiddleware(lambda request: None)
+    assert middleware.process_exception(rf.get("/api/v1/x"), OverflowError("int too large")).status_code == 400
+    assert middleware.process_exception(rf.get("/r/1/x"), OverflowError("date value out of range")).status_code == 400
+    assert middleware.process_exception(rf.get("/"), ValueError("a bug")) is None  # a real bug stays a 500
