@@ -155,9 +155,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy (ravao/core/headers.py): replace it with RAVAO_CSP, or "" for none.
-if envstr("RAVAO_CSP", "default") != "default":
-    RAVAO_CSP = envstr("RAVAO_CSP")
+# Content-Security-Policy: empty for Ravao's own (ravao/core/headers.py), a policy to replace
+# it, or "off".
+RAVAO_CSP = envstr("RAVAO_CSP", "")
 
 EMAIL_BACKEND = envstr("RAVAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("RAVAO_FROM_EMAIL", "ravao@localhost")

@@ -4,7 +4,7 @@ The policy is one static string: Ravao's pages load scripts, styles, fonts and i
 their own origin only (vendored npm packages included), with no inline script or style and
 nothing from a CDN, so neither nonces nor per-view policies are needed (docs/architecture.md
 says why this is a small middleware rather than django-csp). ``RAVAO_CSP`` replaces the policy
-(e.g. to add a report-uri); an empty value turns the header off.
+(e.g. to add a report-uri); ``off`` sends none.
 
 Permissions-Policy refuses the camera, microphone and location to every page, except a view
 decorated with ``allow_camera`` (the gate scanner), which may use the camera of its own origin.
@@ -38,7 +38,8 @@ def allow_camera(view):
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = getattr(settings, "RAVAO_CSP", DEFAULT_CSP)
+        policy = getattr(settings, "RAVAO_CSP", "") or DEFAULT_CSP
+        self.csp = "" if policy.strip().lower() == "off" else policy
 
     def __call__(self, request):
         response = self.get_response(request)
