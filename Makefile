@@ -58,7 +58,7 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n auto -q $(PYTEST_ARGS)
 
 # Schemathesis over the whole API on a scratch database: ≥ 10,000 cases, fails on any 5xx
-# (about 15 minutes on 2 cores; .ci/run does a bounded run). Figures in docs/security.md.
+# (4–8 minutes on 2 cores; .ci/run does a bounded run of ~800 cases). Figures in docs/security.md.
 .PHONY: fuzz
 FUZZ_EXAMPLES ?= 270
 fuzz: install
