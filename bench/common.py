@@ -78,7 +78,8 @@ def db_url(db: str) -> str:
 
 
 def ravao(db: str, *args: str, env: dict | None = None, quiet=False) -> str:
-    full = {**os.environ, "DATABASE_URL": db_url(db), **(env or {})}
+    # Synthetic data on derived keys: allowed as a demonstration (ravao/core/failclosed.py).
+    full = {**os.environ, "RAVAO_DEMO": "1", "DATABASE_URL": db_url(db), **(env or {})}
     out = subprocess.run([RAVAO, *args], env=full, capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(f"ravao {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
@@ -109,6 +110,8 @@ def production_env(db: str, **extra) -> dict:
         "RAVAO_SECRET_KEY": os.environ.get("RAVAO_BENCH_SECRET", secrets.token_urlsafe(50)),
         "RAVAO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "RAVAO_LOG_LEVEL": "WARNING",
+        # Keys derived from the random secret: synthetic data only (ravao/core/failclosed.py).
+        "RAVAO_DEMO": "1",
         **extra,
     }
 

@@ -14,6 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("RAVAO_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = envbool("RAVAO_DEBUG", False)
+# A demonstration on public or derived keys: without it (and DEBUG off) Ravao refuses to start
+# on them (ravao/core/failclosed.py); with it every page shows a demo banner.
+RAVAO_DEMO = envbool("RAVAO_DEMO", False)
 # The demo key is public on purpose: a production deployment must set its own.
 SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")  # core.checks refuses it in production
 ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -51,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ravao.core.inputs.InputGuardMiddleware",
+    "ravao.core.outage.DatabaseOutageMiddleware",
+    "ravao.core.headers.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "ravao.core.baseurl.RequestBaseURLMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,6 +107,9 @@ elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
     # after 5 runs on a connection. Turn off behind a transaction-mode pooler that cannot
     # carry prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# A kept connection is tested before reuse: a restarted database or a cut connection costs one
+# reconnect, not a failed request (outages themselves answer 503: ravao/core/outage.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("RAVAO_DB_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -153,6 +162,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: empty for Ravao's own (ravao/core/headers.py), a policy to replace
+# it, or "off".
+RAVAO_CSP = envstr("RAVAO_CSP", "")
 
 EMAIL_BACKEND = envstr("RAVAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("RAVAO_FROM_EMAIL", "ravao@localhost")

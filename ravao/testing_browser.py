@@ -122,7 +122,10 @@ def launch(playwright, extra_args: list[str] | tuple[str, ...] = ()):
 
 def new_phone_context(browser, base_url: str, **overrides):
     """A fresh browser profile shaped like a cheap phone (360×740, touch, Vietnamese)."""
-    options = {**PHONE, "base_url": base_url, **overrides}
+    # Playwright's wait_for_function evaluates its predicate with eval() in the page, which the
+    # site's Content-Security-Policy forbids: tests bypass the policy, except the CSP test
+    # (ravao/core/tests/test_csp_browser.py), which enforces it and waits without eval.
+    options = {**PHONE, "base_url": base_url, "bypass_csp": True, **overrides}
     context = browser.new_context(**options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)

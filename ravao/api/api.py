@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ravao.api.auth import BearerAuth, SessionAuth
+from ravao.api.docs import LocalSwagger
 from ravao.core.errors import ServiceError
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
     description="QR check-in, contact tracing and deployment oversight. See docs/api.md.",
     auth=[BearerAuth(), SessionAuth()],
     urls_namespace="api",
+    docs=LocalSwagger(),  # Swagger UI from our own static files (ravao/api/docs.py)
 )
 
 

@@ -1,9 +1,10 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Router, Schema
 
 from ravao.accounts import policy
 from ravao.audit.selectors import audit_list
+from ravao.core.params import Day, Id, Offset
 
 router = Router(tags=["audit"])
 
@@ -26,8 +27,8 @@ class AuditPage(Schema):
 
 
 @router.get("", response=AuditPage, summary="The audit log (auditors), newest first")
-def list_audit(request, username: str = "", action: str = "", object_type: str = "", case: int | None = None,
-               since: date | None = None, until: date | None = None, limit: int = 100, offset: int = 0):
+def list_audit(request, username: str = "", action: str = "", object_type: str = "", case: Id | None = None,
+               since: Day | None = None, until: Day | None = None, limit: int = 100, offset: Offset = 0):
     user = policy.require(request.auth, "audit.read")
     qs = audit_list(user=user, username=username, action=action, object_type=object_type, case_id=case, since=since, until=until)
     limit = min(max(limit, 1), 1000)

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from ravao.checkins import answers, selectors, services
 from ravao.checkins.models import HealthStatus
+from ravao.core.params import Id, Moment
 
 router = Router(tags=["checkins"])
 
@@ -93,10 +94,10 @@ class CheckoutOut(VisitOut):
 
 class ScanIn(Schema):
     venue: str
-    entrance: int | None = None
+    entrance: Id | None = None
     text: str
     client_id: UUID
-    scanned_at: datetime | None = None
+    scanned_at: Moment | None = None
     direction: Literal["in", "out"] = "in"
     birth_year: int | None = None
 
@@ -175,7 +176,7 @@ def checkin_create(request, payload: CheckinIn):
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
-def checkin_checkout(request, visit_id: int, payload: CheckoutIn):
+def checkin_checkout(request, visit_id: Id, payload: CheckoutIn):
     """Check out with the receipt given at check-in (companions leave too). Idempotent."""
     return Status(200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt)))
 

@@ -68,7 +68,8 @@ def receipt_time(visit_id: int, receipt: str) -> datetime:
     """The check-in instant a receipt carries, or NotFound if it is not this visit's."""
     try:
         micros_hex, mac = (receipt or "").split(".", 1)
-        micros = int(micros_hex, 16)
+        # 15 hex digits of microseconds reach the year 3000; more cannot be a date (OverflowError).
+        micros = int(micros_hex, 16) if len(micros_hex) <= 15 else -1
     except ValueError:
         micros, mac = -1, ""
     expected = receipt_for(visit_id, EPOCH + timedelta(microseconds=max(micros, 0))).split(".", 1)[1]

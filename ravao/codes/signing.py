@@ -89,6 +89,11 @@ def _check_signature(kid: str, message: str, sig: str) -> None:
         raw = b64decode_any(sig)
     except (binascii.Error, ValueError):
         raise _malformed() from None
+    # The last of 86 base64 characters carries 2 bits of the signature and 4 unused bits: only
+    # the canonical encoding (unused bits zero, URL-safe alphabet) is accepted, so that one
+    # signature has one text and a code cannot be varied into 16 "different" valid codes.
+    if b64url(raw) != sig:
+        raise _malformed()
     try:
         key.verify(raw, message.encode("ascii"))
     except InvalidSignature:

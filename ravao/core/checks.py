@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-DEMO_SECRET_KEY = "ravao-demo-insecure-secret-key-change-me-in-production"
+from ravao.core.failclosed import DEMO_SECRET_KEY
 
 KEYS = {
     "RAVAO_FIELD_KEYS": "personal data at rest",

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.contrib import messages
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,8 +26,8 @@ def home(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: this process answers. No database: a database outage must not get healthy
+    workers restarted (that is what /readyz is for)."""
     return JsonResponse({"ok": True})
 
 
@@ -39,3 +39,15 @@ def favicon(request):
     """/favicon.ico, which browsers ask for on every site whatever the pages say (pages also
     link the SVG): served by the app, so no 404 in every log."""
     return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+
+
+def readyz(request):
+    """Readiness: the database answers. 503 (with Retry-After) while it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        response = JsonResponse({"ok": False, "database": False}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    return JsonResponse({"ok": True, "database": True})

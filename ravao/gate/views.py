@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ravao.core.headers import allow_camera
 from ravao.gate.selectors import declaration_form, gate_config, may_use_gate
 
 STATIC_DIR = Path(__file__).parent / "static" / "gate"
 # What the service worker keeps for opening the page offline (besides the page itself).
 SHELL_STATIC = ["gate/gate.js", "gate/gate.css", "core/ravao.css", "vendor/jsQR.js",
-                "gate/icon-192.png", "gate/icon-512.png"]
+                "core/layout.js", "gate/icon-192.png", "gate/icon-512.png"]
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,7 @@ def shell_version() -> str:
     return digest.hexdigest()[:12]
 
 
+@allow_camera
 @never_cache
 @login_required
 def scanner(request):

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from ninja import Query, Router
 
 from ravao.accounts import policy
+from ravao.core.params import Day
 from ravao.oversight import selectors
 
 router = Router(tags=["oversight"])
@@ -21,7 +22,7 @@ def _scope(request, unit: str, sector: str, from_: date | None, to: date | None,
 
 @router.get("/coverage")
 def coverage(request, unit: str = "", sector: str = "", generation: str = "",
-             from_: date | None = FROM_DATE, to: date | None = None):
+             from_: Day | None = FROM_DATE, to: Day | None = None):
     """Indicators of a unit (default: your whole jurisdiction) and of each of its child units.
 
     Query: ``unit`` (code), ``sector`` (code), ``from``/``to`` (dates, default today),
@@ -32,7 +33,7 @@ def coverage(request, unit: str = "", sector: str = "", generation: str = "",
 
 @router.get("/coverage/trend")
 def coverage_trend(request, unit: str = "", sector: str = "", generation: str = "",
-                   from_: date | None = FROM_DATE, to: date | None = None):
+                   from_: Day | None = FROM_DATE, to: Day | None = None):
     """Per day of the period: scans, unique visitors that day and venues active that day."""
     user, scope = _scope(request, unit, sector, from_, to, generation)
     return {"days": selectors.trend(user=user, scope=scope)}
@@ -40,7 +41,7 @@ def coverage_trend(request, unit: str = "", sector: str = "", generation: str = 
 
 @router.get("/reports/progress")
 def progress_report(request, unit: str = "", sector: str = "", generation: str = "", format: str = "xlsx",
-                    lang: str = "vi", from_: date | None = FROM_DATE, to: date | None = None):
+                    lang: str = "vi", from_: Day | None = FROM_DATE, to: Day | None = None):
     """The progress report of a unit and period as an XLSX or PDF file (Vietnamese by default)."""
     from ravao.oversight.reports import report_build  # noqa: PLC0415
 

@@ -1,12 +1,12 @@
 """Tracing API: cases, their contacts, follow-up, notifications, exposure windows (docs/api-tracing.md)."""
 
-from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.params import MAX_OFFSET, Day, Id, Moment, PatchSchema
 from ravao.tracing import selectors, services
 from ravao.tracing.models import Case
 
@@ -20,21 +20,22 @@ class PersonRef(Schema):
 
 class CaseIn(Schema):
     person: PersonRef
-    infectious_from: datetime | None = None
-    infectious_to: datetime | None = None
-    symptom_onset: date | None = None
-    test_date: date | None = None
-    isolated_at: datetime | None = None
+    infectious_from: Moment | None = None
+    infectious_to: Moment | None = None
+    symptom_onset: Day | None = None
+    test_date: Day | None = None
+    isolated_at: Moment | None = None
     notes: str = ""
     client_id: UUID | None = None
 
 
-class CasePatch(Schema):
-    infectious_from: datetime | None = None
-    infectious_to: datetime | None = None
-    symptom_onset: date | None = None
-    test_date: date | None = None
-    isolated_at: datetime | None = None
+class CasePatch(PatchSchema):
+    nullable = frozenset({"symptom_onset", "test_date", "isolated_at"})
+    infectious_from: Moment | None = None
+    infectious_to: Moment | None = None
+    symptom_onset: Day | None = None
+    test_date: Day | None = None
+    isolated_at: Moment | None = None
     status: str | None = None
     notes: str | None = None
 
@@ -42,11 +43,11 @@ class CasePatch(Schema):
 class ContactsQuery(Schema):
     degree: int = Field(1, ge=1, le=2)
     # F2 comes by pages (every F1 contact always comes: unless f1=false, for the next F2 pages).
-    f2_offset: int = Field(0, ge=0)
+    f2_offset: int = Field(0, ge=0, le=MAX_OFFSET)
     f2_limit: int = Field(100, ge=1, le=1000)
     f1: bool = True
     buffer_minutes: int = Field(60, ge=0, le=24 * 60)
-    min_overlap_minutes: int = Field(0, ge=0)
+    min_overlap_minutes: int = Field(0, ge=0, le=24 * 60)
     venue_type: str = ""
     kind: str = Field("", pattern="^(|venue|trip|event)$")
 
@@ -65,15 +66,15 @@ class FollowUpIn(Schema):
 class NotifyIn(Schema):
     degree: int = Field(1, ge=1, le=2)
     buffer_minutes: int = Field(60, ge=0, le=24 * 60)
-    min_overlap_minutes: int = Field(0, ge=0)
+    min_overlap_minutes: int = Field(0, ge=0, le=24 * 60)
 
 
 class WindowIn(Schema):
     venue: str
-    starts_at: datetime = Field(alias="from")
-    ends_at: datetime = Field(alias="to")
+    starts_at: Moment = Field(alias="from")
+    ends_at: Moment = Field(alias="to")
     message: str = ""
-    case_id: int | None = None
+    case_id: Id | None = None
     client_id: UUID | None = None
 
 
@@ -106,14 +107,14 @@ def case_create(request, payload: CaseIn):
 
 
 @router.get("/cases", response=dict)
-def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)):
+def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     services.require_tracer(request.auth)
     qs = selectors.case_list(user=request.auth, status=status)
     return {"count": qs.count(), "results": [case_dict(c, notes=False) for c in qs[offset : offset + limit]]}
 
 
 @router.get("/cases/{case_id}", response=dict)
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     """The case with its notes (audited: one entry per call)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
     audit_record(user=request.auth, action=Action.READ, object_type="case", object_id=case.pk, case_id=case.pk,
@@ -122,7 +123,7 @@ def case_detail(request, case_id: int):
 
 
 @router.patch("/cases/{case_id}", response=dict)
-def case_patch(request, case_id: int, payload: CasePatch):
+def case_patch(request, case_id: Id, payload: CasePatch):
     case = selectors.case_get(user=request.auth, case_id=case_id)
     changes = payload.dict(exclude_unset=True)
     case = services.case_update(user=request.auth, case=case, request=request, **changes)
@@ -130,7 +131,7 @@ def case_patch(request, case_id: int, payload: CasePatch):
 
 
 @router.get("/cases/{case_id}/contacts", response=dict)
-def case_contacts(request, case_id: int, q: Query[ContactsQuery]):
+def case_contacts(request, case_id: Id, q: Query[ContactsQuery]):
     """The ranked contacts with full details: every F1, and one page of F2 with their count
     (audited: one entry per call, with the case)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
@@ -161,7 +162,7 @@ def case_contacts(request, case_id: int, q: Query[ContactsQuery]):
 
 
 @router.post("/cases/{case_id}/contacts/{person_id}/follow-up", response=dict)
-def contact_follow_up(request, case_id: int, person_id: int, payload: FollowUpIn):
+def contact_follow_up(request, case_id: Id, person_id: Id, payload: FollowUpIn):
     case = selectors.case_get(user=request.auth, case_id=case_id)
     data = payload.dict(exclude_unset=True)
     marks = {k: v for k, v in data.items() if k in services.MARKS and v is not None}
@@ -174,7 +175,7 @@ def contact_follow_up(request, case_id: int, person_id: int, payload: FollowUpIn
 
 
 @router.post("/cases/{case_id}/notify", response=dict)
-def case_notify(request, case_id: int, payload: NotifyIn):
+def case_notify(request, case_id: Id, payload: NotifyIn):
     """Message every contact not yet notified for this case (SMS, else e-mail)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
     views = selectors.contact_batches(case=case, degree=payload.degree, buffer_minutes=payload.buffer_minutes,
@@ -200,6 +201,6 @@ def exposure_window_publish(request, payload: WindowIn):
 
 
 @router.delete("/exposure-windows/{window_id}", response=dict)
-def exposure_window_withdraw(request, window_id: int):
+def exposure_window_withdraw(request, window_id: Id):
     window = services.window_withdraw(user=request.auth, window_id=window_id)
     return {"id": window.pk, "withdrawn_at": selectors.iso(window.withdrawn_at)}

@@ -12,6 +12,7 @@ from ravao.accounts import policy
 from ravao.catalog.models import VenueType
 from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import NotFound, ServiceError
+from ravao.core.params import Id, Moment, Offset, PatchSchema, SmallInt
 from ravao.units.selectors import unit_by_code
 from ravao.venues import posters, services
 from ravao.venues.importer import venue_import
@@ -69,8 +70,8 @@ class EntranceOut(Schema):
 
 class TripOut(Schema):
     id: int
-    departs_at: datetime
-    arrives_at: datetime
+    departs_at: Moment
+    arrives_at: Moment
     label: str
 
 
@@ -105,31 +106,32 @@ class VenueIn(Schema):
     street: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    capacity: int | None = None
-    default_stay_minutes: int | None = None
+    capacity: SmallInt | None = None
+    default_stay_minutes: SmallInt | None = None
     contact_name: str = ""
     contact_phone: str = ""
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     plate: str = ""
     operator: str = ""
     route: str = ""
     entrances: list[str] = []
 
 
-class VenuePatch(Schema):
+class VenuePatch(PatchSchema):
+    nullable = frozenset({"latitude", "longitude", "capacity", "starts_at", "ends_at"})
     name: str | None = None
     type: str | None = None
     unit: str | None = None
     street: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    capacity: int | None = None
-    default_stay_minutes: int | None = None
+    capacity: SmallInt | None = None
+    default_stay_minutes: SmallInt | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     plate: str | None = None
     operator: str | None = None
     route: str | None = None
@@ -140,8 +142,8 @@ class NameIn(Schema):
 
 
 class TripIn(Schema):
-    departs_at: datetime
-    arrives_at: datetime
+    departs_at: Moment
+    arrives_at: Moment
     label: str = ""
 
 
@@ -188,7 +190,7 @@ def _unit(code: str):
 
 @router.get("/venues", response=VenuePage, summary="Venues in the caller's area, filtered")
 def list_venues(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
-                verified: str = "", q: str = "", limit: int = 50, offset: int = 0):
+                verified: str = "", q: str = "", limit: int = 50, offset: Offset = 0):
     qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
     limit, offset = min(max(limit, 1), MAX_LIMIT), max(offset, 0)
     return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
@@ -260,7 +262,7 @@ def set_status(request, code: str, status: str):
 
 
 @router.get("/venues/{code}/poster", summary="The poster: format=pdf|png|svg, size=A4|A5, entrance=id")
-def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: int | None = None):  # noqa: A002
+def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: Id | None = None):  # noqa: A002
     venue = venue_get(user=request.auth, code=code)
     door = None
     if entrance is not None:
@@ -274,7 +276,7 @@ def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: 
 
 
 @router.post("/venues/{code}/poster/revoke", response=VenueDetail, summary="Replace the poster (old one refused)")
-def revoke_poster(request, code: str, entrance: int | None = None):
+def revoke_poster(request, code: str, entrance: Id | None = None):
     venue = venue_for_manage(user=request.auth, code=code)
     door = venue.entrances.filter(pk=entrance).first() if entrance is not None else None
     if entrance is not None and door is None:
@@ -291,7 +293,7 @@ def add_entrance(request, code: str, payload: NameIn):
 
 
 @router.delete("/venues/{code}/entrances/{entrance_id}", response={204: None}, summary="Remove an entrance")
-def remove_entrance(request, code: str, entrance_id: int):
+def remove_entrance(request, code: str, entrance_id: Id):
     venue = venue_for_manage(user=request.auth, code=code)
     door = venue.entrances.filter(pk=entrance_id).first()
     if door is None:

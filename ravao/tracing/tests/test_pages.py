@@ -43,7 +43,7 @@ def test_it_opens_a_case_with_the_default_window_and_shows_its_visits(scene):
     body = r.content.decode()
     assert scene["cafe"].code in body and 'id="venues-to-alert"' in body
     # Timeline bars: CSS numbers, never localised ("2,5%" would be dropped by the browser).
-    assert re.search(r'class="tl-bar tl-place" style="left:[\d.]+%;width:[\d.]+%"', body)
+    assert re.search(r'class="tl-bar tl-place" data-left="[\d.]+" data-width="[\d.]+"', body)
 
 
 def test_it_shows_an_error_for_an_unknown_phone(scene):

@@ -4,6 +4,7 @@ from ravao.codes.keys import generate_key_line, keyring, public_keys
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # works before keys are configured (ravao/core/failclosed.py)
     help = "List the trusted QR signing key ids, or generate a new Ed25519 key pair (--generate)."
 
     def add_arguments(self, parser):

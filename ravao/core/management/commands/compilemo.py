@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # works before keys are configured (ravao/core/failclosed.py)
     help = "Compile every .po catalogue of Ravao into .mo (pure Python: no gettext tools needed)."
 
     def handle(self, *args, **options):

@@ -31,6 +31,8 @@
   // The direction is remembered per entrance: a phone at the exit door stays on "Out".
   const venueSel = $("venue"), entranceSel = $("entrance");
   const dirInputs = document.querySelectorAll("input[name=direction]");
+  // The settings form is never sent (an Enter in it must not reload the page).
+  $("gate-setup").addEventListener("submit", (e) => e.preventDefault());
   const saved = (k, d) => localStorage.getItem(STORE + k) || d;
   const place = () => venueSel.value + ":" + entranceSel.value;
   function loadDirection() {
@@ -235,6 +237,9 @@
       try {
         valid = await crypto.subtle.verify({name: "Ed25519"}, key, b64bytes(parts[3]), new TextEncoder().encode(parts.slice(0, 3).join(".")));
       } catch (e) { return {ok: true, name: fields[2], year: fields[3], verified: false}; }
+      // Only the canonical text of a signature (as the server: ravao/codes/signing.py): 86
+      // URL-safe characters whose last one has its 4 unused bits at zero.
+      if (valid && !/^[A-Za-z0-9_-]{85}[AQgw]$/.test(parts[3])) valid = false;
       if (!valid) return {ok: false, message: gettext("This code's signature is not valid: it has been altered, or it was not issued by this site.")};
       return {ok: true, name: fields[2], year: fields[3], verified: true};
     }
@@ -295,6 +300,8 @@
     try { r = await postJSON(root.dataset.scansUrl, body, SCAN_TIMEOUT_MS); } catch (e) { networkFailed(); return queueScan(body, started); }
     networkWorks();
     if (r.ok) { showVisit(r.data, started); if (queueSize) sync(); return "done"; }
+    // 503: the server is up but its database is not (Retry-After): keep the scan, as offline.
+    if (r.status === 503) { networkFailed(); return queueScan(body, started); }
     if (definitive(r.status)) {
       show("error", {title: gettext("Not accepted"), detail: r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status}), started});
       fb.dataset.code = r.data.code || "";
@@ -375,6 +382,7 @@
           await qDel("queue", item.client_id);
         } else {
           if (r.status === 401) showLoginNeeded();
+          if (r.status === 503) networkFailed();  // kept; the 15-second retry probes again
           break;
         }
       }
