@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from ravao.core.dbconfig import replica_databases
 from ravao.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -93,11 +94,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
+elif envbool("RAVAO_DB_PREPARED_STATEMENTS", not envbool("RAVAO_DB_POOLED", False)):
     # The check-in hot path's statements (ravao/core/fastsql.py) are prepared by PostgreSQL
     # after 5 runs on a connection. Turn off behind a transaction-mode pooler that cannot
     # carry prepared statements (PgBouncer before 1.21).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# Behind a transaction-mode pooler (PgBouncer) a server-side cursor cannot outlive its
+# transaction, and PgBouncer before 1.21 cannot carry prepared statements (docs/deployment.md).
+if envbool("RAVAO_DB_POOLED", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Read replicas (ravao/core/dbrouting.py): only when configured, so nothing changes without them.
+DATABASES.update(replica_databases(envlist("DATABASE_REPLICA_URL", []), conn_max_age=envint("RAVAO_DB_CONN_MAX_AGE", 60),
+                                   connect_timeout=envint("RAVAO_REPLICA_CONNECT_TIMEOUT", 2), options={}))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["ravao.core.dbrouting.ReplicaRouter"]
+    MIDDLEWARE.append("ravao.core.dbrouting.ReplicaMiddleware")
+RAVAO_REPLICA_MAX_LAG_SECONDS = envint("RAVAO_REPLICA_MAX_LAG_SECONDS", 30)
+RAVAO_REPLICA_CHECK_SECONDS = envint("RAVAO_REPLICA_CHECK_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

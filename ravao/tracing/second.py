@@ -27,11 +27,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ravao.catalog.models import VenueKind, VenueType
 from ravao.checkins.models import Visit
+from ravao.core.dbrouting import read_connection
 from ravao.tracing import contacts as engine
 from ravao.venues.models import Venue
 
@@ -203,7 +204,8 @@ class _Hop:
             "SELECT person_id, total, first FROM ranked ORDER BY total DESC, first, person_id "
             "LIMIT %(limit)s OFFSET %(offset)s) page ON true ORDER BY page.total DESC, page.first, page.person_id"
         )
-        with transaction.atomic(), connection.cursor() as cursor:
+        connection = read_connection()  # a replica inside reading_from_replica()
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             _tune(cursor)
             cursor.execute(sql, {**self.params, "limit": limit, "offset": offset})
             rows = cursor.fetchall()
@@ -219,7 +221,7 @@ class _Hop:
             "AND v.checked_in_at < %(w_hi)s) "
             f"SELECT {_ROW} FROM ({self.exposures_sql('pv')}) e"
         )
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, {**self.params, "people": people})
             return [_exposure(r) for r in cursor.fetchall()]
 
@@ -232,6 +234,7 @@ class _Hop:
             "ORDER BY r.total DESC, r.first, r.person_id, e.w_in, e.p_in, e.w_id, e.p_id"
         )
         current: engine.Contact | None = None
+        connection = read_connection()  # one connection for the settings, the cursor and the reset
         # No transaction of our own: a caller writing as it reads (notifications: the row before
         # the message) must commit each write as it goes. Outside a transaction the cursor is
         # WITH HOLD (the server keeps the result); the settings are the session's until reset.
@@ -285,7 +288,7 @@ def _exposure(r) -> tuple[engine.Exposure, bool]:
 
 
 def _postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return read_connection().vendor == "postgresql"
 
 
 def _python_f2(case_person_id: int, f1: dict, buffer: timedelta) -> list[engine.Contact]:
