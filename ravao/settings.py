@@ -111,6 +111,10 @@ if len(DATABASES) > 1:
     MIDDLEWARE.append("ravao.core.dbrouting.ReplicaMiddleware")
 RAVAO_REPLICA_MAX_LAG_SECONDS = envint("RAVAO_REPLICA_MAX_LAG_SECONDS", 30)
 RAVAO_REPLICA_CHECK_SECONDS = envint("RAVAO_REPLICA_CHECK_SECONDS", 5)
+# /metrics (ravao/core/metrics.py): a bearer token, or else these client addresses only.
+MIDDLEWARE.insert(0, "ravao.core.observability.RequestMiddleware")
+RAVAO_METRICS_TOKEN = envstr("RAVAO_METRICS_TOKEN", "")
+RAVAO_METRICS_ALLOW = envlist("RAVAO_METRICS_ALLOW", ["127.0.0.1", "::1"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -166,7 +170,11 @@ DEFAULT_FROM_EMAIL = envstr("RAVAO_FROM_EMAIL", "ravao@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line knows its request's id (ravao/core/observability.py); RAVAO_LOG_JSON=1: one JSON object a line.
+    "filters": {"request_id": {"()": "ravao.core.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ravao.core.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             **({"formatter": "json"} if envbool("RAVAO_LOG_JSON", False) else {})}},
     "root": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "WARNING")},
     "loggers": {"ravao": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "INFO"), "propagate": False}},
 }

@@ -1,8 +1,20 @@
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def metrics_dir() -> str:
+    """PROMETHEUS_MULTIPROC_DIR as given, or a new directory; emptied of a previous run's files."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(given) if given else Path(tempfile.mkdtemp(prefix="ravao-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    return str(path)
 
 
 class Command(BaseCommand):
@@ -27,6 +39,9 @@ class Command(BaseCommand):
         ]
         if access_log:
             argv += ["--access-logfile", "-"]
+        if workers > 1:
+            # Each worker counts its metrics in files here; /metrics adds them up (ravao/core/metrics.py).
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir()
         self.stdout.write(f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
                           f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
         self.stdout.flush()
