@@ -1,7 +1,7 @@
 """Restore drill: a base backup and archived WAL (deploy/pgbackup.sh) restored to a scratch
 cluster at a point in time, then `ravao check` and a tracing query against it.
 
-    sudo .venv/bin/python bench/restore_drill.py [--people 20000] [--days 3] [--keep]
+    sudo .venv/bin/python bench/restore_drill.py [--people 20000] [--days 3] [--checkins-per-day N] [--keep]
 
 1. A primary of its own (port 55434, under /tmp/ravao-drill) with archive_mode on and
    ``pgbackup.sh archive`` as archive_command; a province simulated into it (``ravao
@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--venues", type=int, default=1000)
     parser.add_argument("--days", type=int, default=3)
+    parser.add_argument("--checkins-per-day", type=int, default=0, help="default: the simulator's")
     parser.add_argument("--keep", action="store_true", help="leave the clusters running")
     args = parser.parse_args()
     if os.geteuid() != 0:
@@ -143,7 +144,8 @@ def drill(args) -> None:
     ravao(PRIMARY, "migrate", "--noinput")
     ravao(PRIMARY, "loadunits", "--generation", "2025")
     print(ravao(PRIMARY, "simulate", "--seed", "1", "--unit", "46", "--venues", str(args.venues), "--people",
-                str(args.people), "--days", str(args.days)).splitlines()[-1])
+                str(args.people), "--days", str(args.days),
+                *(["--checkins-per-day", str(args.checkins_per_day)] if args.checkins_per_day else [])).splitlines()[-1])
     subprocess.run([RAVAO, "adduser", "truyvet", "--role", "tracer", "--unit", "46", "--password-stdin"],
                    input="drill-password-123\n", text=True, check=True, capture_output=True,
                    env={**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PRIMARY}/{DB}"})
