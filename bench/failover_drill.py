@@ -2,7 +2,7 @@
 promoted and pgbouncer repointed. Measured: the seconds without an acknowledged check-in, and
 the acknowledged check-ins missing from the promoted server.
 
-    sudo .venv/bin/python bench/failover_drill.py [--sync] [--clients 4] [--before 10] [--after 10]
+    sudo .venv/bin/python bench/failover_drill.py [--sync] [--stall S] [--clients 4] [--before 10] [--after 20]
 
 1. A cluster of its own (.ci/cluster.sh on ports 55436/55437/56436 under /tmp/ravao-failover):
    primary, streaming replica, pgbouncer in transaction mode. ``--sync``: synchronous
@@ -15,6 +15,8 @@ the acknowledged check-ins missing from the promoted server.
    shutdown checkpoint, no last WAL sent), the replica promoted (``pg_ctl promote``), pgbouncer's
    ``*`` entry pointed at it and reloaded — what Patroni, or an operator, does; detection time is
    not included (Patroni's ``ttl``, 30 s by default, comes on top).
+   ``--stall S``: first the replication link stalls for S seconds (the primary's walsender is
+   stopped), as in a network hiccup just before the crash: what asynchronous replication loses.
 4. ``--after`` seconds more of load; then every acknowledged visit id is looked up on the
    promoted server.
 """
@@ -52,7 +54,8 @@ def cluster(action: str):
 
 def pg(port: int, sql: str, db: str = "postgres"):
     with psycopg.connect(f"postgres://postgres@127.0.0.1:{port}/{db}", autocommit=True) as c:
-        return c.execute(sql).fetchall()
+        cur = c.execute(sql)
+        return cur.fetchall() if cur.description else []
 
 
 def as_pg(*cmd):
@@ -107,7 +110,9 @@ def main() -> None:
     parser.add_argument("--sync", action="store_true", help="synchronous replication")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--before", type=float, default=10)
-    parser.add_argument("--after", type=float, default=10)
+    parser.add_argument("--after", type=float, default=20)
+    parser.add_argument("--stall", type=float, default=0,
+                        help="seconds the replication link stalls (walsender stopped) before the crash")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root (PostgreSQL's tools run as the postgres user)")
@@ -118,6 +123,8 @@ def main() -> None:
         if args.sync:
             pg(PRIMARY, "ALTER SYSTEM SET synchronous_standby_names = '*'")
             pg(PRIMARY, "SELECT pg_reload_conf()")
+            while pg(PRIMARY, "SELECT sync_state FROM pg_stat_replication")[0][0] != "sync":
+                time.sleep(0.1)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "RAVAO_DB_"))}
         env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:{BOUNCER}/{DB}", RAVAO_DB_POOLED="1",
                    RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_LOG_LEVEL="ERROR")
@@ -140,6 +147,11 @@ def main() -> None:
         load.start()
         time.sleep(args.before)
 
+        if args.stall:
+            # The link to the replica stalls (a network hiccup): the walsender stops sending.
+            sender = pg(PRIMARY, "SELECT pid FROM pg_stat_replication")[0][0]
+            os.kill(sender, 19)  # SIGSTOP
+            time.sleep(args.stall)
         t0 = time.monotonic()
         as_pg(PGBIN / "pg_ctl", "-D", DIR / "primary", "-m", "immediate", "-w", "stop")
         t_killed = time.monotonic()
@@ -156,7 +168,10 @@ def main() -> None:
         acked = load.acked
         before = [t for t, _ in acked if t < t0]
         after = [t for t, _ in acked if t >= t0]
-        gap = (min(after) - max(before)) if before and after else float("nan")
+        times = sorted(t for t, _ in acked)
+        # The longest stretch without an acknowledged check-in around the failover.
+        gap = max((b - a for a, b in zip(times, times[1:], strict=False) if b >= t0), default=float("nan"))
+        first_after = min((t for t in after if t >= t_repointed), default=float("nan"))
         ids = [i for _, i in acked]
         found = {r[0] for r in pg(REPLICA, f"SELECT id FROM checkins_visit WHERE id = ANY(ARRAY{ids}::bigint[])", DB)}
         lost = [i for i in ids if i not in found]
@@ -164,7 +179,8 @@ def main() -> None:
               f"repoint pgbouncer {t_repointed - t_promoted:.2f} s")
         print(f"   acknowledged check-ins: {len(before)} before, {len(after)} after; failed requests "
               f"{len(load.failed)}")
-        print(f"   without an acknowledged check-in: {gap:.2f} s")
+        print(f"   without an acknowledged check-in: {gap:.2f} s (first one on the promoted server "
+              f"{first_after - t0:.2f} s after the kill)")
         print(f"   acknowledged check-ins missing on the promoted server: {len(lost)} of {len(ids)}"
               + (f" (ids {lost[:10]})" if lost else ""))
     finally:

@@ -136,3 +136,15 @@ def test_several_worker_processes_are_added_up(tmp_path):
 @pytest.fixture
 def venue(small_map):
     return make_venue(small_map.commune_a)
+
+
+def test_serve_gives_each_address_its_own_emptied_metrics_directory(tmp_path, monkeypatch):
+    from ravao.core.management.commands.serve import metrics_dir  # noqa: PLC0415
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    first = Path(metrics_dir("127.0.0.1:8000"))
+    (first / "counter_123.db").write_bytes(b"old run")
+    assert first.name == "ravao-metrics-127-0-0-1-8000"
+    assert Path(metrics_dir("127.0.0.1:8000")) == first and not list(first.iterdir())
+    assert Path(metrics_dir("0.0.0.0:9000")) != first
