@@ -89,6 +89,9 @@ def test_a_lagging_replica_sends_reads_to_the_primary_and_the_page_says_so(figur
     reset_stats()
     status, html = dashboard(figures)
     assert status == 200 and "s behind: figures read from the primary" in html
+    lag_line = next(line for line in Client().get("/metrics").content.decode().splitlines()
+                    if line.startswith("ravao_replica_lag_seconds{"))
+    assert float(lag_line.split()[-1]) > 1
     assert touching("primary", UNIT_DAY) and not touching("replica", UNIT_DAY)
 
     with admin("replica") as r:
@@ -98,6 +101,9 @@ def test_a_lagging_replica_sends_reads_to_the_primary_and_the_page_says_so(figur
     reset_stats()
     status, html = dashboard(figures)
     assert status == 200 and "Read from a replica 0 s behind the primary." in html
+    metrics = Client().get("/metrics").content.decode()
+    assert 'ravao_replica_up{replica="replica"} 1.0' in metrics
+    assert 'ravao_replica_lag_seconds{replica="replica"} 0.0' in metrics
     assert touching("replica", UNIT_DAY) and not touching("primary", UNIT_DAY)
 
 
@@ -116,6 +122,9 @@ def test_a_lost_replica_sends_reads_to_the_primary_quickly_until_it_is_back(figu
     assert time.monotonic() - started < 5
     assert status == 200 and "The replica cannot be reached: figures read from the primary." in html
     assert touching("primary", UNIT_DAY)
+    metrics = Client().get("/metrics").content.decode()
+    assert 'ravao_replica_up{replica="replica"} 0.0' in metrics
+    assert "ravao_replica_lag_seconds{" not in metrics
     # F2 exports stream from the primary now, through pgbouncer: no server-side cursor there.
     tracer = Client()
     tracer.force_login(users["tracer"])
