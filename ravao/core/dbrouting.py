@@ -293,8 +293,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class ReplicaMiddleware:
-    """Reads after a change see it: a browser that just changed something (an unsafe method
-    answered below 400) reads from the primary for ``RAVAO_REPLICA_MAX_LAG_SECONDS``."""
+    """Reads after a change see it: a signed-in browser that just changed something (an unsafe
+    method answered below 400) reads from the primary for ``RAVAO_REPLICA_MAX_LAG_SECONDS``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -307,7 +307,9 @@ class ReplicaMiddleware:
         finally:
             _pinned.reset(pin)
             _last.reset(last)
-        if request.method not in SAFE_METHODS and response.status_code < 400:
+        # Signed-in browsers only: public check-ins and token clients get no cookie to carry.
+        if (request.method not in SAFE_METHODS and response.status_code < 400
+                and settings.SESSION_COOKIE_NAME in request.COOKIES):
             response.set_cookie(PIN_COOKIE, "1", max_age=max(1, int(max_lag())), httponly=True,
                                 samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response

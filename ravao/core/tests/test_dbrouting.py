@@ -122,10 +122,13 @@ def test_it_pins_a_browser_that_changed_something_to_the_primary(fake_replicas, 
         return HttpResponse("ok")
 
     middleware = dbrouting.ReplicaMiddleware(view)
-    response = middleware(RequestFactory().post("/tracing/cases/1/"))
+    assert dbrouting.PIN_COOKIE not in middleware(RequestFactory().post("/api/v1/checkins")).cookies  # anonymous
+    signed_in = RequestFactory().post("/tracing/cases/1/")
+    signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    response = middleware(signed_in)
     assert response.cookies[dbrouting.PIN_COOKIE]["max-age"] == 12
     request = RequestFactory().get("/tracing/cases/1/contacts/")
     request.COOKIES[dbrouting.PIN_COOKIE] = "1"
     assert dbrouting.PIN_COOKIE not in middleware(request).cookies
     assert middleware(RequestFactory().get("/oversight/")).status_code == 200
-    assert seen[1] == DEFAULT_DB_ALIAS and seen[2] in fake_replicas
+    assert seen[2] == DEFAULT_DB_ALIAS and seen[3] in fake_replicas
