@@ -6,7 +6,7 @@ RAVAO := $(BIN)/ravao
 VENDOR := ravao/core/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/ravao
 
-.PHONY: install demo test test-postgres makemessages messages serve clean browser
+.PHONY: install demo test test-postgres test-cluster cluster-tests makemessages messages serve clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,18 @@ test-postgres: install
 FUZZ_EXAMPLES ?= 270
 fuzz: install
 	$(BIN)/python bench/fuzz_api.py --examples $(FUZZ_EXAMPLES)
+
+# A primary, a streaming replica and pgbouncer of our own (.ci/cluster.sh, ports 55432/55433/56432),
+# the cluster tests against them, then everything stopped and removed.
+test-cluster: install
+	bash .ci/cluster.sh stop && bash .ci/cluster.sh start
+	$(MAKE) cluster-tests; rc=$$?; bash .ci/cluster.sh stop; exit $$rc
+
+# The cluster tests against a running .ci/cluster.sh (a fresh test database each time).
+cluster-tests:
+	. $${RAVAO_CLUSTER_DIR:-/tmp/ravao-cluster}/env && \
+	  psql "$$RAVAO_CLUSTER_PRIMARY" -q -c "DROP DATABASE IF EXISTS test_ravao_cluster WITH (FORCE)" && \
+	  $(BIN)/pytest -p no:xdist -q -m cluster --create-db ravao/core/tests $(PYTEST_ARGS)
 
 # Extract new strings into the catalogues (needs GNU gettext; only when changing strings).
 makemessages: install

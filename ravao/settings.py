@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from ravao.core.dbconfig import replica_databases
 from ravao.env import envbool, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -102,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
+elif envbool("RAVAO_DB_PREPARED_STATEMENTS", not envbool("RAVAO_DB_POOLED", False)):
     # The check-in hot path's statements (ravao/core/fastsql.py) are prepared by PostgreSQL
     # after 5 runs on a connection. Turn off behind a transaction-mode pooler that cannot
     # carry prepared statements (PgBouncer before 1.21).
@@ -110,6 +111,22 @@ elif envbool("RAVAO_DB_PREPARED_STATEMENTS", True):
 # A kept connection is tested before reuse: a restarted database or a cut connection costs one
 # reconnect, not a failed request (outages themselves answer 503: ravao/core/outage.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("RAVAO_DB_HEALTH_CHECKS", True)
+# Behind a transaction-mode pooler (PgBouncer) a server-side cursor cannot outlive its
+# transaction, and PgBouncer before 1.21 cannot carry prepared statements (docs/deployment.md).
+if envbool("RAVAO_DB_POOLED", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Read replicas (ravao/core/dbrouting.py): only when configured, so nothing changes without them.
+DATABASES.update(replica_databases(envlist("DATABASE_REPLICA_URL", []), conn_max_age=envint("RAVAO_DB_CONN_MAX_AGE", 60),
+                                   connect_timeout=envint("RAVAO_REPLICA_CONNECT_TIMEOUT", 2), options={}))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["ravao.core.dbrouting.ReplicaRouter"]
+    MIDDLEWARE.append("ravao.core.dbrouting.ReplicaMiddleware")
+RAVAO_REPLICA_MAX_LAG_SECONDS = envint("RAVAO_REPLICA_MAX_LAG_SECONDS", 30)
+RAVAO_REPLICA_CHECK_SECONDS = envint("RAVAO_REPLICA_CHECK_SECONDS", 5)
+# /metrics (ravao/core/metrics.py): a bearer token, or else these client addresses only.
+MIDDLEWARE.insert(0, "ravao.core.observability.RequestMiddleware")
+RAVAO_METRICS_TOKEN = envstr("RAVAO_METRICS_TOKEN", "")
+RAVAO_METRICS_ALLOW = envlist("RAVAO_METRICS_ALLOW", ["127.0.0.1", "::1"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The visit index covers extra columns on PostgreSQL (INCLUDE); SQLite just ignores them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -172,7 +189,11 @@ DEFAULT_FROM_EMAIL = envstr("RAVAO_FROM_EMAIL", "ravao@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line knows its request's id (ravao/core/observability.py); RAVAO_LOG_JSON=1: one JSON object a line.
+    "filters": {"request_id": {"()": "ravao.core.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "ravao.core.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             **({"formatter": "json"} if envbool("RAVAO_LOG_JSON", False) else {})}},
     "root": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "WARNING")},
     "loggers": {"ravao": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "INFO"), "propagate": False}},
 }

@@ -3,11 +3,13 @@ from django.views.i18n import JavaScriptCatalog
 
 from ravao.accounts.views import dashboard
 from ravao.api.api import api
+from ravao.core.metrics import metrics_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("ravao.accounts.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("audit/", include("ravao.audit.urls")),

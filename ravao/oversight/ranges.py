@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import connection
 
+from ravao.core.dbrouting import read_connection
 from ravao.oversight.models import PresenceDay, RangeVisitors, RollupState, UnitClosure
 from ravao.units.models import Unit
 
@@ -52,7 +53,7 @@ def range_counts(*, generation: str, sector_id: int | None, first: date, last: d
     pd_t, cl_t, u_t, _ = _tables()
     sector_sql, sector_params = ("AND p.sector_id = %s", [sector_id]) if sector_id is not None else ("", [])
     out = {}
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:  # a replica inside reading_from_replica()
         big_sort_memory(cur)
         if unit_ids:
             marks = ", ".join(["%s"] * len(unit_ids))

@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import ServiceError
 from ravao.core.fonts import BOLD, REGULAR, register_fonts
 from ravao.oversight import selectors
@@ -146,6 +147,7 @@ def _pdf(doc) -> bytes:
     return out.getvalue()
 
 
+@reading_from_replica()
 def report_build(*, user, scope: selectors.Scope, fmt: str = "xlsx", language: str = "vi") -> tuple[bytes, str, str]:
     """(content, content type, file name) of the progress report of ``scope``."""
     if fmt not in ("xlsx", "pdf"):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
 from ravao.catalog.models import Sector
+from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import NotFound, ServiceError
 from ravao.oversight.models import (
     RangeVisitors,
@@ -212,6 +213,7 @@ def unit_json(unit: Unit | None, generation: str) -> dict:
             "latitude": unit.latitude, "longitude": unit.longitude}
 
 
+@reading_from_replica()
 def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     """The coverage document: a unit's indicators and those of each of its child units.
     ``wait``: count a pending multi-day unique-visitor figure now (reports)."""
@@ -227,6 +229,7 @@ def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     }
 
 
+@reading_from_replica()
 def trend(*, user, scope: Scope) -> list[dict]:
     """Per day of the period: scans, unique visitors that day, venues active that day."""
     rows = {
@@ -245,6 +248,7 @@ def trend(*, user, scope: Scope) -> list[dict]:
     return out
 
 
+@reading_from_replica()
 def by_sector(*, user, scope: Scope) -> list[dict]:
     """The unit's indicators per sector (the sector view)."""
     sectors = [scope.sector] if scope.sector else list(Sector.objects.order_by("code"))
@@ -256,6 +260,7 @@ def by_sector(*, user, scope: Scope) -> list[dict]:
     return rows
 
 
+@reading_from_replica()
 def venue_rows(*, user, scope: Scope):
     """Venues of a lowest-level unit with their scans in the period and last scan."""
     from ravao.venues.models import Venue  # noqa: PLC0415

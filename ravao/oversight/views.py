@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
+from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.models import VenueDay
@@ -113,6 +114,7 @@ def cell(key: str, indicators: dict) -> str:
 
 @login_required
 @require_oversight
+@reading_from_replica()
 def dashboard(request):
     """A unit's figures, its child units (sortable, lagging ones highlighted), the trend per day,
     the map, and — at the lowest level — its venues."""
@@ -172,6 +174,7 @@ def _sectors(user):
 
 @login_required
 @require_oversight
+@reading_from_replica()
 def sectors(request):
     """The sector view: the unit's indicators per sector."""
     scope = scope_from_request(request)
@@ -187,6 +190,7 @@ def sectors(request):
 
 
 @login_required
+@reading_from_replica()
 def venue(request, code: str):
     """One venue's figures per day (scans, visitors, first and last scan), within jurisdiction."""
     from ravao.venues.models import Venue  # noqa: PLC0415
@@ -200,6 +204,7 @@ def venue(request, code: str):
 
 @login_required
 @require_oversight
+@reading_from_replica()
 def report(request):
     """Download the progress report (XLSX or PDF) of what the dashboard shows."""
     scope = scope_from_request(request)

@@ -33,11 +33,11 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from ravao.checkins.models import Visit
+from ravao.core.dbrouting import read_connection
 from ravao.tracing.conf import max_stay_hours
 from ravao.venues.models import Venue
 
@@ -233,7 +233,7 @@ def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timed
         if not probes:
             continue
         sql, params = values_query(probes, column, buffer, max_stay)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             rows.update(
                 (i, VisitRow(i, pid, vid, tid, EPOCH + timedelta(microseconds=a), EPOCH + timedelta(microseconds=b)))
@@ -247,7 +247,7 @@ def find_exposures(probes: list[VisitRow], *, buffer: timedelta,
     """Every (probe, visit) pair within reach (rule 3), visits of excluded people left out;
     ``group`` makes them exposures."""
     longest = max_stay()
-    postgres = connection.vendor == "postgresql"
+    postgres = read_connection().vendor == "postgresql"
     size = VALUES_PER_QUERY if postgres else PROBES_PER_QUERY
     found: list[tuple[VisitRow, VisitRow]] = []
     for start in range(0, len(probes), size):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ravao.audit.models import Action
+from ravao.core.dbrouting import reading_from_replica
 from ravao.core.spreadsheet import safe_cell
 from ravao.tracing import contacts as engine
 from ravao.tracing.selectors import (
@@ -220,6 +221,7 @@ FORMATS = {
 SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this goes to a temporary file, not memory
 
 
+@reading_from_replica()
 def export_case(*, user, case, fmt: str, request=None, batch_size: int = 1000, **filters):
     """The file (an open binary file at its start, content type, file name), after writing the
     audit entries: every contact kept by ``filters`` (``selectors.contact_batches``' arguments),

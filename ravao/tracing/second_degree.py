@@ -31,11 +31,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ravao.catalog.models import VenueKind, VenueType
 from ravao.checkins.models import Visit
+from ravao.core.dbrouting import read_connection
 from ravao.tracing import contacts as engine
 from ravao.venues.models import Venue
 
@@ -219,7 +220,8 @@ class _Hop:
             "SELECT person_id, total, first FROM ranked ORDER BY total DESC, first, person_id "
             "LIMIT %(limit)s OFFSET %(offset)s) page ON true ORDER BY page.total DESC, page.first, page.person_id"
         )
-        with transaction.atomic(), connection.cursor() as cursor:
+        connection = read_connection()  # a replica inside reading_from_replica()
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             _tune(cursor)
             cursor.execute(sql, {**self.params, "limit": limit, "offset": offset})
             rows = cursor.fetchall()
@@ -235,7 +237,7 @@ class _Hop:
             "AND v.checked_in_at < %(w_hi)s) "
             f"SELECT {_ROW} FROM ({self.exposures_sql('pv')}) e"
         )
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, {**self.params, "people": people})
             return [_pair(r) for r in cursor.fetchall()]
 
@@ -249,6 +251,7 @@ class _Hop:
         )
         current: int | None = None  # the person whose pairs are being read
         pairs: list = []
+        connection = read_connection()  # one connection for the settings, the cursor and the reset
         # No transaction of our own: a caller writing as it reads (notifications: the row before
         # the message) must commit each write as it goes. Outside a transaction the cursor is
         # WITH HOLD (the server keeps the result); the settings are the session's until reset.
@@ -318,7 +321,7 @@ def _pair(r) -> tuple[tuple[engine.VisitRow, engine.VisitRow], bool]:
 
 
 def _postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return read_connection().vendor == "postgresql"
 
 
 def _python_f2(case_person_id: int, f1: dict, buffer: timedelta) -> list[engine.Contact]:

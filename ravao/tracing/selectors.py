@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import NotFound
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
@@ -114,6 +115,7 @@ def _details(case: Case, contacts: list, with_people: bool) -> tuple[dict, dict,
     return people, traces, notified
 
 
+@reading_from_replica()
 def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
                   venue_type: str = "", kind: str = "", with_people: bool = True, f2_offset: int = 0,
                   f2_limit: int | None = None, f1: bool = True) -> CaseContacts:
@@ -136,6 +138,7 @@ def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = N
                         notified, f1_count=len(f1_kept), f2_count=page.count, f2_offset=f2_offset, f2_limit=f2_limit)
 
 
+@reading_from_replica()
 def contact_batches(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
                     venue_type: str = "", kind: str = "", size: int = 1000):
     """Every contact kept by the filters, ranked, in views of at most ``size`` contacts with their

@@ -1,8 +1,23 @@
 import os
+import re
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def metrics_dir(bind: str) -> str:
+    """PROMETHEUS_MULTIPROC_DIR as given, or one per bound address in the temporary directory
+    (two servers cannot share an address); emptied of a previous run's files."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    own = "ravao-metrics-" + re.sub(r"[^A-Za-z0-9]+", "-", bind).strip("-")
+    path = Path(given) if given else Path(tempfile.gettempdir()) / own
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    return str(path)
 
 
 class Command(BaseCommand):
@@ -27,6 +42,9 @@ class Command(BaseCommand):
         ]
         if access_log:
             argv += ["--access-logfile", "-"]
+        if workers > 1:
+            # Each worker counts its metrics in files here; /metrics adds them up (ravao/core/metrics.py).
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir(bind)
         self.stdout.write(f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
                           f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
         self.stdout.flush()
