@@ -1,4 +1,4 @@
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ravao.accounts import devices, policy
 
@@ -31,4 +31,4 @@ class DeviceOut(Schema):
 def enrol_device(request, payload: DeviceIn):
     """The gate page calls this once per account and phone while online; see docs/gate.md."""
     policy.require(request.auth, "gate.scan")
-    return 201, {"id": devices.device_enrol(user=request.auth, public_key=payload.public_key).pk}
+    return Status(201, {"id": devices.device_enrol(user=request.auth, public_key=payload.public_key).pk})

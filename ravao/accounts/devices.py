@@ -50,12 +50,14 @@ def device_enrol(*, user, public_key: str) -> DeviceKey:
     return device
 
 
-def scan_message(*, client_id, venue: str, entrance_id, direction: str, scanned_at: str, text: str,
+def scan_message(*, client_id, venue: str, entrance_id, direction: str, scanned_at, text: str,
                  birth_year) -> bytes:
     """What a device signs for a scan: every field that makes the visit, as the phone sent
-    them (``scanned_at`` exactly as the phone wrote it)."""
+    them; the time as milliseconds since 1970 (the phone's ``Date.parse`` of what it sent), so
+    that the server need not keep the text of the date."""
+    millis = round(scanned_at.timestamp() * 1000)
     fields = [MESSAGE_VERSION, str(client_id), venue, "" if entrance_id is None else str(entrance_id), direction,
-              scanned_at, text, "" if birth_year in (None, "") else str(birth_year)]
+              str(millis), text, "" if birth_year in (None, "") else str(birth_year)]
     return "\n".join(fields).encode()
 
 

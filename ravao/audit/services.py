@@ -20,6 +20,7 @@ def audit_record(
     purpose: str = "",
     case_id: int | None = None,
     unit=None,
+    unit_id: int | None = None,
     request=None,
     detail: dict | None = None,
 ) -> AuditEntry:
@@ -35,6 +36,7 @@ def audit_record(
         case_id=case_id,
         ip=client_ip(request),
         unit=unit,
+        **({"unit_id": unit_id} if unit is None and unit_id is not None else {}),
         detail=detail or {},
     )
 

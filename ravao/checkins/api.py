@@ -100,6 +100,10 @@ class ScanIn(Schema):
     scanned_at: Moment | None = None
     direction: Literal["in", "out"] = "in"
     birth_year: int | None = None
+    # From a gate phone's offline queue: the enrolled key (POST /devices) and its signature of
+    # the scan, needed when scanned_at is more than a few minutes back (docs/identity.md).
+    device: Id | None = None
+    signature: str = Field("", max_length=200)
 
 
 class ScanOut(VisitOut):
@@ -195,6 +199,8 @@ def scan_create(request, payload: ScanIn):
         scanned_at=payload.scanned_at,
         direction=payload.direction,
         birth_year=payload.birth_year,
+        device=payload.device,
+        signature=payload.signature,
     )
     return Status(answers.status_code(result), answers.scan_answer(result))
 

@@ -11,6 +11,10 @@
 * ``RAVAO_CHECKIN_RATE_LIMIT`` (120) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
   check-ins per client address (``ravao.core.net.client_ip``; counted by ravao/core/ratelimit.py). Generous on purpose: mobile
   carriers put many phones behind one address (CGNAT), and a crowded gate must not be refused.
+* ``RAVAO_SCAN_BACKDATE_MINUTES`` (5): a scan dated further back than this needs the signature
+  of a gate phone enrolled by the sending account (docs/identity.md).
+* ``RAVAO_TYPED_NUMBER_LIMIT`` (10): look-ups of one typed phone or ID number per hour, whatever
+  the accounts typing it; beyond it 429 (scan the card instead).
 * ``RAVAO_SCAN_RATE_LIMIT`` (240): gate scans per staff account and minute; beyond it 429
   (the gate keeps the scan queued and sends it later). Stops one account from looking people
   up in bulk; a busy gate scans far fewer.
@@ -53,6 +57,14 @@ def rate_limit() -> int:
 
 def rate_window() -> int:
     return _get("RAVAO_CHECKIN_RATE_WINDOW", 60)
+
+
+def typed_number_limit() -> int:
+    return _get("RAVAO_TYPED_NUMBER_LIMIT", 10)
+
+
+def scan_backdate_minutes() -> int:
+    return _get("RAVAO_SCAN_BACKDATE_MINUTES", 5)
 
 
 def scan_rate_limit() -> int:

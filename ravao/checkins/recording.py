@@ -101,11 +101,13 @@ _OPEN = ("id", "checked_in_at", "checked_out_at", "checkout_method", "status", "
 
 
 def open_visit(person: Person, venue, at: datetime, lookback: timedelta) -> Visit | None:
-    """The person's latest visit here that began within ``lookback`` before ``at``."""
+    """The person's latest visit here that began within ``lookback`` before ``at``. Unproven
+    claims (docs/identity.md) are not the person's visits: a gate scan neither merges into one
+    nor closes one."""
     with fastsql.cursor() as cursor:
         cursor.execute(
             f"SELECT {fastsql.columns(Visit, fields=_OPEN)} FROM {VISIT_T} WHERE person_id = %s AND venue_id = %s "
-            "AND checked_in_at >= %s AND checked_in_at <= %s ORDER BY checked_in_at DESC LIMIT 1",
+            "AND proven AND checked_in_at >= %s AND checked_in_at <= %s ORDER BY checked_in_at DESC LIMIT 1",
             [person.pk, venue.pk, _adapt(at - lookback), _adapt(at)],
         )
         found = fastsql.models(Visit, cursor.fetchall(), cursor.db, fields=_OPEN, person_id=person.pk,
@@ -151,8 +153,9 @@ def visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, tri
              merge: bool = True) -> tuple[Visit, bool]:
     """The visit for a check-in: the open one if this is a repeat within the window (second
     value True), else a new one (an older open visit there is closed at this instant).
-    ``merge`` False (a submitter not known to be the person): always a new visit, and the
-    person's open visit is left alone (its receipt, colour and times are theirs)."""
+    ``merge`` False (a submitter not known to be the person): always a new visit, marked
+    unproven, and the person's open visit is left alone (its receipt, colour and times are
+    theirs)."""
     venue, at = arrival.venue, arrival.at
     window = timedelta(minutes=conf.repeat_scan_minutes())
     stay = timedelta(minutes=venue.default_stay_minutes)
@@ -182,6 +185,9 @@ def visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, tri
         checkout_method=CheckoutMethod.AUTO,
         channel=channel,
         status=status,
+        # A self check-in by someone not known to be the person is kept as an unproven claim
+        # (docs/identity.md): it never changes what gates show, and tracers see it marked.
+        proven=merge,
         companion_of=companion_of,
     )
     insert(visit)

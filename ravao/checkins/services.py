@@ -23,6 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ravao.accounts import devices
+from ravao.audit.models import Action
+from ravao.audit.services import audit_record
 from ravao.checkins import conf, replay
 from ravao.checkins.answers import kept_checkin, kept_scan, replayed_checkin, replayed_scan
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
@@ -32,7 +35,13 @@ from ravao.core import fastsql, hotcache, ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.people import services as people
-from ravao.people.identity import clean_name, looks_like_cccd, number_forms, parse_cccd
+from ravao.people.identity import (
+    ascii_digits,
+    clean_name,
+    looks_like_cccd,
+    number_forms,
+    parse_cccd,
+)
 from ravao.people.models import Person
 
 MAX_COMPANIONS = 10
@@ -310,12 +319,15 @@ def _typed_year(value) -> int | None:
 def _declare(person: Person, answers: dict | None, at: datetime, pending: list, *, known: bool = True) -> str:
     """The status for this check-in: from the declaration submitted now (queued for saving in
     bulk), else from the latest valid one, if the submitter is known to be the person (``known``:
-    a new person or a proved device); a typed ID number alone does not read anyone's colour."""
+    a new person or a proved device); a typed ID number alone does not read anyone's colour,
+    nor change it."""
     if answers is None:
         if getattr(person, "just_created", False) or not known:
             return HealthStatus.UNDECLARED
         return people.current_status(person_id=person.pk, at=at)
-    declaration = people.declaration_build(person=person, answers=answers, at=at)
+    # Recorded either way; from someone not known to be the person it is an unproven claim,
+    # which never gives the colour others see (docs/identity.md).
+    declaration = people.declaration_build(person=person, answers=answers, at=at, proven=known)
     pending.append(declaration)
     return declaration.status
 
@@ -361,6 +373,12 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
     compact = number.replace(" ", "").replace(".", "").replace("-", "")
     if len(compact) <= 16 and compact.lstrip("+").isalnum() and any(ch.isdigit() for ch in compact) and "/" not in number:
         year = birth_year if birth_year not in (None, "") else typed_year
+        # Per number, whichever accounts type it: nobody tries years, or gates, until one fits.
+        ratelimit.check(
+            "typed-number", ascii_digits(compact).lstrip("+"), limit=conf.typed_number_limit(), window=3600,
+            message=_("This number has been typed too often in the last hour. Scan the person's ID card or "
+                      "personal QR instead."),
+        )
         return people.person_by_number(number, birth_year=year, status_at=status_at), Channel.MANUAL
     if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
         raise CodeError(_("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."), code="venue_code")
@@ -373,14 +391,22 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
 def checkin_scan(
     *, user, client_id, venue_code: str, text: str, entrance_id: int | None = None,
     scanned_at: datetime | None = None, direction: str = "in", birth_year: int | None = None,
+    device: int | None = None, signature: str = "", operator: bool = False,
 ) -> CheckinResult:
     """A gate scan (camera, HID scanner or typed number) by staff of the venue. Returns what was
     done (results.CheckinResult: a new visit, a repeat "already inside", an exit, or the replay
     of a client_id). A typed number needs the person's ``birth_year`` (see
-    ``people.services.person_by_number``); scans are limited per account (``check_scan_rate``)."""
+    ``people.services.person_by_number``); scans are limited per account (``check_scan_rate``).
+    A scan dated more than RAVAO_SCAN_BACKDATE_MINUTES back needs ``device`` and ``signature``
+    from the gate phone's offline queue (accounts/devices.py), unless ``operator``: typed in on
+    the server by an operator (``ravao scan --at``: paper records of an outage)."""
     if direction not in ("in", "out"):
         raise ServiceError(_("direction must be “in” or “out”."), code="bad_direction")
     check_scan_rate(user)
+    if not operator:
+        _check_backdating(user=user, client_id=client_id, venue_code=venue_code, text=text, entrance_id=entrance_id,
+                          scanned_at=scanned_at, direction=direction, birth_year=birth_year, device=device,
+                          signature=signature)
 
     def work():
         venue, entrance = venue_for_staff(user=user, code=venue_code, entrance_id=entrance_id)
@@ -399,20 +425,56 @@ def checkin_scan(
                 status = people.current_status(person_id=person.pk, at=arrival.at)
             visit, repeat = visit_in(person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at))
         touch(person, arrival.at)
+        if channel == Channel.MANUAL:
+            # A typed number read someone's masked name and colour: who, where, whom.
+            audit_record(user=user, action=Action.READ, object_type="person", object_id=person.pk,
+                         purpose="gate: typed number", unit_id=venue.unit_id)
         return CheckinResult(visit=visit, venue=venue, person=Shown.of(person), direction=direction, repeat=repeat)
 
-    return replay.once(client_id, f"user:{user.pk}", work, keep=kept_scan, restore=replayed_scan)
+    try:
+        return replay.once(client_id, f"user:{user.pk}", work, keep=kept_scan, restore=replayed_scan)
+    except ServiceError as error:
+        if error.code in ("card_mismatch", "no_match"):
+            # Refused attempts leave a trace too (after the rollback, so that it stays).
+            code = normalise_venue_code(venue_code)
+            venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
+            audit_record(user=user, action=Action.READ, object_type=error.code, purpose="gate: refused scan",
+                         unit_id=venue.unit_id if venue is not None else None, detail={"venue": venue_code[:16]})
+        raise
+
+
+def _check_backdating(*, user, client_id, venue_code, text, entrance_id, scanned_at, direction, birth_year,
+                      device, signature) -> None:
+    """A scan dated in the past is believed only when a gate phone enrolled by this account
+    signed it when it was made (docs/identity.md): a typed date proves nothing."""
+    if scanned_at is None:
+        return
+    scan_time(scanned_at)  # too old, in the future, without a time zone: that answer first
+    if scanned_at >= timezone.now() - timedelta(minutes=conf.scan_backdate_minutes()):
+        return
+    message = devices.scan_message(client_id=client_id, venue=venue_code, entrance_id=entrance_id,
+                                   direction=direction, scanned_at=scanned_at, text=text, birth_year=birth_year)
+    if not devices.device_signed(user=user, device_id=device, signature=signature, message=message):
+        raise ServiceError(
+            _("A scan dated more than %(n)d minutes ago is accepted only from the offline queue of a gate phone "
+              "that was set up while online.") % {"n": conf.scan_backdate_minutes()},
+            code="backdated_unsigned",
+        )
 
 
 @transaction.atomic
 def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict) -> DeclarationResult:
     """Gate staff record a declaration for the person of a visit at their venue; the visit
-    takes its colour."""
+    takes its colour. It is the person's proven colour only if the visit was made with their
+    ID card or personal QR (docs/identity.md)."""
     venue, _entrance = venue_for_staff(user=user, code=venue_code)
     visit = Visit.objects.filter(id=visit_id, venue_id=venue.pk).select_related("person").first()
     if visit is None:
         raise NotFound(_("No such visit at this venue."), code="unknown_visit")
-    declaration = people.declaration_record(person=visit.person, answers=answers, recorded_by=user)
+    # Staff who scanned the person's card or personal QR saw who it is: their declaration counts.
+    # After a typed number (or a person's own self check-in) it is kept as a claim.
+    seen = visit.channel in (Channel.PERSONAL_QR, Channel.CCCD)
+    declaration = people.declaration_record(person=visit.person, answers=answers, recorded_by=user, proven=seen)
     Visit.objects.filter(id=visit.id, checked_in_at=visit.checked_in_at).update(status=declaration.status)
     visit.status = declaration.status
     return DeclarationResult(visit=visit, venue=venue, person=Shown.of(visit.person), valid_until=declaration.valid_until)

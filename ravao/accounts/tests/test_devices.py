@@ -1,6 +1,7 @@
 """POST /api/v1/devices: a gate phone enrols its key; only that account's signatures count."""
 
 import base64
+from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -23,7 +24,7 @@ def sign(private, message: bytes) -> str:
 
 
 MESSAGE = scan_message(client_id="c1", venue="ABC123", entrance_id=None, direction="in",
-                       scanned_at="2026-12-04T08:00:00.000Z", text="0912345678", birth_year=1990)
+                       scanned_at=datetime(2026, 12, 4, 8, tzinfo=UTC), text="0912345678", birth_year=1990)
 
 
 def test_it_enrols_a_gate_phone_and_checks_its_signatures(users):

@@ -42,7 +42,7 @@ def test_an_id_number_alone_gives_neither_the_holder_link_nor_the_phone(venue, v
 
 
 def test_an_id_number_alone_reads_nothing_stored_about_the_person(venue, victim):
-    checkin(venue, VICTIM, declaration=RED)
+    checkin(venue, VICTIM, declaration=RED, holder=victim[1])
     res = checkin(venue, {"full_name": "Kẻ Gian", "phone": "0987654321", "id_number": "001090012345"})
     body = res.json()
     assert body["status"] == "undeclared" and body["person"] == {"masked_name": "K. Gian", "birth_year": None}
@@ -117,7 +117,7 @@ def test_the_confirmation_page_links_the_personal_qr_only_for_the_owner(venue, v
 
 
 def test_a_typed_number_needs_the_matching_birth_year_and_writes_nothing_otherwise(venue, staff, victim):
-    checkin(venue, VICTIM, declaration=RED)
+    checkin(venue, VICTIM, declaration=RED, holder=victim[1])
     Visit.objects.all().delete()
     client = ApiClient(staff)
 

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         try:
             result = checkin_scan(
                 user=staff, client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(), venue_code=venue,
-                text=text, scanned_at=scanned_at, direction=direction, birth_year=birth_year,
+                text=text, scanned_at=scanned_at, direction=direction, birth_year=birth_year, operator=True,
             )
         except (ServiceError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None

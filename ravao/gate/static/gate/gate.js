@@ -157,7 +157,7 @@
     const d = await (devicePromise || Promise.resolve(null));
     if (!d || !d.id) return;
     const message = ["ravao-scan-1", body.client_id, body.venue, body.entrance === null ? "" : String(body.entrance),
-      body.direction, body.scanned_at, body.text, body.birth_year === undefined ? "" : String(body.birth_year)].join("\n");
+      body.direction, String(Date.parse(body.scanned_at)), body.text, body.birth_year === undefined ? "" : String(body.birth_year)].join("\n");
     const sig = await crypto.subtle.sign(SIGN, d.privateKey, new TextEncoder().encode(message));
     body.device = d.id;
     body.signature = b64(sig);
