@@ -15,7 +15,7 @@ from ravao.checkins.models import Visit
 from ravao.checkins.recording import receipt_for
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
 
-HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered
+HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered: the QR version, or False
 
 
 def iso(dt: datetime) -> str:
@@ -54,7 +54,7 @@ def kept_checkin(result: CheckinResult) -> dict:
         person=_person(result.person),
         companions=[{**visit_json(c.visit, c.venue, c.receipt), "repeat": c.repeat, "person": _person(c.person)} for c in result.companions],
     )
-    body[HOLDER_FLAG] = result.own
+    body[HOLDER_FLAG] = result.holder_version if result.own else False
     return body
 
 
@@ -115,8 +115,11 @@ def _restored(body: dict, **extra) -> CheckinResult:
 
 
 def replayed_checkin(body: dict) -> CheckinResult:
+    given = body.get(HOLDER_FLAG, False)
+    # Answers kept before the version was: True (their link is not given again: see services).
+    version = given if isinstance(given, int) and not isinstance(given, bool) else 0
     return _restored(
-        body, own=body.get(HOLDER_FLAG, False), answer=body,
+        body, own=bool(given), holder_version=version, answer=body,
         companions=tuple(_restored(c) for c in body.get("companions", ())),
     )
 

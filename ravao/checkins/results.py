@@ -54,6 +54,9 @@ class CheckinResult:
     receipt: str = ""
     holder: str = ""
     own: bool = False
+    # The personal QR version the holder link was made for: a replay gives the link again only
+    # while it is still current (a replaced QR also revokes old answers' links).
+    holder_version: int = 0
     companions: tuple["CheckinResult", ...] = ()
     replayed: bool = False
     answer: dict | None = field(default=None, repr=False, compare=False)

@@ -289,20 +289,22 @@ def checkin_self(
         return CheckinResult(
             visit=visit, venue=place, person=Shown.of(shown), repeat=repeat,
             receipt=receipt_for(visit.id, visit.checked_in_at), holder=people.holder_token(main) if own else "",
-            own=own, companions=tuple(done),
+            own=own, holder_version=main.qr_version if own else 0, companions=tuple(done),
         )
 
     result = replay.once(client_id, "public", work, keep=kept_checkin, restore=replayed_checkin)
     if not (result.replayed and result.own):
         return result
-    # The holder link is not kept with the replay (only whether it was given): made again
-    # from the visit's person.
+    # A replay answers only what the first answer gave: the holder link of that QR version, made
+    # again (it is never kept), and nothing once the person has replaced their QR since.
     found = (
         Visit.objects.filter(id=result.visit.id, checked_in_at=receipt_time(result.visit.id, result.receipt))
         .values_list("person_id", "person__qr_version")
         .first()
     )
-    return replace(result, holder=people.holder_token(Person(pk=found[0], qr_version=found[1])) if found else "")
+    if not found or not result.holder_version or found[1] != result.holder_version:
+        return replace(result, holder="")
+    return replace(result, holder=people.holder_token(Person(pk=found[0], qr_version=found[1])))
 
 
 def main_name(person: PersonInput) -> str:

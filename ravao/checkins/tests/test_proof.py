@@ -195,3 +195,21 @@ def test_typed_numbers_and_refused_card_texts_are_audited(venue, staff, victim):
     assert {("person", "staff"), ("no_match", "staff"), ("card_mismatch", "staff")} <= entries
     assert all(e.unit_id == venue.unit_id for e in AuditEntry.objects.filter(username="staff"))
     assert "0912345678" not in str(list(AuditEntry.objects.values_list("detail", flat=True)))
+
+
+# --- replays ----------------------------------------------------------------------------------
+
+
+def test_a_replay_after_the_qr_was_replaced_gives_no_link(venue):
+    from ravao.people.services import holder_person_id, personal_qr_reissue
+
+    body = checkin_payload(venue.code, person={"full_name": "Hồ Văn Mới", "id_number": "046099000777", "birth_year": 1999})
+    first = ApiClient().post("/checkins", body)
+    assert first.status_code == 201 and first.json()["holder"]
+    again = ApiClient().post("/checkins", {**body, "person": {"full_name": "x", "phone": "0911111111"}})
+    assert again.status_code == 200 and again.json()["holder"] == first.json()["holder"]  # the original answer
+    person = Person.objects.get(pk=holder_person_id(first.json()["holder"]))
+    personal_qr_reissue(person=person)  # lost or shared: replaced
+    replay = ApiClient().post("/checkins", body)
+    assert replay.status_code == 200 and replay.json()["holder"] == ""
+    assert replay.json()["id"] == first.json()["id"]
