@@ -85,14 +85,14 @@ def lost_counts(caches: dict) -> tuple[int, int]:
 
 def checkin_cpu_ms(n: int) -> tuple[float, float]:
     """Process CPU per public check-in (ms), limiter vs hand-made check, in alternating blocks."""
-    import uuid  # noqa: PLC0415
+    import uuid
 
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
+    from django.core.management import call_command
+    from django.test import Client
 
-    from ravao.checkins import services  # noqa: PLC0415
-    from ravao.testing import make_small_map  # noqa: PLC0415
-    from ravao.venues.testing import make_venue  # noqa: PLC0415
+    from ravao.checkins import services
+    from ravao.testing import make_small_map
+    from ravao.venues.testing import make_venue
 
     call_command("migrate", verbosity=0)
     venue = make_venue(make_small_map().commune_a)
@@ -138,7 +138,7 @@ def main():
         with override_settings(CACHES={"default": conf}):
             try:
                 cache.clear()
-            except Exception as exc:  # noqa: BLE001 - no Redis here: say so, go on
+            except Exception as exc:  # no Redis here: say so, go on
                 print(f"   {label:26} skipped ({exc.__class__.__name__})")
                 continue
             before, after = per_hit_us(old_check, args.hits), per_hit_us(new_check, args.hits)

@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--database", default="bench_retention", help="bench database (bench_*); with --reuse, e.g. bench_scale "
                         "after bench/tracing_scale.py, to purge a day at that size (its two oldest days go)")
     args = parser.parse_args()
-    DB = args.database  # noqa: N806
+    DB = args.database
     m = common.print_machine("retention: partition drop vs DELETE")
     if not (args.reuse and common.db_exists(DB)):
         common.fresh_db(DB)

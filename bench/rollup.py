@@ -39,7 +39,7 @@ def old_rollup_module():
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE_COMMIT}:ravao/oversight/rollup.py"],
                             capture_output=True, text=True, check=True).stdout
     module = types.ModuleType("ravao_oversight_rollup_wholeday")
-    exec(compile(source, "rollup_wholeday.py", "exec"), module.__dict__)  # noqa: S102 — our own file, from git
+    exec(compile(source, "rollup_wholeday.py", "exec"), module.__dict__)  # our own file, from git
     return module
 
 

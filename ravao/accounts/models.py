@@ -62,7 +62,7 @@ class User(AbstractUser):
 
     @property
     def is_national(self) -> bool:
-        from ravao.accounts import policy  # noqa: PLC0415 (the policy module imports Role from here)
+        from ravao.accounts import policy  # the policy module imports Role from here
 
         return policy.is_national(self)
 

@@ -15,11 +15,11 @@ def token_for_raw(raw: str) -> ApiToken | None:
     """The live token with this raw value, or None (revoked, unknown or inactive user)."""
     if not raw or not raw.startswith("rv_"):
         return None
-    from datetime import timedelta  # noqa: PLC0415
+    from datetime import timedelta
 
-    from django.db.models import Q  # noqa: PLC0415
+    from django.db.models import Q
 
-    from ravao.core import hotcache  # noqa: PLC0415
+    from ravao.core import hotcache
 
     # Kept per worker for RAVAO_HOT_CACHE_SECONDS (a gate sends a scan every few seconds): a
     # revoked token or a deactivated user is refused within that time (at once in the process

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from ravao.checkins.models import Visit
 from ravao.checkins.recording import receipt_for
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
+from ravao.venues.models import Venue
 
 HOLDER_FLAG = "holder_given"  # kept in the replay body, never answered: the QR version, or False
 
@@ -100,8 +101,6 @@ def declaration_answer(result: DeclarationResult) -> dict:
 
 
 def _restored(body: dict, **extra) -> CheckinResult:
-    from ravao.venues.models import Venue  # noqa: PLC0415 (venues builds on checkins)
-
     visit = Visit(
         id=body["id"], status=body["status"], entrance_id=body["entrance"], trip_id=body["trip"],
         channel=body["channel"], checked_in_at=datetime.fromisoformat(body["checked_in_at"]),

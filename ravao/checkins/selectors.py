@@ -20,7 +20,7 @@ MAX_STAY = timedelta(hours=24)
 
 def venue_for_viewer(*, user, code: str):
     """The venue with this code if ``user`` may see it (staff, manager, officials of its area)."""
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.venues.models import Venue
 
     venue = Venue.objects.restrict(user).select_related("venue_type").filter(code=normalise_venue_code(code)).first()
     if venue is None:
@@ -86,6 +86,6 @@ def masked_rows(visits, *, limit: int = 2000) -> list[dict]:
 
 def venues_of(*, user):
     """The venues a manager or gate staff member works at (or an official may see), newest first."""
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.venues.models import Venue
 
     return Venue.objects.restrict(user).order_by("name")

@@ -111,8 +111,8 @@ def scan_time(scanned_at: datetime | None) -> datetime:
 def _venue_by_code(code: str):
     """The venue with this code and its type, in one plain statement (a miss of the per-worker
     memory: at national scale most venues are too quiet to stay in it, so misses are common)."""
-    from ravao.catalog.models import VenueType  # noqa: PLC0415
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.catalog.models import VenueType
+    from ravao.venues.models import Venue
 
     with fastsql.cursor() as cursor:
         cursor.execute(
@@ -132,7 +132,7 @@ def _venue_by_code(code: str):
 
 def _works_at(user_id: int, venue_id: int) -> bool | None:
     """True if the user is active staff of the venue (None otherwise: not remembered)."""
-    from ravao.venues.models import VenueMembership  # noqa: PLC0415
+    from ravao.venues.models import VenueMembership
 
     with fastsql.cursor() as cursor:
         cursor.execute(
@@ -145,7 +145,7 @@ def _works_at(user_id: int, venue_id: int) -> bool | None:
 def venue_public(*, code: str = "", venue_qr: str = ""):
     """(venue, entrance) from a poster QR (its URL or token) or a typed short code."""
     if venue_qr:
-        from ravao.venues.tokens import verify_venue_token  # noqa: PLC0415
+        from ravao.venues.tokens import verify_venue_token
 
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance
@@ -171,7 +171,7 @@ def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
         raise NotFound(_("No venue with this code among the venues you work at."), code="unknown_venue")
     entrance = None
     if entrance_id:
-        from ravao.venues.models import Entrance  # noqa: PLC0415
+        from ravao.venues.models import Entrance
 
         entrance = Entrance.objects.filter(pk=entrance_id, venue=venue).first()
         if entrance is None:
@@ -181,7 +181,7 @@ def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
 
 def check_venue_open(venue, at: datetime) -> None:
     """Refuse check-ins at suspended or closed venues and at events outside their window."""
-    from ravao.venues.models import VenueStatus  # noqa: PLC0415
+    from ravao.venues.models import VenueStatus
 
     if venue.status == VenueStatus.SUSPENDED:
         raise Conflict(_("%(venue)s is suspended: check-ins are not accepted.") % {"venue": venue.name}, code="venue_suspended")
@@ -205,7 +205,7 @@ def check_venue_open(venue, at: datetime) -> None:
 def _trip_for(venue, at: datetime):
     if venue.venue_type.kind != "vehicle":
         return None
-    from ravao.venues.models import Trip  # noqa: PLC0415
+    from ravao.venues.models import Trip
 
     grace = timedelta(minutes=conf.trip_grace_minutes())
     return (
@@ -360,7 +360,7 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
     number (manual entry) with the birth year the person gives (``birth_year``, or typed after
     the number). Anything else is refused with a clear message. ``status_at``: also read the
     person's colour at that time in the same query (``status_now``)."""
-    from ravao.codes.signing import PERSON_PREFIX, VENUE_PREFIX, CodeError, verify_person_qr  # noqa: PLC0415
+    from ravao.codes.signing import PERSON_PREFIX, VENUE_PREFIX, CodeError, verify_person_qr
 
     text = (text or "").strip()
     if not text:

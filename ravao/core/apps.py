@@ -6,4 +6,4 @@ class Config(AppConfig):
     label = "core"
 
     def ready(self):
-        from ravao.core import checks, failclosed  # noqa: F401  (registers the deployment checks)
+        from ravao.core import checks, failclosed  # noqa: F401 (registers the deployment checks)

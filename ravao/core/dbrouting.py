@@ -178,7 +178,7 @@ def read_connection():
     return connections[read_alias()]
 
 
-class reading_from_replica:  # noqa: N801 - used like contextlib's lower-case helpers
+class reading_from_replica:  # used like contextlib's lower-case helpers
     """Reads inside may come from a replica (see the module's docstring).
 
     As a context manager it gives the :class:`ReadBlock`; as a decorator (also of generator
@@ -230,7 +230,7 @@ def _failed_on_replica(block: ReadBlock, exc: Exception) -> bool:
     return True
 
 
-class _on_primary:  # noqa: N801
+class _on_primary:
     def __init__(self, reason: str):
         self.reason = reason
 

@@ -33,7 +33,7 @@ def cursor():
         with connection.cursor() as c:
             yield c
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor  # noqa: PLC0415
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
     connection.validate_thread_sharing()

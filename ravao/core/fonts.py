@@ -26,8 +26,8 @@ def font_dir() -> Path:
 def register_fonts() -> Path:
     """Register REGULAR and BOLD with reportlab once per process; the fonts' directory (Pillow
     reads the same files for PNG posters)."""
-    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 (only the processes that draw pay the import)
-    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415
+    from reportlab.pdfbase import pdfmetrics  # only the processes that draw pay the import
+    from reportlab.pdfbase.ttfonts import TTFont
 
     directory = font_dir()
     for name in (REGULAR, BOLD):

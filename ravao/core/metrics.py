@@ -91,7 +91,7 @@ class LiveCollector:
         return []  # else registering it would run collect(), and query the database, at import
 
     def collect(self):
-        from ravao.core import dbrouting  # noqa: PLC0415
+        from ravao.core import dbrouting
 
         lags = dbrouting.replica_lags() if dbrouting.replica_aliases() else {}
         if lags:
@@ -127,7 +127,7 @@ if not MULTIPROCESS:
 
 def exposition() -> bytes:
     if MULTIPROCESS:
-        from prometheus_client import multiprocess  # noqa: PLC0415
+        from prometheus_client import multiprocess
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -24,7 +24,7 @@ ACCEPTED = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 class RequestMiddleware:
     def __init__(self, get_response):
-        from ravao.core import metrics  # noqa: PLC0415 - after settings (multiprocess mode)
+        from ravao.core import metrics  # after settings (multiprocess mode)
 
         self.get_response = get_response
         self.metrics = metrics

@@ -41,8 +41,8 @@ def gate_config(user) -> list[dict]:
 def declaration_form() -> dict | None:
     """The current health questionnaire, labelled in the active language, for the form that
     staff fill in on a visitor's behalf (None if no version is current)."""
-    from ravao.people.models import Questionnaire  # noqa: PLC0415
-    from ravao.people.questionnaires import label  # noqa: PLC0415
+    from ravao.people.models import Questionnaire
+    from ravao.people.questionnaires import label
 
     current = Questionnaire.objects.filter(is_current=True).order_by("-created_at").first()
     if current is None:

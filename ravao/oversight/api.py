@@ -43,7 +43,7 @@ def coverage_trend(request, unit: str = "", sector: str = "", generation: str = 
 def progress_report(request, unit: str = "", sector: str = "", generation: str = "", format: str = "xlsx",
                     lang: str = "vi", from_: Day | None = FROM_DATE, to: Day | None = None):
     """The progress report of a unit and period as an XLSX or PDF file (Vietnamese by default)."""
-    from ravao.oversight.reports import report_build  # noqa: PLC0415
+    from ravao.oversight.reports import report_build
 
     user, scope = _scope(request, unit, sector, from_, to, generation)
     content, content_type, filename = report_build(user=user, scope=scope, fmt=format, language=lang)

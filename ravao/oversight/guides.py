@@ -133,8 +133,8 @@ def guide_context(role: str) -> dict:
 
 
 def _icon_drawing(name: str, size: float):
-    from reportlab.graphics.shapes import Circle, Drawing, Line, Rect  # noqa: PLC0415
-    from reportlab.lib import colors  # noqa: PLC0415
+    from reportlab.graphics.shapes import Circle, Drawing, Line, Rect
+    from reportlab.lib import colors
 
     d = Drawing(size, size)
     k = size / 64
@@ -154,10 +154,10 @@ def _icon_drawing(name: str, size: float):
 
 def guide_pdf(role: str, language: str) -> bytes:
     """A one-page printable guide (A5 leaflet) in ``language``."""
-    from reportlab.lib.pagesizes import A5  # noqa: PLC0415
-    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
-    from reportlab.lib.units import mm  # noqa: PLC0415
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
+    from reportlab.lib.pagesizes import A5
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     register_fonts()
     font = REGULAR

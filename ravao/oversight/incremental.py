@@ -101,7 +101,7 @@ def apply_deltas(table: str, columns: list[str], rows: list[tuple]) -> None:
 # ------------------------------------------------------------------------------ the batch
 
 def _read_batch(cur, last_id: int, gaps: list) -> None:
-    from ravao.oversight.rollup import local_tz  # noqa: PLC0415
+    from ravao.oversight.rollup import local_tz
 
     t = _types()
     _temp(cur, BATCH, f"id {t['bigint']}, venue_id {t['bigint']}, person_id {t['bigint']}, checked_in_at {t['dt']}, "
@@ -163,7 +163,7 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
 
     ``last_day``: the last local day whose UnitDay rows exist (the previous run's day); later
     days are left to the caller (computed in full)."""
-    from ravao.oversight.rollup import day_bounds, local_day  # noqa: PLC0415
+    from ravao.oversight.rollup import day_bounds, local_day
 
     out = Ingested()
     t = _types()
@@ -225,7 +225,7 @@ def _old_rows(cur, t: dict, days: set[date]) -> None:
 
     A small table (the new people's rows only): every "already seen under this key?" test
     reads it instead of probing PresenceDay once per key."""
-    from ravao.oversight.models import RangeVisitors  # noqa: PLC0415
+    from ravao.oversight.models import RangeVisitors
 
     lo, hi = min(days), max(days)
     span = RangeVisitors.objects.filter(visitors__isnull=False, first_day__lte=hi, last_day__gte=lo).aggregate(
@@ -248,7 +248,7 @@ def _old_rows(cur, t: dict, days: set[date]) -> None:
 
 
 def _expand(rows, closure, gens, deltas, slot: int) -> None:
-    from ravao.oversight.rollup import ALL  # noqa: PLC0415
+    from ravao.oversight.rollup import ALL
 
     for day, unit_id, sector_id, n in rows:
         day = day if isinstance(day, date) else date.fromisoformat(day)

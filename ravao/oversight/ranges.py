@@ -48,7 +48,7 @@ def range_counts(*, generation: str, sector_id: int | None, first: date, last: d
                  whole: bool) -> dict:
     """Exact distinct people of the presence rows in [first, last] under each unit of
     ``unit_ids`` (and, with ``whole``, in the whole generation: key None)."""
-    from ravao.oversight.rollup import big_sort_memory  # noqa: PLC0415
+    from ravao.oversight.rollup import big_sort_memory
 
     pd_t, cl_t, u_t, _ = _tables()
     sector_sql, sector_params = ("AND p.sector_id = %s", [sector_id]) if sector_id is not None else ("", [])
@@ -144,7 +144,7 @@ def _new_window_keys(new_presence: str) -> int:
 
 def _store_all_keys(first: date, last: date, *, now: datetime, window: bool) -> None:
     """Count [first, last] for every unit, sector and generation and store it."""
-    from ravao.oversight.rollup import _distinct_by_key  # noqa: PLC0415
+    from ravao.oversight.rollup import _distinct_by_key
 
     pd_t = PresenceDay._meta.db_table
     counts = _distinct_by_key(pd_t, "t.day >= %s AND t.day <= %s", [first, last], "person_id")

@@ -60,8 +60,8 @@ def _title(doc) -> str:
 
 
 def _xlsx(doc) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
@@ -97,11 +97,11 @@ def _xlsx(doc) -> bytes:
 
 
 def _pdf(doc) -> bytes:
-    from reportlab.lib import colors  # noqa: PLC0415
-    from reportlab.lib.pagesizes import A4  # noqa: PLC0415
-    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415
-    from reportlab.lib.units import mm  # noqa: PLC0415
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: PLC0415
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     register_fonts()
     font = REGULAR

@@ -248,7 +248,7 @@ def roll_unit_day(day: date, closure, gens) -> int:
 
 def roll_stock(closure, gens) -> None:
     """Rebuild the current venue and target counts of every unit and sector."""
-    from django.db.models import Count  # noqa: PLC0415
+    from django.db.models import Count
 
     stock = defaultdict(lambda: {"registered": 0, "suspended": 0, "unverified": 0, "by_type": defaultdict(int),
                                  "targets": 0, "targets_registered": 0, "targets_active": 0})

@@ -49,9 +49,9 @@ class Scope:
 def resolve(*, user, unit_code: str = "", sector_code: str = "", first: date | None = None,
             last: date | None = None, generation: str = "") -> Scope:
     """Check the unit, sector and dates a user asks for; default to their jurisdiction and today."""
-    from django.utils import timezone  # noqa: PLC0415
+    from django.utils import timezone
 
-    from ravao.oversight.rollup import local_day  # noqa: PLC0415
+    from ravao.oversight.rollup import local_day
 
     generation = generation or settings.RAVAO_UNIT_GENERATION
     units = Unit.objects.restrict(user)
@@ -109,7 +109,7 @@ def _range_visitors(*, scope: Scope, units: list[Unit | None], estimate: dict, w
     counted on the spot when small (the daily visitors of the range add up to at most
     ``RAVAO_RANGE_SYNC_MAX``) or when ``wait``, else asked of the rollup: the figure is None
     (pending) until its next run. Callers pass units already checked against the jurisdiction."""
-    from ravao.oversight import ranges  # noqa: PLC0415
+    from ravao.oversight import ranges
 
     result, pending = {}, set()
     stored = RangeVisitors.objects.filter(
@@ -263,7 +263,7 @@ def by_sector(*, user, scope: Scope) -> list[dict]:
 @reading_from_replica()
 def venue_rows(*, user, scope: Scope):
     """Venues of a lowest-level unit with their scans in the period and last scan."""
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.venues.models import Venue
 
     venues = Venue.objects.restrict(user).filter(unit=scope.unit).select_related("venue_type").order_by("name")
     if scope.sector is not None:

@@ -25,7 +25,7 @@ MAX_IMPORT_ROWS = 20000
 
 
 def _lowest_unit(*, user, code: str = "", unit: Unit | None = None, generation: str = "") -> Unit:
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
     qs = Unit.objects.restrict(user)
     if unit is not None:
@@ -110,7 +110,7 @@ def target_assign(*, user, targets: list[int], canvasser: str) -> int:
 def _create_venue(*, user, target: TargetEstablishment, venue_type: VenueType):
     """The one place that creates a venue from a target: the venues app's registration service
     (its checks, duplicate detection and public code), with the target's data carried over."""
-    from ravao.venues.services import venue_register  # noqa: PLC0415
+    from ravao.venues.services import venue_register
 
     return venue_register(
         by=user, name=target.name, unit=target.unit, venue_type=venue_type,
@@ -155,7 +155,7 @@ class ImportResult:
 
 def _read_rows(*, content: bytes, filename: str) -> list[dict]:
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook  # noqa: PLC0415
+        from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active

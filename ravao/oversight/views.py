@@ -25,9 +25,9 @@ SORT_KEYS = {"name", *CHILD_COLUMNS}
 
 def require_capability(capability: str):
     """Pages for the holders of ``capability`` only (ravao/accounts/policy.py); others get 403."""
-    from functools import wraps  # noqa: PLC0415
+    from functools import wraps
 
-    from django.core.exceptions import PermissionDenied  # noqa: PLC0415
+    from django.core.exceptions import PermissionDenied
 
     def decorator(view):
         @wraps(view)
@@ -68,7 +68,7 @@ def scope_from_request(request) -> selectors.Scope:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
-        from django.contrib import messages  # noqa: PLC0415
+        from django.contrib import messages
 
         messages.error(request, exc.message)
         return selectors.resolve(user=request.user, unit_code=request.GET.get("unit", ""),
@@ -152,20 +152,20 @@ def dashboard(request):
 
 
 def _type_names(by_type: dict) -> list[tuple[str, int]]:
-    from ravao.catalog.models import VenueType  # noqa: PLC0415
+    from ravao.catalog.models import VenueType
 
     names = {t.code: t.name for t in VenueType.objects.filter(code__in=list(by_type))}
     return sorted(((names.get(code, code), n) for code, n in by_type.items()), key=lambda x: -x[1])
 
 
 def _visible_ids(user, scope):
-    from ravao.units.models import Unit  # noqa: PLC0415
+    from ravao.units.models import Unit
 
     return Unit.objects.restrict(user).filter(generation=scope.generation).values("pk")
 
 
 def _sectors(user):
-    from ravao.catalog.models import Sector  # noqa: PLC0415
+    from ravao.catalog.models import Sector
 
     if policy.is_sector_limited(user):
         return Sector.objects.filter(pk=user.sector_id)
@@ -193,7 +193,7 @@ def sectors(request):
 @reading_from_replica()
 def venue(request, code: str):
     """One venue's figures per day (scans, visitors, first and last scan), within jurisdiction."""
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.venues.models import Venue
 
     found = Venue.objects.restrict(request.user).select_related("unit", "venue_type").filter(code=code).first()
     if found is None:

@@ -130,7 +130,7 @@ def evaluate(rules: list[dict], default_status: str, answers: dict) -> str:
 
 @lru_cache(maxsize=8)
 def _cached(version: str | None):
-    from ravao.people.models import Questionnaire  # noqa: PLC0415
+    from ravao.people.models import Questionnaire
 
     qs = Questionnaire.objects.filter(version=version) if version else Questionnaire.objects.filter(is_current=True)
     return qs.order_by("-created_at").first()

@@ -71,7 +71,7 @@ def clean_sex(value) -> str:
 def _unit_for(code: str):
     if not code:
         return None
-    from ravao.units.models import Unit  # noqa: PLC0415
+    from ravao.units.models import Unit
 
     unit = Unit.objects.filter(generation=settings.RAVAO_UNIT_GENERATION, code=code).first()
     if unit is None:
@@ -446,7 +446,7 @@ def personal_qr_reissue(*, person: Person) -> Person:
 
 def person_for_qr(*, person_id: int, qr_version: int, status_at=None) -> Person:
     """The person on a verified personal QR, if the code is still the current one."""
-    from ravao.codes.signing import personal_qr_replaced  # noqa: PLC0415
+    from ravao.codes.signing import personal_qr_replaced
 
     person = with_status(Person.objects.filter(pk=person_id), status_at).first()
     if person is None:

@@ -189,7 +189,7 @@ def _unit(code: str):
 
 
 @router.get("/venues", response=VenuePage, summary="Venues in the caller's area, filtered")
-def list_venues(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+def list_venues(request, unit: str = "", sector: str = "", type: str = "", status: str = "",
                 verified: str = "", q: str = "", limit: int = 50, offset: Offset = 0):
     qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
     limit, offset = min(max(limit, 1), MAX_LIMIT), max(offset, 0)
@@ -197,7 +197,7 @@ def list_venues(request, unit: str = "", sector: str = "", type: str = "", statu
 
 
 @router.get("/venues/bulk-posters", summary="One PDF page per venue matching the filters (officials)")
-def bulk_posters(request, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+def bulk_posters(request, unit: str = "", sector: str = "", type: str = "", status: str = "",
                  verified: str = "", q: str = "", size: str = "A4"):
     pdf, _count = services.posters_bulk(by=request.auth, size=size, unit=unit, sector=sector, type=type, status=status,
                                         verified=verified, q=q)
@@ -262,7 +262,7 @@ def set_status(request, code: str, status: str):
 
 
 @router.get("/venues/{code}/poster", summary="The poster: format=pdf|png|svg, size=A4|A5, entrance=id")
-def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: Id | None = None):  # noqa: A002
+def poster(request, code: str, format: str = "pdf", size: str = "A4", entrance: Id | None = None):
     venue = venue_get(user=request.auth, code=code)
     door = None
     if entrance is not None:

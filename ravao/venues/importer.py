@@ -78,11 +78,11 @@ class ImportReport:
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
     """Rows as (spreadsheet line number, {column: text}) from XLSX or CSV (UTF-8, , or ;)."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook  # noqa: PLC0415
+        from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # noqa: BLE001 (any unreadable workbook)
+        except Exception as exc:  # any unreadable workbook
             raise ServiceError(_("This file is not a readable XLSX workbook.")) from exc
         raw = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     elif filename.lower().endswith((".csv", ".txt")):

@@ -20,7 +20,7 @@ def new_public_code() -> str:
 
 def fold_words(text: str) -> str:
     """Lower-case, accent-free, punctuation as spaces, single spaces ("Chợ  Đông-Ba" -> "cho dong ba")."""
-    from ravao.units.loader import fold  # noqa: PLC0415
+    from ravao.units.loader import fold
 
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text or "")).split())
 

@@ -32,7 +32,7 @@ _DARK = bytes.maketrans(bytes(range(256)), b"\x01" + b"\x00" * 255)  # zxing: 0 
 
 
 def _matrix_zxing(text: str):
-    import zxingcpp  # noqa: PLC0415
+    import zxingcpp
 
     barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     view = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
@@ -80,7 +80,7 @@ def poster_text(venue, entrance=None) -> dict:
     if venue.venue_type.kind == "vehicle":
         extra.append(" · ".join(x for x in (venue.plate, venue.operator, venue.route) if x))
     if venue.venue_type.kind == "event" and venue.starts_at and venue.ends_at:
-        from django.utils import timezone  # noqa: PLC0415
+        from django.utils import timezone
 
         s, e = timezone.localtime(venue.starts_at), timezone.localtime(venue.ends_at)
         extra.append(f"{s:%H:%M %d/%m/%Y} – {e:%H:%M %d/%m/%Y}")
@@ -246,7 +246,7 @@ def render_pdf(pages, *, size: str = "A4") -> bytes:
 
 
 def render_png(venue, entrance=None, *, size: str = "A4", dpi: int = 150) -> bytes:
-    from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415 (Pillow comes with reportlab)
+    from PIL import Image, ImageDraw, ImageFont  # Pillow comes with reportlab
 
     layout = poster_layout(venue, entrance, size=size)
     px = dpi / 25.4

@@ -20,7 +20,7 @@ def venue_list(*, user, **filters):
     return venue_filter(venues_visible(user), **filters)
 
 
-def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status: str = "",  # noqa: A002
+def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status: str = "",
                  verified: str | bool | None = None, q: str = "", codes=None):
     """Filter venues. ``unit`` is a unit code: that unit and every unit below it. Unknown
     filter values raise NotFound with a clear message."""
@@ -93,8 +93,8 @@ def venue_types():
 def unit_candidates(text: str, *, user=None, limit: int = 10):
     """Communes/wards (lowest level, current generation) that ``text`` may name. Officials
     (area roles) only see their own area's units."""
-    from ravao.units.models import Unit  # noqa: PLC0415
-    from ravao.units.selectors import unit_candidates as candidates  # noqa: PLC0415
+    from ravao.units.models import Unit
+    from ravao.units.selectors import unit_candidates as candidates
 
     units = Unit.objects.current().filter(children__isnull=True)
     if policy.scope_kind(user) == "area":

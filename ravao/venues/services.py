@@ -215,8 +215,8 @@ def posters_bulk(*, by: User | None, size: str = "A4", entrances: bool = False, 
     ``selectors.venue_filter``) among the venues ``by`` sees; closed venues only if asked for
     (``include_closed`` or a ``status`` filter). The "print all" button, the API and ``ravao
     posters`` all come here. Returns the PDF and the number of venues."""
-    from ravao.venues.posters import SIZES, render_bulk  # noqa: PLC0415 (reportlab, loaded when printing)
-    from ravao.venues.selectors import venue_filter, venues_visible  # noqa: PLC0415
+    from ravao.venues.posters import SIZES, render_bulk  # reportlab, loaded when printing
+    from ravao.venues.selectors import venue_filter, venues_visible
 
     if by is not None:
         policy.require(by, "venue.posters_bulk")
@@ -326,7 +326,7 @@ def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_n
                 username=username, password=password, role=policy.venue_account_role(manager=manager),
                 phone=(phone or "").strip(), first_name=first[:150], last_name=last[:150],
             )
-        except Exception as exc:  # noqa: BLE001 (a model validation message for the user)
+        except Exception as exc:  # a model validation message for the user
             raise ServiceError(_("This user name cannot be used: %(error)s") % {"error": exc}) from exc
     elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("The account %(username)s is not a venue account.") % {"username": username})

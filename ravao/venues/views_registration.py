@@ -56,7 +56,7 @@ def register_confirm(request):
         try:
             # Checked now, used up only with the registration (a failed one keeps the code).
             otp = registration.otp_verify(otp_id=pending["otp"], code=form.cleaned_data["code"], consume=False)
-            from django.utils.dateparse import parse_datetime  # noqa: PLC0415
+            from django.utils.dateparse import parse_datetime
 
             fields = {k: v for k, v in pending.items() if k not in ("otp", "phone", "contact_name", "password_hash", "venue_type", "unit", *DATE_FIELDS)}
             user, venue = registration.venue_self_register(

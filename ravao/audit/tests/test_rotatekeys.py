@@ -18,7 +18,7 @@ NEW = Fernet.generate_key().decode()
 
 def raw(table: str, column: str, pk: int) -> str:
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 (fixed names)
+        cur.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # fixed names
         return cur.fetchone()[0]
 
 

@@ -126,8 +126,8 @@ def test_coverage_and_report_api_read_on_the_replica(figures, users):
 
 
 def test_a_check_in_inside_a_replica_block_writes_on_the_primary(figures):
-    from ravao.checkins.models import Visit  # noqa: PLC0415
-    from ravao.checkins.tests.conftest import checkin_payload, make_venue  # noqa: PLC0415
+    from ravao.checkins.models import Visit
+    from ravao.checkins.tests.conftest import checkin_payload, make_venue
 
     venue = make_venue(figures.commune_a)
     reset_stats()

@@ -82,7 +82,7 @@ def test_a_refused_log_in_is_counted(users):
 
 
 def test_it_reports_the_rollup_lag_once_the_rollup_ran(small_map):
-    from ravao.oversight.rollup import rollup  # noqa: PLC0415
+    from ravao.oversight.rollup import rollup
 
     assert "\nravao_rollup_lag_seconds " not in Client().get("/metrics").content.decode()
     rollup()
@@ -139,7 +139,7 @@ def venue(small_map):
 
 
 def test_serve_gives_each_address_its_own_emptied_metrics_directory(tmp_path, monkeypatch):
-    from ravao.core.management.commands.serve import metrics_dir  # noqa: PLC0415
+    from ravao.core.management.commands.serve import metrics_dir
 
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))

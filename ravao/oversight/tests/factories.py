@@ -88,7 +88,7 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
     for v in open_venues:
         by_type[v.venue_type.code] = by_type.get(v.venue_type.code, 0) + 1
     if unit is None:
-        from ravao.units.models import Unit  # noqa: PLC0415
+        from ravao.units.models import Unit
 
         population = sum(u.population or 0 for u in Unit.objects.filter(generation=generation, depth=1)) or None
     else:

@@ -35,7 +35,7 @@ def test_it_sends_nothing_without_officials_with_an_e_mail(small_map, users):
 
 
 def test_the_demo_step_rolls_up(small_map, users):
-    from ravao.oversight.demo import demo  # noqa: PLC0415
+    from ravao.oversight.demo import demo
 
     make_random_data(small_map, seed=53, visits=30)
     line = demo(province=small_map.province, users=users, stdout=io.StringIO())

@@ -120,9 +120,9 @@ def test_it_draws_the_map_from_unit_coordinates(data, users):
 
 
 def test_it_shows_a_venue_manager_their_own_venue_figures_only(data, users):
-    from ravao.checkins.models import Visit  # noqa: PLC0415
-    from ravao.oversight.tests.factories import local_day  # noqa: PLC0415
-    from ravao.venues.models import MembershipRole, Venue, VenueMembership  # noqa: PLC0415
+    from ravao.checkins.models import Visit
+    from ravao.oversight.tests.factories import local_day
+    from ravao.venues.models import MembershipRole, Venue, VenueMembership
 
     scanned = Visit.objects.values_list("venue_id", flat=True).distinct()
     mine = Venue.objects.filter(pk__in=scanned).order_by("pk").first()

@@ -32,11 +32,11 @@ def test_it_speaks_vietnamese_and_english(db):
 
 def test_it_names_the_real_screens(db):
     """The official's guide names the menu entry and the figures exactly as the pages do."""
-    from django.utils import translation  # noqa: PLC0415
+    from django.utils import translation
 
-    from ravao.oversight.guides import guide_context  # noqa: PLC0415
-    from ravao.oversight.menu import DASHBOARD  # noqa: PLC0415
-    from ravao.oversight.reports import LABELS  # noqa: PLC0415
+    from ravao.oversight.guides import guide_context
+    from ravao.oversight.menu import DASHBOARD
+    from ravao.oversight.reports import LABELS
 
     for language in ("vi", "en"):
         with translation.override(language):
@@ -47,10 +47,10 @@ def test_it_names_the_real_screens(db):
 
 
 def test_the_canvassers_guide_names_the_campaign_screens(db):
-    from django.utils import translation  # noqa: PLC0415
+    from django.utils import translation
 
-    from ravao.oversight.guides import guide_context  # noqa: PLC0415
-    from ravao.oversight.menu import CAMPAIGN  # noqa: PLC0415
+    from ravao.oversight.guides import guide_context
+    from ravao.oversight.menu import CAMPAIGN
 
     c = Client()
     for language, button in (("vi", "Đăng ký cơ sở này làm địa điểm"), ("en", "Register this establishment as a venue")):
@@ -69,10 +69,10 @@ def test_the_canvassers_guide_names_the_campaign_screens(db):
 ])
 def test_the_tracers_and_auditors_guides_name_the_screens_as_they_are_labelled(db, role, labels):
     """Each quoted label is the one the page shows, in both languages (taken from the apps' own catalogues)."""
-    from django.utils import translation  # noqa: PLC0415
-    from django.utils.translation import gettext  # noqa: PLC0415
+    from django.utils import translation
+    from django.utils.translation import gettext
 
-    from ravao.oversight.guides import guide_context  # noqa: PLC0415
+    from ravao.oversight.guides import guide_context
 
     for language in ("vi", "en"):
         with translation.override(language):

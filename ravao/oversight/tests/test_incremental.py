@@ -138,7 +138,7 @@ def test_a_transaction_open_during_a_run_is_picked_up_by_the_next(small_map, use
             connections.close_all()
 
     def held_open():
-        from django.db import transaction  # noqa: PLC0415
+        from django.db import transaction
 
         try:
             with transaction.atomic():
@@ -165,8 +165,8 @@ def test_a_transaction_open_during_a_run_is_picked_up_by_the_next(small_map, use
 
 
 def test_stock_follows_venue_and_target_changes_without_new_visits(small_map, users):
-    from ravao.oversight.models import TargetEstablishment, TargetStatus  # noqa: PLC0415
-    from ravao.venues.models import Venue, VenueStatus  # noqa: PLC0415
+    from ravao.oversight.models import TargetEstablishment, TargetStatus
+    from ravao.venues.models import Venue, VenueStatus
 
     venues = make_random_data(small_map, seed=17, visits=120)
     now = selectors_now()

@@ -26,7 +26,7 @@ def check(user, unit, generation, first, last, sector=None, sums=True):
     got = {k: doc["indicators"][k] for k in COMPARED}
     assert got == expected, (unit, sector, first, last)
     for child in doc["children"]:
-        from ravao.units.models import Unit  # noqa: PLC0415
+        from ravao.units.models import Unit
 
         cu = Unit.objects.get(generation=generation, code=child["unit"]["code"])
         exp = brute_force(unit=cu, generation=generation, sector=sector, first=first, last=last)
@@ -60,9 +60,9 @@ def test_it_matches_brute_force_in_both_generations(small_map, users, seed):
 
 
 def selectors_now():
-    from datetime import datetime, time  # noqa: PLC0415
+    from datetime import datetime, time
 
-    from ravao.oversight.tests.factories import tz  # noqa: PLC0415
+    from ravao.oversight.tests.factories import tz
 
     return datetime.combine(END_DAY + timedelta(days=1), time(9), tzinfo=tz())
 
@@ -113,9 +113,9 @@ def test_it_serves_the_same_figures_over_the_api(small_map, users):
 
 
 def test_it_counts_the_seven_day_windows_once_a_day_and_keeps_them_exact(small_map, users):
-    from ravao.oversight.models import RangeVisitors  # noqa: PLC0415
-    from ravao.oversight.tests.factories import add_visits  # noqa: PLC0415
-    from ravao.people.models import Person  # noqa: PLC0415
+    from ravao.oversight.models import RangeVisitors
+    from ravao.oversight.tests.factories import add_visits
+    from ravao.people.models import Person
 
     venues = make_random_data(small_map, seed=6)
     now = selectors_now()
@@ -139,7 +139,7 @@ def test_it_counts_the_seven_day_windows_once_a_day_and_keeps_them_exact(small_m
 
 
 def test_it_stays_exact_when_a_venue_hangs_on_a_unit_with_units_below(small_map, users):
-    from ravao.venues.models import Venue  # noqa: PLC0415
+    from ravao.venues.models import Venue
 
     venues = make_random_data(small_map, seed=7)
     Venue.objects.filter(pk=venues[0].pk).update(unit=small_map.district_a)  # not the lowest level

@@ -61,7 +61,7 @@ def test_it_writes_the_report_from_the_cli_and_the_page(small_map, users, tmp_pa
                  "--format", "pdf", "--lang", "en", "--out", str(out))
     text = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
     assert f"Scans {expected['scans']:,}" in text
-    from django.test import Client  # noqa: PLC0415
+    from django.test import Client
 
     c = Client()
     c.force_login(users["province"])
@@ -117,7 +117,7 @@ def test_a_province_report_goes_to_the_national_administrators(small_map, users)
 
 
 def test_figures_follow_the_language_number_format():
-    from django.utils import translation  # noqa: PLC0415
+    from django.utils import translation
 
     with translation.override("vi"):
         assert [fmt_value("scans", 24000), fmt_value("points_per_100_residents", 0.0423),

@@ -10,7 +10,7 @@ from ravao.people.services import declaration_record, person_find_or_create
 
 def raw_rows(table: str) -> str:
     with connection.cursor() as cur:
-        cur.execute(f"SELECT * FROM {table}")  # noqa: S608 (fixed table names)
+        cur.execute(f"SELECT * FROM {table}")  # fixed table names
         return json.dumps(cur.fetchall(), default=str, ensure_ascii=False)
 
 

@@ -156,7 +156,7 @@ def test_two_managers_removing_each_other_at_once_leave_one(small_map, users):
         try:
             first_done.wait(5)
             staff_remove(membership=VenueMembership.objects.get(pk=b.pk), by=None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

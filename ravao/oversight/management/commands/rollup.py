@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(f"rolled up {result['visits']} new visit(s), {result['days']} whole day(s) re-rolled "
                               f"in {result['ms']} ms")
             if reports:
-                from ravao.oversight.dispatch import send_reports  # noqa: PLC0415
+                from ravao.oversight.dispatch import send_reports
 
                 sent = send_reports(today=local_day(timezone.now()))
                 if sent:

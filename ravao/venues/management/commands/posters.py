@@ -24,7 +24,7 @@ class Command(BaseCommand):
                             help="As this user: only an official, and only the venues of their area.")
         parser.add_argument("--out", required=True, help="The PDF file to write.")
 
-    def handle(self, *args, unit, sector, type, codes, size, entrances, include_closed, as_user, out, **options):  # noqa: A002
+    def handle(self, *args, unit, sector, type, codes, size, entrances, include_closed, as_user, out, **options):
         translation.activate("vi")
         user = None  # the operator: every venue
         if as_user:
