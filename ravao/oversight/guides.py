@@ -57,8 +57,8 @@ GUIDES = {
         "intro": _("You check in visitors who cannot scan the poster themselves."),
         "steps": [
             ("scan", _("Scan"), _("Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them in; yellow or red: follow the instructions on screen.")),
-            ("offline", _("No network?"), _("Keep scanning: check-ins are stored on the phone and sent automatically when the network is back. Do not close the page.")),
-            ("card", _("People without a phone"), _("Type their phone or ID number, or check them in as a companion of the person they came with (children, elderly relatives).")),
+            ("offline", _("No network?"), _("Open “Gate scanner” once with the network on each shift: the phone sets up its key. Then keep scanning without network: check-ins are stored on the phone, signed, and sent automatically when the network is back. Do not close the page.")),
+            ("card", _("People without a phone"), _("Type their phone or ID number with the year of birth they tell you (an unknown number and a wrong year get the same answer), or check them in as a companion of the person they came with. A health declaration you record counts at other gates only after you scanned their ID card or personal QR.")),
         ],
     },
     "visitor": {
@@ -66,7 +66,7 @@ GUIDES = {
         "intro": _("Check in at every place you enter. It protects you and your family."),
         "steps": [
             ("qr", _("Scan the poster"), _("Open your phone camera and point it at the QR poster by the door. No app to install.")),
-            ("phone", _("Declare"), _("The first time, enter your name and phone number; next times, one tap. Answer the health questions honestly.")),
+            ("phone", _("Declare"), _("The first time, enter your name, year of birth and phone number; next times, one tap. Answer the health questions honestly. Only a declaration from your own phone changes your colour: what someone else types about you never does.")),
             ("check", _("Show the screen"), _("Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID card.")),
         ],
     },
