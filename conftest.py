@@ -37,7 +37,6 @@ def users(small_map):
     }
 
 
-
 # --- Browser tests (Playwright + Debian's chromium; helpers in ravao/testing_browser.py) -------
 # Everything here is function-scoped on purpose: Playwright's sync API leaves its event loop
 # marked "running" in the main thread while it is started, which makes Django hand out other

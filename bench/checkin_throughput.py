@@ -111,9 +111,25 @@ def prepare(args) -> dict:
     else:
         common.fresh_db(DB)
         # Keyed hashes and encrypted fields depend on the secret: simulator and server share it.
-        common.ravao(DB, "simulate", "--unit", "46", "--venues", "300", "--people", str(args.people), "--days", "1",
-                     "--checkins-per-day", "100000", "--seed", "3",
-                     "--start", (date.today() - timedelta(days=1)).isoformat(), env={"RAVAO_SECRET_KEY": args.secret})
+        common.ravao(
+            DB,
+            "simulate",
+            "--unit",
+            "46",
+            "--venues",
+            "300",
+            "--people",
+            str(args.people),
+            "--days",
+            "1",
+            "--checkins-per-day",
+            "100000",
+            "--seed",
+            "3",
+            "--start",
+            (date.today() - timedelta(days=1)).isoformat(),
+            env={"RAVAO_SECRET_KEY": args.secret},
+        )
         SECRET_FILE.write_text(args.secret)
     os.environ["DATABASE_URL"] = common.db_url(DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ravao.settings")
@@ -129,7 +145,8 @@ def prepare(args) -> dict:
     staff, _ = User.objects.get_or_create(username="bench-gate", defaults={"role": Role.GATE_STAFF})
     venues = list(Venue.objects.filter(venue_type__kind="place").values_list("id", "code"))
     VenueMembership.objects.bulk_create(
-        [VenueMembership(venue_id=v, user=staff, role="staff") for v, _ in venues], ignore_conflicts=True)
+        [VenueMembership(venue_id=v, user=staff, role="staff") for v, _ in venues], ignore_conflicts=True
+    )
     token = token_issue(user=staff, name="bench")
     # A new draw every run: pairs repeated from a previous run within 30 minutes would be
     # answered as repeats (cheaper) and flatter the figures.
@@ -148,8 +165,11 @@ def prepare(args) -> dict:
             body = {"venue": code, "text": text, "client_id": "{CID}"}
             lines.append(("/api/v1/scans", f"Bearer {token}", body))
         else:
-            body = {"venue": code, "client_id": "{CID}",
-                    "person": {"full_name": p.full_name, "id_number": p.id_number, "birth_year": p.birth_year}}
+            body = {
+                "venue": code,
+                "client_id": "{CID}",
+                "person": {"full_name": p.full_name, "id_number": p.id_number, "birth_year": p.birth_year},
+            }
             if rng.random() < 0.5:
                 body["declaration"] = {"symptoms": [], "contact_case": False, "contact_symptomatic": False}
             lines.append(("/api/v1/checkins", "", body))
@@ -171,17 +191,32 @@ def run_wrk(args, requests_file: Path, seconds: int) -> dict:
     lua = Path(tempfile.mkstemp(prefix="ravao-wrk-", suffix=".lua")[1])
     lua.write_text(LUA)
     out = subprocess.run(
-        ["wrk", "-t", str(args.wrk_threads), "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "10s",
-         "-s", str(lua), f"http://127.0.0.1:{PORT}", "--", str(requests_file),
-         str(random.SystemRandom().randrange(1 << 32))],  # client_ids unique across runs
-        capture_output=True, text=True,
+        [
+            "wrk",
+            "-t",
+            str(args.wrk_threads),
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(lua),
+            f"http://127.0.0.1:{PORT}",
+            "--",
+            str(requests_file),
+            str(random.SystemRandom().randrange(1 << 32)),
+        ],  # client_ids unique across runs
+        capture_output=True,
+        text=True,
     )
     lua.unlink(missing_ok=True)
     for line in out.stdout.splitlines():
         if line.startswith("FIRSTERROR "):
-            print("   first error answer:", line[len("FIRSTERROR "):][:200])
+            print("   first error answer:", line[len("FIRSTERROR ") :][:200])
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     raise RuntimeError(out.stdout + out.stderr)
 
 
@@ -204,11 +239,14 @@ def main() -> None:
     args.secret = SECRET_FILE.read_text() if reuse else secrets.token_urlsafe(50)
 
     m = common.print_machine("check-in throughput")
-    print(f"   synchronous_commit={common.psql('postgres', 'show synchronous_commit')}, "
-          f"{args.workers} gunicorn workers × {args.threads} threads, {args.connections} connections, {args.seconds} s")
+    print(
+        f"   synchronous_commit={common.psql('postgres', 'show synchronous_commit')}, "
+        f"{args.workers} gunicorn workers × {args.threads} threads, {args.connections} connections, {args.seconds} s"
+    )
     prep = prepare(args)
-    env = common.production_env(DB, RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_SCAN_RATE_LIMIT="1000000000",
-                                RAVAO_SECRET_KEY=args.secret)
+    env = common.production_env(
+        DB, RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_SCAN_RATE_LIMIT="1000000000", RAVAO_SECRET_KEY=args.secret
+    )
     server = common.Server(env, port=PORT, workers=args.workers, threads=args.threads)
     try:
         server.wait_ready()
@@ -226,29 +264,45 @@ def main() -> None:
     ok = result["statuses"]["200"] + result["statuses"]["201"]
     errors = result["requests"] - ok + result["socket_errors"]
     rate = ok / result["seconds"]
-    print(f"   check-ins: {rate:,.0f}/s answered 2xx ({written / result['seconds']:,.0f} visits/s written), "
-          f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
-          f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})")
+    print(
+        f"   check-ins: {rate:,.0f}/s answered 2xx ({written / result['seconds']:,.0f} visits/s written), "
+        f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
+        f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})"
+    )
     print(f"   server RSS per worker: {', '.join(f'{x:.0f}' for x in rss)} MB")
     done = max(ok, 1)
-    print(f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms (user {app_user / done * 1000:.1f}, "
-          f"system {app_sys / done * 1000:.1f}), PostgreSQL {db_cpu / done * 1000:.1f} ms "
-          f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
-          f"{done / max(db_cpu, 1e-9):,.0f}/s database)")
-    data = {"machine": m, "args": {k: str(v) for k, v in vars(args).items() if k != "secret"}, "wrk": result,
-            "checkins_per_s": rate, "visits_written_per_s": written / result["seconds"], "rss_mb": rss,
-            "app_cpu_ms_per_checkin": app_cpu / done * 1000,
-            "app_user_ms_per_checkin": app_user / done * 1000, "app_system_ms_per_checkin": app_sys / done * 1000, "db_cpu_ms_per_checkin": db_cpu / done * 1000}
+    print(
+        f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms (user {app_user / done * 1000:.1f}, "
+        f"system {app_sys / done * 1000:.1f}), PostgreSQL {db_cpu / done * 1000:.1f} ms "
+        f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
+        f"{done / max(db_cpu, 1e-9):,.0f}/s database)"
+    )
+    data = {
+        "machine": m,
+        "args": {k: str(v) for k, v in vars(args).items() if k != "secret"},
+        "wrk": result,
+        "checkins_per_s": rate,
+        "visits_written_per_s": written / result["seconds"],
+        "rss_mb": rss,
+        "app_cpu_ms_per_checkin": app_cpu / done * 1000,
+        "app_user_ms_per_checkin": app_user / done * 1000,
+        "app_system_ms_per_checkin": app_sys / done * 1000,
+        "db_cpu_ms_per_checkin": db_cpu / done * 1000,
+    }
     if not args.skip_baseline:
         (v_lo, v_hi), (p_lo, p_hi) = prep["venue_ids"], prep["person_ids"]
         base = common.pgbench_insert(
             DB,
             "INSERT INTO checkins_visit (checked_in_at, checked_out_at, checkout_method, channel, status, venue_id, "
             "person_id) VALUES (now(), now() + interval '1 hour', 'auto', 'self', 'green', :v, :p);",
-            clients=args.connections, seconds=args.seconds, variables={"v": (v_lo, v_hi), "p": (p_lo, p_hi)},
+            clients=args.connections,
+            seconds=args.seconds,
+            variables={"v": (v_lo, v_hi), "p": (p_lo, p_hi)},
         )
-        print(f"   baseline pgbench: {base['tps']:,.0f} single-row durable inserts/s into checkins_visit "
-              f"({args.connections} clients, latency {base.get('latency_ms', 0):.2f} ms)")
+        print(
+            f"   baseline pgbench: {base['tps']:,.0f} single-row durable inserts/s into checkins_visit "
+            f"({args.connections} clients, latency {base.get('latency_ms', 0):.2f} ms)"
+        )
         print(f"   ratio check-ins / pgbench floor: {rate / base['tps']:.3f}")
         data["pgbench_tps"] = base["tps"]
         data["ratio"] = rate / base["tps"]

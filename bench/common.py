@@ -50,8 +50,9 @@ def machine() -> dict:
 
 def _pg_version() -> str:
     try:
-        out = subprocess.run(["psql", f"{PG}/postgres", "-Atc", "show server_version"], capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["psql", f"{PG}/postgres", "-Atc", "show server_version"], capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or "?"
     except (OSError, subprocess.SubprocessError):
         return "?"
@@ -60,14 +61,17 @@ def _pg_version() -> str:
 def print_machine(title: str) -> dict:
     m = machine()
     print(f"== {title}")
-    print(f"   {m['date']} · {m['cpu']} · {m['nproc']} cores · {m['memory']} · load {m['load']} · "
-          f"Python {m['python']} · PostgreSQL {m['postgres']}")
+    print(
+        f"   {m['date']} · {m['cpu']} · {m['nproc']} cores · {m['memory']} · load {m['load']} · "
+        f"Python {m['python']} · PostgreSQL {m['postgres']}"
+    )
     return m
 
 
 def psql(db: str, sql: str, *, check=True) -> str:
-    out = subprocess.run(["psql", f"{PG}/{db}", "-v", "ON_ERROR_STOP=1", "-Atqc", sql], capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        ["psql", f"{PG}/{db}", "-v", "ON_ERROR_STOP=1", "-Atqc", sql], capture_output=True, text=True, check=False
+    )
     if check and out.returncode:
         raise RuntimeError(out.stderr)
     return out.stdout.strip()
@@ -127,7 +131,10 @@ class Server:
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 [RAVAO, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads)],
-                env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
             )
 
     def wait_ready(self, path="/api/v1/openapi.json", timeout=60) -> None:
@@ -215,9 +222,23 @@ def pgbench_insert(db: str, sql: str, *, clients: int, seconds: int, variables: 
     lines = [f"\\set {name} random({lo}, {hi})" for name, (lo, hi) in variables.items()]
     script.write_text("\n".join(lines + [sql]) + "\n")
     out = subprocess.run(
-        ["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
-         "-f", str(script), db_url(db)],
-        capture_output=True, text=True,
+        [
+            "pgbench",
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(clients, 2)),
+            "-T",
+            str(seconds),
+            "-f",
+            str(script),
+            db_url(db),
+        ],
+        capture_output=True,
+        text=True,
     )
     script.unlink(missing_ok=True)
     if out.returncode:

@@ -108,41 +108,63 @@ def generate(*, venues: int, days: int, presence_per_day: int) -> None:
     from ravao.oversight.rollup import closure_refresh, generations, roll_stock, roll_unit_day
 
     t0 = time.monotonic()
-    for table in ["oversight_rangevisitors", "oversight_unitday", "oversight_unitstock", "oversight_presenceday",
-                  "oversight_venueday", "oversight_targetestablishment"]:
+    for table in [
+        "oversight_rangevisitors",
+        "oversight_unitday",
+        "oversight_unitstock",
+        "oversight_presenceday",
+        "oversight_venueday",
+        "oversight_targetestablishment",
+    ]:
         sql(f"TRUNCATE {table}")
     sql("DELETE FROM venues_venue WHERE code LIKE 'B%' AND name LIKE 'Bench venue %'")
     sql("DROP TABLE IF EXISTS bench_commune; DROP TABLE IF EXISTS bench_type")
-    sql("CREATE TABLE bench_commune AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM units_unit "
-        "WHERE generation = '2025' AND level = 'commune'")
-    sql("CREATE TABLE bench_type AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id AS type_id, sector_id "
-        "FROM catalog_venuetype")
+    sql(
+        "CREATE TABLE bench_commune AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM units_unit "
+        "WHERE generation = '2025' AND level = 'commune'"
+    )
+    sql(
+        "CREATE TABLE bench_type AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id AS type_id, sector_id "
+        "FROM catalog_venuetype"
+    )
     sql(venue_insert_sql(venues))
     print(f"  {venues:,} venues in {time.monotonic() - t0:.1f} s", flush=True)
     t0 = time.monotonic()
     # ~60% of venues scan on a given day, 1–10 scans each: ~3.3 million scans a day.
     for k in range(days):
         day = BASE_DAY - timedelta(days=k)
-        sql("INSERT INTO oversight_venueday (venue_id, day, unit_id, sector_id, scans, visitors, first_scan_at, last_scan_at) "
-            "SELECT id, %s, unit_id, sector_id, 1 + (id * 31 + %s * 17) %% 10, 1 + (id * 31 + %s * 17) %% 8, now(), now() "
-            "FROM venues_venue WHERE (id * 13 + %s * 7) %% 10 < 6", [day, k, k, k])
+        sql(
+            "INSERT INTO oversight_venueday (venue_id, day, unit_id, sector_id, scans, visitors, first_scan_at, "
+            "last_scan_at) "
+            "SELECT id, %s, unit_id, sector_id, 1 + (id * 31 + %s * 17) %% 10, 1 + (id * 31 + %s * 17) %% 8, "
+            "now(), now() "
+            "FROM venues_venue WHERE (id * 13 + %s * 7) %% 10 < 6",
+            [day, k, k, k],
+        )
     print(f"  {days} days of venue-day rows in {time.monotonic() - t0:.1f} s", flush=True)
     t0 = time.monotonic()
     lo, hi = sql("SELECT min(id), max(id) FROM venues_venue")[0]
     for k in range(days):
         day = BASE_DAY - timedelta(days=k)
-        sql("INSERT INTO oversight_presenceday (day, unit_id, sector_id, person_id) "
+        sql(
+            "INSERT INTO oversight_presenceday (day, unit_id, sector_id, person_id) "
             "SELECT %s, v.unit_id, v.sector_id, (g * 2654435761 + %s * 97) %% 20000000 "
-            "FROM generate_series(1::bigint, %s::bigint) g JOIN venues_venue v ON v.id = %s + (g * 7919) %% (%s - %s + 1)",
-            [day, k, presence_per_day, lo, hi, lo])
+            "FROM generate_series(1::bigint, %s::bigint) g JOIN venues_venue v ON v.id = %s + (g * 7919) %% (%s - "
+            "%s + 1)",
+            [day, k, presence_per_day, lo, hi, lo],
+        )
     sql("ANALYZE")
     print(f"  {days * presence_per_day:,} presence rows in {time.monotonic() - t0:.1f} s", flush=True)
-    sql("INSERT INTO oversight_targetestablishment (unit_id, name, venue_type_id, sector_id, address, phone, status, "
+    sql(
+        "INSERT INTO oversight_targetestablishment (unit_id, name, venue_type_id, sector_id, address, phone, status, "
         "venue_id, notes, source, created_at, updated_at) SELECT unit_id, name, venue_type_id, sector_id, '', '', "
-        "'registered', id, '', 'bench', now(), now() FROM venues_venue WHERE id % 5 = 0")
-    sql("INSERT INTO oversight_targetestablishment (unit_id, name, venue_type_id, sector_id, address, phone, status, "
+        "'registered', id, '', 'bench', now(), now() FROM venues_venue WHERE id % 5 = 0"
+    )
+    sql(
+        "INSERT INTO oversight_targetestablishment (unit_id, name, venue_type_id, sector_id, address, phone, status, "
         "notes, source, created_at, updated_at) SELECT unit_id, 'Target ' || id, venue_type_id, sector_id, '', '', "
-        "'not_visited', '', 'bench', now(), now() FROM venues_venue WHERE id % 10 = 3")
+        "'not_visited', '', 'bench', now(), now() FROM venues_venue WHERE id % 10 = 3"
+    )
     t0 = time.monotonic()
     closure = closure_refresh(force=True)
     gens = generations()
@@ -181,8 +203,11 @@ def rollup_costs(venues: int) -> None:
         t = time.monotonic()
         now = datetime.combine(BASE_DAY + timedelta(days=1), dtime(9), tzinfo=ZoneInfo(settings.TIME_ZONE))
         refresh_windows(now=now, force=True)
-        print(f"  rollup: 7-day unique-visitor windows (two windows, every unit and sector): "
-              f"{time.monotonic() - t:.1f} s", flush=True)
+        print(
+            f"  rollup: 7-day unique-visitor windows (two windows, every unit and sector): "
+            f"{time.monotonic() - t:.1f} s",
+            flush=True,
+        )
 
 
 def timed(fn, runs: int = 5) -> tuple[float, float]:
@@ -199,16 +224,27 @@ def baseline_country_day(day: date) -> None:
     """The country's children figures without UnitDay/UnitStock: grouped through the closure."""
     provinces = [r[0] for r in sql("SELECT id FROM units_unit WHERE generation = '2025' AND depth = 1")]
     marks = ",".join(["%s"] * len(provinces))
-    sql(f"SELECT c.ancestor_id, SUM(vd.scans), COUNT(*) FROM oversight_venueday vd JOIN oversight_unitclosure c "
-        f"ON c.unit_id = vd.unit_id WHERE vd.day = %s AND c.ancestor_id IN ({marks}) GROUP BY 1", [day, *provinces])
-    sql(f"SELECT c.ancestor_id, COUNT(DISTINCT vd.venue_id) FROM oversight_venueday vd JOIN oversight_unitclosure c "
+    sql(
+        f"SELECT c.ancestor_id, SUM(vd.scans), COUNT(*) FROM oversight_venueday vd JOIN oversight_unitclosure c "
+        f"ON c.unit_id = vd.unit_id WHERE vd.day = %s AND c.ancestor_id IN ({marks}) GROUP BY 1",
+        [day, *provinces],
+    )
+    sql(
+        f"SELECT c.ancestor_id, COUNT(DISTINCT vd.venue_id) FROM oversight_venueday vd JOIN oversight_unitclosure c "
         f"ON c.unit_id = vd.unit_id WHERE vd.day BETWEEN %s AND %s AND c.ancestor_id IN ({marks}) GROUP BY 1",
-        [day - timedelta(days=6), day, *provinces])
-    sql(f"SELECT c.ancestor_id, COUNT(*) FILTER (WHERE v.status <> 'closed'), COUNT(*) FILTER (WHERE NOT v.verified) "
+        [day - timedelta(days=6), day, *provinces],
+    )
+    sql(
+        f"SELECT c.ancestor_id, COUNT(*) FILTER (WHERE v.status <> 'closed'), COUNT(*) FILTER (WHERE NOT v.verified) "
         f"FROM venues_venue v JOIN oversight_unitclosure c ON c.unit_id = v.unit_id "
-        f"WHERE c.ancestor_id IN ({marks}) GROUP BY 1", provinces)
-    sql(f"SELECT c.ancestor_id, COUNT(DISTINCT p.person_id) FROM oversight_presenceday p JOIN oversight_unitclosure c "
-        f"ON c.unit_id = p.unit_id WHERE p.day = %s AND c.ancestor_id IN ({marks}) GROUP BY 1", [day, *provinces])
+        f"WHERE c.ancestor_id IN ({marks}) GROUP BY 1",
+        provinces,
+    )
+    sql(
+        f"SELECT c.ancestor_id, COUNT(DISTINCT p.person_id) FROM oversight_presenceday p JOIN oversight_unitclosure c "
+        f"ON c.unit_id = p.unit_id WHERE p.day = %s AND c.ancestor_id IN ({marks}) GROUP BY 1",
+        [day, *provinces],
+    )
 
 
 def main() -> None:
@@ -217,8 +253,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--presence-per-day", type=int, default=1_500_000)
     parser.add_argument("--regen", action="store_true")
-    parser.add_argument("--day", type=date.fromisoformat, default=BASE_DAY,
-                        help="the day timed (default %(default)s; on bench_scale: yesterday, the last simulated day)")
+    parser.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        default=BASE_DAY,
+        help="the day timed (default %(default)s; on bench_scale: yesterday, the last simulated day)",
+    )
     parser.add_argument("--no-rollup-costs", action="store_true", help="Only time the pages (skips minutes of rollup).")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
@@ -251,11 +291,15 @@ def main() -> None:
     six = (args.day - timedelta(days=5)).isoformat()
     biggest = sorted(Unit.objects.filter(generation="2025", depth=1), key=lambda u: -u.children.count())[0]
     commune = biggest.children.order_by("code").first()
-    counts = sql("SELECT (SELECT count(*) FROM venues_venue), (SELECT coalesce(sum(scans), 0) FROM oversight_venueday), "
-                 "(SELECT count(*) FROM oversight_presenceday), (SELECT count(*) FROM oversight_unitday), "
-                 "(SELECT count(*) FROM units_unit WHERE generation = '2025')")[0]
-    print(f"dataset: {counts[0]:,} venues, {counts[1]:,} scans in the venue-day rows, {counts[2]:,} presence rows, "
-          f"{counts[3]:,} unit-day rows, {counts[4]:,} units")
+    counts = sql(
+        "SELECT (SELECT count(*) FROM venues_venue), (SELECT coalesce(sum(scans), 0) FROM oversight_venueday), "
+        "(SELECT count(*) FROM oversight_presenceday), (SELECT count(*) FROM oversight_unitday), "
+        "(SELECT count(*) FROM units_unit WHERE generation = '2025')"
+    )[0]
+    print(
+        f"dataset: {counts[0]:,} venues, {counts[1]:,} scans in the venue-day rows, {counts[2]:,} presence rows, "
+        f"{counts[3]:,} unit-day rows, {counts[4]:,} units"
+    )
 
     def ok(response):
         assert response.status_code == 200, response.content[:300]
@@ -274,33 +318,50 @@ def main() -> None:
         ok(api.get("/coverage", to=day, **{"from": six}))  # the page asks
         t = time.perf_counter()
         count_asked(now=timezone.now())
-        print(f"  rollup run: counting the asked 6-day range of the country: {time.perf_counter() - t:.1f} s",
-              flush=True)
+        print(
+            f"  rollup run: counting the asked 6-day range of the country: {time.perf_counter() - t:.1f} s", flush=True
+        )
 
     cases = [
         ("API coverage, country, 1 day", lambda: ok(api.get("/coverage", to=day, **{"from": day}))),
-        ("API coverage, country, last 7 days (precomputed window)",
-         lambda: ok(api.get("/coverage", to=day, **{"from": week}))),
-        (MEMOISED := "API coverage, country, other 6-day range, memoised (after the rollup run counted it)",
-         lambda: ok(api.get("/coverage", to=day, **{"from": six}))),
-        ("API coverage, country, other 6-day range, first ask (big units pending until the next rollup run)",
-         lambda: (clear_memo(), ok(api.get("/coverage", to=day, **{"from": six})))),
-        (f"API coverage, {biggest.name} ({biggest.children.count()} communes), 1 day",
-         lambda: ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": day}))),
-        (f"API coverage, {biggest.name}, last 7 days (precomputed window)",
-         lambda: ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": week}))),
-        (f"API coverage, {biggest.name}, other 6-day range, first ask",
-         lambda: (clear_memo(), ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": six})))),
-        ("Dashboard page, whole country, 1 day",
-         lambda: ok(page.get("/oversight/", {"from": day, "to": day}))),
-        ("Dashboard page, whole country, last 7 days",
-         lambda: ok(page.get("/oversight/", {"from": week, "to": day}))),
-        (f"Dashboard page, {biggest.name}, last 7 days",
-         lambda: ok(page.get("/oversight/", {"unit": biggest.code, "from": week, "to": day}))),
-        (f"Dashboard page, commune {commune.name} with its venue list, 7 days",
-         lambda: ok(page.get("/oversight/", {"unit": commune.code, "from": week, "to": day}))),
-        ("Baseline: country children figures from venue-day/presence rows (no unit aggregates)",
-         lambda: baseline_country_day(args.day)),
+        (
+            "API coverage, country, last 7 days (precomputed window)",
+            lambda: ok(api.get("/coverage", to=day, **{"from": week})),
+        ),
+        (
+            MEMOISED := "API coverage, country, other 6-day range, memoised (after the rollup run counted it)",
+            lambda: ok(api.get("/coverage", to=day, **{"from": six})),
+        ),
+        (
+            "API coverage, country, other 6-day range, first ask (big units pending until the next rollup run)",
+            lambda: (clear_memo(), ok(api.get("/coverage", to=day, **{"from": six}))),
+        ),
+        (
+            f"API coverage, {biggest.name} ({biggest.children.count()} communes), 1 day",
+            lambda: ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": day})),
+        ),
+        (
+            f"API coverage, {biggest.name}, last 7 days (precomputed window)",
+            lambda: ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": week})),
+        ),
+        (
+            f"API coverage, {biggest.name}, other 6-day range, first ask",
+            lambda: (clear_memo(), ok(api.get("/coverage", unit=biggest.code, to=day, **{"from": six}))),
+        ),
+        ("Dashboard page, whole country, 1 day", lambda: ok(page.get("/oversight/", {"from": day, "to": day}))),
+        ("Dashboard page, whole country, last 7 days", lambda: ok(page.get("/oversight/", {"from": week, "to": day}))),
+        (
+            f"Dashboard page, {biggest.name}, last 7 days",
+            lambda: ok(page.get("/oversight/", {"unit": biggest.code, "from": week, "to": day})),
+        ),
+        (
+            f"Dashboard page, commune {commune.name} with its venue list, 7 days",
+            lambda: ok(page.get("/oversight/", {"unit": commune.code, "from": week, "to": day})),
+        ),
+        (
+            "Baseline: country children figures from venue-day/presence rows (no unit aggregates)",
+            lambda: baseline_country_day(args.day),
+        ),
     ]
     before = {MEMOISED: count_the_asks}  # untimed preparation of a case
     results = []

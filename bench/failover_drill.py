@@ -47,8 +47,13 @@ def sh(*cmd, env=None, check=True):
 
 
 def cluster(action: str):
-    env = {**os.environ, "RAVAO_CLUSTER_DIR": str(DIR), "RAVAO_CLUSTER_PRIMARY_PORT": str(PRIMARY),
-           "RAVAO_CLUSTER_REPLICA_PORT": str(REPLICA), "RAVAO_CLUSTER_BOUNCER_PORT": str(BOUNCER)}
+    env = {
+        **os.environ,
+        "RAVAO_CLUSTER_DIR": str(DIR),
+        "RAVAO_CLUSTER_PRIMARY_PORT": str(PRIMARY),
+        "RAVAO_CLUSTER_REPLICA_PORT": str(REPLICA),
+        "RAVAO_CLUSTER_BOUNCER_PORT": str(BOUNCER),
+    }
     return sh("bash", ROOT / ".ci" / "cluster.sh", action, env=env)
 
 
@@ -75,8 +80,13 @@ class Load:
         i = 0
         while not self.stop.is_set():
             i += 1
-            body = json.dumps({"venue": self.venue, "client_id": str(uuid.uuid4()),
-                               "person": {"full_name": f"Khách {k}-{i}", "phone": f"09{k}{i:07d}"}})
+            body = json.dumps(
+                {
+                    "venue": self.venue,
+                    "client_id": str(uuid.uuid4()),
+                    "person": {"full_name": f"Khách {k}-{i}", "phone": f"09{k}{i:07d}"},
+                }
+            )
             try:
                 conn.request("POST", "/api/v1/checkins", body, {"Content-Type": "application/json"})
                 r = conn.getresponse()
@@ -111,8 +121,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--before", type=float, default=10)
     parser.add_argument("--after", type=float, default=20)
-    parser.add_argument("--stall", type=float, default=0,
-                        help="seconds the replication link stalls (walsender stopped) before the crash")
+    parser.add_argument(
+        "--stall",
+        type=float,
+        default=0,
+        help="seconds the replication link stalls (walsender stopped) before the crash",
+    )
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root (PostgreSQL's tools run as the postgres user)")
@@ -126,15 +140,27 @@ def main() -> None:
             while pg(PRIMARY, "SELECT sync_state FROM pg_stat_replication")[0][0] != "sync":
                 time.sleep(0.1)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "RAVAO_DB_"))}
-        env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:{BOUNCER}/{DB}", RAVAO_DB_POOLED="1",
-                   RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_LOG_LEVEL="ERROR")
-        for cmd in (["migrate", "--noinput"], ["loadunits", "--generation", "2025"],
-                    ["simulate", "--seed", "1", "--unit", "46", "--venues", "20", "--people", "200", "--days", "1"]):
+        env.update(
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{BOUNCER}/{DB}",
+            RAVAO_DB_POOLED="1",
+            RAVAO_CHECKIN_RATE_LIMIT="1000000000",
+            RAVAO_LOG_LEVEL="ERROR",
+        )
+        for cmd in (
+            ["migrate", "--noinput"],
+            ["loadunits", "--generation", "2025"],
+            ["simulate", "--seed", "1", "--unit", "46", "--venues", "20", "--people", "200", "--days", "1"],
+        ):
             sh(RAVAO, *cmd, env=env)
         venue = pg(PRIMARY, "SELECT code FROM venues_venue WHERE status = 'active' ORDER BY id LIMIT 1", DB)[0][0]
         log = open("/tmp/ravao-failover-server.log", "wb")
-        server = subprocess.Popen([RAVAO, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"], env=env,
-                                  stdout=log, stderr=log, start_new_session=True)
+        server = subprocess.Popen(
+            [RAVAO, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"],
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         for _ in range(300):
             try:
                 http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/api/v1/keys")
@@ -175,14 +201,21 @@ def main() -> None:
         ids = [i for _, i in acked]
         found = {r[0] for r in pg(REPLICA, f"SELECT id FROM checkins_visit WHERE id = ANY(ARRAY{ids}::bigint[])", DB)}
         lost = [i for i in ids if i not in found]
-        print(f"   failover steps: kill {t_killed - t0:.2f} s, promote {t_promoted - t_killed:.2f} s, "
-              f"repoint pgbouncer {t_repointed - t_promoted:.2f} s")
-        print(f"   acknowledged check-ins: {len(before)} before, {len(after)} after; failed requests "
-              f"{len(load.failed)}")
-        print(f"   without an acknowledged check-in: {gap:.2f} s (first one on the promoted server "
-              f"{first_after - t0:.2f} s after the kill)")
-        print(f"   acknowledged check-ins missing on the promoted server: {len(lost)} of {len(ids)}"
-              + (f" (ids {lost[:10]})" if lost else ""))
+        print(
+            f"   failover steps: kill {t_killed - t0:.2f} s, promote {t_promoted - t_killed:.2f} s, "
+            f"repoint pgbouncer {t_repointed - t_promoted:.2f} s"
+        )
+        print(
+            f"   acknowledged check-ins: {len(before)} before, {len(after)} after; failed requests {len(load.failed)}"
+        )
+        print(
+            f"   without an acknowledged check-in: {gap:.2f} s (first one on the promoted server "
+            f"{first_after - t0:.2f} s after the kill)"
+        )
+        print(
+            f"   acknowledged check-ins missing on the promoted server: {len(lost)} of {len(ids)}"
+            + (f" (ids {lost[:10]})" if lost else "")
+        )
     finally:
         if server is not None:
             os.killpg(server.pid, 15)

@@ -35,16 +35,26 @@ def setup(db: str) -> str:
     psql("postgres", f'CREATE DATABASE "{db}"')
     ravao(db, "migrate", "--noinput", quiet=True)
     ravao(db, "loadunits", "--generation", "2025", quiet=True)
-    out = ravao(db, "shell", "-c", (
-        "from ravao.units.models import Unit; from ravao.venues.testing import make_venue; "
-        "u = Unit.objects.filter(generation='2025', depth=2).order_by('code').first(); "
-        "print(make_venue(u, 'Chợ Đông Ba').code)"), quiet=True)
+    out = ravao(
+        db,
+        "shell",
+        "-c",
+        (
+            "from ravao.units.models import Unit; from ravao.venues.testing import make_venue; "
+            "u = Unit.objects.filter(generation='2025', depth=2).order_by('code').first(); "
+            "print(make_venue(u, 'Chợ Đông Ba').code)"
+        ),
+        quiet=True,
+    )
     return out.strip().splitlines()[-1]
 
 
 def post(body: dict) -> tuple[int, dict, str]:
-    req = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/checkins", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json", "Accept": "application/json"})
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/api/v1/checkins",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=15) as r:
             return r.status, json.loads(r.read() or b"{}"), r.headers.get("Retry-After", "")
@@ -65,8 +75,11 @@ def client(venue: str, stop: float, seq: list, lock: threading.Lock, acked: dict
         with lock:
             seq[0] += 1
             n = seq[0]
-        body = {"venue": venue, "client_id": str(uuid.uuid4()),
-                "person": {"full_name": f"Khách {n}", "phone": f"09{n:08d}", "birth_year": 1990}}
+        body = {
+            "venue": venue,
+            "client_id": str(uuid.uuid4()),
+            "person": {"full_name": f"Khách {n}", "phone": f"09{n:08d}", "birth_year": 1990},
+        }
         while time.monotonic() < stop + 20:  # a queued check-in is retried after the run too
             status, data, retry_after = post(body)
             with lock:
@@ -100,18 +113,24 @@ def main() -> None:
         log_before = server.log_lines()
         stop = time.monotonic() + args.seconds
         lock, seq = threading.Lock(), [0]
-        threads = [threading.Thread(target=client, args=(venue, stop, seq, lock, acked, answers, bad))
-                   for _ in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(venue, stop, seq, lock, acked, answers, bad))
+            for _ in range(args.clients)
+        ]
         started = time.monotonic()
         for t in threads:
             t.start()
-        terminate = (f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                     f"WHERE datname = '{args.db}' AND pid <> pg_backend_pid()")
+        terminate = (
+            f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            f"WHERE datname = '{args.db}' AND pid <> pg_backend_pid()"
+        )
         time.sleep(6)
         print(f"{time.monotonic() - started:5.1f} s  connections cut: {psql('postgres', terminate).strip()} backends")
         time.sleep(8)
         psql("postgres", f'ALTER DATABASE "{args.db}" ALLOW_CONNECTIONS false')
-        print(f"{time.monotonic() - started:5.1f} s  database refused; cut {psql('postgres', terminate).strip()} backends")
+        print(
+            f"{time.monotonic() - started:5.1f} s  database refused; cut {psql('postgres', terminate).strip()} backends"
+        )
         time.sleep(5)
         psql("postgres", f'ALTER DATABASE "{args.db}" ALLOW_CONNECTIONS true')
         print(f"{time.monotonic() - started:5.1f} s  database accepts connections again")
@@ -122,23 +141,33 @@ def main() -> None:
     finally:
         psql("postgres", f'ALTER DATABASE "{args.db}" ALLOW_CONNECTIONS true')
         server.stop()
-    counts = psql(args.db, "SELECT (SELECT count(*) FROM checkins_visit), "
-                           "(SELECT count(*) FROM checkins_checkinreplay), "
-                           "(SELECT count(*) FROM (SELECT person_id FROM checkins_visit GROUP BY person_id "
-                           "HAVING count(*) > 1) d)").strip().split("|")
+    counts = (
+        psql(
+            args.db,
+            "SELECT (SELECT count(*) FROM checkins_visit), "
+            "(SELECT count(*) FROM checkins_checkinreplay), "
+            "(SELECT count(*) FROM (SELECT person_id FROM checkins_visit GROUP BY person_id "
+            "HAVING count(*) > 1) d)",
+        )
+        .strip()
+        .split("|")
+    )
     visits, replays, duplicated = (int(x) for x in counts)
     visit_ids = {v for v in acked.values() if v is not None}
     failed = sum(n for s, n in answers.items() if s not in (200, 201))
-    print(f"\n{elapsed:.0f} s, {args.clients} clients: {sum(answers.values())} answers "
-          + ", ".join(f"{s}: {n}" for s, n in sorted(answers.items())))
-    print(f"acknowledged check-ins: {len(acked)}; visits in the database: {visits}; replays stored: {replays}; "
-          f"people with two visits: {duplicated}; distinct acknowledged visit ids: {len(visit_ids)}")
+    print(
+        f"\n{elapsed:.0f} s, {args.clients} clients: {sum(answers.values())} answers "
+        + ", ".join(f"{s}: {n}" for s, n in sorted(answers.items()))
+    )
+    print(
+        f"acknowledged check-ins: {len(acked)}; visits in the database: {visits}; replays stored: {replays}; "
+        f"people with two visits: {duplicated}; distinct acknowledged visit ids: {len(visit_ids)}"
+    )
     print(f"failed answers: {failed}, of which not 503: {len(bad)} {bad[:3]}")
     print(f"server log lines during the run: {len(server_log)}")
     for line in server_log[:20]:
         print("   ", line[:200])
-    ok = (visits == len(acked) == len(visit_ids) and duplicated == 0 and not bad and failed > 0
-          and len(server_log) <= 10)
+    ok = visits == len(acked) == len(visit_ids) and duplicated == 0 and not bad and failed > 0 and len(server_log) <= 10
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

@@ -29,16 +29,18 @@ sys.path.insert(0, str(ROOT))
 
 
 def configure(database_url: str | None, data_dir: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "ravao.settings",
-        "RAVAO_DATA_DIR": data_dir,
-        "RAVAO_DEMO": "1",  # derived keys on synthetic data
-        "RAVAO_DEBUG": "0",
-        # Rate limits would answer 429 to most generated check-ins: the fuzz wants the code behind.
-        "RAVAO_CHECKIN_RATE_LIMIT": "100000000",
-        "RAVAO_SCAN_RATE_LIMIT": "100000000",
-        "RAVAO_LOG_LEVEL": "CRITICAL",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ravao.settings",
+            "RAVAO_DATA_DIR": data_dir,
+            "RAVAO_DEMO": "1",  # derived keys on synthetic data
+            "RAVAO_DEBUG": "0",
+            # Rate limits would answer 429 to most generated check-ins: the fuzz wants the code behind.
+            "RAVAO_CHECKIN_RATE_LIMIT": "100000000",
+            "RAVAO_SCAN_RATE_LIMIT": "100000000",
+            "RAVAO_LOG_LEVEL": "CRITICAL",
+        }
+    )
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
@@ -74,19 +76,25 @@ def build_fixture() -> dict:
         "manager": make_user("fz_manager", Role.VENUE_MANAGER),
         "staff": make_user("fz_staff", Role.GATE_STAFF),
     }
-    venues = [make_venue(commune, "Quán Cơm Bà Lan"), make_venue(commune, "Nhà thuốc", "pharmacy"),
-              make_venue(commune, "Xe buýt 12", "bus", plate="75B-012.34")]
+    venues = [
+        make_venue(commune, "Quán Cơm Bà Lan"),
+        make_venue(commune, "Nhà thuốc", "pharmacy"),
+        make_venue(commune, "Xe buýt 12", "bus", plate="75B-012.34"),
+    ]
     for venue in venues:
         VenueMembership.objects.create(user=users["staff"], venue=venue, role="staff")
         VenueMembership.objects.create(user=users["manager"], venue=venue, role="manager")
     entrance = Entrance.objects.create(venue=venues[0], name="Cổng chính")
     now = timezone.now()
-    people = [make_person(f"Nguyễn Văn {i}", phone=f"09123456{i:02d}", id_number=f"0460900012{i:02d}", unit=commune)
-              for i in range(5)]
+    people = [
+        make_person(f"Nguyễn Văn {i}", phone=f"09123456{i:02d}", id_number=f"0460900012{i:02d}", unit=commune)
+        for i in range(5)
+    ]
     for i, person in enumerate(people):
         make_visit(person, venues[i % 2], now - timedelta(hours=2 + i), 60)
-    case = case_open(user=users["tracer"], phone="0912345600", infectious_from=now - timedelta(days=3),
-                     infectious_to=now)
+    case = case_open(
+        user=users["tracer"], phone="0912345600", infectious_from=now - timedelta(days=3), infectious_to=now
+    )
     return {
         "tokens": {role: token_issue(user=user, name="fuzz") for role, user in users.items()},
         "venue_codes": [v.code for v in venues],
@@ -149,8 +157,14 @@ def fuzz_operation(operation, examples: int, real: dict, rnd: random.Random, sta
 
     label = f"{operation.method.upper()} {operation.path}"
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def test(case):
         inject(case, real, rnd)
@@ -159,8 +173,9 @@ def fuzz_operation(operation, examples: int, real: dict, rnd: random.Random, sta
         stats["cases"] += 1
         stats[f"{response.status_code // 100}xx"] += 1
         if response.status_code >= 500:
-            errors.append(f"{label} -> {response.status_code}\n    "
-                          f"{case.as_curl_command({'Authorization': 'Bearer …'})}")
+            errors.append(
+                f"{label} -> {response.status_code}\n    {case.as_curl_command({'Authorization': 'Bearer …'})}"
+            )
 
     test()
 
@@ -185,9 +200,11 @@ def run(examples: int, seed: int) -> int:
         fuzz_operation(operation, examples, real, rnd, stats, errors)
         print(f"{stats['cases'] - before:6d}  {operation.method.upper()} {operation.path}", flush=True)
     elapsed = time.monotonic() - started
-    print(f"\n{stats['cases']} cases over {len(list(schema.get_all_operations()))} operations in {elapsed:.0f} s: "
-          + ", ".join(f"{k}: {v}" for k, v in sorted((k, v) for k, v in stats.items() if k != "cases"))
-          + f"; server errors: {len(errors)}")
+    print(
+        f"\n{stats['cases']} cases over {len(list(schema.get_all_operations()))} operations in {elapsed:.0f} s: "
+        + ", ".join(f"{k}: {v}" for k, v in sorted((k, v) for k, v in stats.items() if k != "cases"))
+        + f"; server errors: {len(errors)}"
+    )
     for line in errors[:50]:
         print(line)
     return 1 if errors else 0

@@ -42,16 +42,40 @@ STREETS = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Huệ", "Hùng Vương"
 
 def fake_venues(n: int) -> list[Venue]:
     sector = Sector(code="trade", name_vi="Công Thương", name_en="Industry and trade")
-    vtype = VenueType(code="restaurant", name_vi="Nhà hàng, quán ăn", name_en="Restaurant, eatery", sector=sector,
-                      kind="place", default_stay_minutes=60)
-    province = Unit(pk=1, code="46", name="Thành phố Huế", level="province", depth=1, path="2025/46/", generation="2025")
-    commune = Unit(pk=2, code="19753", name="Phường Thuận Hóa", level="commune", depth=2, path="2025/46/19753/",
-                   generation="2025", parent=province)
+    vtype = VenueType(
+        code="restaurant",
+        name_vi="Nhà hàng, quán ăn",
+        name_en="Restaurant, eatery",
+        sector=sector,
+        kind="place",
+        default_stay_minutes=60,
+    )
+    province = Unit(
+        pk=1, code="46", name="Thành phố Huế", level="province", depth=1, path="2025/46/", generation="2025"
+    )
+    commune = Unit(
+        pk=2,
+        code="19753",
+        name="Phường Thuận Hóa",
+        level="commune",
+        depth=2,
+        path="2025/46/19753/",
+        generation="2025",
+        parent=province,
+    )
     out = []
     for i in range(n):
-        v = Venue(pk=i + 1, code=new_public_code(), name=f"{NAMES[i % 7]} {PEOPLE[i % 7]} số {i + 1}",
-                  venue_type=vtype, sector=sector, unit=commune, street=f"{i + 1} {STREETS[i % 6]}",
-                  default_stay_minutes=60, code_version=1)
+        v = Venue(
+            pk=i + 1,
+            code=new_public_code(),
+            name=f"{NAMES[i % 7]} {PEOPLE[i % 7]} số {i + 1}",
+            venue_type=vtype,
+            sector=sector,
+            unit=commune,
+            street=f"{i + 1} {STREETS[i % 6]}",
+            default_stay_minutes=60,
+            code_version=1,
+        )
         out.append(v)
     return out
 
@@ -107,10 +131,17 @@ def main() -> None:
     print(f"venues: {n} in one commune, best of {args.repeat}")
     print(f"signing the URL alone (Ed25519):          {n / t_sign:8.0f} /s")
     print(f"baseline  bare QR (sign + zxing-cpp matrix): {n / t_qr:8.0f} /s  ({t_qr * 1000 / n:.2f} ms each)")
-    print(f"baseline  bare QR (sign + segno matrix):     {n / t_qr_segno:8.0f} /s  ({t_qr_segno * 1000 / n:.2f} ms each)")
-    print(f"bulk PDF {args.size} (one page per venue, zxing-cpp QR): {n / t_pdf:8.0f} posters/s  "
-          f"({t_pdf:.2f} s for {n}; {len(result['pdf']) / n / 1024:.1f} KiB per page, {len(result['pdf']) / 1e6:.1f} MB)")
-    print(f"bulk PDF {args.size} (one page per venue, segno QR):     {n / t_pdf_segno:8.0f} posters/s  ({t_pdf_segno:.2f} s)")
+    print(
+        f"baseline  bare QR (sign + segno matrix):     {n / t_qr_segno:8.0f} /s  ({t_qr_segno * 1000 / n:.2f} ms each)"
+    )
+    print(
+        f"bulk PDF {args.size} (one page per venue, zxing-cpp QR): {n / t_pdf:8.0f} posters/s  "
+        f"({t_pdf:.2f} s for {n}; {len(result['pdf']) / n / 1024:.1f} KiB per page, {len(result['pdf']) / 1e6:.1f} MB)"
+    )
+    print(
+        f"bulk PDF {args.size} (one page per venue, segno QR):     {n / t_pdf_segno:8.0f} posters/s  "
+        f"({t_pdf_segno:.2f} s)"
+    )
     print(f"ratio bulk PDF / bare QR (zxing-cpp): {t_pdf / t_qr:.1f}x the time")
     print(f"single PNG (A4, 150 dpi): {len(sample) / t_png:8.1f} posters/s")
     print(f"single SVG (A4):          {len(sample) / t_svg:8.1f} posters/s")

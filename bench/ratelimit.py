@@ -102,9 +102,14 @@ def checkin_cpu_ms(n: int) -> tuple[float, float]:
         old_check(request.META.get("REMOTE_ADDR", ""))
 
     def post(i):
-        body = {"venue": venue.code, "client_id": str(uuid.uuid4()),
-                "person": {"full_name": "Nguyễn Văn An", "phone": f"09{i % 90000000 + 10000000}", "birth_year": 1990}}
-        res = client.post("/api/v1/checkins", body, content_type="application/json", REMOTE_ADDR=f"10.1.{i % 250}.{i // 250 % 250}")
+        body = {
+            "venue": venue.code,
+            "client_id": str(uuid.uuid4()),
+            "person": {"full_name": "Nguyễn Văn An", "phone": f"09{i % 90000000 + 10000000}", "birth_year": 1990},
+        }
+        res = client.post(
+            "/api/v1/checkins", body, content_type="application/json", REMOTE_ADDR=f"10.1.{i % 250}.{i // 250 % 250}"
+        )
         assert res.status_code == 201, res.content
 
     totals = {"limiter": 0.0, "hand-made": 0.0}
@@ -145,7 +150,9 @@ def main():
             print(f"   {label:26} {before:>17.1f} µs {after:>13.1f} µs")
             cache.clear()
     with tempfile.TemporaryDirectory() as tmp:
-        tries, counted = lost_counts({"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": tmp}})
+        tries, counted = lost_counts(
+            {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": tmp}}
+        )
     print(f"   file cache, 8 threads: {tries} hits, {counted} counted ({tries - counted} lost: incr is not atomic)")
     tries, counted = lost_counts({"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
     print(f"   in-memory cache, 8 threads: {tries} hits, {counted} counted")

@@ -25,9 +25,11 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LAG_SQL = ("SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
-           "AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0 "
-           "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END")
+LAG_SQL = (
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
+    "AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0 "
+    "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 1e9) END"
+)
 
 
 def sampler(stop: threading.Event, out: list) -> None:
@@ -36,7 +38,8 @@ def sampler(stop: threading.Event, out: list) -> None:
     while not stop.is_set():
         row = primary.execute(
             "SELECT pg_current_wal_lsn(), pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), "
-            "COALESCE(EXTRACT(EPOCH FROM replay_lag), 0) FROM pg_stat_replication").fetchone()
+            "COALESCE(EXTRACT(EPOCH FROM replay_lag), 0) FROM pg_stat_replication"
+        ).fetchone()
         router = float(replica.execute(LAG_SQL).fetchone()[0])
         if row:
             out.append((time.monotonic(), row[0], int(row[1]), float(row[2]), router))
@@ -68,9 +71,24 @@ def main() -> None:
     thread.start()
     started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "checkin_throughput.py"), "--seconds", str(args.seconds),
-         "--workers", str(args.workers), "--connections", str(args.connections), "--people", str(args.people),
-         "--skip-baseline"], env=env, cwd=ROOT, capture_output=True, text=True)
+        [
+            sys.executable,
+            str(ROOT / "bench" / "checkin_throughput.py"),
+            "--seconds",
+            str(args.seconds),
+            "--workers",
+            str(args.workers),
+            "--connections",
+            str(args.connections),
+            "--people",
+            str(args.people),
+            "--skip-baseline",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     stop.set()
     thread.join()
     print(run.stdout)
@@ -86,11 +104,16 @@ def main() -> None:
     with psycopg.connect(os.environ["RAVAO_CLUSTER_PRIMARY"], autocommit=True) as c:
         wal = c.execute("SELECT pg_wal_lsn_diff(%s::pg_lsn, %s::pg_lsn)", [load[-1][1], load[0][1]]).fetchone()[0]
     span = load[-1][0] - load[0][0] or 1
-    print(f"== replica lag during the load ({len(load)} samples over {span:.0f} s; whole run {time.monotonic() - started:.0f} s)")
+    print(
+        f"== replica lag during the load ({len(load)} samples over {span:.0f} s; "
+        f"whole run {time.monotonic() - started:.0f} s)"
+    )
     print(f"   WAL written: {float(wal) / span / 1e6:.2f} MB/s")
     print(f"   WAL not yet replayed: max {max(byte_lag) / 1e3:.0f} kB, p95 {p95(byte_lag) / 1e3:.0f} kB")
-    print(f"   replay_lag (pg_stat_replication): max {max(replay) * 1000:.0f} ms, p95 {p95(replay) * 1000:.0f} ms, "
-          f"median {statistics.median(replay) * 1000:.0f} ms")
+    print(
+        f"   replay_lag (pg_stat_replication): max {max(replay) * 1000:.0f} ms, p95 {p95(replay) * 1000:.0f} ms, "
+        f"median {statistics.median(replay) * 1000:.0f} ms"
+    )
     print(f"   router's lag (replica side): max {max(router):.2f} s, p95 {p95(router):.2f} s")
 
 

@@ -57,8 +57,7 @@ def ravao(port: int, *args, check=True) -> str:
 
 
 def backup_env(**extra) -> dict:
-    return {"PGBACKUP_DIR": DRILL / "archive", "PGHOST": "127.0.0.1", "PGPORT": PRIMARY, "PGUSER": "postgres",
-            **extra}
+    return {"PGBACKUP_DIR": DRILL / "archive", "PGHOST": "127.0.0.1", "PGPORT": PRIMARY, "PGUSER": "postgres", **extra}
 
 
 CLONE = """
@@ -93,9 +92,11 @@ print(case.pk)
 
 def start_primary() -> None:
     as_pg(PGBIN / "initdb", "-D", DRILL / "primary", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-    conf = (f"port = {PRIMARY}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{DRILL}'\n"
-            "wal_level = replica\narchive_mode = on\n"
-            f"archive_command = 'PGBACKUP_DIR={DRILL / 'archive'} {SCRIPT} archive %p %f'\n")
+    conf = (
+        f"port = {PRIMARY}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{DRILL}'\n"
+        "wal_level = replica\narchive_mode = on\n"
+        f"archive_command = 'PGBACKUP_DIR={DRILL / 'archive'} {SCRIPT} archive %p %f'\n"
+    )
     with (DRILL / "primary" / "postgresql.conf").open("a") as f:
         f.write(conf)
     as_pg(PGBIN / "pg_ctl", "-D", DRILL / "primary", "-l", DRILL / "primary.log", "-w", "start")
@@ -143,12 +144,31 @@ def drill(args) -> None:
     start_primary()
     ravao(PRIMARY, "migrate", "--noinput")
     ravao(PRIMARY, "loadunits", "--generation", "2025")
-    print(ravao(PRIMARY, "simulate", "--seed", "1", "--unit", "46", "--venues", str(args.venues), "--people",
-                str(args.people), "--days", str(args.days),
-                *(["--checkins-per-day", str(args.checkins_per_day)] if args.checkins_per_day else [])).splitlines()[-1])
-    subprocess.run([RAVAO, "adduser", "truyvet", "--role", "tracer", "--unit", "46", "--password-stdin"],
-                   input="drill-password-123\n", text=True, check=True, capture_output=True,
-                   env={**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PRIMARY}/{DB}"})
+    print(
+        ravao(
+            PRIMARY,
+            "simulate",
+            "--seed",
+            "1",
+            "--unit",
+            "46",
+            "--venues",
+            str(args.venues),
+            "--people",
+            str(args.people),
+            "--days",
+            str(args.days),
+            *(["--checkins-per-day", str(args.checkins_per_day)] if args.checkins_per_day else []),
+        ).splitlines()[-1]
+    )
+    subprocess.run(
+        [RAVAO, "adduser", "truyvet", "--role", "tracer", "--unit", "46", "--password-stdin"],
+        input="drill-password-123\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PRIMARY}/{DB}"},
+    )
     case_id = ravao(PRIMARY, "shell", "-c", CASE).splitlines()[-1]
     size = int(psql(PRIMARY, f"SELECT pg_database_size('{DB}')"))
     visits = int(psql(PRIMARY, "SELECT count(*) FROM checkins_visit"))
@@ -187,16 +207,36 @@ def drill(args) -> None:
     # Retention: a base backup older than the keep period goes, with the WAL before the next one.
     old = DRILL / "archive" / "base" / "20000101T000000Z"
     as_pg("mkdir", "-p", old)
-    as_pg("sh", "-c", f"date -u -d '40 days ago' +%Y-%m-%dT%H:%M:%SZ > {old}/TAKEN_AT && echo 000000010000000000000001 > {old}/START_WAL")
+    as_pg(
+        "sh",
+        "-c",
+        f"date -u -d '40 days ago' +%Y-%m-%dT%H:%M:%SZ > {old}/TAKEN_AT && echo 000000010000000000000001 > "
+        f"{old}/START_WAL",
+    )
     print(as_pg(SCRIPT, "prune", env=backup_env(RAVAO_BACKUP_KEEP_DAYS=7)))
     assert not old.exists()
-    refused = subprocess.run(["runuser", "-u", "postgres", "--", "env", f"PGBACKUP_DIR={DRILL / 'archive'}",
-                              "RAVAO_RETENTION_DAYS=30", "RAVAO_BACKUP_KEEP_DAYS=45", str(SCRIPT), "prune"],
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "env",
+            f"PGBACKUP_DIR={DRILL / 'archive'}",
+            "RAVAO_RETENTION_DAYS=30",
+            "RAVAO_BACKUP_KEEP_DAYS=45",
+            str(SCRIPT),
+            "prune",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode == 2, refused
     print(f"   {refused.stderr.strip()}")
-    print(f"== summary: {size / 1e6:.0f} MB database, base backup {base_s:.1f} s, restore to a point in time "
-          f"{restore_s:.1f} s ({restore_s / 60:.1f} min), 0 visits lost or extra")
+    print(
+        f"== summary: {size / 1e6:.0f} MB database, base backup {base_s:.1f} s, restore to a point in time "
+        f"{restore_s:.1f} s ({restore_s / 60:.1f} min), 0 visits lost or extra"
+    )
 
 
 if __name__ == "__main__":

@@ -33,17 +33,36 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--people", type=int, default=300_000)
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--skip-purge", action="store_true", help="time the drop and the DELETE only, not `ravao purge`")
-    parser.add_argument("--database", default="bench_retention", help="bench database (bench_*); with --reuse, e.g. bench_scale "
-                        "after bench/tracing_scale.py, to purge a day at that size (its two oldest days go)")
+    parser.add_argument(
+        "--skip-purge", action="store_true", help="time the drop and the DELETE only, not `ravao purge`"
+    )
+    parser.add_argument(
+        "--database",
+        default="bench_retention",
+        help="bench database (bench_*); with --reuse, e.g. bench_scale "
+        "after bench/tracing_scale.py, to purge a day at that size (its two oldest days go)",
+    )
     args = parser.parse_args()
     DB = args.database
     m = common.print_machine("retention: partition drop vs DELETE")
     if not (args.reuse and common.db_exists(DB)):
         common.fresh_db(DB)
         start = date.today() - timedelta(days=60)
-        common.ravao(DB, "simulate", "--country", "--venues", "20000", "--people", str(args.people), "--days",
-                     str(args.days), "--checkins-per-day", str(args.per_day), "--start", start.isoformat())
+        common.ravao(
+            DB,
+            "simulate",
+            "--country",
+            "--venues",
+            "20000",
+            "--people",
+            str(args.people),
+            "--days",
+            str(args.days),
+            "--checkins-per-day",
+            str(args.per_day),
+            "--start",
+            start.isoformat(),
+        )
     os.environ["DATABASE_URL"] = common.db_url(DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ravao.settings")
     import django
@@ -63,8 +82,10 @@ def main() -> None:
     total = sum(c[0] for c in counts)
     full = sorted((c for c in counts if c[0]), key=lambda c: days[c[1]])
     (rows_b, name_b, size_b), (rows, name, size) = full[0], full[1]
-    print(f"   {total:,} check-ins in {len(counts)} partitions; the two oldest days: {name_b} ({rows_b:,} rows, "
-          f"{size_b / 1e6:,.0f} MB with indexes) is dropped, {name} ({rows:,} rows, {size / 1e6:,.0f} MB) deleted")
+    print(
+        f"   {total:,} check-ins in {len(counts)} partitions; the two oldest days: {name_b} ({rows_b:,} rows, "
+        f"{size_b / 1e6:,.0f} MB with indexes) is dropped, {name} ({rows:,} rows, {size / 1e6:,.0f} MB) deleted"
+    )
 
     # Baseline on the second oldest day: what an unpartitioned table would need, a DELETE of the day's
     # rows (committed) and the VACUUM that must follow before the space can be reused.
@@ -72,24 +93,32 @@ def main() -> None:
     with connection.cursor() as cur:
         t0 = time.monotonic()
         with transaction.atomic():
-            cur.execute("DELETE FROM checkins_visit WHERE checked_in_at >= %s AND checked_in_at < %s",
-                        [f"{day} 00:00+00", f"{day + timedelta(days=1)} 00:00+00"])
+            cur.execute(
+                "DELETE FROM checkins_visit WHERE checked_in_at >= %s AND checked_in_at < %s",
+                [f"{day} 00:00+00", f"{day + timedelta(days=1)} 00:00+00"],
+            )
             deleted = cur.rowcount
         t_delete = time.monotonic() - t0
         t0 = time.monotonic()
         cur.execute(f"VACUUM {name}")
         t_vacuum = time.monotonic() - t0
-    print(f"   baseline DELETE of {deleted:,} rows (committed): {t_delete:.2f} s ({deleted / t_delete:,.0f} rows/s), "
-          f"then VACUUM of the dead rows: {t_vacuum:.2f} s; total {t_delete + t_vacuum:.2f} s")
+    print(
+        f"   baseline DELETE of {deleted:,} rows (committed): {t_delete:.2f} s ({deleted / t_delete:,.0f} rows/s), "
+        f"then VACUUM of the dead rows: {t_vacuum:.2f} s; total {t_delete + t_vacuum:.2f} s"
+    )
 
     # Ravao on the oldest day: drop its partition (what `ravao purge` does).
     t0 = time.monotonic()
     dropped = partitions.drop_partitions_before(days[name_b] + timedelta(days=1))
     t_drop = time.monotonic() - t0
-    print(f"   Ravao: drop_partitions_before({days[name_b] + timedelta(days=1)}) dropped {len(dropped)} partition(s) "
-          f"({rows_b:,} rows; any others were empty) in {t_drop * 1000:.0f} ms")
-    print(f"   ratio (DELETE + VACUUM) / drop: {(t_delete + t_vacuum) / t_drop:,.1f}× "
-          f"(per row: {(t_delete + t_vacuum) / deleted * 1e6:.2f} µs vs {t_drop / rows_b * 1e6:.3f} µs)")
+    print(
+        f"   Ravao: drop_partitions_before({days[name_b] + timedelta(days=1)}) dropped {len(dropped)} partition(s) "
+        f"({rows_b:,} rows; any others were empty) in {t_drop * 1000:.0f} ms"
+    )
+    print(
+        f"   ratio (DELETE + VACUUM) / drop: {(t_delete + t_vacuum) / t_drop:,.1f}× "
+        f"(per row: {(t_delete + t_vacuum) / deleted * 1e6:.2f} µs vs {t_drop / rows_b * 1e6:.3f} µs)"
+    )
 
     from ravao.core.retention import purge
 
@@ -100,9 +129,21 @@ def main() -> None:
         t_purge = time.monotonic() - t0
         print(f"   ravao purge on the rest: {t_purge:.1f} s — {line}")
     print(f"   load after run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    common.save("retention", {"machine": m, "rows": rows, "partition": name, "bytes": size, "delete_s": t_delete,
-                              "vacuum_s": t_vacuum, "drop_s": t_drop, "dropped": dropped, "purge_s": t_purge,
-                              "purge": line})
+    common.save(
+        "retention",
+        {
+            "machine": m,
+            "rows": rows,
+            "partition": name,
+            "bytes": size,
+            "delete_s": t_delete,
+            "vacuum_s": t_vacuum,
+            "drop_s": t_drop,
+            "dropped": dropped,
+            "purge_s": t_purge,
+            "purge": line,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common  # noqa: E402
 
 DB = "bench_sim"
-COLUMNS = ("checked_in_at, checked_out_at, checkout_method, channel, status, companion_of, entrance_id, "
-           "person_id, trip_id, venue_id")
+COLUMNS = (
+    "checked_in_at, checked_out_at, checkout_method, channel, status, companion_of, entrance_id, "
+    "person_id, trip_id, venue_id"
+)
 
 
 def server_cpu(conn) -> float:
@@ -70,8 +72,17 @@ def main() -> None:
 
     per_day = args.checkins // args.days
     start = date.today() - timedelta(days=args.days + 1)
-    sim = Simulation(Options(seed=args.seed, venues=args.venues, people=args.people, days=args.days,
-                             checkins_per_day=per_day, start=start), progress=progress)
+    sim = Simulation(
+        Options(
+            seed=args.seed,
+            venues=args.venues,
+            people=args.people,
+            days=args.days,
+            checkins_per_day=per_day,
+            start=start,
+        ),
+        progress=progress,
+    )
     summary = sim.run()
     progress("end")
     wall, ccpu, scpu = marks[-1][1:]
@@ -79,16 +90,21 @@ def main() -> None:
     last_day = [m for m in marks if m[0].startswith("day ")][-1]
     v_wall, v_client, v_server = (last_day[i] - setup[i] for i in (1, 2, 3))
     print(f"   {summary.line()}")
-    print(f"   venues+people: {setup[1]:.1f} s wall, {setup[2]:.1f} s client CPU, {setup[3]:.1f} s server CPU "
-          f"({args.people / setup[1]:,.0f} people/s wall)")
-    print(f"   check-ins: {v_wall:.1f} s wall ({summary.visits / v_wall:,.0f}/s), {v_client:.1f} s client CPU "
-          f"({summary.visits / v_client:,.0f}/s), {v_server:.1f} s server CPU ({summary.visits / v_server:,.0f}/s)")
+    print(
+        f"   venues+people: {setup[1]:.1f} s wall, {setup[2]:.1f} s client CPU, {setup[3]:.1f} s server CPU "
+        f"({args.people / setup[1]:,.0f} people/s wall)"
+    )
+    print(
+        f"   check-ins: {v_wall:.1f} s wall ({summary.visits / v_wall:,.0f}/s), {v_client:.1f} s client CPU "
+        f"({summary.visits / v_client:,.0f}/s), {v_server:.1f} s server CPU ({summary.visits / v_server:,.0f}/s)"
+    )
     print(f"   whole run: {wall:.1f} s wall, {ccpu:.1f} s client CPU, {scpu:.1f} s server CPU")
 
     # Baseline: the same visits, exported and loaded again by a bare COPY (rolled back).
     dump = Path(f"/tmp/ravao-sim-{os.getpid()}.tsv")
-    subprocess.run(["psql", common.db_url(DB), "-qc", f"\\copy (SELECT {COLUMNS} FROM checkins_visit) TO '{dump}'"],
-                   check=True)
+    subprocess.run(
+        ["psql", common.db_url(DB), "-qc", f"\\copy (SELECT {COLUMNS} FROM checkins_visit) TO '{dump}'"], check=True
+    )
     with connection.cursor() as cur:
         cur.execute("BEGIN")
         cur.execute("SET LOCAL session_replication_role = replica")
@@ -100,18 +116,31 @@ def main() -> None:
         cur.execute("ROLLBACK")
     dump.unlink(missing_ok=True)
     n = summary.visits
-    print(f"   baseline bare COPY of the same {n:,} rows: {b_wall:.1f} s wall ({n / b_wall:,.0f}/s), "
-          f"{b_server:.1f} s server CPU ({n / b_server:,.0f}/s)")
+    print(
+        f"   baseline bare COPY of the same {n:,} rows: {b_wall:.1f} s wall ({n / b_wall:,.0f}/s), "
+        f"{b_server:.1f} s server CPU ({n / b_server:,.0f}/s)"
+    )
     print(f"   ratio simulator / bare COPY (check-in phase, wall): {b_wall / v_wall:.2f}")
     # Extrapolation: 100 M check-ins with 10 M people, both processes on their own core.
     people_s = setup[1] / args.people * 10_000_000
     visits_s = max(v_client, v_server) / n * 100_000_000
-    print(f"   extrapolated (not measured): 100 M check-ins + 10 M people ≈ {(people_s + visits_s) / 60:.0f} min "
-          f"on 2 free cores (visits {visits_s / 60:.0f} min bound by the busier of client/server CPU, "
-          f"people {people_s / 60:.0f} min at this run's wall rate)")
+    print(
+        f"   extrapolated (not measured): 100 M check-ins + 10 M people ≈ {(people_s + visits_s) / 60:.0f} min "
+        f"on 2 free cores (visits {visits_s / 60:.0f} min bound by the busier of client/server CPU, "
+        f"people {people_s / 60:.0f} min at this run's wall rate)"
+    )
     print(f"   load after run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    common.save("simulate_rate", {"machine": m, "args": vars(args), "marks": marks, "baseline_wall": b_wall,
-                                  "baseline_server_cpu": b_server, "visits": n})
+    common.save(
+        "simulate_rate",
+        {
+            "machine": m,
+            "args": vars(args),
+            "marks": marks,
+            "baseline_wall": b_wall,
+            "baseline_server_cpu": b_server,
+            "visits": n,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -69,12 +69,25 @@ def ensure_data(args):
     province = Unit.objects.filter(generation=gen, code="46").first()
     if province is None:
         province, _ = Unit.objects.get_or_create(
-            generation=gen, code="B46", defaults=dict(name="Bench province", level=Level.PROVINCE, depth=1,
-                                                      path=f"{gen}/B46/", search_key="bench province"))
+            generation=gen,
+            code="B46",
+            defaults=dict(
+                name="Bench province", level=Level.PROVINCE, depth=1, path=f"{gen}/B46/", search_key="bench province"
+            ),
+        )
     per_day = (args.checkins - have) // args.days
     started = time.perf_counter()
-    summary = Simulation(Options(seed=args.seed, unit=province, venues=args.venues, people=args.people,
-                                 days=args.days, checkins_per_day=per_day), progress=None).run()
+    summary = Simulation(
+        Options(
+            seed=args.seed,
+            unit=province,
+            venues=args.venues,
+            people=args.people,
+            days=args.days,
+            checkins_per_day=per_day,
+        ),
+        progress=None,
+    ).run()
     print(f"data: {summary.line()} ({time.perf_counter() - started:.0f} s)")
     return Visit.objects.count()
 
@@ -102,14 +115,21 @@ def make_case(n_visits=20, unit_code=""):
         src = Visit.objects.filter(checked_in_at__gte=at, checked_in_at__lt=at + timedelta(hours=2))
         if unit_code:
             src = src.filter(venue__unit__path__startswith=unit_path(unit_code))
-        src = (src.exclude(person=person).order_by("checked_in_at").values("venue_id", "trip_id", "checked_in_at")[:1])
+        src = src.exclude(person=person).order_by("checked_in_at").values("venue_id", "trip_id", "checked_in_at")[:1]
         src = list(src)
         if not src:
             continue
         s = src[0]
-        made.append(Visit.objects.create(person=person, venue_id=s["venue_id"], trip_id=s["trip_id"],
-                                         checked_in_at=s["checked_in_at"],
-                                         checked_out_at=s["checked_in_at"] + timedelta(hours=1), channel=Channel.IMPORT))
+        made.append(
+            Visit.objects.create(
+                person=person,
+                venue_id=s["venue_id"],
+                trip_id=s["trip_id"],
+                checked_in_at=s["checked_in_at"],
+                checked_out_at=s["checked_in_at"] + timedelta(hours=1),
+                channel=Channel.IMPORT,
+            )
+        )
     with connection.cursor() as cur:
         cur.execute("ANALYZE checkins_visit" if connection.vendor == "postgresql" else "ANALYZE")
     return person, made, lo - timedelta(days=1), hi + timedelta(days=1)
@@ -169,16 +189,21 @@ def explain(case_visits):
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = "\n".join(r[0] for r in cur.fetchall())
-    scans = re.findall(r"(?<!Bitmap )(Index Scan|Bitmap Heap Scan|Seq Scan)\b.* on (checkins_visit_(?:p\d{8}|default)) .*rows=(\d+) loops=(\d+)",
-                       plan)
+    scans = re.findall(
+        r"(?<!Bitmap )(Index Scan|Bitmap Heap Scan|Seq Scan)\b.* on (checkins_visit_(?:p\d{8}|default)) "
+        r".*rows=(\d+) loops=(\d+)",
+        plan,
+    )
     parts = {s[1] for s in scans}
     executed = sum(int(s[3]) for s in scans)
     nonempty_seq = [s for s in scans if s[0] == "Seq Scan" and int(s[2]) > 0]
     took = re.search(r"Execution Time: ([\d.]+) ms", plan)
-    return (f"F1 query plan ({len(probes)} venue probes): {len(parts)} partitions in the plan, {executed} partition "
-            f"scans executed (run-time pruning; {len(probes) * len(parts)} without), index scans "
-            f"{'yes' if 'Index' in plan else 'no'}, sequential scans of non-empty partitions: {len(nonempty_seq)}, "
-            f"SQL execution {took.group(1) if took else '?'} ms")
+    return (
+        f"F1 query plan ({len(probes)} venue probes): {len(parts)} partitions in the plan, {executed} partition "
+        f"scans executed (run-time pruning; {len(probes) * len(parts)} without), index scans "
+        f"{'yes' if 'Index' in plan else 'no'}, sequential scans of non-empty partitions: {len(nonempty_seq)}, "
+        f"SQL execution {took.group(1) if took else '?'} ms"
+    )
 
 
 def main():
@@ -198,24 +223,31 @@ def main():
     print(f"case: {len(visits)} visits ({sum(1 for v in visits if v.trip_id)} on trips)")
     print(explain(visits))
     f1_med, f1_min, r1 = timed(lambda: trace(person_id=person.pk, window_from=lo, window_to=hi, degree=1), args.repeat)
-    print(f"F1: {len(r1.contacts):,} contacts, {sum(len(c.exposures) for c in r1.contacts):,} exposures: "
-          f"median {f1_med:.1f} ms (min {f1_min:.1f})")
+    print(
+        f"F1: {len(r1.contacts):,} contacts, {sum(len(c.exposures) for c in r1.contacts):,} exposures: "
+        f"median {f1_med:.1f} ms (min {f1_min:.1f})"
+    )
     from ravao.tracing import selectors
     from ravao.tracing.models import Case
 
     case = Case.objects.filter(person=person).first() or Case.objects.create(
-        person=person, infectious_from=lo, infectious_to=hi, notes="bench")
+        person=person, infectious_from=lo, infectious_to=hi, notes="bench"
+    )
 
     def full_list():
         view = selectors.case_contacts(case=case, degree=1)
         return [selectors.contact_dict(view, c) for c in view.contacts]
 
     api_med, api_min, listed = timed(full_list, args.repeat)
-    print(f"F1 as the API answers it (people decrypted, JSON-ready): {len(listed):,} contacts: median {api_med:.1f} ms "
-          f"(min {api_min:.1f})")
+    print(
+        f"F1 as the API answers it (people decrypted, JSON-ready): {len(listed):,} contacts: median {api_med:.1f} ms "
+        f"(min {api_min:.1f})"
+    )
     base_med, base_min, rows = timed(lambda: baseline(visits), args.repeat)
-    print(f"baseline (20 plain indexed range queries, {rows:,} rows): median {base_med:.1f} ms (min {base_min:.1f}); "
-          f"F1/baseline = {f1_med / base_med:.2f}")
+    print(
+        f"baseline (20 plain indexed range queries, {rows:,} rows): median {base_med:.1f} ms (min {base_min:.1f}); "
+        f"F1/baseline = {f1_med / base_med:.2f}"
+    )
 
     def f2_first_page():
         # What GET /api/v1/cases/{id}/contacts?degree=2 answers by default: every F1, the first
@@ -224,14 +256,19 @@ def main():
         return view, [selectors.contact_dict(view, c) for c in view.contacts]
 
     p_med, p_min, (view, _listed) = timed(f2_first_page, max(1, args.repeat // 2))
-    print(f"F2 first page as the API answers it (every F1 + the first 100 of {view.f2_count:,} F2, ranked and counted, "
-          f"people decrypted, JSON-ready): median {p_med:.0f} ms (min {p_min:.0f})")
-    f2_med, f2_min, r2 = timed(lambda: trace(person_id=person.pk, window_from=lo, window_to=hi, degree=2),
-                               max(1, args.repeat // 2))
+    print(
+        f"F2 first page as the API answers it (every F1 + the first 100 of {view.f2_count:,} F2, ranked and counted, "
+        f"people decrypted, JSON-ready): median {p_med:.0f} ms (min {p_min:.0f})"
+    )
+    f2_med, f2_min, r2 = timed(
+        lambda: trace(person_id=person.pk, window_from=lo, window_to=hi, degree=2), max(1, args.repeat // 2)
+    )
     n2 = sum(1 for c in r2.contacts if c.degree == 2)
     e2 = sum(len(c.exposures) for c in r2.contacts)
-    print(f"F1+F2: {len(r2.contacts):,} contacts ({n2:,} at degree 2), {e2:,} exposures: median {f2_med:.0f} ms "
-          f"(min {f2_min:.0f})")
+    print(
+        f"F1+F2: {len(r2.contacts):,} contacts ({n2:,} at degree 2), {e2:,} exposures: median {f2_med:.0f} ms "
+        f"(min {f2_min:.0f})"
+    )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@
 One database (bench_scale) grows step by step with `ravao simulate` over the same 14 days. Up to
 `--country-above` check-ins (10 M) it grows inside one province (more venues, people and visits
 each step: the province gets denser); past it, the rest of the country is added around it
-(1 venue per 90 check-ins, 1 person per 60 — about four check-ins a day each: a national system grows by places and people, not by
-visitors per place). At each size the tracing engineer's benchmark (bench/tracing.py: F1 and F2
-of a 20-visit case built from visits in the province, with its own baseline of plain indexed
-range reads in the same run) runs on it. The figures show how the cost grows with the data
+(1 venue per 90 check-ins, 1 person per 60 — about four check-ins a day each: a national system
+grows by places and people, not by visitors per place). At each size the tracing engineer's
+benchmark (bench/tracing.py: F1 and F2 of a 20-visit case built from visits in the province,
+with its own baseline of plain indexed range reads in the same run) runs on it. The figures show how the cost grows with the data
 (target: within a factor of two from 10 M to 100 M). Simulation time per step is printed too.
 
     .venv/bin/python bench/tracing_scale.py --sizes 1000000,10000000,100000000
@@ -56,15 +56,44 @@ def main() -> None:
             if size > args.country_above:
                 where = ["--country", "--venues", str(add // 90), "--people", str(add // 60)]
             else:
-                where = ["--unit", args.unit, "--venues", str(max(500, add // 200)),
-                         "--people", str(max(20_000, add // 3))]
-            common.ravao(DB, "simulate", *where, "--seed", str(100 + step), "--days", str(args.days),
-                         "--checkins-per-day", str(per_day), "--start", start.isoformat())
+                where = [
+                    "--unit",
+                    args.unit,
+                    "--venues",
+                    str(max(500, add // 200)),
+                    "--people",
+                    str(max(20_000, add // 3)),
+                ]
+            common.ravao(
+                DB,
+                "simulate",
+                *where,
+                "--seed",
+                str(100 + step),
+                "--days",
+                str(args.days),
+                "--checkins-per-day",
+                str(per_day),
+                "--start",
+                start.isoformat(),
+            )
             print(f"   grew to {visits():,} check-ins in {time.monotonic() - t0:.0f} s")
-        out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "tracing.py"), "--database-url",
-                              common.db_url(DB), "--checkins", str(size), "--days", str(args.days),
-                              "--case-unit", args.unit],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(common.ROOT / "bench" / "tracing.py"),
+                "--database-url",
+                common.db_url(DB),
+                "--checkins",
+                str(size),
+                "--days",
+                str(args.days),
+                "--case-unit",
+                args.unit,
+            ],
+            capture_output=True,
+            text=True,
+        )
         print(f"-- {size:,} check-ins (bench/tracing.py)")
         for line in (out.stdout + out.stderr).strip().splitlines()[-10:]:
             print("   " + line)

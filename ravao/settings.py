@@ -19,7 +19,9 @@ DEBUG = envbool("RAVAO_DEBUG", False)
 # on them (ravao/core/failclosed.py); with it every page shows a demo banner.
 RAVAO_DEMO = envbool("RAVAO_DEMO", False)
 # The demo key is public on purpose: a production deployment must set its own.
-SECRET_KEY = envstr("RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production")  # core.checks refuses it in production
+SECRET_KEY = envstr(
+    "RAVAO_SECRET_KEY", "ravao-demo-insecure-secret-key-change-me-in-production"
+)  # core.checks refuses it in production
 ALLOWED_HOSTS = envlist("RAVAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 BASE_URL = envstr("RAVAO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Unset: links and posters use the address of the request (ravao/core/baseurl.py).
@@ -116,8 +118,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = envbool("RAVAO_DB_HEALTH_CHECKS", T
 if envbool("RAVAO_DB_POOLED", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 # Read replicas (ravao/core/dbrouting.py): only when configured, so nothing changes without them.
-DATABASES.update(replica_databases(envlist("DATABASE_REPLICA_URL", []), conn_max_age=envint("RAVAO_DB_CONN_MAX_AGE", 60),
-                                   connect_timeout=envint("RAVAO_REPLICA_CONNECT_TIMEOUT", 2), options={}))
+DATABASES.update(
+    replica_databases(
+        envlist("DATABASE_REPLICA_URL", []),
+        conn_max_age=envint("RAVAO_DB_CONN_MAX_AGE", 60),
+        connect_timeout=envint("RAVAO_REPLICA_CONNECT_TIMEOUT", 2),
+        options={},
+    )
+)
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["ravao.core.dbrouting.ReplicaRouter"]
     MIDDLEWARE.append("ravao.core.dbrouting.ReplicaMiddleware")
@@ -192,8 +200,13 @@ LOGGING = {
     # Every line knows its request's id (ravao/core/observability.py); RAVAO_LOG_JSON=1: one JSON object a line.
     "filters": {"request_id": {"()": "ravao.core.observability.RequestIdFilter"}},
     "formatters": {"json": {"()": "ravao.core.observability.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             **({"formatter": "json"} if envbool("RAVAO_LOG_JSON", False) else {})}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if envbool("RAVAO_LOG_JSON", False) else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "WARNING")},
     "loggers": {"ravao": {"handlers": ["console"], "level": envstr("RAVAO_LOG_LEVEL", "INFO"), "propagate": False}},
 }

@@ -14,8 +14,16 @@ from ravao.units.loader import fold
 from ravao.units.models import Level, Unit
 
 
-def make_unit(code: str, name: str, level: str, parent: Unit | None = None, *, generation: str = "2025",
-              population: int | None = None, **extra) -> Unit:
+def make_unit(
+    code: str,
+    name: str,
+    level: str,
+    parent: Unit | None = None,
+    *,
+    generation: str = "2025",
+    population: int | None = None,
+    **extra,
+) -> Unit:
     return Unit.objects.create(
         generation=generation,
         code=code,
@@ -63,8 +71,14 @@ def make_small_map() -> SmallMap:
     return SmallMap(p, q, a, b, c, lp, da, db, a1, a2, b1)
 
 
-def make_user(username: str, role: str, unit: Unit | None = None, sector: str | Sector | None = None,
-              password: str = "pw-for-tests-1", **extra) -> User:
+def make_user(
+    username: str,
+    role: str,
+    unit: Unit | None = None,
+    sector: str | Sector | None = None,
+    password: str = "pw-for-tests-1",
+    **extra,
+) -> User:
     if isinstance(sector, str):
         sector = Sector.objects.get(code=sector)
     user = User(username=username, role=role, unit=unit, sector=sector, **extra)
@@ -86,7 +100,9 @@ class ApiClient:
         return self.client.get(f"/api/v1{path}", params, headers=self.headers)
 
     def post(self, path: str, data=None, **kwargs):
-        return self.client.post(f"/api/v1{path}", data or {}, content_type="application/json", headers=self.headers, **kwargs)
+        return self.client.post(
+            f"/api/v1{path}", data or {}, content_type="application/json", headers=self.headers, **kwargs
+        )
 
     def patch(self, path: str, data=None):
         return self.client.patch(f"/api/v1{path}", data or {}, content_type="application/json", headers=self.headers)

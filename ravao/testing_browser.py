@@ -81,8 +81,7 @@ def fake_camera_args(y4m: str | os.PathLike) -> list[str]:
     ]
 
 
-def write_qr_y4m(text: str, path: str | os.PathLike, *, width: int = 640, height: int = 480,
-                 frames: int = 3) -> Path:
+def write_qr_y4m(text: str, path: str | os.PathLike, *, width: int = 640, height: int = 480, frames: int = 3) -> Path:
     """Write a Y4M video (raw YUV 4:2:0) whose frames show a QR code of ``text``, for
     ``--use-file-for-fake-video-capture``: chromium's fake camera then films that QR."""
     import segno
@@ -98,7 +97,7 @@ def write_qr_y4m(text: str, path: str | os.PathLike, *, width: int = 640, height
         line = b"".join((b"\x00" if dark else b"\xff") * scale for dark in row)
         for dy in range(scale):
             start = (top + y * scale + dy) * width + left
-            luma[start:start + size] = line
+            luma[start : start + size] = line
     chroma = b"\x80" * ((width // 2) * (height // 2))
     path = Path(path)
     with path.open("wb") as out:

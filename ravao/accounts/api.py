@@ -16,7 +16,12 @@ class MeOut(Schema):
 def me(request):
     user = request.auth
     unit = {"code": user.unit.code, "name": user.unit.name, "level": user.unit.level} if user.unit_id else None
-    return {"username": user.username, "role": user.effective_role, "unit": unit, "sector": user.sector.code if user.sector_id else None}
+    return {
+        "username": user.username,
+        "role": user.effective_role,
+        "unit": unit,
+        "sector": user.sector.code if user.sector_id else None,
+    }
 
 
 class DeviceIn(Schema):

@@ -39,8 +39,9 @@ def device_enrol(*, user, public_key: str) -> DeviceKey:
     except (ValueError, binascii.Error, TypeError):
         key = None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
-        raise ServiceError(_("This is not a valid device key (an ECDSA P-256 public key is expected)."),
-                           code="bad_device_key")
+        raise ServiceError(
+            _("This is not a valid device key (an ECDSA P-256 public key is expected)."), code="bad_device_key"
+        )
     der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     device = DeviceKey.objects.create(user=user, public_key=base64.b64encode(der).decode())
     active = DeviceKey.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
@@ -50,14 +51,21 @@ def device_enrol(*, user, public_key: str) -> DeviceKey:
     return device
 
 
-def scan_message(*, client_id, venue: str, entrance_id, direction: str, scanned_at, text: str,
-                 birth_year) -> bytes:
+def scan_message(*, client_id, venue: str, entrance_id, direction: str, scanned_at, text: str, birth_year) -> bytes:
     """What a device signs for a scan: every field that makes the visit, as the phone sent
     them; the time as milliseconds since 1970 (the phone's ``Date.parse`` of what it sent), so
     that the server need not keep the text of the date."""
     millis = round(scanned_at.timestamp() * 1000)
-    fields = [MESSAGE_VERSION, str(client_id), venue, "" if entrance_id is None else str(entrance_id), direction,
-              str(millis), text, "" if birth_year in (None, "") else str(birth_year)]
+    fields = [
+        MESSAGE_VERSION,
+        str(client_id),
+        venue,
+        "" if entrance_id is None else str(entrance_id),
+        direction,
+        str(millis),
+        text,
+        "" if birth_year in (None, "") else str(birth_year),
+    ]
     return "\n".join(fields).encode()
 
 

@@ -15,7 +15,9 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
     role = forms.ChoiceField(label=_("Role"))
     unit = forms.CharField(label=_("Unit (code or name)"), required=False)
-    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="code")
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False, to_field_name="code"
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     def __init__(self, *args, actor, **kwargs):

@@ -92,7 +92,8 @@ CAPABILITIES = {
         "Run the door-to-door campaign (and be assigned establishments to visit)", grant(OFFICIALS)
     ),
     "tracing.trace": Capability(
-        "Open cases, read and notify contacts, publish exposure windows", grant(TRACERS | NATIONAL),
+        "Open cases, read and notify contacts, publish exposure windows",
+        grant(TRACERS | NATIONAL),
         denied=_("Only health tracers may do this."),
     ),
     "gate.scan": Capability("Use the gate scanner at the venues one works at", grant(VENUE)),
@@ -100,14 +101,16 @@ CAPABILITIES = {
     "venue.mine": Capability("See the venues one works at", grant(VENUE)),
     # The venue registry.
     "venue.registry": Capability(
-        "Search, export and print the venue registry of one's area", grant(OFFICIALS),
+        "Search, export and print the venue registry of one's area",
+        grant(OFFICIALS),
         denied=_("Only officials can do this."),
     ),
     "venue.import": Capability(
         "Import venues from a spreadsheet", grant(OFFICIALS), denied=_("Only officials can do this.")
     ),
     "venue.posters_bulk": Capability(
-        "Print the posters of many venues at once (those of one's area)", grant(OFFICIALS),
+        "Print the posters of many venues at once (those of one's area)",
+        grant(OFFICIALS),
         denied=_("Only officials can print posters in bulk."),
     ),
     "venue.register": Capability(
@@ -126,7 +129,8 @@ CAPABILITIES = {
     ),
     "venue.work": Capability("Be linked to a venue as its manager or gate staff", grant(VENUE)),
     "venue.move": Capability(
-        "Move a venue to another unit (within one's area)", grant(OFFICIALS),
+        "Move a venue to another unit (within one's area)",
+        grant(OFFICIALS),
         denied=_("Only an official can move a venue to another unit."),
     ),
     "venue.verify": Capability(
@@ -138,7 +142,8 @@ CAPABILITIES = {
         denied=_("Only the venue's managers and officials of its area can change it."),
     ),
     "venue.suspend": Capability(
-        "Suspend a venue or lift its suspension", grant(OFFICIALS, IN_AREA),
+        "Suspend a venue or lift its suspension",
+        grant(OFFICIALS, IN_AREA),
         denied=_("Only an official can suspend a venue or lift a suspension."),
     ),
 }
@@ -193,7 +198,7 @@ def is_area_role(role: str) -> bool:
 
 
 def scope_kind(user) -> str | None:
-    """"area" (reach: a unit and below), "venue" (the venues they work at) or None."""
+    """ "area" (reach: a unit and below), "venue" (the venues they work at) or None."""
     if not _active(user):
         return None
     if user.effective_role in AREA:

@@ -29,8 +29,9 @@ def generated() -> str:
     """The generated part of docs/roles.md (English whatever the active language)."""
     with translation.override("en"):
         roles = [(role.value, str(role.label)) for role in Role]
-        conditions = sorted({c for cap in policy.CAPABILITIES.values() for c in cap.holders.values() if c},
-                            key=lambda c: c.name)
+        conditions = sorted(
+            {c for cap in policy.CAPABILITIES.values() for c in cap.holders.values() if c}, key=lambda c: c.name
+        )
         lines = [
             BEGIN,
             "",

@@ -20,6 +20,7 @@ from ravao.accounts import policy, venuestaff
 
 NOTHING = Q(pk__in=[])
 
+
 def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | None = None) -> Q:
     """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -58,4 +59,3 @@ class ScopedQuerySet(models.QuerySet):
                 venue=getattr(scope, "venue", None),
             )
         )
-

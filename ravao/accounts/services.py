@@ -26,10 +26,13 @@ def token_for_raw(raw: str) -> ApiToken | None:
     # that saved the change). Unknown tokens are never remembered.
     digest = ApiToken.hash(raw)
     token = hotcache.remembered(
-        "token", digest,
-        lambda: ApiToken.objects.select_related("user", "user__unit", "user__sector")
-        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
-        .first(),
+        "token",
+        digest,
+        lambda: (
+            ApiToken.objects.select_related("user", "user__unit", "user__sector")
+            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        ),
     )
     if token is not None:
         now = timezone.now()
@@ -62,7 +65,9 @@ def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -
     if actor is None:
         return
     if role not in policy.manageable_roles(actor):
-        raise Forbidden(_("You may not create or manage accounts with the role “%(role)s”.") % {"role": Role(role).label})
+        raise Forbidden(
+            _("You may not create or manage accounts with the role “%(role)s”.") % {"role": Role(role).label}
+        )
     if actor.is_national:
         return
     if policy.is_area_role(role) and (unit is None or not unit.is_within(actor.unit)):
@@ -77,8 +82,17 @@ def phone_like_username(username: str) -> bool:
 
 
 @transaction.atomic
-def user_create(*, actor: User | None = None, username: str, password: str | None, role: str, unit=None,
-                sector=None, phone_proved: bool = False, **extra) -> User:
+def user_create(
+    *,
+    actor: User | None = None,
+    username: str,
+    password: str | None,
+    role: str,
+    unit=None,
+    sector=None,
+    phone_proved: bool = False,
+    **extra,
+) -> User:
     """Create an account with its jurisdiction, checking that the role and the scope agree and
     that ``actor`` (None: the operator's CLI) may create it.
 

@@ -61,8 +61,13 @@ def users(request):
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=actor, username=data["username"], password=data["password"], role=data["role"],
-                unit=data["unit"], sector=data["sector"], email=data["email"],
+                actor=actor,
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                unit=data["unit"],
+                sector=data["sector"],
+                email=data["email"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)

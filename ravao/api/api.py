@@ -42,7 +42,9 @@ def validation_error(request, exc: NinjaValidationError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, {"detail": _("Authentication required: send a valid bearer token.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Authentication required: send a valid bearer token.")}, status=401
+    )
 
 
 @api.exception_handler(Http404)

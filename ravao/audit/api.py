@@ -27,9 +27,20 @@ class AuditPage(Schema):
 
 
 @router.get("", response=AuditPage, summary="The audit log (auditors), newest first")
-def list_audit(request, username: str = "", action: str = "", object_type: str = "", case: Id | None = None,
-               since: Day | None = None, until: Day | None = None, limit: int = 100, offset: Offset = 0):
+def list_audit(
+    request,
+    username: str = "",
+    action: str = "",
+    object_type: str = "",
+    case: Id | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
+    limit: int = 100,
+    offset: Offset = 0,
+):
     user = policy.require(request.auth, "audit.read")
-    qs = audit_list(user=user, username=username, action=action, object_type=object_type, case_id=case, since=since, until=until)
+    qs = audit_list(
+        user=user, username=username, action=action, object_type=object_type, case_id=case, since=since, until=until
+    )
     limit = min(max(limit, 1), 1000)
     return {"count": qs.count(), "items": list(qs[offset : offset + limit])}

@@ -3,8 +3,16 @@ from datetime import date
 from ravao.audit.models import AuditEntry
 
 
-def audit_list(*, user, username: str = "", action: str = "", object_type: str = "", case_id: int | None = None,
-               since: date | None = None, until: date | None = None):
+def audit_list(
+    *,
+    user,
+    username: str = "",
+    action: str = "",
+    object_type: str = "",
+    case_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+):
     """Audit entries the user may review (auditors and national admins), newest first."""
     qs = AuditEntry.objects.restrict(user)
     if username:

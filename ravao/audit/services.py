@@ -49,8 +49,9 @@ def audit_purge(*, before, batch: int = 10_000) -> int:
     total = 0
     while True:
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < %s LIMIT {int(batch)})",
-                        [before])
+            cur.execute(
+                f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE at < %s LIMIT {int(batch)})", [before]
+            )
             n = cur.rowcount
         total += max(n, 0)
         if n <= 0:

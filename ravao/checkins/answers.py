@@ -53,7 +53,10 @@ def kept_checkin(result: CheckinResult) -> dict:
     body.update(
         repeat=result.repeat,
         person=_person(result.person),
-        companions=[{**visit_json(c.visit, c.venue, c.receipt), "repeat": c.repeat, "person": _person(c.person)} for c in result.companions],
+        companions=[
+            {**visit_json(c.visit, c.venue, c.receipt), "repeat": c.repeat, "person": _person(c.person)}
+            for c in result.companions
+        ],
     )
     body[HOLDER_FLAG] = result.holder_version if result.own else False
     return body
@@ -63,7 +66,9 @@ def kept_scan(result: CheckinResult) -> dict:
     """A gate scan's answer (kept as it is answered)."""
     body = visit_json(result.visit, result.venue)
     body.update(
-        direction=result.direction, repeat=result.repeat, already_inside=result.already_inside,
+        direction=result.direction,
+        repeat=result.repeat,
+        already_inside=result.already_inside,
         person=_person(result.person),
     )
     return body
@@ -102,13 +107,22 @@ def declaration_answer(result: DeclarationResult) -> dict:
 
 def _restored(body: dict, **extra) -> CheckinResult:
     visit = Visit(
-        id=body["id"], status=body["status"], entrance_id=body["entrance"], trip_id=body["trip"],
-        channel=body["channel"], checked_in_at=datetime.fromisoformat(body["checked_in_at"]),
-        checked_out_at=datetime.fromisoformat(body["checked_out_at"]), checkout_method=body["checkout_method"],
+        id=body["id"],
+        status=body["status"],
+        entrance_id=body["entrance"],
+        trip_id=body["trip"],
+        channel=body["channel"],
+        checked_in_at=datetime.fromisoformat(body["checked_in_at"]),
+        checked_out_at=datetime.fromisoformat(body["checked_out_at"]),
+        checkout_method=body["checkout_method"],
     )
     return CheckinResult(
-        visit=visit, venue=Venue(code=body["venue"]["code"], name=body["venue"]["name"]),
-        person=Shown(**body["person"]), repeat=body["repeat"], receipt=body.get("receipt", ""), replayed=True,
+        visit=visit,
+        venue=Venue(code=body["venue"]["code"], name=body["venue"]["name"]),
+        person=Shown(**body["person"]),
+        repeat=body["repeat"],
+        receipt=body.get("receipt", ""),
+        replayed=True,
         **extra,
     )
 
@@ -118,7 +132,10 @@ def replayed_checkin(body: dict) -> CheckinResult:
     # Answers kept before the version was: True (their link is not given again: see services).
     version = given if isinstance(given, int) and not isinstance(given, bool) else 0
     return _restored(
-        body, own=bool(given), holder_version=version, answer=body,
+        body,
+        own=bool(given),
+        holder_version=version,
+        answer=body,
         companions=tuple(_restored(c) for c in body.get("companions", ())),
     )
 

@@ -166,12 +166,20 @@ def checkin_create(request, payload: CheckinIn):
         code=payload.venue,
         venue_qr=payload.venue_qr,
         person=services.PersonInput(
-            full_name=p.full_name, phone=p.phone, id_number=p.id_number, birth_year=p.birth_year,
-            sex=p.sex, nationality=p.nationality, unit_code=address.unit, street=address.street,
+            full_name=p.full_name,
+            phone=p.phone,
+            id_number=p.id_number,
+            birth_year=p.birth_year,
+            sex=p.sex,
+            nationality=p.nationality,
+            unit_code=address.unit,
+            street=address.street,
         ),
         declaration=payload.declaration,
         companions=[
-            services.CompanionInput(full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration)
+            services.CompanionInput(
+                full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration
+            )
             for c in payload.companions
         ],
         holder=payload.holder,
@@ -209,9 +217,14 @@ def scan_create(request, payload: ScanIn):
 def scan_declaration(request, payload: DeclarationIn):
     """Staff record a health declaration on behalf of the person of a visit at their venue
     (answers as in the current questionnaire); the visit takes the new colour."""
-    return Status(201, answers.declaration_answer(services.declaration_on_behalf(
-        user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
-    )))
+    return Status(
+        201,
+        answers.declaration_answer(
+            services.declaration_on_behalf(
+                user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
+            )
+        ),
+    )
 
 
 @router.get("/venues/{code}/inside", response={200: InsideOut, 401: ErrorOut, 404: ErrorOut})

@@ -15,8 +15,9 @@ def _ensure_partitions(sender, using="default", **kwargs):
     if not partitions.is_partitioned(conn) or partitions.TABLE not in conn.introspection.table_names():
         return
     today = timezone.now().date()
-    partitions.ensure_partitions(today - timedelta(days=settings.RAVAO_RETENTION_DAYS),
-                                 today + timedelta(days=7), conn=conn)
+    partitions.ensure_partitions(
+        today - timedelta(days=settings.RAVAO_RETENTION_DAYS), today + timedelta(days=7), conn=conn
+    )
 
 
 class Config(AppConfig):

@@ -9,8 +9,9 @@
 * ``RAVAO_SCAN_MAX_AGE_HOURS`` (72) / ``RAVAO_SCAN_MAX_FUTURE_SECONDS`` (60): how far an offline
   gate's ``scanned_at`` may lie in the past / future.
 * ``RAVAO_CHECKIN_RATE_LIMIT`` (120) per ``RAVAO_CHECKIN_RATE_WINDOW`` seconds (60): public
-  check-ins per client address (``ravao.core.net.client_ip``; counted by ravao/core/ratelimit.py). Generous on purpose: mobile
-  carriers put many phones behind one address (CGNAT), and a crowded gate must not be refused.
+  check-ins per client address (``ravao.core.net.client_ip``; counted by ravao/core/ratelimit.py).
+  Generous on purpose: mobile carriers put many phones behind one address (CGNAT), and a crowded
+  gate must not be refused.
 * ``RAVAO_SCAN_BACKDATE_MINUTES`` (5): a scan dated further back than this needs the signature
   of a gate phone enrolled by the sending account (docs/identity.md).
 * ``RAVAO_TYPED_NUMBER_LIMIT`` (10): look-ups of one typed phone or ID number per hour, whatever

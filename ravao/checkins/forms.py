@@ -17,8 +17,12 @@ def questionnaire_fields(post=None) -> list[dict]:
     q = questionnaires.questionnaire()
     out = []
     for field in q.fields:
-        item = {"key": field["key"], "type": field["type"], "label": questionnaires.label(field["label"]),
-                "name": f"q_{field['key']}"}
+        item = {
+            "key": field["key"],
+            "type": field["type"],
+            "label": questionnaires.label(field["label"]),
+            "name": f"q_{field['key']}",
+        }
         item["selected"] = post.getlist(item["name"]) if hasattr(post, "getlist") else []
         item["yes"] = post.get(item["name"]) == "yes"
         item["value"] = post.get(item["name"], "")

@@ -94,7 +94,9 @@ def touch(person: Person, at: datetime) -> None:
     """Retention counts from ``last_seen_at``: at most one write an hour per person."""
     if at - person.last_seen_at > timedelta(hours=1):
         with fastsql.cursor() as cursor:
-            cursor.execute(f"UPDATE {Person._meta.db_table} SET last_seen_at = %s WHERE id = %s", [_adapt(at), person.pk])
+            cursor.execute(
+                f"UPDATE {Person._meta.db_table} SET last_seen_at = %s WHERE id = %s", [_adapt(at), person.pk]
+            )
 
 
 _OPEN = ("id", "checked_in_at", "checked_out_at", "checkout_method", "status", "entrance_id", "trip_id", "channel")
@@ -110,8 +112,9 @@ def open_visit(person: Person, venue, at: datetime, lookback: timedelta) -> Visi
             "AND proven AND checked_in_at >= %s AND checked_in_at <= %s ORDER BY checked_in_at DESC LIMIT 1",
             [person.pk, venue.pk, _adapt(at - lookback), _adapt(at)],
         )
-        found = fastsql.models(Visit, cursor.fetchall(), cursor.db, fields=_OPEN, person_id=person.pk,
-                               venue_id=venue.pk)
+        found = fastsql.models(
+            Visit, cursor.fetchall(), cursor.db, fields=_OPEN, person_id=person.pk, venue_id=venue.pk
+        )
     return found[0] if found else None
 
 
@@ -149,8 +152,9 @@ def insert(visit: Visit) -> None:
 # --- arrival and exit -----------------------------------------------------------------------
 
 
-def visit_in(*, person: Person, arrival: Arrival, channel: str, status: str, trip, companion_of=None,
-             merge: bool = True) -> tuple[Visit, bool]:
+def visit_in(
+    *, person: Person, arrival: Arrival, channel: str, status: str, trip, companion_of=None, merge: bool = True
+) -> tuple[Visit, bool]:
     """The visit for a check-in: the open one if this is a repeat within the window (second
     value True), else a new one (an older open visit there is closed at this instant).
     ``merge`` False (a submitter not known to be the person): always a new visit, marked
@@ -205,7 +209,9 @@ def visit_out(*, person: Person, arrival: Arrival) -> tuple[Visit, bool]:
     # Companions leave with the person who brought them.
     # venue_id + checked_in_at: the (venue, checked_in_at) index finds companions (same instant).
     Visit.objects.filter(
-        venue_id=arrival.venue.pk, checked_in_at=recent.checked_in_at, companion_of=recent.id,
+        venue_id=arrival.venue.pk,
+        checked_in_at=recent.checked_in_at,
+        companion_of=recent.id,
         checkout_method=CheckoutMethod.AUTO,
     ).update(checked_out_at=arrival.at, checkout_method=CheckoutMethod.SCAN)
     return recent, False

@@ -28,11 +28,17 @@ def purge_visits(ctx: PurgeContext, report: PurgeReport) -> int:
         report.counts["visits_in_dropped_partitions"] = sum(sizes.get(n, 0) for n in report.partitions_dropped)
         table = f"{partitions.TABLE}_default"
         return _delete_batches(
-            conn, f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} "
-                  f"WHERE checked_in_at < %s LIMIT {int(ctx.batch)}))", [ctx.cutoff])
+            conn,
+            f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM {table} "
+            f"WHERE checked_in_at < %s LIMIT {int(ctx.batch)}))",
+            [ctx.cutoff],
+        )
     return _delete_batches(
-        conn, f"DELETE FROM {Visit._meta.db_table} WHERE id IN (SELECT id FROM {Visit._meta.db_table} "
-              f"WHERE checked_in_at < %s LIMIT {int(ctx.batch)})", [ctx.cutoff])
+        conn,
+        f"DELETE FROM {Visit._meta.db_table} WHERE id IN (SELECT id FROM {Visit._meta.db_table} "
+        f"WHERE checked_in_at < %s LIMIT {int(ctx.batch)})",
+        [ctx.cutoff],
+    )
 
 
 def _delete_batches(conn, sql: str, params: list) -> int:
@@ -76,7 +82,8 @@ def _delete_people(ids: list[int], *, using: str) -> int:
     a cascade over every daily partition for thousands of ids is the costly part."""
     # Every reverse relation, hidden ones (related_name="+") included, as the collector sees them.
     relations = [
-        f for f in Person._meta.get_fields(include_hidden=True)
+        f
+        for f in Person._meta.get_fields(include_hidden=True)
         if f.auto_created and not f.concrete and (f.one_to_one or f.one_to_many) and f.related_model is not Visit
     ]
     if any(r.on_delete not in (models.CASCADE, models.SET_NULL) or r.many_to_many for r in relations):

@@ -73,7 +73,10 @@ class CompanionInput:
 def check_rate(request) -> None:
     """Public check-ins per client address and window (ravao/core/ratelimit.py); 429 beyond."""
     ratelimit.check(
-        "checkin-rate", ratelimit.client_key(request), limit=conf.rate_limit(), window=conf.rate_window(),
+        "checkin-rate",
+        ratelimit.client_key(request),
+        limit=conf.rate_limit(),
+        window=conf.rate_window(),
         message=_("Too many check-ins from this address. Wait a minute and try again."),
     )
 
@@ -83,7 +86,10 @@ def check_scan_rate(user) -> None:
     for a busy gate; it stops one account from looking up people in bulk. A gate keeps refused
     scans in its queue and sends them later."""
     ratelimit.check(
-        "scan-rate", user.pk, limit=conf.scan_rate_limit(), window=60,
+        "scan-rate",
+        user.pk,
+        limit=conf.scan_rate_limit(),
+        window=60,
         message=_("Too many scans from this account in one minute. Wait a moment and try again."),
     )
 
@@ -150,10 +156,7 @@ def venue_public(*, code: str = "", venue_qr: str = ""):
         found = verify_venue_token(venue_qr)
         return found.venue, found.entrance
     normalised = normalise_venue_code(code)
-    venue = (
-        hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised))
-        if normalised else None
-    )
+    venue = hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised)) if normalised else None
     if venue is None:
         raise NotFound(_("No venue has the code “%(code)s”.") % {"code": (code or "")[:12]}, code="unknown_venue")
     return venue, None
@@ -164,7 +167,9 @@ def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
 
     code = normalise_venue_code(code)
     venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
-    works_there = venue is not None and hotcache.remembered("staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk))
+    works_there = venue is not None and hotcache.remembered(
+        "staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk)
+    )
     if not works_there:
         venue = None
     if venue is None:
@@ -184,9 +189,13 @@ def check_venue_open(venue, at: datetime) -> None:
     from ravao.venues.models import VenueStatus
 
     if venue.status == VenueStatus.SUSPENDED:
-        raise Conflict(_("%(venue)s is suspended: check-ins are not accepted.") % {"venue": venue.name}, code="venue_suspended")
+        raise Conflict(
+            _("%(venue)s is suspended: check-ins are not accepted.") % {"venue": venue.name}, code="venue_suspended"
+        )
     if venue.status == VenueStatus.CLOSED:
-        raise Conflict(_("%(venue)s is closed: check-ins are not accepted.") % {"venue": venue.name}, code="venue_closed")
+        raise Conflict(
+            _("%(venue)s is closed: check-ins are not accepted.") % {"venue": venue.name}, code="venue_closed"
+        )
     if venue.venue_type.kind == "event" and venue.starts_at and venue.ends_at:
         grace = timedelta(minutes=conf.event_grace_minutes())
         if not venue.starts_at - grace <= at <= venue.ends_at + grace:
@@ -247,7 +256,9 @@ def checkin_self(
         arrival = Arrival(venue=place, entrance=door)
         check_venue_open(place, arrival.at)
         if len(companions) > MAX_COMPANIONS:
-            raise ServiceError(_("At most %(n)d companions per check-in.") % {"n": MAX_COMPANIONS}, code="too_many_companions")
+            raise ServiceError(
+                _("At most %(n)d companions per check-in.") % {"n": MAX_COMPANIONS}, code="too_many_companions"
+            )
         for c in companions:
             clean_name(c.full_name)
             if people.clean_birth_year(c.birth_year) is None:
@@ -255,14 +266,22 @@ def checkin_self(
         trip = _trip_for(place, arrival.at)
         owner_id = people.holder_person_id(holder)
         main = people.person_find_or_create(
-            full_name=person.full_name, phone=person.phone, id_number=person.id_number,
-            birth_year=person.birth_year, sex=person.sex, nationality=person.nationality,
-            unit_code=person.unit_code, street=person.street, owner_id=owner_id,
+            full_name=person.full_name,
+            phone=person.phone,
+            id_number=person.id_number,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            nationality=person.nationality,
+            unit_code=person.unit_code,
+            street=person.street,
+            owner_id=owner_id,
         )
         own = getattr(main, "just_created", False) or main.pk == owner_id
         declarations = []
         status = _declare(main, declaration, arrival.at, declarations, known=own)
-        visit, repeat = visit_in(person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip, merge=own)
+        visit, repeat = visit_in(
+            person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip, merge=own
+        )
         # Whoever cannot show it is the person's own device learns nothing stored about them
         # (not their colour, birth year or name): the answer echoes what was typed.
         shown = main if own else Person(full_name=main_name(person), birth_year=_typed_year(person.birth_year))
@@ -273,23 +292,43 @@ def checkin_self(
                 guardian=main, full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, known=known
             )
             c_status = _declare(
-                companion, c.declaration if c.declaration is not None else declaration, arrival.at, declarations, known=own
+                companion,
+                c.declaration if c.declaration is not None else declaration,
+                arrival.at,
+                declarations,
+                known=own,
             )
             c_visit, c_repeat = visit_in(
-                person=companion, arrival=arrival, channel=Channel.COMPANION, status=c_status, trip=trip,
-                companion_of=visit.id, merge=own,
+                person=companion,
+                arrival=arrival,
+                channel=Channel.COMPANION,
+                status=c_status,
+                trip=trip,
+                companion_of=visit.id,
+                merge=own,
             )
-            done.append(CheckinResult(
-                visit=c_visit, venue=place, person=Shown.of(companion), repeat=c_repeat,
-                receipt=receipt_for(c_visit.id, c_visit.checked_in_at),
-            ))
+            done.append(
+                CheckinResult(
+                    visit=c_visit,
+                    venue=place,
+                    person=Shown.of(companion),
+                    repeat=c_repeat,
+                    receipt=receipt_for(c_visit.id, c_visit.checked_in_at),
+                )
+            )
         if declarations:
             type(declarations[0]).objects.bulk_create(declarations)
         touch(main, arrival.at)
         return CheckinResult(
-            visit=visit, venue=place, person=Shown.of(shown), repeat=repeat,
-            receipt=receipt_for(visit.id, visit.checked_in_at), holder=people.holder_token(main) if own else "",
-            own=own, holder_version=main.qr_version if own else 0, companions=tuple(done),
+            visit=visit,
+            venue=place,
+            person=Shown.of(shown),
+            repeat=repeat,
+            receipt=receipt_for(visit.id, visit.checked_in_at),
+            holder=people.holder_token(main) if own else "",
+            own=own,
+            holder_version=main.qr_version if own else 0,
+            companions=tuple(done),
         )
 
     result = replay.once(client_id, "public", work, keep=kept_checkin, restore=replayed_checkin)
@@ -373,27 +412,52 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
         return people.person_from_card(parse_cccd(text), status_at=status_at), Channel.CCCD
     number, typed_year = typed_number(text)
     compact = number.replace(" ", "").replace(".", "").replace("-", "")
-    if len(compact) <= 16 and compact.lstrip("+").isalnum() and any(ch.isdigit() for ch in compact) and "/" not in number:
+    if (
+        len(compact) <= 16
+        and compact.lstrip("+").isalnum()
+        and any(ch.isdigit() for ch in compact)
+        and "/" not in number
+    ):
         year = birth_year if birth_year not in (None, "") else typed_year
         # Per number, whichever accounts type it: nobody tries years, or gates, until one fits.
         ratelimit.check(
-            "typed-number", ascii_digits(compact).lstrip("+"), limit=conf.typed_number_limit(), window=3600,
-            message=_("This number has been typed too often in the last hour. Scan the person's ID card or "
-                      "personal QR instead."),
+            "typed-number",
+            ascii_digits(compact).lstrip("+"),
+            limit=conf.typed_number_limit(),
+            window=3600,
+            message=_(
+                "This number has been typed too often in the last hour. Scan the person's ID card or "
+                "personal QR instead."
+            ),
         )
         return people.person_by_number(number, birth_year=year, status_at=status_at), Channel.MANUAL
     if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
-        raise CodeError(_("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."), code="venue_code")
+        raise CodeError(
+            _("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."),
+            code="venue_code",
+        )
     raise CodeError(
-        _("This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or ID number."),
+        _(
+            "This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or "
+            "ID number."
+        ),
         code="unrecognised",
     )
 
 
 def checkin_scan(
-    *, user, client_id, venue_code: str, text: str, entrance_id: int | None = None,
-    scanned_at: datetime | None = None, direction: str = "in", birth_year: int | None = None,
-    device: int | None = None, signature: str = "", operator: bool = False,
+    *,
+    user,
+    client_id,
+    venue_code: str,
+    text: str,
+    entrance_id: int | None = None,
+    scanned_at: datetime | None = None,
+    direction: str = "in",
+    birth_year: int | None = None,
+    device: int | None = None,
+    signature: str = "",
+    operator: bool = False,
 ) -> CheckinResult:
     """A gate scan (camera, HID scanner or typed number) by staff of the venue. Returns what was
     done (results.CheckinResult: a new visit, a repeat "already inside", an exit, or the replay
@@ -406,16 +470,27 @@ def checkin_scan(
         raise ServiceError(_("direction must be “in” or “out”."), code="bad_direction")
     check_scan_rate(user)
     if not operator:
-        _check_backdating(user=user, client_id=client_id, venue_code=venue_code, text=text, entrance_id=entrance_id,
-                          scanned_at=scanned_at, direction=direction, birth_year=birth_year, device=device,
-                          signature=signature)
+        _check_backdating(
+            user=user,
+            client_id=client_id,
+            venue_code=venue_code,
+            text=text,
+            entrance_id=entrance_id,
+            scanned_at=scanned_at,
+            direction=direction,
+            birth_year=birth_year,
+            device=device,
+            signature=signature,
+        )
 
     def work():
         venue, entrance = venue_for_staff(user=user, code=venue_code, entrance_id=entrance_id)
         arrival = Arrival(venue=venue, entrance=entrance, at=scan_time(scanned_at), direction=direction)
         if direction == "in":
             check_venue_open(venue, arrival.at)
-        person, channel = person_for_scan(text, birth_year=birth_year, status_at=arrival.at if direction == "in" else None)
+        person, channel = person_for_scan(
+            text, birth_year=birth_year, status_at=arrival.at if direction == "in" else None
+        )
         if direction == "out":
             visit, repeat = visit_out(person=person, arrival=arrival)
         else:
@@ -425,12 +500,20 @@ def checkin_scan(
                 status = person.status_now or HealthStatus.UNDECLARED
             else:
                 status = people.current_status(person_id=person.pk, at=arrival.at)
-            visit, repeat = visit_in(person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at))
+            visit, repeat = visit_in(
+                person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at)
+            )
         touch(person, arrival.at)
         if channel == Channel.MANUAL:
             # A typed number read someone's masked name and colour: who, where, whom.
-            audit_record(user=user, action=Action.READ, object_type="person", object_id=person.pk,
-                         purpose="gate: typed number", unit_id=venue.unit_id)
+            audit_record(
+                user=user,
+                action=Action.READ,
+                object_type="person",
+                object_id=person.pk,
+                purpose="gate: typed number",
+                unit_id=venue.unit_id,
+            )
         return CheckinResult(visit=visit, venue=venue, person=Shown.of(person), direction=direction, repeat=repeat)
 
     try:
@@ -440,13 +523,20 @@ def checkin_scan(
             # Refused attempts leave a trace too (after the rollback, so that it stays).
             code = normalise_venue_code(venue_code)
             venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
-            audit_record(user=user, action=Action.READ, object_type=error.code, purpose="gate: refused scan",
-                         unit_id=venue.unit_id if venue is not None else None, detail={"venue": venue_code[:16]})
+            audit_record(
+                user=user,
+                action=Action.READ,
+                object_type=error.code,
+                purpose="gate: refused scan",
+                unit_id=venue.unit_id if venue is not None else None,
+                detail={"venue": venue_code[:16]},
+            )
         raise
 
 
-def _check_backdating(*, user, client_id, venue_code, text, entrance_id, scanned_at, direction, birth_year,
-                      device, signature) -> None:
+def _check_backdating(
+    *, user, client_id, venue_code, text, entrance_id, scanned_at, direction, birth_year, device, signature
+) -> None:
     """A scan dated in the past is believed only when a gate phone enrolled by this account
     signed it when it was made (docs/identity.md): a typed date proves nothing."""
     if scanned_at is None:
@@ -454,12 +544,22 @@ def _check_backdating(*, user, client_id, venue_code, text, entrance_id, scanned
     scan_time(scanned_at)  # too old, in the future, without a time zone: that answer first
     if scanned_at >= timezone.now() - timedelta(minutes=conf.scan_backdate_minutes()):
         return
-    message = devices.scan_message(client_id=client_id, venue=venue_code, entrance_id=entrance_id,
-                                   direction=direction, scanned_at=scanned_at, text=text, birth_year=birth_year)
+    message = devices.scan_message(
+        client_id=client_id,
+        venue=venue_code,
+        entrance_id=entrance_id,
+        direction=direction,
+        scanned_at=scanned_at,
+        text=text,
+        birth_year=birth_year,
+    )
     if not devices.device_signed(user=user, device_id=device, signature=signature, message=message):
         raise ServiceError(
-            _("A scan dated more than %(n)d minutes ago is accepted only from the offline queue of a gate phone "
-              "that was set up while online.") % {"n": conf.scan_backdate_minutes()},
+            _(
+                "A scan dated more than %(n)d minutes ago is accepted only from the offline queue of a gate phone "
+                "that was set up while online."
+            )
+            % {"n": conf.scan_backdate_minutes()},
             code="backdated_unsigned",
         )
 
@@ -479,7 +579,9 @@ def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict
     declaration = people.declaration_record(person=visit.person, answers=answers, recorded_by=user, proven=seen)
     Visit.objects.filter(id=visit.id, checked_in_at=visit.checked_in_at).update(status=declaration.status)
     visit.status = declaration.status
-    return DeclarationResult(visit=visit, venue=venue, person=Shown.of(visit.person), valid_until=declaration.valid_until)
+    return DeclarationResult(
+        visit=visit, venue=venue, person=Shown.of(visit.person), valid_until=declaration.valid_until
+    )
 
 
 # --- check-out ----------------------------------------------------------------------------
@@ -498,13 +600,15 @@ def checkout_button(*, visit_id: int, receipt: str) -> Visit:
     if visit.checkout_method == CheckoutMethod.AUTO:
         if now - visit.checked_in_at > timedelta(hours=24):
             raise Conflict(_("This visit is too old to check out now; it was closed automatically."), code="too_late")
-        Visit.objects.filter(id=visit.id, checked_in_at=checked_in_at).update(checked_out_at=now, checkout_method=CheckoutMethod.BUTTON)
-        Visit.objects.filter(
-            venue_id=visit.venue_id, checked_in_at=checked_in_at, companion_of=visit.id,
-            checkout_method=CheckoutMethod.AUTO,
-        ).update(
+        Visit.objects.filter(id=visit.id, checked_in_at=checked_in_at).update(
             checked_out_at=now, checkout_method=CheckoutMethod.BUTTON
         )
+        Visit.objects.filter(
+            venue_id=visit.venue_id,
+            checked_in_at=checked_in_at,
+            companion_of=visit.id,
+            checkout_method=CheckoutMethod.AUTO,
+        ).update(checked_out_at=now, checkout_method=CheckoutMethod.BUTTON)
         visit.checked_out_at, visit.checkout_method = now, CheckoutMethod.BUTTON
     return visit
 

@@ -28,8 +28,9 @@ def _problem(request, error: ServiceError):
     return render(request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status)
 
 
-def _checkin_page(request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = "",
-                  error_code: str = ""):
+def _checkin_page(
+    request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = "", error_code: str = ""
+):
     if request.method == "GET":
         # Say at once that a suspended venue or a finished event takes no check-ins, rather
         # than after the visitor has filled the form.
@@ -68,7 +69,9 @@ def _submit(request, *, venue, entrance, venue_qr: str = ""):
     except ValueError:
         client_id = uuid.uuid4()
     except ServiceError as error:
-        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message)
+        return _checkin_page(
+            request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status, error=error.message
+        )
     try:
         result = services.checkin_self(
             client_id=client_id,
@@ -80,8 +83,15 @@ def _submit(request, *, venue, entrance, venue_qr: str = ""):
             holder=request.POST.get("holder", "")[:200],
         )
     except ServiceError as error:
-        return _checkin_page(request, venue=venue, entrance=entrance, venue_qr=venue_qr, status=error.status,
-                             error=error.message, error_code=error.code)
+        return _checkin_page(
+            request,
+            venue=venue,
+            entrance=entrance,
+            venue_qr=venue_qr,
+            status=error.status,
+            error=error.message,
+            error_code=error.code,
+        )
     return redirect(_confirmation_url(result.visit.id, result.receipt, result.holder))
 
 
@@ -147,8 +157,12 @@ def confirmation(request, visit_id: int, receipt: str):
             "masked_name": mask_name(visit.person.full_name),
             "checked_out": visit.checked_out_at <= now,
             "companions": [
-                {"masked_name": mask_name(c.person.full_name), "birth_year": c.person.birth_year, "status": c.status,
-                 "holder": holder_token(c.person) if holder else ""}
+                {
+                    "masked_name": mask_name(c.person.full_name),
+                    "birth_year": c.person.birth_year,
+                    "status": c.status,
+                    "holder": holder_token(c.person) if holder else "",
+                }
                 for c in companions
             ],
             "holder": holder,
@@ -167,4 +181,3 @@ def checkout(request, visit_id: int, receipt: str):
     except ServiceError as error:
         return _problem(request, error)
     return redirect(_confirmation_url(visit_id, receipt, request.GET.get("h", "")[:200]))
-

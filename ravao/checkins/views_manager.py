@@ -33,9 +33,13 @@ def venue_list(request):
     inside = {
         row["venue_id"]: row["n"]
         for row in Visit.objects.filter(
-            venue_id__in=[v.pk for v in venues], checked_in_at__gte=now - selectors.MAX_STAY,
-            checked_in_at__lte=now, checked_out_at__gt=now,
-        ).values("venue_id").annotate(n=Count("id"))
+            venue_id__in=[v.pk for v in venues],
+            checked_in_at__gte=now - selectors.MAX_STAY,
+            checked_in_at__lte=now,
+            checked_out_at__gt=now,
+        )
+        .values("venue_id")
+        .annotate(n=Count("id"))
     }
     rows = [{"venue": v, "inside": inside.get(v.pk, 0)} for v in venues]
     return render(request, "checkins/venue_list.html", {"rows": rows})
@@ -61,30 +65,56 @@ def venue_export(request, code: str):
     now = timezone.now()
     rows = selectors.masked_rows(selectors.visits_today(venue=venue, now=now), limit=100_000)
     audit_record(
-        user=request.user, action="export", object_type="checkins.visit", object_id=venue.code,
-        purpose="venue daily list (masked)", unit=venue.unit, request=request, detail={"rows": len(rows)},
+        user=request.user,
+        action="export",
+        object_type="checkins.visit",
+        object_id=venue.code,
+        purpose="venue daily list (masked)",
+        unit=venue.unit,
+        request=request,
+        detail={"rows": len(rows)},
     )
     wb = Workbook()
     ws = wb.active
     ws.title = _("Visits")[:31]
-    ws.append([_("Checked in"), _("Checked out"), _("Check-out"), _("Name (masked)"), _("Birth year"),
-               _("Status"), _("Entrance"), _("Companion of visit")])
+    ws.append(
+        [
+            _("Checked in"),
+            _("Checked out"),
+            _("Check-out"),
+            _("Name (masked)"),
+            _("Birth year"),
+            _("Status"),
+            _("Entrance"),
+            _("Companion of visit"),
+        ]
+    )
     status_labels, method_labels = dict(HealthStatus.choices), dict(CheckoutMethod.choices)
     for r in rows:
-        ws.append([safe_cell(x) for x in [
-            timezone.localtime(r["checked_in_at"]).replace(tzinfo=None),
-            timezone.localtime(r["checked_out_at"]).replace(tzinfo=None),
-            str(method_labels.get(r["checkout_method"], r["checkout_method"])),
-            r["masked_name"], r["birth_year"], str(status_labels.get(r["status"], r["status"])), r["entrance"],
-            r["companion_of"],
-        ]])
+        ws.append(
+            [
+                safe_cell(x)
+                for x in [
+                    timezone.localtime(r["checked_in_at"]).replace(tzinfo=None),
+                    timezone.localtime(r["checked_out_at"]).replace(tzinfo=None),
+                    str(method_labels.get(r["checkout_method"], r["checkout_method"])),
+                    r["masked_name"],
+                    r["birth_year"],
+                    str(status_labels.get(r["status"], r["status"])),
+                    r["entrance"],
+                    r["companion_of"],
+                ]
+            ]
+        )
     for col in ("A", "B"):
         for cell in ws[col][1:]:
             cell.number_format = "yyyy-mm-dd hh:mm"
         ws.column_dimensions[col].width = 18
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     stamp = timezone.localtime(now).strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="ravao-{venue.code}-{stamp}.xlsx"'
     return response

@@ -31,15 +31,26 @@ def keys_are_configured(app_configs, **kwargs):
 def secret_key_is_not_the_demo_one(app_configs, **kwargs):
     """Receipts, personal-QR links and the demo-derived keys all hang on SECRET_KEY."""
     if settings.SECRET_KEY == DEMO_SECRET_KEY:
-        return [Error("RAVAO_SECRET_KEY is the public demo key.", hint="Set RAVAO_SECRET_KEY to a long random value.", id="ravao.E001")]
+        return [
+            Error(
+                "RAVAO_SECRET_KEY is the public demo key.",
+                hint="Set RAVAO_SECRET_KEY to a long random value.",
+                id="ravao.E001",
+            )
+        ]
     return []
 
 
 @register(Tags.security, deploy=True)
 def sms_are_really_sent(app_configs, **kwargs):
     if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
-        return [Warning("SMS are only written to the log (console back end): OTP codes and exposure alerts reach nobody.",
-                        hint="Set RAVAO_SMS_BACKEND to a class that sends them.", id="ravao.W010")]
+        return [
+            Warning(
+                "SMS are only written to the log (console back end): OTP codes and exposure alerts reach nobody.",
+                hint="Set RAVAO_SMS_BACKEND to a class that sends them.",
+                id="ravao.W010",
+            )
+        ]
     return []
 
 
@@ -47,8 +58,13 @@ def sms_are_really_sent(app_configs, **kwargs):
 def rate_limits_are_shared(app_configs, **kwargs):
     """Without Redis each worker process counts rate limits and failed log-ins on its own."""
     if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
-        return [Warning("Rate limits and the log-in lockout are counted per worker process (no shared cache).",
-                        hint="Set RAVAO_REDIS_URL (see docs/configuration.md).", id="ravao.W011")]
+        return [
+            Warning(
+                "Rate limits and the log-in lockout are counted per worker process (no shared cache).",
+                hint="Set RAVAO_REDIS_URL (see docs/configuration.md).",
+                id="ravao.W011",
+            )
+        ]
     return []
 
 
@@ -57,6 +73,11 @@ def base_url_is_fixed(app_configs, **kwargs):
     """Unset, printed links follow the request's Host (fine for the demo, not for posters that
     hang on walls for months)."""
     if not settings.RAVAO_BASE_URL_FIXED:
-        return [Warning("RAVAO_BASE_URL is not set: QR codes and links use whatever host name a request came in on.",
-                        hint="Set RAVAO_BASE_URL to the public https address.", id="ravao.W020")]
+        return [
+            Warning(
+                "RAVAO_BASE_URL is not set: QR codes and links use whatever host name a request came in on.",
+                hint="Set RAVAO_BASE_URL to the public https address.",
+                id="ravao.W020",
+            )
+        ]
     return []

@@ -308,8 +308,17 @@ class ReplicaMiddleware:
             _pinned.reset(pin)
             _last.reset(last)
         # Signed-in browsers only: public check-ins and token clients get no cookie to carry.
-        if (request.method not in SAFE_METHODS and response.status_code < 400
-                and settings.SESSION_COOKIE_NAME in request.COOKIES):
-            response.set_cookie(PIN_COOKIE, "1", max_age=max(1, int(max_lag())), httponly=True,
-                                samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        if (
+            request.method not in SAFE_METHODS
+            and response.status_code < 400
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=max(1, int(max_lag())),
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response

@@ -21,8 +21,10 @@ from django.db import connections, transaction
 
 
 def _prepares(connection) -> bool:
-    return connection.vendor == "postgresql" and connection.settings_dict.get("OPTIONS", {}).get(
-        "prepare_threshold") is not None
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+    )
 
 
 @contextmanager
@@ -62,8 +64,7 @@ def _fields(model, names: tuple[str, ...]):
     return [by_attname[n] for n in names]
 
 
-def models(model, rows, connection, *, fields: tuple[str, ...] = (), extra: tuple[str, ...] = (),
-           **known) -> list:
+def models(model, rows, connection, *, fields: tuple[str, ...] = (), extra: tuple[str, ...] = (), **known) -> list:
     """Instances of ``model`` from rows selected with :func:`columns` (same ``fields``, same
     order), plus ``extra`` trailing values set as attributes (e.g. a computed ``status_now``)
     and ``known`` attribute values (e.g. the ``person_id`` the query was for)."""
@@ -114,8 +115,10 @@ def insert_unless_conflict(obj) -> bool:
     marks = ", ".join(["%s"] * len(fields))
     pk = model._meta.pk.column
     with cursor() as c:
-        c.execute(f'INSERT INTO {model._meta.db_table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING "{pk}"',
-                  values)
+        c.execute(
+            f'INSERT INTO {model._meta.db_table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING RETURNING "{pk}"',
+            values,
+        )
         row = c.fetchone()
     if row is None:
         return False

@@ -31,8 +31,11 @@ class BadInput(Exception):
 
 def _bad_char(where: str) -> BadInput:
     return BadInput(
-        _("The request contains a control character (such as a NUL byte) or an invalid character in “%(where)s”. "
-          "Remove it and send it again.") % {"where": where[:60]}
+        _(
+            "The request contains a control character (such as a NUL byte) or an invalid character in “%(where)s”. "
+            "Remove it and send it again."
+        )
+        % {"where": where[:60]}
     )
 
 

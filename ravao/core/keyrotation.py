@@ -28,8 +28,9 @@ class RotationReport:
 
     def line(self) -> str:
         detail = ", ".join(f"{table} {n:,}" for table, n in sorted(self.per_table.items()) if n)
-        return (f"read {self.rows_read:,} rows, re-encrypted {self.tokens_rotated:,} values"
-                + (f" ({detail})" if detail else ""))
+        return f"read {self.rows_read:,} rows, re-encrypted {self.tokens_rotated:,} values" + (
+            f" ({detail})" if detail else ""
+        )
 
 
 def encrypted_columns() -> list[tuple[type, list[str]]]:
@@ -48,8 +49,13 @@ class UnreadableToken(Exception):
     """A stored value that none of RAVAO_FIELD_KEYS opens (a key was dropped too early)."""
 
 
-def rotate_all(*, record: Callable[[RotationReport, str], None], batch: int = 2_000, dry_run: bool = False,
-               progress: Callable[[str], None] | None = None) -> RotationReport:
+def rotate_all(
+    *,
+    record: Callable[[RotationReport, str], None],
+    batch: int = 2_000,
+    dry_run: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RotationReport:
     """Re-encrypt everything; ``record(report, stopped)`` is called once for a run that writes,
     also when it stops on an unreadable value (``stopped`` says why; empty when it finished)."""
     newest = Fernet(newest_key().encode())
@@ -89,8 +95,10 @@ def _rotate_batch(model, columns: list[str], newest: Fernet, *, after, batch: in
     where = "" if after is None else f"WHERE {pk} > %s"
     multi, changed = fernet(), 0
     with connection.cursor() as cur:
-        cur.execute(f"SELECT {pk}, {', '.join(qn(c) for c in columns)} FROM {table} {where} ORDER BY {pk} LIMIT %s",
-                    [batch] if after is None else [after, batch])
+        cur.execute(
+            f"SELECT {pk}, {', '.join(qn(c) for c in columns)} FROM {table} {where} ORDER BY {pk} LIMIT %s",
+            [batch] if after is None else [after, batch],
+        )
         rows = cur.fetchall()
         for row in rows:
             changes = {}
@@ -101,10 +109,13 @@ def _rotate_batch(model, columns: list[str], newest: Fernet, *, after, batch: in
                     except InvalidToken:
                         raise UnreadableToken(
                             f"{model._meta.db_table}.{column} of row {row[0]} opens with none of RAVAO_FIELD_KEYS: "
-                            "put back the key it was written with; nothing of this batch was written") from None
+                            "put back the key it was written with; nothing of this batch was written"
+                        ) from None
             if changes and not dry_run:
-                cur.execute(f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in changes)} WHERE {pk} = %s",
-                            [*changes.values(), row[0]])
+                cur.execute(
+                    f"UPDATE {table} SET {', '.join(f'{qn(c)} = %s' for c in changes)} WHERE {pk} = %s",
+                    [*changes.values(), row[0]],
+                )
             changed += len(changes)
     return rows, changed
 

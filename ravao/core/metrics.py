@@ -37,14 +37,22 @@ from prometheus_client.core import GaugeMetricFamily
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
-REQUESTS = Counter("ravao_http_requests", "HTTP requests answered, by route pattern, method and status.",
-                   ["route", "method", "status"])
-LATENCY = Histogram("ravao_http_request_duration_seconds", "Time to answer a request, by route pattern.",
-                    ["route", "method"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
-CHECKINS = Counter("ravao_checkins", "Check-ins and gate scans answered, per visit (companions count): by "
-                   "endpoint, channel, colour and answer (new: 201; again: a repeat, an exit or a replayed "
-                   "client_id answered 200).", ["endpoint", "channel", "colour", "answer"])
+REQUESTS = Counter(
+    "ravao_http_requests", "HTTP requests answered, by route pattern, method and status.", ["route", "method", "status"]
+)
+LATENCY = Histogram(
+    "ravao_http_request_duration_seconds",
+    "Time to answer a request, by route pattern.",
+    ["route", "method"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+CHECKINS = Counter(
+    "ravao_checkins",
+    "Check-ins and gate scans answered, per visit (companions count): by "
+    "endpoint, channel, colour and answer (new: 201; again: a repeat, an exit or a replayed "
+    "client_id answered 200).",
+    ["endpoint", "channel", "colour", "answer"],
+)
 LOGIN_FAILURES = Counter("ravao_login_failures", "Log-ins refused for a wrong user name or password.")
 
 # The check-in answers counted (url names of ravao.checkins).
@@ -96,8 +104,11 @@ class LiveCollector:
         lags = dbrouting.replica_lags() if dbrouting.replica_aliases() else {}
         if lags:
             up = GaugeMetricFamily("ravao_replica_up", "1 when the replica answers.", labels=["replica"])
-            lag = GaugeMetricFamily("ravao_replica_lag_seconds", "Seconds the replica is behind the primary "
-                                    "(0: in step; absent while it does not answer).", labels=["replica"])
+            lag = GaugeMetricFamily(
+                "ravao_replica_lag_seconds",
+                "Seconds the replica is behind the primary (0: in step; absent while it does not answer).",
+                labels=["replica"],
+            )
             for alias, seconds in sorted(lags.items()):
                 up.add_metric([alias], 0 if seconds is None else 1)
                 if seconds is not None:
@@ -117,7 +128,6 @@ def add_live_source(source) -> None:
     """``source()`` yields prometheus-client metric families at each scrape."""
     if source not in _live_sources:
         _live_sources.append(source)
-
 
 
 _live = LiveCollector()
@@ -146,8 +156,9 @@ def allowed(request) -> bool:
 
 def metrics_view(request):
     if not allowed(request):
-        return HttpResponseForbidden("metrics: give the token or scrape from an allowed address\n",
-                                     content_type="text/plain")
+        return HttpResponseForbidden(
+            "metrics: give the token or scrape from an allowed address\n", content_type="text/plain"
+        )
     started = time.monotonic()
     body = exposition()
     response = HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

@@ -37,8 +37,11 @@ class _Outage:
             if self.since is not None:
                 return
             self.since = time.monotonic()
-        logger.error("Database unavailable: answering 503 until it is back (%s: %s)",
-                     type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+        logger.error(
+            "Database unavailable: answering 503 until it is back (%s: %s)",
+            type(exc).__name__,
+            str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+        )
 
     def succeeded(self) -> None:
         if self.since is None:  # the common case: no lock, no work

@@ -27,23 +27,26 @@ def _moment_in_range(value: datetime) -> datetime:
     """Refuse moments whose year or time-zone offset lies outside anything Ravao records:
     ``9999-12-31T23:59-23:59`` is a valid ISO string but no valid instant in UTC."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(_("The date must lie between the years %(first)d and %(last)d.")
-                         % {"first": FIRST_YEAR, "last": LAST_YEAR})
+        raise ValueError(
+            _("The date must lie between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     offset = value.utcoffset()
     if offset is not None and abs(offset.total_seconds()) > 14 * 3600:
         raise ValueError(_("The time-zone offset must lie between -14:00 and +14:00."))
     try:
         value.astimezone(UTC)
     except OverflowError:
-        raise ValueError(_("The date must lie between the years %(first)d and %(last)d.")
-                         % {"first": FIRST_YEAR, "last": LAST_YEAR}) from None
+        raise ValueError(
+            _("The date must lie between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        ) from None
     return value
 
 
 def _day_in_range(value: date) -> date:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(_("The date must lie between the years %(first)d and %(last)d.")
-                         % {"first": FIRST_YEAR, "last": LAST_YEAR})
+        raise ValueError(
+            _("The date must lie between the years %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return value
 
 
@@ -75,6 +78,8 @@ class PatchSchema(Schema):
                 key = info.alias or name
                 if key in raw and raw[key] is None and name not in cls.nullable:
                     if _is_text(info.annotation):
-                        raise ValueError(_("“%(field)s” cannot be null: send a text (\"\" to empty it).") % {"field": key})
+                        raise ValueError(
+                            _('“%(field)s” cannot be null: send a text ("" to empty it).') % {"field": key}
+                        )
                     raise ValueError(_("“%(field)s” cannot be null.") % {"field": key})
         return data

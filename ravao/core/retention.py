@@ -101,8 +101,9 @@ def retention_cutoff(*, now: datetime | None = None, days: int | None = None) ->
     return datetime(oldest.year, oldest.month, oldest.day, tzinfo=UTC)
 
 
-def purge(*, now: datetime | None = None, days: int | None = None, batch: int = BATCH,
-          using: str = "default", progress=None) -> PurgeReport:
+def purge(
+    *, now: datetime | None = None, days: int | None = None, batch: int = BATCH, using: str = "default", progress=None
+) -> PurgeReport:
     """Run every registered step in order (see the module docstring)."""
     progress = progress or (lambda line: None)
     ctx = PurgeContext(cutoff=retention_cutoff(now=now, days=days), now=now, batch=batch, using=using)

@@ -49,14 +49,16 @@ def declaration_form() -> dict | None:
         return None
     fields = []
     for field in current.fields:
-        fields.append({
-            "key": field["key"],
-            "type": field["type"],
-            "label": label(field.get("label", {})),
-            "max_length": field.get("max_length", 500),
-            "choices": [
-                {"value": c, "label": label(field.get("choice_labels", {}).get(c, {})) or c}
-                for c in field.get("choices", [])
-            ],
-        })
+        fields.append(
+            {
+                "key": field["key"],
+                "type": field["type"],
+                "label": label(field.get("label", {})),
+                "max_length": field.get("max_length", 500),
+                "choices": [
+                    {"value": c, "label": label(field.get("choice_labels", {}).get(c, {})) or c}
+                    for c in field.get("choices", [])
+                ],
+            }
+        )
     return {"version": current.version, "title": label(current.title), "fields": fields}

@@ -25,8 +25,15 @@ from ravao.gate.selectors import declaration_form, gate_config, may_use_gate
 
 STATIC_DIR = Path(__file__).parent / "static" / "gate"
 # What the service worker keeps for opening the page offline (besides the page itself).
-SHELL_STATIC = ["gate/gate.js", "gate/gate.css", "core/ravao.css", "vendor/jsQR.js",
-                "core/layout.js", "gate/icon-192.png", "gate/icon-512.png"]
+SHELL_STATIC = [
+    "gate/gate.js",
+    "gate/gate.css",
+    "core/ravao.css",
+    "vendor/jsQR.js",
+    "core/layout.js",
+    "gate/icon-192.png",
+    "gate/icon-512.png",
+]
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +56,15 @@ def scanner(request):
     if not may_use_gate(request.user):
         raise PermissionDenied(_("Only gate staff and venue managers can use the gate scanner."))
     venues = gate_config(request.user)
-    return render(request, "gate/scanner.html", {
-        "venues": venues,
-        "selected": request.GET.get("venue", ""),
-        "declaration": declaration_form(),
-    })
+    return render(
+        request,
+        "gate/scanner.html",
+        {
+            "venues": venues,
+            "selected": request.GET.get("venue", ""),
+            "declaration": declaration_form(),
+        },
+    )
 
 
 def manifest(request):
@@ -81,11 +92,14 @@ def manifest(request):
 def service_worker(request):
     """The service worker, served from /gate/ so that its scope is the scanner."""
     assets = [static(name) for name in SHELL_STATIC] + [reverse("javascript-catalog"), reverse("gate:manifest")]
-    body = render_to_string("gate/sw.js", {
-        "version": json.dumps(shell_version()),
-        "page": json.dumps(reverse("gate:scanner")),
-        "assets": json.dumps(assets),
-    })
+    body = render_to_string(
+        "gate/sw.js",
+        {
+            "version": json.dumps(shell_version()),
+            "page": json.dumps(reverse("gate:scanner")),
+            "assets": json.dumps(assets),
+        },
+    )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response

@@ -16,13 +16,20 @@ FROM_DATE = Query(None, alias="from")
 
 def _scope(request, unit: str, sector: str, from_: date | None, to: date | None, generation: str):
     user = policy.require(request.auth, "oversight.view")
-    return user, selectors.resolve(user=user, unit_code=unit, sector_code=sector, first=from_, last=to,
-                                   generation=generation)
+    return user, selectors.resolve(
+        user=user, unit_code=unit, sector_code=sector, first=from_, last=to, generation=generation
+    )
 
 
 @router.get("/coverage")
-def coverage(request, unit: str = "", sector: str = "", generation: str = "",
-             from_: Day | None = FROM_DATE, to: Day | None = None):
+def coverage(
+    request,
+    unit: str = "",
+    sector: str = "",
+    generation: str = "",
+    from_: Day | None = FROM_DATE,
+    to: Day | None = None,
+):
     """Indicators of a unit (default: your whole jurisdiction) and of each of its child units.
 
     Query: ``unit`` (code), ``sector`` (code), ``from``/``to`` (dates, default today),
@@ -32,16 +39,30 @@ def coverage(request, unit: str = "", sector: str = "", generation: str = "",
 
 
 @router.get("/coverage/trend")
-def coverage_trend(request, unit: str = "", sector: str = "", generation: str = "",
-                   from_: Day | None = FROM_DATE, to: Day | None = None):
+def coverage_trend(
+    request,
+    unit: str = "",
+    sector: str = "",
+    generation: str = "",
+    from_: Day | None = FROM_DATE,
+    to: Day | None = None,
+):
     """Per day of the period: scans, unique visitors that day and venues active that day."""
     user, scope = _scope(request, unit, sector, from_, to, generation)
     return {"days": selectors.trend(user=user, scope=scope)}
 
 
 @router.get("/reports/progress")
-def progress_report(request, unit: str = "", sector: str = "", generation: str = "", format: str = "xlsx",
-                    lang: str = "vi", from_: Day | None = FROM_DATE, to: Day | None = None):
+def progress_report(
+    request,
+    unit: str = "",
+    sector: str = "",
+    generation: str = "",
+    format: str = "xlsx",
+    lang: str = "vi",
+    from_: Day | None = FROM_DATE,
+    to: Day | None = None,
+):
     """The progress report of a unit and period as an XLSX or PDF file (Vietnamese by default)."""
     from ravao.oversight.reports import report_build
 

@@ -25,14 +25,23 @@ def _with_shares(row: dict) -> dict:
 
 def progress_by_commune(*, user, unit: Unit | None) -> list[dict]:
     """Per commune: targets by status and the share registered (registered or active)."""
-    rows = (targets_in(user=user, unit=unit).order_by().values("unit_id", "unit__code", "unit__name")
-            .annotate(total=Count("id"), **STATUS_COUNTS).order_by("unit__name"))
+    rows = (
+        targets_in(user=user, unit=unit)
+        .order_by()
+        .values("unit_id", "unit__code", "unit__name")
+        .annotate(total=Count("id"), **STATUS_COUNTS)
+        .order_by("unit__name")
+    )
     return [_with_shares(dict(r)) for r in rows]
 
 
 def progress_by_canvasser(*, user, unit: Unit | None) -> list[dict]:
     """Per canvasser (assigned official): targets by status, and visits made."""
-    rows = (targets_in(user=user, unit=unit).order_by().values("assigned_to_id", "assigned_to__username")
-            .annotate(total=Count("id"), visited=Count("id", filter=Q(visited_at__isnull=False)), **STATUS_COUNTS)
-            .order_by("assigned_to__username"))
+    rows = (
+        targets_in(user=user, unit=unit)
+        .order_by()
+        .values("assigned_to_id", "assigned_to__username")
+        .annotate(total=Count("id"), visited=Count("id", filter=Q(visited_at__isnull=False)), **STATUS_COUNTS)
+        .order_by("assigned_to__username")
+    )
     return [_with_shares(dict(r)) for r in rows]

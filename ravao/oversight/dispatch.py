@@ -58,8 +58,9 @@ def send_reports(*, today: date, days: int = 7, fmt: str = "pdf") -> int:
             continue
         try:
             with transaction.atomic():
-                ReportDispatch.objects.create(unit=unit, period_start=first, period_end=last,
-                                              recipients=", ".join(o.email for o in officials))
+                ReportDispatch.objects.create(
+                    unit=unit, period_start=first, period_end=last, recipients=", ".join(o.email for o in officials)
+                )
                 by_language = {}
                 for o in officials:
                     by_language.setdefault(o.language or settings.LANGUAGE_CODE, []).append(o.email)
@@ -68,7 +69,10 @@ def send_reports(*, today: date, days: int = 7, fmt: str = "pdf") -> int:
                     content, ctype, name = report_build(user=user, scope=scope, fmt=fmt, language=language)
                     with translation.override(language):
                         subject = _("Ravao progress report: %(unit)s, %(first)s to %(last)s") % {
-                            "unit": unit.name, "first": first, "last": last}
+                            "unit": unit.name,
+                            "first": first,
+                            "last": last,
+                        }
                         body = _("The progress report of %(unit)s is attached.") % {"unit": unit.name}
                     mail = EmailMessage(subject, body, to=emails)
                     mail.attach(name, content, ctype)

@@ -16,96 +16,314 @@ from ravao.core.fonts import BOLD, REGULAR, register_fonts
 
 # Icons on a 64×64 grid: ("rect", x, y, w, h, colour) | ("circle", cx, cy, r, colour) | ("line", x1, y1, x2, y2, colour)
 BLUE, GREEN, GREY, DARK, WHITE, RED = "#0b6bcb", "#1a7f37", "#9aa3ad", "#1b1f23", "#ffffff", "#c62828"
-_QR = [("rect", 22, 20, 20, 20, DARK), ("rect", 25, 23, 5, 5, WHITE), ("rect", 34, 23, 5, 5, WHITE),
-       ("rect", 25, 32, 5, 5, WHITE), ("rect", 34, 33, 3, 3, WHITE)]
+_QR = [
+    ("rect", 22, 20, 20, 20, DARK),
+    ("rect", 25, 23, 5, 5, WHITE),
+    ("rect", 34, 23, 5, 5, WHITE),
+    ("rect", 25, 32, 5, 5, WHITE),
+    ("rect", 34, 33, 3, 3, WHITE),
+]
 ICONS = {
     "phone": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), ("circle", 32, 54, 2, WHITE)],
     "qr": [("rect", 10, 10, 44, 44, WHITE), *_QR, ("line", 10, 10, 54, 10, DARK), ("line", 10, 54, 54, 54, DARK)],
     "scan": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), *_QR, ("line", 21, 30, 43, 30, RED)],
-    "poster": [("rect", 14, 6, 36, 52, BLUE), ("rect", 18, 10, 28, 6, WHITE), *[(k, x, y + 8, *r) for k, x, y, *r in _QR]],
-    "print": [("rect", 12, 24, 40, 20, GREY), ("rect", 20, 10, 24, 14, WHITE), ("line", 20, 10, 44, 10, DARK),
-              ("rect", 20, 38, 24, 18, WHITE), ("line", 24, 46, 40, 46, DARK)],
-    "staff": [("circle", 24, 20, 8, BLUE), ("rect", 14, 30, 20, 24, BLUE), ("circle", 44, 22, 7, GREEN),
-              ("rect", 36, 31, 16, 22, GREEN)],
-    "offline": [("rect", 18, 6, 28, 52, DARK), ("rect", 21, 11, 22, 40, WHITE), ("line", 24, 16, 40, 44, RED),
-                ("line", 40, 16, 24, 44, RED)],
-    "card": [("rect", 8, 16, 48, 32, BLUE), ("rect", 13, 22, 12, 14, WHITE), ("line", 30, 26, 50, 26, WHITE),
-             ("line", 30, 34, 46, 34, WHITE), ("rect", 40, 38, 8, 6, "#d4a017")],
+    "poster": [
+        ("rect", 14, 6, 36, 52, BLUE),
+        ("rect", 18, 10, 28, 6, WHITE),
+        *[(k, x, y + 8, *r) for k, x, y, *r in _QR],
+    ],
+    "print": [
+        ("rect", 12, 24, 40, 20, GREY),
+        ("rect", 20, 10, 24, 14, WHITE),
+        ("line", 20, 10, 44, 10, DARK),
+        ("rect", 20, 38, 24, 18, WHITE),
+        ("line", 24, 46, 40, 46, DARK),
+    ],
+    "staff": [
+        ("circle", 24, 20, 8, BLUE),
+        ("rect", 14, 30, 20, 24, BLUE),
+        ("circle", 44, 22, 7, GREEN),
+        ("rect", 36, 31, 16, 22, GREEN),
+    ],
+    "offline": [
+        ("rect", 18, 6, 28, 52, DARK),
+        ("rect", 21, 11, 22, 40, WHITE),
+        ("line", 24, 16, 40, 44, RED),
+        ("line", 40, 16, 24, 44, RED),
+    ],
+    "card": [
+        ("rect", 8, 16, 48, 32, BLUE),
+        ("rect", 13, 22, 12, 14, WHITE),
+        ("line", 30, 26, 50, 26, WHITE),
+        ("line", 30, 34, 46, 34, WHITE),
+        ("rect", 40, 38, 8, 6, "#d4a017"),
+    ],
     "check": [("circle", 32, 32, 24, GREEN), ("line", 20, 32, 29, 41, WHITE), ("line", 29, 41, 45, 23, WHITE)],
-    "chart": [("rect", 10, 40, 8, 16, BLUE), ("rect", 22, 28, 8, 28, BLUE), ("rect", 34, 18, 8, 38, GREEN),
-              ("rect", 46, 34, 8, 22, RED), ("line", 8, 56, 58, 56, DARK)],
-    "table": [("rect", 8, 12, 48, 40, WHITE), ("rect", 8, 12, 48, 8, BLUE), ("line", 8, 30, 56, 30, GREY),
-              ("line", 8, 40, 56, 40, GREY), ("rect", 9, 41, 46, 9, "#fde2e1")],
-    "report": [("rect", 14, 6, 36, 52, WHITE), ("line", 14, 6, 50, 6, DARK), ("line", 14, 58, 50, 58, DARK),
-               ("line", 20, 18, 44, 18, DARK), ("line", 20, 28, 44, 28, GREY), ("line", 20, 38, 44, 38, GREY),
-               ("line", 30, 50, 48, 50, BLUE)],
+    "chart": [
+        ("rect", 10, 40, 8, 16, BLUE),
+        ("rect", 22, 28, 8, 28, BLUE),
+        ("rect", 34, 18, 8, 38, GREEN),
+        ("rect", 46, 34, 8, 22, RED),
+        ("line", 8, 56, 58, 56, DARK),
+    ],
+    "table": [
+        ("rect", 8, 12, 48, 40, WHITE),
+        ("rect", 8, 12, 48, 8, BLUE),
+        ("line", 8, 30, 56, 30, GREY),
+        ("line", 8, 40, 56, 40, GREY),
+        ("rect", 9, 41, 46, 9, "#fde2e1"),
+    ],
+    "report": [
+        ("rect", 14, 6, 36, 52, WHITE),
+        ("line", 14, 6, 50, 6, DARK),
+        ("line", 14, 58, 50, 58, DARK),
+        ("line", 20, 18, 44, 18, DARK),
+        ("line", 20, 28, 44, 28, GREY),
+        ("line", 20, 38, 44, 38, GREY),
+        ("line", 30, 50, 48, 50, BLUE),
+    ],
 }
 
 GUIDES = {
     "venue_owner": {
         "title": _("Guide for venue owners"),
-        "intro": _("Every shop, office, school or bus must let visitors check in with a QR code. It takes five minutes."),
+        "intro": _(
+            "Every shop, office, school or bus must let visitors check in with a QR code. It takes five minutes."
+        ),
         "steps": [
-            ("phone", _("Register your venue"), _("Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: name, type, address. You get a venue code.")),
-            ("print", _("Print the poster"), _("Print the QR poster of each entrance (A4 or A5) and stick it at eye height by the door. A new poster replaces the old one if you revoke it.")),
-            ("staff", _("Add your gate staff"), _("Add the staff who check people in at the gate: they log in on their own phone, never with your account.")),
-            ("check", _("Check it works"), _("Scan the poster once yourself: the check-in appears in your venue's list within a minute.")),
+            (
+                "phone",
+                _("Register your venue"),
+                _(
+                    "Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: "
+                    "name, type, address. You get a venue code."
+                ),
+            ),
+            (
+                "print",
+                _("Print the poster"),
+                _(
+                    "Print the QR poster of each entrance (A4 or A5) and stick it at eye height by the door. A new "
+                    "poster replaces the old one if you revoke it."
+                ),
+            ),
+            (
+                "staff",
+                _("Add your gate staff"),
+                _(
+                    "Add the staff who check people in at the gate: they log in on their own phone, never with "
+                    "your account."
+                ),
+            ),
+            (
+                "check",
+                _("Check it works"),
+                _("Scan the poster once yourself: the check-in appears in your venue's list within a minute."),
+            ),
         ],
     },
     "gate_staff": {
         "title": _("Guide for gate staff"),
         "intro": _("You check in visitors who cannot scan the poster themselves."),
         "steps": [
-            ("scan", _("Scan"), _("Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them in; yellow or red: follow the instructions on screen.")),
-            ("offline", _("No network?"), _("Open “Gate scanner” once with the network on each shift: the phone sets up its key. Then keep scanning without network: check-ins are stored on the phone, signed, and sent automatically when the network is back. Do not close the page.")),
-            ("card", _("People without a phone"), _("Type their phone or ID number with the year of birth they tell you (an unknown number and a wrong year get the same answer), or check them in as a companion of the person they came with. A health declaration you record counts at other gates only after you scanned their ID card or personal QR.")),
+            (
+                "scan",
+                _("Scan"),
+                _(
+                    "Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them "
+                    "in; yellow or red: follow the instructions on screen."
+                ),
+            ),
+            (
+                "offline",
+                _("No network?"),
+                _(
+                    "Open “Gate scanner” once with the network on each shift: the phone sets up its key. Then keep "
+                    "scanning without network: check-ins are stored on the phone, signed, and sent automatically "
+                    "when the network is back. Do not close the page."
+                ),
+            ),
+            (
+                "card",
+                _("People without a phone"),
+                _(
+                    "Type their phone or ID number with the year of birth they tell you (an unknown number and a "
+                    "wrong year get the same answer), or check them in as a companion of the person they came "
+                    "with. A health declaration you record counts at other gates only after you scanned their ID "
+                    "card or personal QR."
+                ),
+            ),
         ],
     },
     "visitor": {
         "title": _("Guide for visitors"),
         "intro": _("Check in at every place you enter. It protects you and your family."),
         "steps": [
-            ("qr", _("Scan the poster"), _("Open your phone camera and point it at the QR poster by the door. No app to install.")),
-            ("phone", _("Declare"), _("The first time, enter your name, year of birth and phone number; next times, one tap. Answer the health questions honestly. Only a declaration from your own phone changes your colour: what someone else types about you never does.")),
-            ("check", _("Show the screen"), _("Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID card.")),
+            (
+                "qr",
+                _("Scan the poster"),
+                _("Open your phone camera and point it at the QR poster by the door. No app to install."),
+            ),
+            (
+                "phone",
+                _("Declare"),
+                _(
+                    "The first time, enter your name, year of birth and phone number; next times, one tap. Answer "
+                    "the health questions honestly. Only a declaration from your own phone changes your colour: "
+                    "what someone else types about you never does."
+                ),
+            ),
+            (
+                "check",
+                _("Show the screen"),
+                _(
+                    "Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID "
+                    "card."
+                ),
+            ),
         ],
     },
     "official": {
         "title": _("Guide for officials"),
         "intro": _("The dashboard shows, for your area, which places scan and which do not."),
         "steps": [
-            ("chart", _("Read the figures"), _("Open “Deployment progress”: registered scan points, active ones in the last 24 hours and 7 days, scans, unique visitors, and scan points per 100 residents (target: at least 1).")),
-            ("table", _("Find who lags"), _("The child-unit table is sorted by any column; units below target are highlighted. Tap a unit to drill down to its communes and venues.")),
-            ("report", _("Report upward"), _("Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to the officials of the level above.")),
+            (
+                "chart",
+                _("Read the figures"),
+                _(
+                    "Open “Deployment progress”: registered scan points, active ones in the last 24 hours and 7 "
+                    "days, scans, unique visitors, and scan points per 100 residents (target: at least 1)."
+                ),
+            ),
+            (
+                "table",
+                _("Find who lags"),
+                _(
+                    "The child-unit table is sorted by any column; units below target are highlighted. Tap a unit "
+                    "to drill down to its communes and venues."
+                ),
+            ),
+            (
+                "report",
+                _("Report upward"),
+                _(
+                    "Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to "
+                    "the officials of the level above."
+                ),
+            ),
         ],
     },
     "canvasser": {
         "title": _("Guide for canvassers"),
         "intro": _("You visit every establishment of your commune until each one has a scan point that really scans."),
         "steps": [
-            ("table", _("Open your list"), _("Open “Door-to-door campaign” and tap “Assigned to me”: the establishments you are to visit, each with its status.")),
-            ("staff", _("Visit and guide"), _("At each door, hand out the guide for venue owners and tap “Record a visit” (status “Guided”). Not on the list? Tap “Add an establishment” on the spot.")),
-            ("poster", _("Register it there and then"), _("Tap “Register this establishment as a venue”: its name, type and address are carried over; print or send the poster.")),
-            ("chart", _("Follow progress"), _("The establishment turns active when its first scans arrive. “Progress per canvasser” shows how far you are.")),
+            (
+                "table",
+                _("Open your list"),
+                _(
+                    "Open “Door-to-door campaign” and tap “Assigned to me”: the establishments you are to visit, "
+                    "each with its status."
+                ),
+            ),
+            (
+                "staff",
+                _("Visit and guide"),
+                _(
+                    "At each door, hand out the guide for venue owners and tap “Record a visit” (status “Guided”). "
+                    "Not on the list? Tap “Add an establishment” on the spot."
+                ),
+            ),
+            (
+                "poster",
+                _("Register it there and then"),
+                _(
+                    "Tap “Register this establishment as a venue”: its name, type and address are carried over; "
+                    "print or send the poster."
+                ),
+            ),
+            (
+                "chart",
+                _("Follow progress"),
+                _(
+                    "The establishment turns active when its first scans arrive. “Progress per canvasser” shows "
+                    "how far you are."
+                ),
+            ),
         ],
     },
     "tracer": {
         "title": _("Guide for contact tracers"),
         "intro": _("From a confirmed case to the list of people to call, in a few minutes."),
         "steps": [
-            ("card", _("Open the case"), _("Open “Contact tracing”, tap “Open a case” and find the person by the phone or ID number given at check-in. The infectious window starts two days before symptom onset (or the test date); correct it on the case page if needed. Many cases at once: “Import cases” from a spreadsheet.")),
-            ("table", _("Read the contacts"), _("Tap “Contacts”: everyone who was at the same place or on the same trip at the same time, ranked by minutes of overlap. “With second degree (F2)” adds the contacts of those contacts. Every view is recorded in the audit log.")),
-            ("phone", _("Call and follow up"), _("Tap “Notify contacts not yet notified (SMS / e-mail)”, then tick “reached”, “isolated” or “tested” for each person as you follow up. “Export” gives the list as XLSX, CSV or JSON (Go.Data).")),
-            ("poster", _("Warn the public"), _("Under “Venues to alert”, tap “Publish window”: the place and the hours appear in “Places with possible exposure”, which visitors' phones compare with the visits they saved, without sending anything.")),
+            (
+                "card",
+                _("Open the case"),
+                _(
+                    "Open “Contact tracing”, tap “Open a case” and find the person by the phone or ID number given "
+                    "at check-in. The infectious window starts two days before symptom onset (or the test date); "
+                    "correct it on the case page if needed. Many cases at once: “Import cases” from a spreadsheet."
+                ),
+            ),
+            (
+                "table",
+                _("Read the contacts"),
+                _(
+                    "Tap “Contacts”: everyone who was at the same place or on the same trip at the same time, "
+                    "ranked by minutes of overlap. “With second degree (F2)” adds the contacts of those contacts. "
+                    "Every view is recorded in the audit log."
+                ),
+            ),
+            (
+                "phone",
+                _("Call and follow up"),
+                _(
+                    "Tap “Notify contacts not yet notified (SMS / e-mail)”, then tick “reached”, “isolated” or "
+                    "“tested” for each person as you follow up. “Export” gives the list as XLSX, CSV or JSON "
+                    "(Go.Data)."
+                ),
+            ),
+            (
+                "poster",
+                _("Warn the public"),
+                _(
+                    "Under “Venues to alert”, tap “Publish window”: the place and the hours appear in “Places with "
+                    "possible exposure”, which visitors' phones compare with the visits they saved, without "
+                    "sending anything."
+                ),
+            ),
         ],
     },
     "auditor": {
         "title": _("Guide for auditors"),
-        "intro": _("Every read, export or change of personal data leaves an entry that nobody can edit or delete. You check that each one had a reason."),
+        "intro": _(
+            "Every read, export or change of personal data leaves an entry that nobody can edit or delete. You "
+            "check that each one had a reason."
+        ),
         "steps": [
-            ("table", _("Open the log"), _("Open “Audit log”: when, who, what was read or changed, for which case, why (“Purpose”) and from which address.")),
-            ("chart", _("Follow a trail"), _("Filter by user, action, case or dates to follow one tracer's work or everything read about one case.")),
-            ("check", _("Ask about what does not fit"), _("A contact list read with no open case behind it, many exports by one account, reads at night or from an unknown address: ask the user's supervisor and keep a note of the answer.")),
+            (
+                "table",
+                _("Open the log"),
+                _(
+                    "Open “Audit log”: when, who, what was read or changed, for which case, why (“Purpose”) and "
+                    "from which address."
+                ),
+            ),
+            (
+                "chart",
+                _("Follow a trail"),
+                _(
+                    "Filter by user, action, case or dates to follow one tracer's work or everything read about "
+                    "one case."
+                ),
+            ),
+            (
+                "check",
+                _("Ask about what does not fit"),
+                _(
+                    "A contact list read with no open case behind it, many exports by one account, reads at night "
+                    "or from an unknown address: ask the user's supervisor and keep a note of the answer."
+                ),
+            ),
         ],
     },
 }
@@ -117,19 +335,31 @@ def icon_svg(name: str, size: int = 64) -> str:
     for shape in ICONS[name]:
         kind, *a = shape
         if kind == "rect":
-            parts.append(f'<rect x="{a[0]}" y="{a[1]}" width="{a[2]}" height="{a[3]}" fill="{a[4]}" stroke="#1b1f23" stroke-width="1"/>')
+            parts.append(
+                f'<rect x="{a[0]}" y="{a[1]}" width="{a[2]}" height="{a[3]}" fill="{a[4]}" '
+                'stroke="#1b1f23" stroke-width="1"/>'
+            )
         elif kind == "circle":
             parts.append(f'<circle cx="{a[0]}" cy="{a[1]}" r="{a[2]}" fill="{a[3]}"/>')
         else:
-            parts.append(f'<line x1="{a[0]}" y1="{a[1]}" x2="{a[2]}" y2="{a[3]}" stroke="{a[4]}" stroke-width="3" stroke-linecap="round"/>')
-    return (f'<svg viewBox="0 0 64 64" width="{size}" height="{size}" aria-hidden="true" '
-            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+            parts.append(
+                f'<line x1="{a[0]}" y1="{a[1]}" x2="{a[2]}" y2="{a[3]}" stroke="{a[4]}" '
+                'stroke-width="3" stroke-linecap="round"/>'
+            )
+    return (
+        f'<svg viewBox="0 0 64 64" width="{size}" height="{size}" aria-hidden="true" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
+    )
 
 
 def guide_context(role: str) -> dict:
     g = GUIDES[role]
-    return {"role": role, "title": str(g["title"]), "intro": str(g["intro"]),
-            "steps": [{"icon": icon_svg(i), "title": str(t), "text": str(x)} for i, t, x in g["steps"]]}
+    return {
+        "role": role,
+        "title": str(g["title"]),
+        "intro": str(g["intro"]),
+        "steps": [{"icon": icon_svg(i), "title": str(t), "text": str(x)} for i, t, x in g["steps"]],
+    }
 
 
 def _icon_drawing(name: str, size: float):
@@ -142,13 +372,30 @@ def _icon_drawing(name: str, size: float):
         kind, *a = shape
         # SVG's y axis points down, reportlab's up.
         if kind == "rect":
-            d.add(Rect(a[0] * k, size - (a[1] + a[3]) * k, a[2] * k, a[3] * k, fillColor=colors.HexColor(a[4]),
-                       strokeColor=colors.HexColor(DARK), strokeWidth=0.5))
+            d.add(
+                Rect(
+                    a[0] * k,
+                    size - (a[1] + a[3]) * k,
+                    a[2] * k,
+                    a[3] * k,
+                    fillColor=colors.HexColor(a[4]),
+                    strokeColor=colors.HexColor(DARK),
+                    strokeWidth=0.5,
+                )
+            )
         elif kind == "circle":
             d.add(Circle(a[0] * k, size - a[1] * k, a[2] * k, fillColor=colors.HexColor(a[3]), strokeColor=None))
         else:
-            d.add(Line(a[0] * k, size - a[1] * k, a[2] * k, size - a[3] * k, strokeColor=colors.HexColor(a[4]),
-                       strokeWidth=2))
+            d.add(
+                Line(
+                    a[0] * k,
+                    size - a[1] * k,
+                    a[2] * k,
+                    size - a[3] * k,
+                    strokeColor=colors.HexColor(a[4]),
+                    strokeWidth=2,
+                )
+            )
     return d
 
 
@@ -169,12 +416,27 @@ def guide_pdf(role: str, language: str) -> bytes:
         story = [Paragraph(escape(ctx["title"]), h1), Paragraph(escape(ctx["intro"]), body), Spacer(1, 4 * mm)]
         rows = []
         for (icon, _t, _x), step in zip(GUIDES[role]["steps"], ctx["steps"], strict=True):
-            rows.append([_icon_drawing(icon, 16 * mm),
-                         [Paragraph(escape(step["title"]), h2), Paragraph(escape(step["text"]), body)]])
+            rows.append(
+                [
+                    _icon_drawing(icon, 16 * mm),
+                    [Paragraph(escape(step["title"]), h2), Paragraph(escape(step["text"]), body)],
+                ]
+            )
         table = Table(rows, colWidths=[20 * mm, 100 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
-        story += [table, Spacer(1, 4 * mm), Paragraph(escape(gettext("Ravao — QR check-in for a safer community.")), body)]
+        story += [
+            table,
+            Spacer(1, 4 * mm),
+            Paragraph(escape(gettext("Ravao — QR check-in for a safer community.")), body),
+        ]
         out = io.BytesIO()
-        SimpleDocTemplate(out, pagesize=A5, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-                          bottomMargin=12 * mm, title=ctx["title"]).build(story)
+        SimpleDocTemplate(
+            out,
+            pagesize=A5,
+            leftMargin=12 * mm,
+            rightMargin=12 * mm,
+            topMargin=12 * mm,
+            bottomMargin=12 * mm,
+            title=ctx["title"],
+        ).build(story)
     return out.getvalue()

@@ -41,8 +41,16 @@ from ravao.oversight.ranges import probe
 from ravao.units.models import Unit
 
 BATCH, DAYS, NEW_VD, NEW_PD, NEW_VP, SPAN, DELTA, OLD, OLD_KEYS = (
-    "rollup_batch", "rollup_days", "rollup_new_vd", "rollup_new_pd", "rollup_new_vp", "rollup_span", "rollup_delta",
-    "rollup_old", "rollup_old_keys")
+    "rollup_batch",
+    "rollup_days",
+    "rollup_new_vd",
+    "rollup_new_pd",
+    "rollup_new_vp",
+    "rollup_span",
+    "rollup_delta",
+    "rollup_old",
+    "rollup_old_keys",
+)
 MAX_GAPS = 10_000
 
 
@@ -86,8 +94,10 @@ def apply_deltas(table: str, columns: list[str], rows: list[tuple]) -> None:
         names = ", ".join(["id", *[f"d_{c}" for c in columns]])
         sets = ", ".join(f"{c} = {table}.{c} + d.d_{c}" for c in columns)
         with connection.cursor() as cur:
-            cur.execute(f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS d({names}) WHERE {table}.id = d.id",
-                        [list(c) for c in cols])
+            cur.execute(
+                f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS d({names}) WHERE {table}.id = d.id",
+                [list(c) for c in cols],
+            )
         return
     with connection.cursor() as cur:
         _temp(cur, DELTA, ", ".join([f"id {t['bigint']}", *[f"d_{c} {t['bigint']}" for c in columns]]))
@@ -100,28 +110,45 @@ def apply_deltas(table: str, columns: list[str], rows: list[tuple]) -> None:
 
 # ------------------------------------------------------------------------------ the batch
 
+
 def _read_batch(cur, last_id: int, gaps: list) -> None:
     from ravao.oversight.rollup import local_tz
 
     t = _types()
-    _temp(cur, BATCH, f"id {t['bigint']}, venue_id {t['bigint']}, person_id {t['bigint']}, checked_in_at {t['dt']}, "
-                      f"day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, generation {t['str']}")
+    _temp(
+        cur,
+        BATCH,
+        f"id {t['bigint']}, venue_id {t['bigint']}, person_id {t['bigint']}, checked_in_at {t['dt']}, "
+        f"day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, generation {t['str']}",
+    )
     new = Q(id__gt=last_id)
     for lo, hi, _seen in gaps:
         new |= Q(id__gte=lo, id__lte=hi)
-    qs = (Visit.objects.filter(new).order_by()
-          .annotate(local_day=TruncDate("checked_in_at", tzinfo=local_tz()))
-          .values_list("id", "venue_id", "person_id", "checked_in_at", "local_day", "venue__unit_id",
-                       "venue__sector_id", "venue__unit__generation"))
+    qs = (
+        Visit.objects.filter(new)
+        .order_by()
+        .annotate(local_day=TruncDate("checked_in_at", tzinfo=local_tz()))
+        .values_list(
+            "id",
+            "venue_id",
+            "person_id",
+            "checked_in_at",
+            "local_day",
+            "venue__unit_id",
+            "venue__sector_id",
+            "venue__unit__generation",
+        )
+    )
     sql, params = qs.query.sql_with_params()
-    cur.execute(f"INSERT INTO {BATCH} (id, venue_id, person_id, checked_in_at, day, unit_id, sector_id, generation) "
-                f"{sql}", params)
+    cur.execute(
+        f"INSERT INTO {BATCH} (id, venue_id, person_id, checked_in_at, day, unit_id, sector_id, generation) {sql}",
+        params,
+    )
     cur.execute(f"CREATE INDEX {BATCH}_id ON {BATCH} (id)")
     _analyze(cur, BATCH)
 
 
-def next_gaps(candidates: list, holes: list, low: int | None, high: int | None, now_s: float,
-              max_age_s: float) -> list:
+def next_gaps(candidates: list, holes: list, low: int | None, high: int | None, now_s: float, max_age_s: float) -> list:
     """Ids of ``candidates`` ([lo, hi, seen]) still missing, given the ids read: every id in
     [low, high] except the ``holes`` ([lo, hi]); nothing read if low is None."""
     missing = [(lo, hi) for lo, hi in holes]
@@ -145,8 +172,10 @@ def _gaps(cur, last_id: int, gaps: list, now: datetime) -> tuple[int, list]:
     cur.execute(f"SELECT MIN(id), MAX(id), COUNT(*) FROM {BATCH}")
     low, high, n = cur.fetchone()
     top = max(last_id, high or 0)
-    cur.execute(f"SELECT prev + 1, id - 1 FROM (SELECT id, LAG(id) OVER (ORDER BY id) AS prev FROM {BATCH}) t "
-                f"WHERE id - prev > 1")
+    cur.execute(
+        f"SELECT prev + 1, id - 1 FROM (SELECT id, LAG(id) OVER (ORDER BY id) AS prev FROM {BATCH}) t "
+        f"WHERE id - prev > 1"
+    )
     holes = cur.fetchall()
     now_s = now.timestamp()
     candidates = [list(g) for g in gaps]
@@ -157,6 +186,7 @@ def _gaps(cur, last_id: int, gaps: list, now: datetime) -> tuple[int, list]:
 
 
 # --------------------------------------------------------------------------------- ingest
+
 
 def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -> Ingested:
     """Fold the new visits into VenueDay, PresenceDay, UnitDay and the stored ranges.
@@ -181,8 +211,10 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
         out.days = {d if isinstance(d, date) else date.fromisoformat(d) for d, _n in per_day}
         _temp(cur, DAYS, f"day {t['date']}, start_at {t['dt']}, end_at {t['dt']}")
         adapt = connection.ops.adapt_datetimefield_value
-        cur.executemany(f"INSERT INTO {DAYS} VALUES (%s, %s, %s)",
-                        [(d, *(adapt(x) for x in day_bounds(d))) for d in sorted(out.days)])
+        cur.executemany(
+            f"INSERT INTO {DAYS} VALUES (%s, %s, %s)",
+            [(d, *(adapt(x) for x in day_bounds(d))) for d in sorted(out.days)],
+        )
         _new_rows(cur, t, state)
         _old_rows(cur, t, out.days)
         deltas = _unit_day_deltas(cur, t, closure, gens, last_day)
@@ -196,13 +228,21 @@ def ingest(state, closure: dict, gens: dict, *, now: datetime, last_day: date) -
 def _new_rows(cur, t: dict, state) -> None:
     vd_t, pd_t, visit_t = VenueDay._meta.db_table, PresenceDay._meta.db_table, Visit._meta.db_table
     _temp(cur, NEW_VD, f"venue_id {t['bigint']}, day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}")
-    cur.execute(f"INSERT INTO {NEW_VD} SELECT DISTINCT b.venue_id, b.day, b.unit_id, b.sector_id FROM {BATCH} b "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {vd_t} o WHERE o.venue_id = b.venue_id AND o.day = b.day{probe()})")
-    _temp(cur, NEW_PD, f"day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, person_id {t['bigint']}, "
-                       f"generation {t['str']}")
-    cur.execute(f"INSERT INTO {NEW_PD} SELECT DISTINCT b.day, b.unit_id, b.sector_id, b.person_id, b.generation "
-                f"FROM {BATCH} b WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = b.person_id "
-                f"AND o.day = b.day AND o.unit_id = b.unit_id AND o.sector_id = b.sector_id{probe()})")
+    cur.execute(
+        f"INSERT INTO {NEW_VD} SELECT DISTINCT b.venue_id, b.day, b.unit_id, b.sector_id FROM {BATCH} b "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {vd_t} o WHERE o.venue_id = b.venue_id AND o.day = b.day{probe()})"
+    )
+    _temp(
+        cur,
+        NEW_PD,
+        f"day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, person_id {t['bigint']}, "
+        f"generation {t['str']}",
+    )
+    cur.execute(
+        f"INSERT INTO {NEW_PD} SELECT DISTINCT b.day, b.unit_id, b.sector_id, b.person_id, b.generation "
+        f"FROM {BATCH} b WHERE NOT EXISTS (SELECT 1 FROM {pd_t} o WHERE o.person_id = b.person_id "
+        f"AND o.day = b.day AND o.unit_id = b.unit_id AND o.sector_id = b.sector_id{probe()})"
+    )
     # A person's first visit of the day to a venue: no visit already rolled up (id at or below
     # the last run's top id and in none of its gaps) by that person, at that venue, that day.
     seen = ["o.id <= %s"]
@@ -211,10 +251,13 @@ def _new_rows(cur, t: dict, state) -> None:
         seen.append("NOT (o.id >= %s AND o.id <= %s)")
         params += [lo, hi]
     _temp(cur, NEW_VP, f"venue_id {t['bigint']}, day {t['date']}, person_id {t['bigint']}")
-    cur.execute(f"INSERT INTO {NEW_VP} SELECT DISTINCT b.venue_id, b.day, b.person_id FROM {BATCH} b "
-                f"JOIN {DAYS} d ON d.day = b.day WHERE NOT EXISTS (SELECT 1 FROM {visit_t} o "
-                f"WHERE o.person_id = b.person_id AND o.checked_in_at >= d.start_at AND o.checked_in_at < d.end_at "
-                f"AND o.venue_id = b.venue_id AND {' AND '.join(seen)}{probe()})", params)
+    cur.execute(
+        f"INSERT INTO {NEW_VP} SELECT DISTINCT b.venue_id, b.day, b.person_id FROM {BATCH} b "
+        f"JOIN {DAYS} d ON d.day = b.day WHERE NOT EXISTS (SELECT 1 FROM {visit_t} o "
+        f"WHERE o.person_id = b.person_id AND o.checked_in_at >= d.start_at AND o.checked_in_at < d.end_at "
+        f"AND o.venue_id = b.venue_id AND {' AND '.join(seen)}{probe()})",
+        params,
+    )
     for name in (NEW_VD, NEW_PD, NEW_VP):
         _analyze(cur, name)
 
@@ -229,19 +272,30 @@ def _old_rows(cur, t: dict, days: set[date]) -> None:
 
     lo, hi = min(days), max(days)
     span = RangeVisitors.objects.filter(visitors__isnull=False, first_day__lte=hi, last_day__gte=lo).aggregate(
-        lo=models.Min("first_day"), hi=models.Max("last_day"))
+        lo=models.Min("first_day"), hi=models.Max("last_day")
+    )
     lo, hi = min(lo, span["lo"] or lo), max(hi, span["hi"] or hi)
     pd_t, cl_t, u_t = PresenceDay._meta.db_table, UnitClosure._meta.db_table, Unit._meta.db_table
-    _temp(cur, OLD, f"person_id {t['bigint']}, day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, "
-                    f"generation {t['str']}")
-    cur.execute(f"INSERT INTO {OLD} SELECT o.person_id, o.day, o.unit_id, o.sector_id, u.generation "
-                f"FROM (SELECT DISTINCT person_id FROM {NEW_PD}) p JOIN {pd_t} o ON o.person_id = p.person_id "
-                f"AND o.day >= %s AND o.day <= %s JOIN {u_t} u ON u.id = o.unit_id", [lo, hi])
+    _temp(
+        cur,
+        OLD,
+        f"person_id {t['bigint']}, day {t['date']}, unit_id {t['bigint']}, sector_id {t['bigint']}, "
+        f"generation {t['str']}",
+    )
+    cur.execute(
+        f"INSERT INTO {OLD} SELECT o.person_id, o.day, o.unit_id, o.sector_id, u.generation "
+        f"FROM (SELECT DISTINCT person_id FROM {NEW_PD}) p JOIN {pd_t} o ON o.person_id = p.person_id "
+        f"AND o.day >= %s AND o.day <= %s JOIN {u_t} u ON u.id = o.unit_id",
+        [lo, hi],
+    )
     cur.execute(f"CREATE INDEX {OLD}_p ON {OLD} (person_id, day)")
-    _temp(cur, OLD_KEYS, f"person_id {t['bigint']}, day {t['date']}, ancestor_id {t['bigint']}, "
-                         f"sector_id {t['bigint']}")
-    cur.execute(f"INSERT INTO {OLD_KEYS} SELECT DISTINCT o.person_id, o.day, c.ancestor_id, o.sector_id "
-                f"FROM {OLD} o JOIN {cl_t} c ON c.unit_id = o.unit_id")
+    _temp(
+        cur, OLD_KEYS, f"person_id {t['bigint']}, day {t['date']}, ancestor_id {t['bigint']}, sector_id {t['bigint']}"
+    )
+    cur.execute(
+        f"INSERT INTO {OLD_KEYS} SELECT DISTINCT o.person_id, o.day, c.ancestor_id, o.sector_id "
+        f"FROM {OLD} o JOIN {cl_t} c ON c.unit_id = o.unit_id"
+    )
     cur.execute(f"CREATE INDEX {OLD_KEYS}_p ON {OLD_KEYS} (person_id, ancestor_id, day)")
     for name in (OLD, OLD_KEYS):
         _analyze(cur, name)
@@ -262,11 +316,15 @@ def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
     """Changes to UnitDay of days up to ``last_day``: [scans, visitors, active_24h, active_7d]."""
     vd_t, cl_t = VenueDay._meta.db_table, UnitClosure._meta.db_table
     deltas = defaultdict(lambda: [0, 0, 0, 0])
-    cur.execute(f"SELECT day, unit_id, sector_id, COUNT(*) FROM {BATCH} WHERE day <= %s "
-                f"GROUP BY day, unit_id, sector_id", [last_day])
+    cur.execute(
+        f"SELECT day, unit_id, sector_id, COUNT(*) FROM {BATCH} WHERE day <= %s GROUP BY day, unit_id, sector_id",
+        [last_day],
+    )
     _expand(cur.fetchall(), closure, gens, deltas, 0)
-    cur.execute(f"SELECT day, unit_id, sector_id, COUNT(*) FROM {NEW_VD} WHERE day <= %s "
-                f"GROUP BY day, unit_id, sector_id", [last_day])
+    cur.execute(
+        f"SELECT day, unit_id, sector_id, COUNT(*) FROM {NEW_VD} WHERE day <= %s GROUP BY day, unit_id, sector_id",
+        [last_day],
+    )
     _expand(cur.fetchall(), closure, gens, deltas, 2)
     # Active in the 7 days ending D, for D = the venue-day's day and the six after (up to last_day).
     _temp(cur, SPAN, f"day {t['date']}, target {t['date']}, lo {t['date']}")
@@ -274,26 +332,34 @@ def _unit_day_deltas(cur, t: dict, closure, gens, last_day: date) -> dict:
     spans = []
     for (d,) in cur.fetchall():
         d = d if isinstance(d, date) else date.fromisoformat(d)
-        spans += [(d, d + timedelta(days=k), d + timedelta(days=k - 6)) for k in range(7)
-                  if d + timedelta(days=k) <= last_day]
+        spans += [
+            (d, d + timedelta(days=k), d + timedelta(days=k - 6)) for k in range(7) if d + timedelta(days=k) <= last_day
+        ]
     if spans:
         cur.executemany(f"INSERT INTO {SPAN} VALUES (%s, %s, %s)", spans)
-        cur.execute(f"SELECT target, unit_id, sector_id, COUNT(*) FROM (SELECT DISTINCT s.target, n.venue_id, "
-                    f"n.unit_id, n.sector_id FROM {NEW_VD} n JOIN {SPAN} s ON s.day = n.day WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {vd_t} o WHERE o.venue_id = n.venue_id AND o.day >= s.lo AND o.day <= s.target{probe()})) k "
-                    f"GROUP BY target, unit_id, sector_id")
+        cur.execute(
+            f"SELECT target, unit_id, sector_id, COUNT(*) FROM (SELECT DISTINCT s.target, n.venue_id, "
+            f"n.unit_id, n.sector_id FROM {NEW_VD} n JOIN {SPAN} s ON s.day = n.day WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {vd_t} o WHERE o.venue_id = n.venue_id AND o.day >= s.lo AND o.day <= "
+            f"s.target{probe()})) k "
+            f"GROUP BY target, unit_id, sector_id"
+        )
         _expand(cur.fetchall(), closure, gens, deltas, 3)
     # Distinct people of the day: a new presence row adds its person to a key (the unit or a
     # unit above, or the whole generation; its sector or all sectors) unless the person already
     # had a row under that key that day.
-    above = (f"SELECT k.day, k.a, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, c.ancestor_id AS a, {{s}} AS s, "
-             f"n.person_id AS p FROM {NEW_PD} n JOIN {cl_t} c ON c.unit_id = n.unit_id WHERE n.day <= %s) k "
-             f"WHERE NOT EXISTS (SELECT 1 FROM {OLD_KEYS} o WHERE o.person_id = k.p AND o.ancestor_id = k.a "
-             f"AND o.day = k.day {{o}}) GROUP BY k.day, k.a, k.s")
-    whole = (f"SELECT k.day, k.g, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, n.generation AS g, {{s}} AS s, "
-             f"n.person_id AS p FROM {NEW_PD} n WHERE n.day <= %s) k "
-             f"WHERE NOT EXISTS (SELECT 1 FROM {OLD} o WHERE o.person_id = k.p AND o.day = k.day "
-             f"AND o.generation = k.g {{o}}) GROUP BY k.day, k.g, k.s")
+    above = (
+        f"SELECT k.day, k.a, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, c.ancestor_id AS a, {{s}} AS s, "
+        f"n.person_id AS p FROM {NEW_PD} n JOIN {cl_t} c ON c.unit_id = n.unit_id WHERE n.day <= %s) k "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {OLD_KEYS} o WHERE o.person_id = k.p AND o.ancestor_id = k.a "
+        f"AND o.day = k.day {{o}}) GROUP BY k.day, k.a, k.s"
+    )
+    whole = (
+        f"SELECT k.day, k.g, k.s, COUNT(*) FROM (SELECT DISTINCT n.day AS day, n.generation AS g, {{s}} AS s, "
+        f"n.person_id AS p FROM {NEW_PD} n WHERE n.day <= %s) k "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {OLD} o WHERE o.person_id = k.p AND o.day = k.day "
+        f"AND o.generation = k.g {{o}}) GROUP BY k.day, k.g, k.s"
+    )
     for template, by_unit in ((above, True), (whole, False)):
         for s, o in (("n.sector_id", "AND o.sector_id = k.s"), ("NULL", "")):
             cur.execute(template.format(s=s, o=o), [last_day])
@@ -319,8 +385,10 @@ def _write(cur) -> None:
         f"first_scan_at = {least}({vd_t}.first_scan_at, excluded.first_scan_at), "
         f"last_scan_at = {greatest}({vd_t}.last_scan_at, excluded.last_scan_at)"
     )
-    cur.execute(f"INSERT INTO {pd_t} (day, unit_id, sector_id, person_id) "
-                f"SELECT day, unit_id, sector_id, person_id FROM {NEW_PD}")
+    cur.execute(
+        f"INSERT INTO {pd_t} (day, unit_id, sector_id, person_id) "
+        f"SELECT day, unit_id, sector_id, person_id FROM {NEW_PD}"
+    )
 
 
 def _apply_unit_days(deltas: dict) -> None:
@@ -330,8 +398,9 @@ def _apply_unit_days(deltas: dict) -> None:
     days = {k[3] for k in deltas}
     existing = {
         (gen, unit, sector, day): pk
-        for pk, gen, unit, sector, day in UnitDay.objects.filter(day__in=days)
-        .values_list("id", "generation", "unit_id", "sector_id", "day")
+        for pk, gen, unit, sector, day in UnitDay.objects.filter(day__in=days).values_list(
+            "id", "generation", "unit_id", "sector_id", "day"
+        )
     }
     updates, new = [], []
     for key, (scans, visitors, a24, a7) in deltas.items():
@@ -340,8 +409,18 @@ def _apply_unit_days(deltas: dict) -> None:
             updates.append((pk, scans, visitors, a24, a7))
         else:
             gen, unit, sector, day = key
-            new.append(UnitDay(generation=gen, unit_id=unit, sector_id=sector, day=day, scans=scans,
-                               visitors=visitors, active_24h=a24, active_7d=a7))
+            new.append(
+                UnitDay(
+                    generation=gen,
+                    unit_id=unit,
+                    sector_id=sector,
+                    day=day,
+                    scans=scans,
+                    visitors=visitors,
+                    active_24h=a24,
+                    active_7d=a7,
+                )
+            )
     apply_deltas(UnitDay._meta.db_table, ["scans", "visitors", "active_24h", "active_7d"], updates)
     UnitDay.objects.bulk_create(new, batch_size=5000)
 

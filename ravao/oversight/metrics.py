@@ -14,8 +14,11 @@ def rollup_metrics():
         row = RollupState.objects.filter(name=STATE).values_list("last_run_at", "last_duration_ms").first()
     except DatabaseError:
         return
-    lag = GaugeMetricFamily("ravao_rollup_lag_seconds", "Seconds since the oversight rollup last finished "
-                            "(the age of the dashboards' figures; absent before its first run).")
+    lag = GaugeMetricFamily(
+        "ravao_rollup_lag_seconds",
+        "Seconds since the oversight rollup last finished "
+        "(the age of the dashboards' figures; absent before its first run).",
+    )
     duration = GaugeMetricFamily("ravao_rollup_last_duration_seconds", "How long the last rollup run took.")
     if row and row[0]:
         lag.add_metric([], (timezone.now() - row[0]).total_seconds())

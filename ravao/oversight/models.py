@@ -71,7 +71,11 @@ class TargetEstablishment(models.Model):
         "venues.Venue", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("venue")
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("canvasser"),
     )
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
@@ -160,8 +164,9 @@ class PresenceDay(models.Model):
         ]
         # One row per key; the incremental rollup inserts only new rows and looks up a person's
         # rows of a day or a range of days through it.
-        constraints = [models.UniqueConstraint(fields=["person_id", "day", "unit", "sector"],
-                                               name="presence_person_day_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person_id", "day", "unit", "sector"], name="presence_person_day_unique")
+        ]
 
 
 class UnitDay(models.Model):

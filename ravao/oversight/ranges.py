@@ -44,8 +44,9 @@ def _tables():
     return PresenceDay._meta.db_table, UnitClosure._meta.db_table, Unit._meta.db_table, RangeVisitors._meta.db_table
 
 
-def range_counts(*, generation: str, sector_id: int | None, first: date, last: date, unit_ids: list[int],
-                 whole: bool) -> dict:
+def range_counts(
+    *, generation: str, sector_id: int | None, first: date, last: date, unit_ids: list[int], whole: bool
+) -> dict:
     """Exact distinct people of the presence rows in [first, last] under each unit of
     ``unit_ids`` (and, with ``whole``, in the whole generation: key None)."""
     from ravao.oversight.rollup import big_sort_memory
@@ -76,6 +77,7 @@ def range_counts(*, generation: str, sector_id: int | None, first: date, last: d
 
 
 # ------------------------------------------------------------------- increments (each run)
+
 
 def add_new_people(new_presence: str, old: str, old_keys: str, *, apply) -> int:
     """Add to every counted range the people that the rows of the temporary table
@@ -119,8 +121,10 @@ def _new_window_keys(new_presence: str) -> int:
     ranges_ = RangeVisitors.objects.filter(window=True).values_list("first_day", "last_day").distinct()
     made = []
     for first, last in ranges_:
-        for sector, match, by in (("n.sector_id", "r.sector_id = n.sector_id", ", n.sector_id"),
-                                  ("NULL", "r.sector_id IS NULL", "")):
+        for sector, match, by in (
+            ("n.sector_id", "r.sector_id = n.sector_id", ", n.sector_id"),
+            ("NULL", "r.sector_id IS NULL", ""),
+        ):
             for sql in (
                 f"SELECT u.generation, c.ancestor_id, {sector}, COUNT(DISTINCT n.person_id) FROM {new_presence} n "
                 f"JOIN {cl_t} c ON c.unit_id = n.unit_id JOIN {u_t} u ON u.id = c.ancestor_id "
@@ -134,13 +138,24 @@ def _new_window_keys(new_presence: str) -> int:
             ):
                 with connection.cursor() as cur:
                     cur.execute(sql, [first, last, first, last])
-                    made += [RangeVisitors(generation=g, unit_id=u, sector_id=sec, first_day=first, last_day=last,
-                                           visitors=n, window=True) for g, u, sec, n in cur.fetchall()]
+                    made += [
+                        RangeVisitors(
+                            generation=g,
+                            unit_id=u,
+                            sector_id=sec,
+                            first_day=first,
+                            last_day=last,
+                            visitors=n,
+                            window=True,
+                        )
+                        for g, u, sec, n in cur.fetchall()
+                    ]
     RangeVisitors.objects.bulk_create(made, batch_size=5000)
     return len(made)
 
 
 # ------------------------------------------------------------------------- full counts
+
 
 def _store_all_keys(first: date, last: date, *, now: datetime, window: bool) -> None:
     """Count [first, last] for every unit, sector and generation and store it."""
@@ -150,9 +165,20 @@ def _store_all_keys(first: date, last: date, *, now: datetime, window: bool) -> 
     counts = _distinct_by_key(pd_t, "t.day >= %s AND t.day <= %s", [first, last], "person_id")
     RangeVisitors.objects.filter(first_day=first, last_day=last, window=True).delete()
     RangeVisitors.objects.bulk_create(
-        [RangeVisitors(generation=gen, unit_id=unit, sector_id=sector, first_day=first, last_day=last,
-                       visitors=n, window=window, computed_at=now)
-         for (gen, unit, sector), n in counts.items() if gen is not None],
+        [
+            RangeVisitors(
+                generation=gen,
+                unit_id=unit,
+                sector_id=sector,
+                first_day=first,
+                last_day=last,
+                visitors=n,
+                window=window,
+                computed_at=now,
+            )
+            for (gen, unit, sector), n in counts.items()
+            if gen is not None
+        ],
         batch_size=5000,
     )
 
@@ -180,10 +206,14 @@ def ensure_windows(*, today: date, now: datetime, force: bool = False) -> int:
 def count_asked(*, now: datetime) -> int:
     """Count the ranges pages asked for (rows with no figure yet), oldest first, within the
     run's budget; drop duplicate asks and memos older than ``MEMO_DAYS``. Returns ranges done."""
-    RangeVisitors.objects.filter(window=False, computed_at__lt=now - timedelta(days=MEMO_DAYS),
-                                 visitors__isnull=False).delete()
-    asked = list(RangeVisitors.objects.filter(visitors__isnull=True).order_by("computed_at", "id")
-                 .values_list("id", "generation", "unit_id", "sector_id", "first_day", "last_day"))
+    RangeVisitors.objects.filter(
+        window=False, computed_at__lt=now - timedelta(days=MEMO_DAYS), visitors__isnull=False
+    ).delete()
+    asked = list(
+        RangeVisitors.objects.filter(visitors__isnull=True)
+        .order_by("computed_at", "id")
+        .values_list("id", "generation", "unit_id", "sector_id", "first_day", "last_day")
+    )
     groups: dict[tuple, dict] = {}
     for rid, gen, unit_id, sector_id, first, last in asked:
         groups.setdefault((gen, sector_id, first, last), {}).setdefault(unit_id, []).append(rid)
@@ -191,8 +221,14 @@ def count_asked(*, now: datetime) -> int:
     for (gen, sector_id, first, last), by_unit in groups.items():
         if done and time.monotonic() - started > budget_seconds():
             break  # the rest at the next run
-        counts = range_counts(generation=gen, sector_id=sector_id, first=first, last=last,
-                              unit_ids=[u for u in by_unit if u is not None], whole=None in by_unit)
+        counts = range_counts(
+            generation=gen,
+            sector_id=sector_id,
+            first=first,
+            last=last,
+            unit_ids=[u for u in by_unit if u is not None],
+            whole=None in by_unit,
+        )
         keep, extra = [], []
         for unit_id, ids in by_unit.items():
             keep.append(RangeVisitors(id=ids[0], visitors=counts[unit_id], computed_at=now))

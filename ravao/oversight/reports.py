@@ -31,8 +31,16 @@ LABELS = [
     ("suspended", gettext_lazy("Suspended venues")),
     ("unverified", gettext_lazy("Unverified venues")),
 ]
-CHILD_COLUMNS = ["registered", "active_7d", "scans", "unique_visitors", "population", "points_per_100_residents",
-                 "targets", "targets_registered_share"]
+CHILD_COLUMNS = [
+    "registered",
+    "active_7d",
+    "scans",
+    "unique_visitors",
+    "population",
+    "points_per_100_residents",
+    "targets",
+    "targets_registered_share",
+]
 
 
 def fmt_value(key: str, value) -> str:
@@ -56,7 +64,10 @@ def report_data(*, user, scope: selectors.Scope) -> dict:
 
 def _title(doc) -> str:
     return _("Progress report: %(unit)s, %(first)s to %(last)s") % {
-        "unit": doc["unit"]["name"], "first": doc["from"], "last": doc["to"]}
+        "unit": doc["unit"]["name"],
+        "first": doc["from"],
+        "last": doc["to"],
+    }
 
 
 def _xlsx(doc) -> bytes:
@@ -79,8 +90,14 @@ def _xlsx(doc) -> bytes:
     red = PatternFill("solid", fgColor="FDE2E1")
     for row in doc["children"]:
         ind = row["indicators"]
-        ch.append([row["unit"]["code"], row["unit"]["name"],
-                   *[ind[key] for key, _label in LABELS if key in CHILD_COLUMNS], _("yes") if ind["lagging"] else ""])
+        ch.append(
+            [
+                row["unit"]["code"],
+                row["unit"]["name"],
+                *[ind[key] for key, _label in LABELS if key in CHILD_COLUMNS],
+                _("yes") if ind["lagging"] else "",
+            ]
+        )
         if ind["lagging"]:
             for cell in ch[ch.max_row]:
                 cell.fill = red
@@ -89,8 +106,9 @@ def _xlsx(doc) -> bytes:
     lag.append([_("Code"), _("Unit"), _("Scan points per 100 residents"), _("Share of targets registered")])
     for row in doc["lagging"]:
         ind = row["indicators"]
-        lag.append([row["unit"]["code"], row["unit"]["name"], ind["points_per_100_residents"],
-                    ind["targets_registered_share"]])
+        lag.append(
+            [row["unit"]["code"], row["unit"]["name"], ind["points_per_100_residents"], ind["targets_registered_share"]]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -108,13 +126,24 @@ def _pdf(doc) -> bytes:
     h1 = ParagraphStyle("h1", fontName=BOLD, fontSize=14, leading=18, spaceAfter=6)
     h2 = ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-    grid = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                       ("FONTNAME", (0, 0), (-1, 0), BOLD), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))])
-    story = [Paragraph(_title(doc), h1),
-             Paragraph(f"{_('Sector')}: {doc['sector'] or _('All sectors')}", body), Spacer(1, 4 * mm),
-             Paragraph(_("Indicators"), h2)]
-    rows = [[_("Indicator"), _("Value")]] + [[str(label), fmt_value(key, doc["indicators"][key])] for key, label in LABELS]
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("FONTNAME", (0, 0), (-1, 0), BOLD),
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+        ]
+    )
+    story = [
+        Paragraph(_title(doc), h1),
+        Paragraph(f"{_('Sector')}: {doc['sector'] or _('All sectors')}", body),
+        Spacer(1, 4 * mm),
+        Paragraph(_("Indicators"), h2),
+    ]
+    rows = [[_("Indicator"), _("Value")]] + [
+        [str(label), fmt_value(key, doc["indicators"][key])] for key, label in LABELS
+    ]
     t = Table(rows, colWidths=[90 * mm, 40 * mm])
     t.setStyle(grid)
     story += [t, Paragraph(_("Child units"), h2)]
@@ -123,7 +152,9 @@ def _pdf(doc) -> bytes:
     style = TableStyle(grid.getCommands())
     for i, row in enumerate(doc["children"], start=1):
         ind = row["indicators"]
-        rows.append([Paragraph(row["unit"]["name"], body), *[fmt_value(k, ind[k]) for k, _l in LABELS if k in CHILD_COLUMNS]])
+        rows.append(
+            [Paragraph(row["unit"]["name"], body), *[fmt_value(k, ind[k]) for k, _l in LABELS if k in CHILD_COLUMNS]]
+        )
         if ind["lagging"]:
             style.add("BACKGROUND", (0, i), (-1, i), colors.HexColor("#fde2e1"))
     if len(rows) > 1:
@@ -136,14 +167,30 @@ def _pdf(doc) -> bytes:
     if doc["lagging"]:
         for row in doc["lagging"]:
             ind = row["indicators"]
-            story.append(Paragraph("• " + _("%(unit)s: %(points)s scan points per 100 residents, %(share)s of targets registered") % {
-                "unit": row["unit"]["name"], "points": fmt_value("p", ind["points_per_100_residents"]),
-                "share": fmt_value("targets_registered_share", ind["targets_registered_share"])}, body))
+            story.append(
+                Paragraph(
+                    "• "
+                    + _("%(unit)s: %(points)s scan points per 100 residents, %(share)s of targets registered")
+                    % {
+                        "unit": row["unit"]["name"],
+                        "points": fmt_value("p", ind["points_per_100_residents"]),
+                        "share": fmt_value("targets_registered_share", ind["targets_registered_share"]),
+                    },
+                    body,
+                )
+            )
     else:
         story.append(Paragraph(_("No unit is lagging."), body))
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                      bottomMargin=15 * mm, title=_title(doc)).build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=_title(doc),
+    ).build(story)
     return out.getvalue()
 
 
@@ -158,6 +205,5 @@ def report_build(*, user, scope: selectors.Scope, fmt: str = "xlsx", language: s
         content = _xlsx(doc) if fmt == "xlsx" else _pdf(doc)
     code = doc["unit"]["code"] or "country"
     name = f"ravao-progress-{code}-{scope.first}-{scope.last}.{fmt}"
-    ctype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
-             else "application/pdf")
+    ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "application/pdf"
     return content, ctype, name

@@ -79,6 +79,7 @@ def _exec(sql: str, params) -> None:
 
 # ---------------------------------------------------------------------------------- closure
 
+
 def closure_refresh(force: bool = False) -> dict[int, list[int]]:
     """Rebuild (unit → ancestors-or-self) if the map changed; returns it as a dict."""
     units = list(Unit.objects.values_list("id", "path", "generation"))
@@ -106,6 +107,7 @@ def generations() -> dict[int, str]:
 
 
 # --------------------------------------------------------------------------------- one day
+
 
 def _expand(rows, closure, gens, nvalues, *, distinct_key=None):
     """Fan per-(lowest unit, sector) figures out to every ancestor and to "all sectors".
@@ -141,29 +143,53 @@ def _distinct_by_key(table_sql: str, where: str, params, count_col: str, *, one_
     unit_t = Unit._meta.db_table
     col = f"t.{count_col}"
     direct = f"FROM {table_sql} t JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}"
-    above = (f"FROM {table_sql} t JOIN {closure_t} c ON c.unit_id = t.unit_id AND c.ancestor_id <> c.unit_id "
-             f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}")
-    lowest = (f"SELECT u.generation, t.unit_id, t.sector_id, COUNT(*) {direct} GROUP BY u.generation, t.unit_id, t.sector_id"
-              if one_day else
-              f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, t.sector_id s, {col} "
-              f"{direct}) d GROUP BY g, a, s")
+    above = (
+        f"FROM {table_sql} t JOIN {closure_t} c ON c.unit_id = t.unit_id AND c.ancestor_id <> c.unit_id "
+        f"JOIN {unit_t} u ON u.id = t.unit_id WHERE {where}"
+    )
+    lowest = (
+        f"SELECT u.generation, t.unit_id, t.sector_id, COUNT(*) {direct} GROUP BY u.generation, t.unit_id, t.sector_id"
+        if one_day
+        else f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, t.sector_id s, {col} "
+        f"{direct}) d GROUP BY g, a, s"
+    )
     # Venues should hang on the lowest level; if some hang on a unit that has units below it,
     # count every unit through the closure with its self-pair instead (always exact).
     inner = Venue.objects.filter(unit_id__in=Unit.objects.filter(parent__isnull=False).values("parent_id")).exists()
     if inner:
         above = above.replace(" AND c.ancestor_id <> c.unit_id", "")
-    queries = [] if inner else [
-        (lowest, True, True),
-        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, {col} {direct}) d "
-         f"GROUP BY g, a", True, False),
-    ]
+    queries = (
+        []
+        if inner
+        else [
+            (lowest, True, True),
+            (
+                f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.unit_id a, {col} {direct}) d "
+                f"GROUP BY g, a",
+                True,
+                False,
+            ),
+        ]
+    )
     queries += [
-        (f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.sector_id s, {col} "
-         f"{above}) d GROUP BY g, a, s", True, True),
-        (f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, {col} {above}) d "
-         f"GROUP BY g, a", True, False),
-        (f"SELECT g, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.sector_id s, {col} {direct}) d "
-         f"GROUP BY g, s", False, True),
+        (
+            f"SELECT g, a, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, t.sector_id s, {col} "
+            f"{above}) d GROUP BY g, a, s",
+            True,
+            True,
+        ),
+        (
+            f"SELECT g, a, COUNT(*) FROM (SELECT DISTINCT u.generation g, c.ancestor_id a, {col} {above}) d "
+            f"GROUP BY g, a",
+            True,
+            False,
+        ),
+        (
+            f"SELECT g, s, COUNT(*) FROM (SELECT DISTINCT u.generation g, t.sector_id s, {col} {direct}) d "
+            f"GROUP BY g, s",
+            False,
+            True,
+        ),
         (f"SELECT g, COUNT(*) FROM (SELECT DISTINCT u.generation g, {col} {direct}) d GROUP BY g", False, False),
     ]
     result = {}
@@ -230,7 +256,10 @@ def roll_unit_day(day: date, closure, gens) -> int:
     UnitDay.objects.bulk_create(
         [
             UnitDay(
-                generation=gen, unit_id=unit, sector_id=sector, day=day,
+                generation=gen,
+                unit_id=unit,
+                sector_id=sector,
+                day=day,
                 scans=figures[(gen, unit, sector)][0] if (gen, unit, sector) in figures else 0,
                 active_24h=figures[(gen, unit, sector)][1] if (gen, unit, sector) in figures else 0,
                 active_7d=active_7d[(gen, unit, sector)][0] if (gen, unit, sector) in active_7d else 0,
@@ -246,12 +275,22 @@ def roll_unit_day(day: date, closure, gens) -> int:
 
 # ------------------------------------------------------------------------------ stock
 
+
 def roll_stock(closure, gens) -> None:
     """Rebuild the current venue and target counts of every unit and sector."""
     from django.db.models import Count
 
-    stock = defaultdict(lambda: {"registered": 0, "suspended": 0, "unverified": 0, "by_type": defaultdict(int),
-                                 "targets": 0, "targets_registered": 0, "targets_active": 0})
+    stock = defaultdict(
+        lambda: {
+            "registered": 0,
+            "suspended": 0,
+            "unverified": 0,
+            "by_type": defaultdict(int),
+            "targets": 0,
+            "targets_registered": 0,
+            "targets_active": 0,
+        }
+    )
 
     def fan(unit_id, sector_id):
         gen = gens.get(unit_id)
@@ -260,8 +299,10 @@ def roll_stock(closure, gens) -> None:
                 yield stock[(gen, target, sec)]
 
     venues = (
-        Venue.objects.exclude(status=VenueStatus.CLOSED).order_by()
-        .values_list("unit_id", "sector_id", "venue_type__code", "status", "verified").annotate(n=Count("id"))
+        Venue.objects.exclude(status=VenueStatus.CLOSED)
+        .order_by()
+        .values_list("unit_id", "sector_id", "venue_type__code", "status", "verified")
+        .annotate(n=Count("id"))
     )
     venues = list(venues)
     # A registered target whose venue has scans counts as active (its status is moved after the
@@ -269,9 +310,11 @@ def roll_stock(closure, gens) -> None:
     scanned = Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id")))
     targets = list(
         TargetEstablishment.objects.order_by()
-        .annotate(eff=Case(When(scanned, status=TargetStatus.REGISTERED, then=Value(TargetStatus.ACTIVE)),
-                           default="status"))
-        .values_list("unit_id", "sector_id", "eff").annotate(n=Count("id"))
+        .annotate(
+            eff=Case(When(scanned, status=TargetStatus.REGISTERED, then=Value(TargetStatus.ACTIVE)), default="status")
+        )
+        .values_list("unit_id", "sector_id", "eff")
+        .annotate(n=Count("id"))
     )
     # Same venues, targets and map as when the stock rows were written: nothing to do.
     digest = hashlib.sha1(repr([sorted(map(repr, x)) for x in (venues, targets, closure.items())]).encode()).hexdigest()
@@ -295,8 +338,10 @@ def roll_stock(closure, gens) -> None:
                 acc["targets_active"] += n
     # Write only what changed (most rows stay the same from one minute to the next).
     fields = ["registered", "suspended", "unverified", "by_type", "targets", "targets_registered", "targets_active"]
-    existing = {(r[0], r[1], r[2]): r[3:] for r in UnitStock.objects.values_list(
-        "generation", "unit_id", "sector_id", "id", *fields)}
+    existing = {
+        (r[0], r[1], r[2]): r[3:]
+        for r in UnitStock.objects.values_list("generation", "unit_id", "sector_id", "id", *fields)
+    }
     new, changed = [], []
     for key, acc in stock.items():
         if key[0] is None:
@@ -304,7 +349,9 @@ def roll_stock(closure, gens) -> None:
         values = [acc[f] if f != "by_type" else dict(acc[f]) for f in fields]
         old = existing.pop(key, None)
         if old is None:
-            new.append(UnitStock(generation=key[0], unit_id=key[1], sector_id=key[2], **dict(zip(fields, values, strict=True))))
+            new.append(
+                UnitStock(generation=key[0], unit_id=key[1], sector_id=key[2], **dict(zip(fields, values, strict=True)))
+            )
         elif list(old[1:]) != values:
             changed.append(UnitStock(id=old[0], **dict(zip(fields, values, strict=True))))
     UnitStock.objects.filter(id__in=[old[0] for old in existing.values()]).delete()
@@ -314,26 +361,27 @@ def roll_stock(closure, gens) -> None:
     state.save(update_fields=["note"])
 
 
-
-
 def activate_targets() -> int:
     """Move registered targets whose venue has scans to "active" (index probes: registered
     targets are those not active yet)."""
     qs = TargetEstablishment.objects.filter(status=TargetStatus.REGISTERED, venue__isnull=False).filter(
-        Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id"))))
+        Exists(VenueDay.objects.filter(venue_id=OuterRef("venue_id")))
+    )
     total = 0
     for chunk in _chunks(list(qs.values_list("id", flat=True)), 5000):
         total += TargetEstablishment.objects.filter(id__in=chunk, status=TargetStatus.REGISTERED).update(
-            status=TargetStatus.ACTIVE)
+            status=TargetStatus.ACTIVE
+        )
     return total
 
 
 def _chunks(items: list, n: int):
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 # ------------------------------------------------------------------------------- windows
+
 
 def refresh_windows(*, now: datetime, force: bool = False) -> bool:
     """Count the 7-day windows ending today and yesterday in full (if not done yet today)."""
@@ -398,8 +446,11 @@ def id_snapshot(now: datetime) -> tuple[int, list]:
     scan = int(getattr(settings, "RAVAO_ROLLUP_GAP_SCAN", 100_000))
     low = max(top - scan, 0)
     visit_t = Visit._meta.db_table
-    holes = _fetch(f"SELECT prev + 1, id - 1 FROM (SELECT id, LAG(id) OVER (ORDER BY id) AS prev FROM {visit_t} "
-                   f"WHERE id > %s) t WHERE id - prev > 1", [low])
+    holes = _fetch(
+        f"SELECT prev + 1, id - 1 FROM (SELECT id, LAG(id) OVER (ORDER BY id) AS prev FROM {visit_t} "
+        f"WHERE id > %s) t WHERE id - prev > 1",
+        [low],
+    )
     first = _fetch(f"SELECT MIN(id) FROM {visit_t} WHERE id > %s", [low])[0][0]
     now_s = now.timestamp()
     gaps = [[lo, hi, now_s] for lo, hi in holes]
@@ -457,8 +508,13 @@ def rollup(*, since: date | None = None, now: datetime | None = None) -> dict:
         state.last_duration_ms = int((time.monotonic() - started) * 1000)
         state.save()
     activate_targets()  # outside the run's snapshot: pages edit targets too
-    return {"days": len(whole), "visits": visits, "late": late, "ms": state.last_duration_ms,
-            "gaps": len(state.gaps or [])}
+    return {
+        "days": len(whole),
+        "visits": visits,
+        "late": late,
+        "ms": state.last_duration_ms,
+        "gaps": len(state.gaps or []),
+    }
 
 
 def last_rollup_at() -> datetime | None:

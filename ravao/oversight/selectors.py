@@ -46,8 +46,15 @@ class Scope:
     generation: str
 
 
-def resolve(*, user, unit_code: str = "", sector_code: str = "", first: date | None = None,
-            last: date | None = None, generation: str = "") -> Scope:
+def resolve(
+    *,
+    user,
+    unit_code: str = "",
+    sector_code: str = "",
+    first: date | None = None,
+    last: date | None = None,
+    generation: str = "",
+) -> Scope:
     """Check the unit, sector and dates a user asks for; default to their jurisdiction and today."""
     from django.utils import timezone
 
@@ -128,15 +135,30 @@ def _range_visitors(*, scope: Scope, units: list[Unit | None], estimate: dict, w
             now_ids.append(u.pk if u else None)
             budget -= cost
     if now_ids:
-        result.update(ranges.range_counts(
-            generation=scope.generation, sector_id=scope.sector.pk if scope.sector else None, first=scope.first,
-            last=scope.last, unit_ids=[i for i in now_ids if i is not None], whole=None in now_ids))
+        result.update(
+            ranges.range_counts(
+                generation=scope.generation,
+                sector_id=scope.sector.pk if scope.sector else None,
+                first=scope.first,
+                last=scope.last,
+                unit_ids=[i for i in now_ids if i is not None],
+                whole=None in now_ids,
+            )
+        )
     ask = [u for u in missing if (u.pk if u else None) not in result and (u.pk if u else None) not in pending]
-    RangeVisitors.objects.bulk_create([
-        RangeVisitors(generation=scope.generation, unit_id=u.pk if u else None, sector=scope.sector,
-                      first_day=scope.first, last_day=scope.last, visitors=None)
-        for u in ask
-    ])
+    RangeVisitors.objects.bulk_create(
+        [
+            RangeVisitors(
+                generation=scope.generation,
+                unit_id=u.pk if u else None,
+                sector=scope.sector,
+                first_day=scope.first,
+                last_day=scope.last,
+                visitors=None,
+            )
+            for u in ask
+        ]
+    )
     return result
 
 
@@ -150,7 +172,9 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
     sums = {
         row["unit_id"]: row
         for row in days.filter(day__gte=scope.first, day__lte=scope.last)
-        .order_by().values("unit_id").annotate(scans=Sum("scans"), visitors=Sum("visitors"))
+        .order_by()
+        .values("unit_id")
+        .annotate(scans=Sum("scans"), visitors=Sum("visitors"))
     }
     end_rows = {
         r["unit_id"]: r for r in days.filter(day=scope.last).values("unit_id", "active_24h", "active_7d", "visitors")
@@ -159,8 +183,9 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
     if scope.first == scope.last:
         visitors = {uid: r["visitors"] for uid, r in end_rows.items()}
     else:
-        visitors = _range_visitors(scope=scope, units=units, wait=wait,
-                                   estimate={uid: row["visitors"] for uid, row in sums.items()})
+        visitors = _range_visitors(
+            scope=scope, units=units, wait=wait, estimate={uid: row["visitors"] for uid, row in sums.items()}
+        )
     population_root = None
     if any(u is None for u in units):
         population_root = (
@@ -209,8 +234,14 @@ def is_lagging(ind: dict) -> bool:
 def unit_json(unit: Unit | None, generation: str) -> dict:
     if unit is None:
         return {"code": "", "name": _("Whole country"), "level": "country", "generation": generation}
-    return {"code": unit.code, "name": unit.name, "level": unit.level, "generation": unit.generation,
-            "latitude": unit.latitude, "longitude": unit.longitude}
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "generation": unit.generation,
+        "latitude": unit.latitude,
+        "longitude": unit.longitude,
+    }
 
 
 @reading_from_replica()
@@ -235,15 +266,25 @@ def trend(*, user, scope: Scope) -> list[dict]:
     rows = {
         r["day"]: r
         for r in UnitDay.objects.restrict(user)
-        .filter(_key_filter([scope.unit], scope.sector), generation=scope.generation,
-                day__gte=scope.first, day__lte=scope.last)
+        .filter(
+            _key_filter([scope.unit], scope.sector),
+            generation=scope.generation,
+            day__gte=scope.first,
+            day__lte=scope.last,
+        )
         .values("day", "scans", "visitors", "active_24h")
     }
     out, d = [], scope.first
     while d <= scope.last:
         r = rows.get(d) or {}
-        out.append({"day": d.isoformat(), "scans": r.get("scans", 0), "visitors": r.get("visitors", 0),
-                    "active": r.get("active_24h", 0)})
+        out.append(
+            {
+                "day": d.isoformat(),
+                "scans": r.get("scans", 0),
+                "visitors": r.get("visitors", 0),
+                "active": r.get("active_24h", 0),
+            }
+        )
         d += timedelta(days=1)
     return out
 
@@ -255,8 +296,14 @@ def by_sector(*, user, scope: Scope) -> list[dict]:
     rows = []
     for sector in sectors:
         sub = Scope(unit=scope.unit, sector=sector, first=scope.first, last=scope.last, generation=scope.generation)
-        rows.append({"sector": sector, "indicators": indicators_for(user=user, scope=sub, units=[scope.unit])[
-            scope.unit.pk if scope.unit else None]})
+        rows.append(
+            {
+                "sector": sector,
+                "indicators": indicators_for(user=user, scope=sub, units=[scope.unit])[
+                    scope.unit.pk if scope.unit else None
+                ],
+            }
+        )
     return rows
 
 
@@ -270,9 +317,11 @@ def venue_rows(*, user, scope: Scope):
         venues = venues.filter(sector=scope.sector)
     venues = list(venues[:2000])
     week_start = scope.last - timedelta(days=6)
-    days = VenueDay.objects.restrict(user).filter(
-        venue_id__in=[v.pk for v in venues], day__gte=min(scope.first, week_start), day__lte=scope.last
-    ).values_list("venue_id", "day", "scans", "last_scan_at")
+    days = (
+        VenueDay.objects.restrict(user)
+        .filter(venue_id__in=[v.pk for v in venues], day__gte=min(scope.first, week_start), day__lte=scope.last)
+        .values_list("venue_id", "day", "scans", "last_scan_at")
+    )
     stats = {v.pk: {"scans": 0, "active_24h": False, "active_7d": False, "last_scan_at": None} for v in venues}
     for venue_id, day, scans, last_scan in days:
         s = stats[venue_id]

@@ -47,15 +47,29 @@ def _check_type(*, user, venue_type: VenueType | None) -> None:
 def _canvasser(*, user, username: str) -> User | None:
     if not username:
         return None
-    found = User.objects.filter(username=username, is_active=True, role__in=policy.roles_with("campaign.run")).select_related("unit").first()
+    found = (
+        User.objects.filter(username=username, is_active=True, role__in=policy.roles_with("campaign.run"))
+        .select_related("unit")
+        .first()
+    )
     if found is None or not (user.is_national or (found.unit and found.unit.is_within(user.unit))):
         raise NotFound(_("No official named “%(name)s” in your jurisdiction.") % {"name": username})
     return found
 
 
-def target_create(*, user, unit: Unit, name: str, venue_type: VenueType | None = None, address: str = "",
-                  phone: str = "", notes: str = "", status: str = TargetStatus.NOT_VISITED,
-                  assigned_to: User | None = None, source: str = "field") -> TargetEstablishment:
+def target_create(
+    *,
+    user,
+    unit: Unit,
+    name: str,
+    venue_type: VenueType | None = None,
+    address: str = "",
+    phone: str = "",
+    notes: str = "",
+    status: str = TargetStatus.NOT_VISITED,
+    assigned_to: User | None = None,
+    source: str = "field",
+) -> TargetEstablishment:
     """Add one establishment to the register (from a phone on the spot, or by an import)."""
     unit = _lowest_unit(user=user, unit=unit)
     _check_type(user=user, venue_type=venue_type)
@@ -66,16 +80,26 @@ def target_create(*, user, unit: Unit, name: str, venue_type: VenueType | None =
         raise ServiceError(_("A new establishment is not yet visited or guided; register it as a venue to link it."))
     now = timezone.now()
     return TargetEstablishment.objects.create(
-        unit=unit, name=name[:200], venue_type=venue_type, sector=venue_type.sector if venue_type else None,
-        address=address.strip()[:255], phone=phone.strip()[:32], notes=notes, status=status,
+        unit=unit,
+        name=name[:200],
+        venue_type=venue_type,
+        sector=venue_type.sector if venue_type else None,
+        address=address.strip()[:255],
+        phone=phone.strip()[:32],
+        notes=notes,
+        status=status,
         visited_at=now if status == TargetStatus.GUIDED else None,
-        assigned_to=assigned_to, assigned_at=now if assigned_to else None,
-        source=source[:32], created_by=user if user.is_authenticated else None,
+        assigned_to=assigned_to,
+        assigned_at=now if assigned_to else None,
+        source=source[:32],
+        created_by=user if user.is_authenticated else None,
     )
 
 
 def target_get(*, user, pk: int) -> TargetEstablishment:
-    target = TargetEstablishment.objects.restrict(user).select_related("unit", "venue_type", "venue").filter(pk=pk).first()
+    target = (
+        TargetEstablishment.objects.restrict(user).select_related("unit", "venue_type", "venue").filter(pk=pk).first()
+    )
     if target is None:
         raise NotFound(_("No such establishment in your jurisdiction."))
     return target
@@ -113,17 +137,24 @@ def _create_venue(*, user, target: TargetEstablishment, venue_type: VenueType):
     from ravao.venues.services import venue_register
 
     return venue_register(
-        by=user, name=target.name, unit=target.unit, venue_type=venue_type,
-        street=target.address, contact_phone=target.phone,
+        by=user,
+        name=target.name,
+        unit=target.unit,
+        venue_type=venue_type,
+        street=target.address,
+        contact_phone=target.phone,
     )
 
 
 @transaction.atomic
 def target_register_venue(*, user, target: TargetEstablishment, venue_type: VenueType | None = None):
     """One tap: register the establishment as a venue with its data, and link the two."""
-    target = TargetEstablishment.objects.select_for_update().filter(
-        pk__in=TargetEstablishment.objects.restrict(user).filter(pk=target.pk).values("pk")
-    ).select_related("unit").first()
+    target = (
+        TargetEstablishment.objects.select_for_update()
+        .filter(pk__in=TargetEstablishment.objects.restrict(user).filter(pk=target.pk).values("pk"))
+        .select_related("unit")
+        .first()
+    )
     if target is None:
         raise NotFound(_("No such establishment in your jurisdiction."))
     if target.venue_id is not None:
@@ -143,6 +174,7 @@ def target_register_venue(*, user, target: TargetEstablishment, venue_type: Venu
 
 
 # ----------------------------------------------------------------------------------- import
+
 
 @dataclass
 class ImportResult:
@@ -213,7 +245,9 @@ def target_import(*, user, content: bytes, filename: str, dry_run: bool = True) 
         return result
     known = {
         natural_key_of(t.unit_id, t.name, t.address)
-        for t in TargetEstablishment.objects.filter(unit__in={u for _, u, _, _ in prepared}).only("unit_id", "name", "address")
+        for t in TargetEstablishment.objects.filter(unit__in={u for _, u, _, _ in prepared}).only(
+            "unit_id", "name", "address"
+        )
     }
     with transaction.atomic():
         for row, unit, vt, who in prepared:
@@ -222,8 +256,16 @@ def target_import(*, user, content: bytes, filename: str, dry_run: bool = True) 
                 result.skipped += 1
                 continue
             known.add(key)
-            target_create(user=user, unit=unit, name=row["name"], venue_type=vt, address=row.get("address", ""),
-                          phone=row.get("phone", ""), notes=row.get("notes", ""), assigned_to=who,
-                          source=filename[-32:])
+            target_create(
+                user=user,
+                unit=unit,
+                name=row["name"],
+                venue_type=vt,
+                address=row.get("address", ""),
+                phone=row.get("phone", ""),
+                notes=row.get("notes", ""),
+                assigned_to=who,
+                source=filename[-32:],
+            )
             result.created += 1
     return result

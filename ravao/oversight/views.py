@@ -62,17 +62,26 @@ def scope_from_request(request) -> selectors.Scope:
         last = local_day(timezone.now())
         first = last - timedelta(days=6)
     try:
-        return selectors.resolve(user=request.user, unit_code=request.GET.get("unit", ""),
-                                 sector_code=request.GET.get("sector", ""), first=first, last=last,
-                                 generation=request.GET.get("generation", ""))
+        return selectors.resolve(
+            user=request.user,
+            unit_code=request.GET.get("unit", ""),
+            sector_code=request.GET.get("sector", ""),
+            first=first,
+            last=last,
+            generation=request.GET.get("generation", ""),
+        )
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
         from django.contrib import messages
 
         messages.error(request, exc.message)
-        return selectors.resolve(user=request.user, unit_code=request.GET.get("unit", ""),
-                                 sector_code=request.GET.get("sector", ""), generation=request.GET.get("generation", ""))
+        return selectors.resolve(
+            user=request.user,
+            unit_code=request.GET.get("unit", ""),
+            sector_code=request.GET.get("sector", ""),
+            generation=request.GET.get("generation", ""),
+        )
 
 
 def _query(scope: selectors.Scope, **extra) -> str:
@@ -96,12 +105,19 @@ def map_points(children: list[dict]) -> list[dict]:
     points = []
     for c in located:
         p = c["indicators"]["points_per_100_residents"]
-        colour = "grey" if p is None else "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
-        points.append({
-            "x": round(20 + 260 * (c["unit"]["longitude"] - min(lons)) / span, 1),
-            "y": round(280 - 260 * (c["unit"]["latitude"] - min(lats)) / span, 1),
-            "colour": colour, "name": c["unit"]["name"], "code": c["unit"]["code"], "points": fmt_value("p", p),
-        })
+        colour = (
+            "grey" if p is None else "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
+        )
+        points.append(
+            {
+                "x": round(20 + 260 * (c["unit"]["longitude"] - min(lons)) / span, 1),
+                "y": round(280 - 260 * (c["unit"]["latitude"] - min(lats)) / span, 1),
+                "colour": colour,
+                "name": c["unit"]["name"],
+                "code": c["unit"]["code"],
+                "points": fmt_value("p", p),
+            }
+        )
     return points
 
 
@@ -124,20 +140,36 @@ def dashboard(request):
     sort = sort if sort in SORT_KEYS else "name"
     desc = request.GET.get("dir") == "desc"
     doc["children"].sort(
-        key=(lambda c: c["unit"]["name"]) if sort == "name"
-        else (lambda c: (c["indicators"][sort] is None, c["indicators"][sort] or 0)), reverse=desc)
+        key=(lambda c: c["unit"]["name"])
+        if sort == "name"
+        else (lambda c: (c["indicators"][sort] is None, c["indicators"][sort] or 0)),
+        reverse=desc,
+    )
     venues = selectors.venue_rows(user=request.user, scope=scope) if scope.unit and not doc["children"] else None
     ancestors = list(scope.unit.ancestors().filter(pk__in=_visible_ids(request.user, scope))) if scope.unit else []
     columns = [(key, label) for key, label in LABELS if key in CHILD_COLUMNS]
     context = {
-        "scope": scope, "doc": doc, "ancestors": ancestors, "venues": venues,
+        "scope": scope,
+        "doc": doc,
+        "ancestors": ancestors,
+        "venues": venues,
         "figures": [(key, label, cell(key, doc["indicators"])) for key, label in LABELS],
         "by_type": _type_names(doc["indicators"]["venues_by_type"]),
-        "columns": columns, "sort": sort, "desc": desc,
-        "rows": [{"child": c, "cells": [cell(k, c["indicators"]) for k, _label in columns],
-                  "query": _query(scope, unit=c["unit"]["code"])} for c in doc["children"]],
-        "sort_links": {k: "?" + _query(scope, sort=k, dir="asc" if (sort == k and desc) else "desc")
-                       for k in ["name", *CHILD_COLUMNS]},
+        "columns": columns,
+        "sort": sort,
+        "desc": desc,
+        "rows": [
+            {
+                "child": c,
+                "cells": [cell(k, c["indicators"]) for k, _label in columns],
+                "query": _query(scope, unit=c["unit"]["code"]),
+            }
+            for c in doc["children"]
+        ],
+        "sort_links": {
+            k: "?" + _query(scope, sort=k, dir="asc" if (sort == k and desc) else "desc")
+            for k in ["name", *CHILD_COLUMNS]
+        },
         "trend": selectors.trend(user=request.user, scope=scope),
         "map_points": map_points(doc["children"]),
         "query": _query(scope),
@@ -145,7 +177,9 @@ def dashboard(request):
         "report_pdf": reverse("oversight:report") + "?" + _query(scope, format="pdf"),
         "sectors_url": reverse("oversight:sectors") + "?" + _query(scope),
         "as_of": last_rollup_at(),
-        "counting": any(i["unique_visitors_pending"] for i in [doc["indicators"], *(c["indicators"] for c in doc["children"])]),
+        "counting": any(
+            i["unique_visitors_pending"] for i in [doc["indicators"], *(c["indicators"] for c in doc["children"])]
+        ),
         "sectors": _sectors(request.user),
     }
     return render(request, "oversight/dashboard.html", context)
@@ -180,13 +214,27 @@ def sectors(request):
     scope = scope_from_request(request)
     rows = selectors.by_sector(user=request.user, scope=scope)
     columns = [(key, label) for key, label in LABELS if key in CHILD_COLUMNS]
-    table = [{"sector": r["sector"], "cells": [cell(k, r["indicators"]) for k, _label in columns],
-              "lagging": r["indicators"]["lagging"],
-              "query": _query(selectors.Scope(scope.unit, r["sector"], scope.first, scope.last, scope.generation))}
-             for r in rows]
-    return render(request, "oversight/sectors.html",
-                  {"scope": scope, "columns": columns, "table": table, "back": "?" + _query(scope),
-                   "as_of": last_rollup_at(), "counting": any(r["indicators"]["unique_visitors_pending"] for r in rows)})
+    table = [
+        {
+            "sector": r["sector"],
+            "cells": [cell(k, r["indicators"]) for k, _label in columns],
+            "lagging": r["indicators"]["lagging"],
+            "query": _query(selectors.Scope(scope.unit, r["sector"], scope.first, scope.last, scope.generation)),
+        }
+        for r in rows
+    ]
+    return render(
+        request,
+        "oversight/sectors.html",
+        {
+            "scope": scope,
+            "columns": columns,
+            "table": table,
+            "back": "?" + _query(scope),
+            "as_of": last_rollup_at(),
+            "counting": any(r["indicators"]["unique_visitors_pending"] for r in rows),
+        },
+    )
 
 
 @login_required
@@ -210,8 +258,9 @@ def report(request):
     scope = scope_from_request(request)
     language = request.GET.get("lang") or (request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "vi")
     try:
-        content, ctype, name = report_build(user=request.user, scope=scope, fmt=request.GET.get("format", "xlsx"),
-                                            language=language)
+        content, ctype, name = report_build(
+            user=request.user, scope=scope, fmt=request.GET.get("format", "xlsx"), language=language
+        )
     except ServiceError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=ctype)

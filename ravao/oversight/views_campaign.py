@@ -24,7 +24,9 @@ def _unit(request) -> Unit | None:
     code = request.GET.get("unit") or request.POST.get("unit") or ""
     units = Unit.objects.restrict(request.user)
     if code:
-        found = units.filter(generation=request.GET.get("generation") or settings.RAVAO_UNIT_GENERATION, code=code).first()
+        found = units.filter(
+            generation=request.GET.get("generation") or settings.RAVAO_UNIT_GENERATION, code=code
+        ).first()
         if found is None:
             raise Http404
         return found
@@ -56,11 +58,19 @@ def register(request):
     if request.GET.get("mine"):
         qs = qs.filter(assigned_to=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "oversight/campaign.html", {
-        "unit": unit, "page": page, "status": status, "statuses": TargetStatus.choices, "mine": bool(request.GET.get("mine")),
-        "by_commune": campaign.progress_by_commune(user=request.user, unit=unit),
-        "by_canvasser": campaign.progress_by_canvasser(user=request.user, unit=unit),
-    })
+    return render(
+        request,
+        "oversight/campaign.html",
+        {
+            "unit": unit,
+            "page": page,
+            "status": status,
+            "statuses": TargetStatus.choices,
+            "mine": bool(request.GET.get("mine")),
+            "by_commune": campaign.progress_by_commune(user=request.user, unit=unit),
+            "by_canvasser": campaign.progress_by_canvasser(user=request.user, unit=unit),
+        },
+    )
 
 
 @login_required
@@ -76,8 +86,12 @@ def add(request):
                 raise ServiceError(_("Choose the commune."))
             vt = VenueType.objects.filter(code=request.POST.get("venue_type", "")).first()
             target = services.target_create(
-                user=request.user, unit=commune, name=request.POST.get("name", ""), venue_type=vt,
-                address=request.POST.get("address", ""), phone=request.POST.get("phone", ""),
+                user=request.user,
+                unit=commune,
+                name=request.POST.get("name", ""),
+                venue_type=vt,
+                address=request.POST.get("address", ""),
+                phone=request.POST.get("phone", ""),
                 notes=request.POST.get("notes", ""),
                 status=TargetStatus.GUIDED if request.POST.get("guided") else TargetStatus.NOT_VISITED,
                 assigned_to=request.user,
@@ -87,8 +101,11 @@ def add(request):
         else:
             messages.success(request, _("“%(name)s” was added to the register.") % {"name": target.name})
             return redirect("oversight:target", pk=target.pk)
-    return render(request, "oversight/target_add.html",
-                  {"communes": communes, "types": _types(request.user), "data": request.POST})
+    return render(
+        request,
+        "oversight/target_add.html",
+        {"communes": communes, "types": _types(request.user), "data": request.POST},
+    )
 
 
 @login_required
@@ -107,11 +124,14 @@ def target(request, pk: int):
                 venue = services.target_register_venue(user=request.user, target=found, venue_type=vt)
                 messages.success(request, _("Registered as venue %(code)s.") % {"code": venue.code})
             elif action in (TargetStatus.GUIDED, TargetStatus.NOT_VISITED):
-                services.target_set_status(user=request.user, target=found, status=action,
-                                           notes=request.POST.get("notes", ""))
+                services.target_set_status(
+                    user=request.user, target=found, status=action, notes=request.POST.get("notes", "")
+                )
                 messages.success(request, _("Visit recorded."))
             elif action == "assign":
-                services.target_assign(user=request.user, targets=[found.pk], canvasser=request.POST.get("canvasser", ""))
+                services.target_assign(
+                    user=request.user, targets=[found.pk], canvasser=request.POST.get("canvasser", "")
+                )
                 messages.success(request, _("Assignment saved."))
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -131,15 +151,21 @@ def import_register(request):
             messages.error(request, _("Choose a file."))
         else:
             try:
-                result = services.target_import(user=request.user, content=upload.read(), filename=upload.name,
-                                                dry_run=bool(request.POST.get("dry_run")))
+                result = services.target_import(
+                    user=request.user,
+                    content=upload.read(),
+                    filename=upload.name,
+                    dry_run=bool(request.POST.get("dry_run")),
+                )
             except ServiceError as exc:
                 messages.error(request, exc.message)
             else:
                 if not result.errors and not result.dry_run:
                     messages.success(request, _("%(n)d establishments imported.") % {"n": result.created})
                     if result.skipped:
-                        messages.info(request, _("%(n)d were already in the register and were left as they are.")
-                                      % {"n": result.skipped})
+                        messages.info(
+                            request,
+                            _("%(n)d were already in the register and were left as they are.") % {"n": result.skipped},
+                        )
                     return redirect(reverse("oversight:campaign"))
     return render(request, "oversight/import.html", {"result": result, "columns": services.IMPORT_COLUMNS})

@@ -9,8 +9,11 @@ from ravao.oversight.guides import GUIDES, ROLES, guide_context, guide_pdf
 
 
 def guides(request):
-    return render(request, "oversight/guides.html",
-                  {"guides": [(role, str(GUIDES[role]["title"]), str(GUIDES[role]["intro"])) for role in ROLES]})
+    return render(
+        request,
+        "oversight/guides.html",
+        {"guides": [(role, str(GUIDES[role]["title"]), str(GUIDES[role]["intro"])) for role in ROLES]},
+    )
 
 
 def guide(request, role: str):

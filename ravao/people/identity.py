@@ -39,7 +39,6 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text or "")
 
 
-
 def normalise_phone(raw: str, *, region: str = "VN") -> str:
     """The phone in E.164, or IdentityError. ``0912 345 678`` and ``+84 912345678`` agree."""
     text = ascii_digits(raw).strip()
@@ -48,9 +47,7 @@ def normalise_phone(raw: str, *, region: str = "VN") -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise IdentityError(
-            _("“%(phone)s” is not a valid phone number.") % {"phone": text[:24]}, code="bad_phone"
-        )
+        raise IdentityError(_("“%(phone)s” is not a valid phone number.") % {"phone": text[:24]}, code="bad_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -65,8 +62,11 @@ def normalise_id_number(raw: str) -> str:
     elif _PASSPORT.match(text) and any(ch.isalpha() for ch in text):
         return text
     raise IdentityError(
-        _("“%(number)s” is not a valid ID number: a citizen ID card (CCCD) has 12 digits, an old ID "
-          "card (CMND) 9 digits, a passport 6 to 12 letters and digits.") % {"number": (raw or "")[:24]},
+        _(
+            "“%(number)s” is not a valid ID number: a citizen ID card (CCCD) has 12 digits, an old ID "
+            "card (CMND) 9 digits, a passport 6 to 12 letters and digits."
+        )
+        % {"number": (raw or "")[:24]},
         code="bad_id_number",
     )
 
@@ -158,8 +158,11 @@ def parse_cccd(text: str) -> CardData:
         old_id = ""
     else:
         raise IdentityError(
-            _("This is not a citizen ID card QR: it has %(n)d fields, a chip ID card (CCCD) QR has 6 or 7 "
-              "fields separated by “|”.") % {"n": len(fields)},
+            _(
+                "This is not a citizen ID card QR: it has %(n)d fields, a chip ID card (CCCD) QR has 6 or 7 "
+                "fields separated by “|”."
+            )
+            % {"n": len(fields)},
             code="bad_card",
         )
     id_number, old_id = id_number.strip(), old_id.strip()

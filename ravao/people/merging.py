@@ -124,7 +124,9 @@ def merge_duplicates(apps) -> list[tuple[int, list[int]]]:
                 survivor.save(update_fields=sorted(set(changed)))
             if AuditEntry is not None:
                 AuditEntry.objects.create(
-                    action="change", object_type="person", object_id=str(survivor_id),
+                    action="change",
+                    object_type="person",
+                    object_id=str(survivor_id),
                     purpose="merge of duplicate people (one person per identity)",
                     detail={"merged": dups},
                 )

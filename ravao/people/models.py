@@ -46,7 +46,8 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["id_hash"], condition=~models.Q(id_hash=""), name="person_one_per_id"),
             models.UniqueConstraint(
-                fields=["phone_name_hash"], condition=models.Q(id_hash="") & ~models.Q(phone_name_hash=""),
+                fields=["phone_name_hash"],
+                condition=models.Q(id_hash="") & ~models.Q(phone_name_hash=""),
                 name="person_one_per_phone_and_name",
             ),
         ]

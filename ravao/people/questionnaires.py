@@ -26,8 +26,10 @@ DEFAULT_QUESTIONNAIRE = {
             "key": "symptoms",
             "type": "multi",
             "choices": SYMPTOMS,
-            "label": {"vi": "Trong 14 ngày qua, bạn có triệu chứng nào sau đây?",
-                      "en": "In the last 14 days, have you had any of these symptoms?"},
+            "label": {
+                "vi": "Trong 14 ngày qua, bạn có triệu chứng nào sau đây?",
+                "en": "In the last 14 days, have you had any of these symptoms?",
+            },
             "choice_labels": {
                 "fever": {"vi": "Sốt", "en": "Fever"},
                 "cough": {"vi": "Ho", "en": "Cough"},
@@ -40,21 +42,29 @@ DEFAULT_QUESTIONNAIRE = {
         {
             "key": "contact_case",
             "type": "bool",
-            "label": {"vi": "Trong 14 ngày qua, bạn có tiếp xúc với người bệnh hoặc nghi mắc COVID-19?",
-                      "en": "In the last 14 days, were you in contact with a confirmed or suspected case?"},
+            "label": {
+                "vi": "Trong 14 ngày qua, bạn có tiếp xúc với người bệnh hoặc nghi mắc COVID-19?",
+                "en": "In the last 14 days, were you in contact with a confirmed or suspected case?",
+            },
         },
         {
             "key": "contact_symptomatic",
             "type": "bool",
-            "label": {"vi": "Trong 14 ngày qua, bạn có tiếp xúc với người có biểu hiện sốt, ho, khó thở?",
-                      "en": "In the last 14 days, were you in contact with someone with fever, cough or difficulty breathing?"},
+            "label": {
+                "vi": "Trong 14 ngày qua, bạn có tiếp xúc với người có biểu hiện sốt, ho, khó thở?",
+                "en": (
+                    "In the last 14 days, were you in contact with someone with fever, cough or difficulty breathing?"
+                ),
+            },
         },
         {
             "key": "visited",
             "type": "text",
             "max_length": 500,
-            "label": {"vi": "Trong 14 ngày qua, bạn đã đến những nơi nào (tỉnh, thành phố, quốc gia)?",
-                      "en": "In the last 14 days, which places (provinces, cities, countries) have you visited?"},
+            "label": {
+                "vi": "Trong 14 ngày qua, bạn đã đến những nơi nào (tỉnh, thành phố, quốc gia)?",
+                "en": "In the last 14 days, which places (provinces, cities, countries) have you visited?",
+            },
         },
     ],
     # Red: contact with a (suspected) case. Yellow: symptoms, or contact with someone who has them.
@@ -99,7 +109,8 @@ def clean_answers(fields: list[dict], answers: dict | None) -> dict:
                 value = [value]
             if not isinstance(value, list) or any(v not in field["choices"] for v in value):
                 raise ServiceError(
-                    _("“%(key)s” must be a list drawn from: %(choices)s.") % {"key": key, "choices": ", ".join(field["choices"])},
+                    _("“%(key)s” must be a list drawn from: %(choices)s.")
+                    % {"key": key, "choices": ", ".join(field["choices"])},
                     code="bad_declaration",
                 )
             clean[key] = [c for c in field["choices"] if c in value]

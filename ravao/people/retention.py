@@ -10,7 +10,7 @@ def purge_declarations(ctx: PurgeContext, report: PurgeReport) -> int:
     found = Declaration.objects.using(ctx.using)
     total = 0
     while True:
-        ids = list(found.filter(created_at__lt=ctx.cutoff).values_list("id", flat=True)[:ctx.batch])
+        ids = list(found.filter(created_at__lt=ctx.cutoff).values_list("id", flat=True)[: ctx.batch])
         if not ids:
             return total
         total += found.filter(id__in=ids).delete()[0]

@@ -57,7 +57,9 @@ def clean_birth_year(value) -> int | None:
 def clean_nationality(value) -> str:
     value = (value or "VN").strip().upper()
     if len(value) != 2 or not value.isalpha() or not value.isascii():
-        raise IdentityError(_("The nationality must be a two-letter country code (ISO 3166), e.g. VN."), code="bad_nationality")
+        raise IdentityError(
+            _("The nationality must be a two-letter country code (ISO 3166), e.g. VN."), code="bad_nationality"
+        )
     return value
 
 
@@ -178,9 +180,13 @@ def _match(candidates: list[Person], values: dict, name: str) -> Person | None:
         return None
     key = name_key(name)
     return next(
-        (p for p in candidates
-         if p.phone_hash == values["phone_hash"] and name_key(p.full_name) == key
-         and not (values["id_hash"] and p.id_hash)),
+        (
+            p
+            for p in candidates
+            if p.phone_hash == values["phone_hash"]
+            and name_key(p.full_name) == key
+            and not (values["id_hash"] and p.id_hash)
+        ),
         None,
     )
 
@@ -221,8 +227,9 @@ def with_status(queryset, at):
     if at is None:
         return queryset
     latest = (
-        Declaration.objects.filter(person_id=OuterRef("pk"), proven=True, created_at__lte=at + timedelta(minutes=1),
-                                   valid_until__gt=at)
+        Declaration.objects.filter(
+            person_id=OuterRef("pk"), proven=True, created_at__lte=at + timedelta(minutes=1), valid_until__gt=at
+        )
         .order_by("-created_at")
         .values("status")[:1]
     )
@@ -261,9 +268,12 @@ def person_from_card(card: CardData, *, status_at=None) -> Person:
         person = found[0]
     if not card_agrees(person, card):
         raise CardMismatch(
-            _("This ID card does not match the person on record for its number. Check the card itself, "
-              "or ask for the person's Ravao QR code."),
-            status=422, code="card_mismatch",
+            _(
+                "This ID card does not match the person on record for its number. Check the card itself, "
+                "or ask for the person's Ravao QR code."
+            ),
+            status=422,
+            code="card_mismatch",
         )
     _save_filled(person, _fill(person, values))
     return person
@@ -305,7 +315,9 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
         )
     found = people_matching(
         f"(p.id_hash IN ({_placeholders(hashes)}) OR p.phone_hash IN ({_placeholders(hashes)}))",
-        [*hashes, *hashes], status_at=status_at, limit=5,
+        [*hashes, *hashes],
+        status_at=status_at,
+        limit=5,
     )
     by_id = [p for p in found if p.id_hash in hashes]
     matching = [p for p in (by_id[:1] or found) if p.birth_year == year]
@@ -313,14 +325,19 @@ def person_by_number(text: str, *, birth_year=None, status_at=None) -> Person:
         # One answer whether nobody has this number or the year is wrong: the gate must not
         # tell a stranger that a number is known, nor let them try years until one fits.
         raise NotFound(
-            _("No one with this number and this birth year has checked in yet. Check the year with the person, "
-              "scan their ID card or personal QR, or let them check in on the poster."),
+            _(
+                "No one with this number and this birth year has checked in yet. Check the year with the person, "
+                "scan their ID card or personal QR, or let them check in on the poster."
+            ),
             code="no_match",
         )
     if len(matching) > 1:
         # A family sharing one phone, with the same birth year: the gate cannot tell who it is.
         raise Conflict(
-            _("Several people use this phone number. Scan the person's ID card or personal QR, or type their ID number."),
+            _(
+                "Several people use this phone number. Scan the person's ID card or personal QR, or type their ID "
+                "number."
+            ),
             code="ambiguous_number",
         )
     return matching[0]
@@ -348,8 +365,9 @@ def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, se
 # --- health declarations ------------------------------------------------------------------
 
 
-def declaration_build(*, person: Person, answers: dict | None, version: str | None = None,
-                      recorded_by=None, at=None, proven: bool = True) -> Declaration:
+def declaration_build(
+    *, person: Person, answers: dict | None, version: str | None = None, recorded_by=None, at=None, proven: bool = True
+) -> Declaration:
     """A checked, unsaved declaration (the caller saves it, possibly in bulk). ``proven``:
     False for a claim by someone who proved nothing about an existing person (kept for
     tracers, never the colour others see)."""
@@ -368,11 +386,13 @@ def declaration_build(*, person: Person, answers: dict | None, version: str | No
     )
 
 
-def declaration_record(*, person: Person, answers: dict | None, version: str | None = None,
-                       recorded_by=None, at=None, proven: bool = True) -> Declaration:
+def declaration_record(
+    *, person: Person, answers: dict | None, version: str | None = None, recorded_by=None, at=None, proven: bool = True
+) -> Declaration:
     """Record a declaration (by the person, or by staff on their behalf)."""
-    declaration = declaration_build(person=person, answers=answers, version=version, recorded_by=recorded_by, at=at,
-                                    proven=proven)
+    declaration = declaration_build(
+        person=person, answers=answers, version=version, recorded_by=recorded_by, at=at, proven=proven
+    )
     declaration.save()
     return declaration
 
@@ -386,8 +406,9 @@ def current_status(*, person_id: int, at=None) -> str:
     undeclared: what gates and the personal QR show (claims by others never count)."""
     at = at or timezone.now()
     status = (
-        Declaration.objects.filter(person_id=person_id, proven=True, created_at__lte=at + timedelta(minutes=1),
-                                   valid_until__gt=at)
+        Declaration.objects.filter(
+            person_id=person_id, proven=True, created_at__lte=at + timedelta(minutes=1), valid_until__gt=at
+        )
         .order_by("-created_at")
         .values_list("status", flat=True)
         .first()
@@ -450,7 +471,10 @@ def person_for_qr(*, person_id: int, qr_version: int, status_at=None) -> Person:
 
     person = with_status(Person.objects.filter(pk=person_id), status_at).first()
     if person is None:
-        raise NotFound(_("This personal QR belongs to nobody known here (deleted after the retention period?)."), code="unknown_person")
+        raise NotFound(
+            _("This personal QR belongs to nobody known here (deleted after the retention period?)."),
+            code="unknown_person",
+        )
     if person.qr_version != qr_version:
         raise personal_qr_replaced()
     return person

@@ -23,7 +23,9 @@ def _person_or_problem(request, token):
     try:
         return person_for_holder(token), None
     except ServiceError as error:
-        return None, render(request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status)
+        return None, render(
+            request, "checkins/problem.html", {"message": error.message, "code": error.code}, status=error.status
+        )
 
 
 @never_cache
@@ -37,7 +39,10 @@ def me(request, token: str):
         request,
         "people/me.html",
         {
-            "person": person, "masked_name": mask_name(person.full_name), "qr_svg": svg, "token": token,
+            "person": person,
+            "masked_name": mask_name(person.full_name),
+            "qr_svg": svg,
+            "token": token,
             # After a reissue: the link it replaced, so that the device that kept the old one
             # (visitor.js, for one-tap check-ins) keeps the new one instead.
             "was": request.GET.get("was", "")[:200],

@@ -45,9 +45,7 @@ class BulkWriter:
             # SQLite: one writer at a time (IMMEDIATE transactions), so max(id) is ours.
             cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quote_name(self.conn, table)}")
             start = cur.fetchone()[0] + 1
-            cur.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = %s", [table]
-            )
+            cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
             row = cur.fetchone()
             if row and row[0] is not None:
                 start = max(start, row[0] + 1)
@@ -114,7 +112,7 @@ class BulkWriter:
         rows = list(zip(*(list(c) for c in cols), strict=True))
         with self.conn.cursor() as cur:
             for lo in range(0, len(rows), 20_000):
-                cur.executemany(sql, rows[lo:lo + 20_000])
+                cur.executemany(sql, rows[lo : lo + 20_000])
 
 
 class _Repeat:

@@ -15,6 +15,14 @@ def demo(*, province, users, stdout) -> str | None:
     """Simulate the demo province once: skipped when it already has the simulated people."""
     if Person.objects.filter(unit__path__startswith=province.path).count() >= DEMO_PEOPLE:
         return "Simulation: already done for the demo province (skipped)"
-    sim = Simulation(Options(seed=DEMO_SEED, unit=province, venues=DEMO_VENUES, people=DEMO_PEOPLE,
-                             days=DEMO_DAYS, checkins_per_day=DEMO_CHECKINS_PER_DAY))
+    sim = Simulation(
+        Options(
+            seed=DEMO_SEED,
+            unit=province,
+            venues=DEMO_VENUES,
+            people=DEMO_PEOPLE,
+            days=DEMO_DAYS,
+            checkins_per_day=DEMO_CHECKINS_PER_DAY,
+        )
+    )
     return sim.run().line() + f" — {province.name}, the last {DEMO_DAYS} days"

@@ -46,8 +46,12 @@ class Declarations:
             built = declaration_build(person=Person(), answers=answers)
             # One ciphertext per colour, reused: the answers are identical anyway. The status
             # stored is the questionnaire's verdict (it may score a later version differently).
-            self.rows[status] = (encrypt(built.answers), built.questionnaire_id,
-                                 int((built.valid_until - built.created_at).total_seconds()), built.status)
+            self.rows[status] = (
+                encrypt(built.answers),
+                built.questionnaire_id,
+                int((built.valid_until - built.created_at).total_seconds()),
+                built.status,
+            )
         self.done = np.zeros(sim.o.people, dtype=bool)
 
     def write_day(self, d: int, person: np.ndarray, t_in: np.ndarray) -> int:
@@ -65,14 +69,17 @@ class Declarations:
         who, when, colour = uniq[pick], t_in[first[pick]], colour[pick]
         names = [statuses[c] for c in colour.tolist()]
         valid = np.array([self.rows[n][2] for n in names], dtype=np.int64)
-        return sim.writer.write(self.model, {
-            "person_id": people.ids[who].tolist(),
-            "questionnaire_id": [self.rows[n][1] for n in names],
-            "answers": [self.rows[n][0] for n in names],
-            "status": [self.rows[n][3] for n in names],
-            "created_at": sim.texts(when),
-            "valid_until": sim.texts(when + valid),
-        })
+        return sim.writer.write(
+            self.model,
+            {
+                "person_id": people.ids[who].tolist(),
+                "questionnaire_id": [self.rows[n][1] for n in names],
+                "answers": [self.rows[n][0] for n in names],
+                "status": [self.rows[n][3] for n in names],
+                "created_at": sim.texts(when),
+                "valid_until": sim.texts(when + valid),
+            },
+        )
 
 
 def write_targets(sim) -> int:
@@ -93,8 +100,14 @@ def write_targets(sim) -> int:
     reg_types = sim.v_type[registered].tolist()
     cols = {
         "unit_id": sim.commune_ids[sim.v_commune[registered]].tolist() + sim.commune_ids[m_commune].tolist(),
-        "name": [f"{types[t].name_vi.split(',')[0]} {sim.v_codes[v]}" for t, v in zip(reg_types, registered.tolist(), strict=True)]
-        + [f"{types[t].name_vi.split(',')[0]} {STREETS[s]} ({i + 1})" for i, (t, s) in enumerate(zip(m_type.tolist(), m_street, strict=True))],
+        "name": [
+            f"{types[t].name_vi.split(',')[0]} {sim.v_codes[v]}"
+            for t, v in zip(reg_types, registered.tolist(), strict=True)
+        ]
+        + [
+            f"{types[t].name_vi.split(',')[0]} {STREETS[s]} ({i + 1})"
+            for i, (t, s) in enumerate(zip(m_type.tolist(), m_street, strict=True))
+        ],
         "venue_type_id": [types[t].id for t in reg_types] + [types[t].id for t in m_type.tolist()],
         "sector_id": [types[t].sector_id for t in reg_types] + [types[t].sector_id for t in m_type.tolist()],
         "address": [""] * len(registered) + [f"{s + 1} {STREETS[s]}" for s in m_street],
@@ -106,5 +119,7 @@ def write_targets(sim) -> int:
 
 
 def _place_shares(sim) -> np.ndarray:
-    shares = np.array([p.share if t.kind == "place" else 0.0 for t, p in zip(sim.types, sim.type_profiles, strict=True)])
+    shares = np.array(
+        [p.share if t.kind == "place" else 0.0 for t, p in zip(sim.types, sim.type_profiles, strict=True)]
+    )
     return shares / shares.sum()

@@ -66,9 +66,11 @@ class Summary:
     def line(self) -> str:
         rate = self.visits / self.seconds if self.seconds else 0
         extra = "".join(f", {n:,} {k}" for k, n in self.extras.items())
-        return (f"Simulated {self.venues:,} venues ({self.entrances:,} entrances, {self.trips:,} trips), "
-                f"{self.people:,} people, {self.visits:,} check-ins{extra} in {self.seconds:.1f} s "
-                f"({rate:,.0f} check-ins/s)")
+        return (
+            f"Simulated {self.venues:,} venues ({self.entrances:,} entrances, {self.trips:,} trips), "
+            f"{self.people:,} people, {self.visits:,} check-ins{extra} in {self.seconds:.1f} s "
+            f"({rate:,.0f} check-ins/s)"
+        )
 
 
 def rng_for(seed: int, *stream: int) -> np.random.Generator:
@@ -108,7 +110,9 @@ class Simulation:
         communes = self.communes()
         rng = rng_for(o.seed, 0)
         # Wards (phường) are denser than rural communes; sizes vary a lot within each kind.
-        weight = np.array([(3.0 if (u.kind or "").startswith("Phường") else 1.0) * (u.population or 1) for u in communes])
+        weight = np.array(
+            [(3.0 if (u.kind or "").startswith("Phường") else 1.0) * (u.population or 1) for u in communes]
+        )
         weight *= rng.lognormal(0.0, 0.7, len(communes))
         self.commune_ids = np.array([u.id for u in communes], dtype=np.int64)
         self.commune_p = weight / weight.sum()
@@ -132,8 +136,9 @@ class Simulation:
 
         first = datetime(self.start.year, self.start.month, self.start.day, tzinfo=self.tz)
         last = first + timedelta(days=o.days + 1)
-        partitions.ensure_partitions(first.astimezone(UTC).date(), last.astimezone(UTC).date(),
-                                     conn=connections[o.using])
+        partitions.ensure_partitions(
+            first.astimezone(UTC).date(), last.astimezone(UTC).date(), conn=connections[o.using]
+        )
         self.declarations = extras.Declarations(self)
         for d in range(o.days):
             t_day = time.monotonic()
@@ -142,8 +147,10 @@ class Simulation:
                 n = self.write_day(d)
             self.summary.visits += n
             rate = n / max(time.monotonic() - t_day, 1e-9)
-            self.progress(f"day {d + 1}/{o.days} ({self.start + timedelta(days=d)}): {n:,} check-ins, "
-                          f"{rate:,.0f}/s, total {self.summary.visits:,}")
+            self.progress(
+                f"day {d + 1}/{o.days} ({self.start + timedelta(days=d)}): {n:,} check-ins, "
+                f"{rate:,.0f}/s, total {self.summary.visits:,}"
+            )
         with transaction.atomic(using=o.using):
             self.summary.extras.update(extras.write_extras(self))
         self.analyze()
@@ -197,7 +204,7 @@ class Simulation:
         shares = np.array([p.share for p in self.type_profiles], dtype=float)
         self.v_type = rng.choice(len(self.types), n, p=shares / shares.sum())
         if n >= 4 * len(self.types):  # every type at least once (rare ones: airports, ports)
-            self.v_type[rng.permutation(n)[:len(self.types)]] = np.arange(len(self.types))
+            self.v_type[rng.permutation(n)[: len(self.types)]] = np.arange(len(self.types))
         self.v_commune = rng.choice(len(self.commune_ids), n, p=self.commune_p)
         self.v_size = rng.lognormal(0.0, 0.6, n)
         self.v_hash = rng.integers(0, 2**31, n)
@@ -293,23 +300,26 @@ class Simulation:
                 natural.append(probe.natural_key)
                 search.append(probe.search_key)
             keys = {"natural_key": natural, "search_key": search}
-        self.writer.write(Venue, {
-            **keys,
-            "id": ids.tolist(),
-            "code": self.v_codes,
-            "name": names,
-            "venue_type_id": [self.types[t].id for t in self.v_type.tolist()],
-            "sector_id": [sector_of[t] for t in self.v_type.tolist()],
-            "unit_id": self.commune_ids[self.v_commune].tolist(),
-            "street": [f"{numbers[i]} {STREETS[streets[i]]}" for i in range(n)],
-            "default_stay_minutes": self.v_stay.tolist(),
-            "capacity": np.maximum(10, (self.v_weight * 20).astype(np.int64)).tolist(),
-            "verified": (rng.random(n) < 0.8).tolist(),
-            "starts_at": starts,
-            "ends_at": ends,
-            "plate": plates,
-            "created_at": [created] * n,
-        })
+        self.writer.write(
+            Venue,
+            {
+                **keys,
+                "id": ids.tolist(),
+                "code": self.v_codes,
+                "name": names,
+                "venue_type_id": [self.types[t].id for t in self.v_type.tolist()],
+                "sector_id": [sector_of[t] for t in self.v_type.tolist()],
+                "unit_id": self.commune_ids[self.v_commune].tolist(),
+                "street": [f"{numbers[i]} {STREETS[streets[i]]}" for i in range(n)],
+                "default_stay_minutes": self.v_stay.tolist(),
+                "capacity": np.maximum(10, (self.v_weight * 20).astype(np.int64)).tolist(),
+                "verified": (rng.random(n) < 0.8).tolist(),
+                "starts_at": starts,
+                "ends_at": ends,
+                "plate": plates,
+                "created_at": [created] * n,
+            },
+        )
         self.summary.venues = n
         # Entrances: every venue has one, big places two or three.
         total = int(self.v_entrances.sum())
@@ -318,9 +328,14 @@ class Simulation:
         owner = np.repeat(ids, self.v_entrances)
         rank = np.arange(total) - np.repeat(self.v_entrance0, self.v_entrances)
         labels = ["Cổng chính", "Cổng phụ", "Cổng sau"]
-        self.writer.write(Entrance, {
-            "id": e_ids.tolist(), "venue_id": owner.tolist(), "name": [labels[min(r, 2)] for r in rank.tolist()],
-        })
+        self.writer.write(
+            Entrance,
+            {
+                "id": e_ids.tolist(),
+                "venue_id": owner.tolist(),
+                "name": [labels[min(r, 2)] for r in rank.tolist()],
+            },
+        )
         self.summary.entrances = total
 
     # -- visits ----------------------------------------------------------------------------
@@ -340,7 +355,7 @@ class Simulation:
         if not hasattr(self, "_day_text"):
             base = self.epoch0 - self.epoch0 % DAY - 2 * DAY
             self._text_base = base
-            days = (self.o.days + 6)
+            days = self.o.days + 6
             self._day_text = [datetime.fromtimestamp(base + k * DAY, UTC).strftime("%Y-%m-%d ") for k in range(days)]
             suffix = "+00" if self.vendor == "postgresql" else ""
             self._hms_text = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}" for s in range(DAY)]
@@ -402,16 +417,27 @@ class Simulation:
         t_out = np.where(missing & ~is_trip, t_in + default, t_in + (stay * 60).astype(np.int64))
         t_out = np.maximum(t_out, t_in + 60)
         method = np.where(missing, 0, np.where(rng.random(k) < SCAN_CHECKOUT, 2, 1))
-        person = self.people.pick(rng, venue, self.v_commune[venue], self.v_hash[venue],
-                                  np.array([p.regulars for p in self.type_profiles])[vtype] * self.v_size[venue])
+        person = self.people.pick(
+            rng,
+            venue,
+            self.v_commune[venue],
+            self.v_hash[venue],
+            np.array([p.regulars for p in self.type_profiles])[vtype] * self.v_size[venue],
+        )
         entrance = self.v_entrance0[venue] + (rng.random(k) * self.v_entrances[venue]).astype(np.int64)
         channel = rng.choice(len(CHANNELS), k, p=[c[1] for c in CHANNELS])
         order = np.argsort(t_in, kind="stable")
         if self.until is not None:  # nothing after "now": the last day stops at the present
             order = order[t_in[order] <= self.until]
         return {
-            "venue": venue[order], "person": person[order], "entrance": entrance[order], "trip": trip[order],
-            "t_in": t_in[order], "t_out": t_out[order], "method": method[order], "channel": channel[order],
+            "venue": venue[order],
+            "person": person[order],
+            "entrance": entrance[order],
+            "trip": trip[order],
+            "t_in": t_in[order],
+            "t_out": t_out[order],
+            "method": method[order],
+            "channel": channel[order],
         }
 
     @staticmethod
@@ -450,11 +476,16 @@ class Simulation:
         every = np.array([self.trip_plan[t][1] for t in self.v_type[owner].tolist()])
         lasts = np.array([self.trip_plan[t][2] for t in self.v_type[owner].tolist()])
         depart = self.epoch0 + d * DAY + ((first * 60 + j * every) * 60).astype(np.int64)
-        self.writer.write(Trip, {
-            "id": ids.tolist(), "venue_id": self.v_id[owner].tolist(), "departs_at": self.texts(depart),
-            "arrives_at": self.texts(depart + (lasts * 60).astype(np.int64)),
-            "label": [f"{int(x) // 60 % 24:02d}:{int(x) % 60:02d}" for x in (first * 60 + j * every).tolist()],
-        })
+        self.writer.write(
+            Trip,
+            {
+                "id": ids.tolist(),
+                "venue_id": self.v_id[owner].tolist(),
+                "departs_at": self.texts(depart),
+                "arrives_at": self.texts(depart + (lasts * 60).astype(np.int64)),
+                "label": [f"{int(x) // 60 % 24:02d}:{int(x) % 60:02d}" for x in (first * 60 + j * every).tolist()],
+            },
+        )
         self.summary.trips += total
 
     def write_day(self, d: int) -> int:
@@ -482,8 +513,9 @@ class Simulation:
                 cols[name] = [int(x) for x in cols[name]]
             cols["trip_id"] = int_column(trip_ids)
         self.writer.write(Visit, cols)
-        self.summary.extras["declarations"] = self.summary.extras.get("declarations", 0) + \
-            self.declarations.write_day(d, p["person"], p["t_in"])
+        self.summary.extras["declarations"] = self.summary.extras.get("declarations", 0) + self.declarations.write_day(
+            d, p["person"], p["t_in"]
+        )
         return k
 
 

@@ -19,8 +19,39 @@ from ravao.people.models import Person
 from ravao.simulate.profiles import FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, STATUS_SHARES, STREETS
 
 # Vietnamese mobile prefixes (after +84) that phonenumbers accepts as mobile numbers.
-MOBILE_PREFIXES = (32, 33, 34, 35, 36, 37, 38, 39, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 87, 88,
-                   90, 91, 92, 93, 94, 95, 96, 97, 98, 99)
+MOBILE_PREFIXES = (
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    38,
+    39,
+    70,
+    76,
+    77,
+    78,
+    79,
+    81,
+    82,
+    83,
+    84,
+    85,
+    86,
+    87,
+    88,
+    90,
+    91,
+    92,
+    93,
+    94,
+    95,
+    96,
+    97,
+    98,
+    99,
+)
 PHONE_SPACE = len(MOBILE_PREFIXES) * 10**7
 ID_SPACE = 10**11
 PARALLEL_FROM = 50_000  # encrypt in worker processes above this many people
@@ -50,7 +81,7 @@ def encrypt_many(values: list[str]) -> list[str]:
     if len(values) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return _encrypt_chunk(values)
     step = 20_000
-    chunks = [values[i:i + step] for i in range(0, len(values), step)]
+    chunks = [values[i : i + step] for i in range(0, len(values), step)]
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
         return [token for part in pool.map(_encrypt_chunk, chunks) for token in part]
 
@@ -114,9 +145,15 @@ class People:
         for sex in ("male", "female"):
             names = set()
             while len(names) < 400:
-                names.add(" ".join((fam[rng.choice(len(fam), p=fam_p / fam_p.sum())],
-                                    MIDDLE_NAMES[sex][rng.integers(0, len(MIDDLE_NAMES[sex]))],
-                                    GIVEN_NAMES[sex][rng.integers(0, len(GIVEN_NAMES[sex]))])))
+                names.add(
+                    " ".join(
+                        (
+                            fam[rng.choice(len(fam), p=fam_p / fam_p.sum())],
+                            MIDDLE_NAMES[sex][rng.integers(0, len(MIDDLE_NAMES[sex]))],
+                            GIVEN_NAMES[sex][rng.integers(0, len(GIVEN_NAMES[sex]))],
+                        )
+                    )
+                )
             pools.append(sorted(names))
         return pools[0], pools[1]
 
@@ -124,8 +161,11 @@ class People:
         """The clear-text personal fields of person ``i`` (tests compare against these)."""
         male, female = self._pools_clear()
         names = male if self.sex[i] == 0 else female
-        return {"full_name": names[self.name_pick[i] % len(names)],
-                "phone": phone_of(i, *self.phone_ab), "id_number": id_of(i, *self.id_ab)}
+        return {
+            "full_name": names[self.name_pick[i] % len(names)],
+            "phone": phone_of(i, *self.phone_ab),
+            "id_number": id_of(i, *self.id_ab),
+        }
 
     def _pools_clear(self):
         if not hasattr(self, "_clear"):
@@ -153,23 +193,28 @@ class People:
         created = sim.fmt_dt(datetime.combine(sim.start, datetime.min.time(), sim.tz) - timedelta(days=1))
         sexes = ("male", "female")
         self.created_epoch = int(datetime.combine(sim.start, datetime.min.time(), sim.tz).timestamp()) - 86_400
-        writer.write(Person, {
-            "id": ids.tolist(),
-            "full_name": [(enc_male if s == 0 else enc_female)[p % 400] for s, p in
-                          zip(self.sex.tolist(), self.name_pick.tolist(), strict=True)],
-            "phone": encrypt_many(phones),
-            "id_number": encrypt_many(id_numbers),
-            "birth_date": birth_text,
-            "street": [enc_streets[p % len(enc_streets)] for p in self.street_pick.tolist()],
-            "birth_year": self.birth_year.tolist(),
-            "sex": [sexes[s] for s in self.sex.tolist()],
-            "nationality": ["VN"] * n,
-            "unit_id": sim.commune_ids[self.commune].tolist(),
-            "phone_hash": [lookup_hash(p) for p in phones],
-            "id_hash": [lookup_hash(x) for x in id_numbers],
-            "created_at": [created] * n,
-            "last_seen_at": self.last_seen_texts(created),
-        })
+        writer.write(
+            Person,
+            {
+                "id": ids.tolist(),
+                "full_name": [
+                    (enc_male if s == 0 else enc_female)[p % 400]
+                    for s, p in zip(self.sex.tolist(), self.name_pick.tolist(), strict=True)
+                ],
+                "phone": encrypt_many(phones),
+                "id_number": encrypt_many(id_numbers),
+                "birth_date": birth_text,
+                "street": [enc_streets[p % len(enc_streets)] for p in self.street_pick.tolist()],
+                "birth_year": self.birth_year.tolist(),
+                "sex": [sexes[s] for s in self.sex.tolist()],
+                "nationality": ["VN"] * n,
+                "unit_id": sim.commune_ids[self.commune].tolist(),
+                "phone_hash": [lookup_hash(p) for p in phones],
+                "id_hash": [lookup_hash(x) for x in id_numbers],
+                "created_at": [created] * n,
+                "last_seen_at": self.last_seen_texts(created),
+            },
+        )
 
     def last_seen_texts(self, never: str) -> list[str]:
         """Each person's last check-in as text (people never seen: ``never``)."""

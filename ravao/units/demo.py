@@ -36,4 +36,7 @@ def demo(*, province, users, stdout):
     Unit.objects.bulk_update(children, ["population"])
     province.population = sum(u.population or 0 for u in province.children.all())
     province.save(update_fields=["population"])
-    return f"Units: synthetic population for {len(children)} communes of {province.name} ({province.population:,} residents)"
+    return (
+        f"Units: synthetic population for {len(children)} communes of {province.name} "
+        f"({province.population:,} residents)"
+    )

@@ -54,29 +54,66 @@ def _rows(generation: str) -> list[Row]:
         for r in db.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
             rows.setdefault(
                 "p" + r["provinceCode"],
-                Row(r["provinceCode"], r["province"], r["provinceShort"], _province_kind(r["province"]),
-                    Level.PROVINCE, None, r["provinceLat"], r["provinceLon"]),
+                Row(
+                    r["provinceCode"],
+                    r["province"],
+                    r["provinceShort"],
+                    _province_kind(r["province"]),
+                    Level.PROVINCE,
+                    None,
+                    r["provinceLat"],
+                    r["provinceLon"],
+                ),
             )
             rows["w" + r["wardCode"]] = Row(
-                r["wardCode"], r["ward"], r["wardShort"], r["wardType"], Level.COMMUNE, r["provinceCode"],
-                r["wardLat"], r["wardLon"], r["wardAreaKm2"],
+                r["wardCode"],
+                r["ward"],
+                r["wardShort"],
+                r["wardType"],
+                Level.COMMUNE,
+                r["provinceCode"],
+                r["wardLat"],
+                r["wardLon"],
+                r["wardAreaKm2"],
             )
     elif generation == "legacy":
         for r in db.execute("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
             rows.setdefault(
                 "p" + r["provinceCode"],
-                Row(r["provinceCode"], r["province"], r["provinceShort"], _province_kind(r["province"]),
-                    Level.PROVINCE, None, r["provinceLat"], r["provinceLon"]),
+                Row(
+                    r["provinceCode"],
+                    r["province"],
+                    r["provinceShort"],
+                    _province_kind(r["province"]),
+                    Level.PROVINCE,
+                    None,
+                    r["provinceLat"],
+                    r["provinceLon"],
+                ),
             )
             rows.setdefault(
                 "d" + r["districtCode"],
-                Row(r["districtCode"], r["district"], r["districtShort"], r["districtType"], Level.DISTRICT,
-                    r["provinceCode"], r["districtLat"], r["districtLon"]),
+                Row(
+                    r["districtCode"],
+                    r["district"],
+                    r["districtShort"],
+                    r["districtType"],
+                    Level.DISTRICT,
+                    r["provinceCode"],
+                    r["districtLat"],
+                    r["districtLon"],
+                ),
             )
             if r["wardCode"]:  # a few island districts have no communes
                 rows["w" + r["wardCode"]] = Row(
-                    r["wardCode"], r["ward"], r["wardShort"], r["wardType"], Level.COMMUNE, r["districtCode"],
-                    r["wardLat"], r["wardLon"],
+                    r["wardCode"],
+                    r["ward"],
+                    r["wardShort"],
+                    r["wardType"],
+                    Level.COMMUNE,
+                    r["districtCode"],
+                    r["wardLat"],
+                    r["wardLon"],
                 )
     else:
         raise ValueError(f"Unknown generation {generation!r}; choose one of {', '.join(GENERATIONS)}.")
@@ -85,7 +122,19 @@ def _rows(generation: str) -> list[Row]:
     return [row for key, row in sorted(rows.items(), key=lambda kv: order[kv[0][0]])]
 
 
-FIELDS = ["name", "short_name", "kind", "level", "depth", "parent", "path", "latitude", "longitude", "area_km2", "search_key"]
+FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "depth",
+    "parent",
+    "path",
+    "latitude",
+    "longitude",
+    "area_km2",
+    "search_key",
+]
 
 
 @transaction.atomic
@@ -177,7 +226,9 @@ def load_mapping() -> int:
     level_of = {"p": Level.PROVINCE, "w": Level.COMMUNE}
     ids = {
         (u.generation, u.level, u.code): u.pk
-        for u in Unit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).only("pk", "generation", "level", "code")
+        for u in Unit.objects.filter(level__in=[Level.PROVINCE, Level.COMMUNE]).only(
+            "pk", "generation", "level", "code"
+        )
     }
     have = set(UnitMapping.objects.values_list("old_id", "new_id"))
     rows = []

@@ -32,7 +32,7 @@ def import_population(text: str, *, generation: str | None = None, roll_up: bool
             continue
         values[(gen, code)] = population
     units = {(u.generation, u.code): u for u in Unit.objects.filter(code__in=[c for _, c in values])}
-    for (gen, code) in values:
+    for gen, code in values:
         if (gen, code) not in units:
             errors.append(_("unknown unit %(code)s") % {"code": code})
     if errors:

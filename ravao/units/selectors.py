@@ -24,7 +24,6 @@ def unit_by_code(code: str, *, generation: str = "") -> Unit | None:
     return Unit.objects.filter(code=code, generation=generation or settings.RAVAO_UNIT_GENERATION).first()
 
 
-
 def unit_candidates(text: str, *, units=None, limit: int = 10) -> list[Unit]:
     """Units that ``text`` may name, best first: an exact code, "code — name, parent" as the
     picker fills it in, an exact name (accents optional), a name without its kind ("Thuận Hóa"

@@ -189,18 +189,36 @@ def _unit(code: str):
 
 
 @router.get("/venues", response=VenuePage, summary="Venues in the caller's area, filtered")
-def list_venues(request, unit: str = "", sector: str = "", type: str = "", status: str = "",
-                verified: str = "", q: str = "", limit: int = 50, offset: Offset = 0):
+def list_venues(
+    request,
+    unit: str = "",
+    sector: str = "",
+    type: str = "",
+    status: str = "",
+    verified: str = "",
+    q: str = "",
+    limit: int = 50,
+    offset: Offset = 0,
+):
     qs = venue_list(user=request.auth, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q)
     limit, offset = min(max(limit, 1), MAX_LIMIT), max(offset, 0)
     return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
 
 
 @router.get("/venues/bulk-posters", summary="One PDF page per venue matching the filters (officials)")
-def bulk_posters(request, unit: str = "", sector: str = "", type: str = "", status: str = "",
-                 verified: str = "", q: str = "", size: str = "A4"):
-    pdf, _count = services.posters_bulk(by=request.auth, size=size, unit=unit, sector=sector, type=type, status=status,
-                                        verified=verified, q=q)
+def bulk_posters(
+    request,
+    unit: str = "",
+    sector: str = "",
+    type: str = "",
+    status: str = "",
+    verified: str = "",
+    q: str = "",
+    size: str = "A4",
+):
+    pdf, _count = services.posters_bulk(
+        by=request.auth, size=size, unit=unit, sector=sector, type=type, status=status, verified=verified, q=q
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ravao-posters-{unit or "all"}.pdf"'
     return response
@@ -213,7 +231,9 @@ def import_venues(request, file: File[UploadedFile], dry_run: bool = False):
     if report.errors:
         raise ServiceError(
             _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)},
-            status=422, code="import_errors", report=report.as_dict(),
+            status=422,
+            code="import_errors",
+            report=report.as_dict(),
         )
     return report.as_dict()
 
@@ -224,9 +244,14 @@ def create_venue(request, payload: VenueIn):
     data = payload.dict()
     fields = {k: data[k] for k in services.EDITABLE if k in data}
     venue = services.venue_register(
-        name=payload.name, venue_type=_type(payload.type), unit=_unit(payload.unit), by=user,
-        manager=user if policy.can(user, "venue.register_own") else None, entrances=payload.entrances,
-        **{k: v for k, v in fields.items() if k not in ("name", "street")}, street=payload.street,
+        name=payload.name,
+        venue_type=_type(payload.type),
+        unit=_unit(payload.unit),
+        by=user,
+        manager=user if policy.can(user, "venue.register_own") else None,
+        entrances=payload.entrances,
+        **{k: v for k, v in fields.items() if k not in ("name", "street")},
+        street=payload.street,
     )
     return Status(201, detail(venue_get(user=user, code=venue.code)))
 
@@ -289,7 +314,10 @@ def revoke_poster(request, code: str, entrance: Id | None = None):
 def add_entrance(request, code: str, payload: NameIn):
     venue = venue_for_manage(user=request.auth, code=code)
     e = services.entrance_add(venue=venue, name=payload.name)
-    return Status(201, {"id": e.pk, "name": e.name, "code_version": e.code_version, "qr_url": venue_qr_url(venue=venue, entrance=e)})
+    return Status(
+        201,
+        {"id": e.pk, "name": e.name, "code_version": e.code_version, "qr_url": venue_qr_url(venue=venue, entrance=e)},
+    )
 
 
 @router.delete("/venues/{code}/entrances/{entrance_id}", response={204: None}, summary="Remove an entrance")
@@ -310,7 +338,12 @@ def list_trips(request, code: str):
 @router.post("/venues/{code}/trips", response={201: TripOut}, summary="Add a trip to a vehicle")
 def add_trip(request, code: str, payload: TripIn):
     venue = venue_for_manage(user=request.auth, code=code)
-    return Status(201, services.trip_add(venue=venue, departs_at=payload.departs_at, arrives_at=payload.arrives_at, label=payload.label))
+    return Status(
+        201,
+        services.trip_add(
+            venue=venue, departs_at=payload.departs_at, arrives_at=payload.arrives_at, label=payload.label
+        ),
+    )
 
 
 @router.get("/venues/{code}/staff", response=list[StaffOut], summary="The venue's managers and gate staff")
@@ -326,7 +359,10 @@ def list_staff(request, code: str):
 def add_staff(request, code: str, payload: StaffIn):
     venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
     m, generated = services.staff_add(venue=venue, by=request.auth, **payload.dict())
-    return Status(201, {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active, "generated_password": generated})
+    return Status(
+        201,
+        {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active, "generated_password": generated},
+    )
 
 
 @router.delete("/venues/{code}/staff/{membership_id}", response={204: None}, summary="End a membership")

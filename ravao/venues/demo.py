@@ -31,13 +31,21 @@ def demo(*, province, users, stdout=None):
         venue = find_duplicate(unit=unit, name=name, street=street)
         if venue is None:
             vt = VenueType.objects.get(code=type_code)
-            extra = {"plate": "75B-000.01", "operator": "Xe buýt Huế", "route": "Huế – Thuận An"} if vt.kind == "vehicle" else {}
+            extra = (
+                {"plate": "75B-000.01", "operator": "Xe buýt Huế", "route": "Huế – Thuận An"}
+                if vt.kind == "vehicle"
+                else {}
+            )
             venue = venue_register(name=name, venue_type=vt, unit=unit, street=street, entrances=entrances, **extra)
             if vt.kind == "vehicle":
                 start = timezone.now().replace(minute=0, second=0, microsecond=0)
                 for hours in (-2, 0, 2):
-                    trip_add(venue=venue, departs_at=start + timedelta(hours=hours),
-                             arrives_at=start + timedelta(hours=hours, minutes=50), label=f"{(start + timedelta(hours=hours)):%H:%M}")
+                    trip_add(
+                        venue=venue,
+                        departs_at=start + timedelta(hours=hours),
+                        arrives_at=start + timedelta(hours=hours, minutes=50),
+                        label=f"{(start + timedelta(hours=hours)):%H:%M}",
+                    )
         if manager is not None:
             membership_link(venue=venue, user=manager, role=MembershipRole.MANAGER)
         made.append(venue)

@@ -17,14 +17,20 @@ class VenueForm(forms.Form):
     name = forms.CharField(label=_("Name of the venue"), max_length=200)
     venue_type = VenueTypeField(label=_("Type"), queryset=VenueType.objects.order_by("name_vi"))
     unit = forms.CharField(
-        label=_("Commune or ward"), max_length=200,
+        label=_("Commune or ward"),
+        max_length=200,
         help_text=_("Type a few letters of the name, or the code, then choose."),
-        widget=forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off", "data-unit-picker": "1", "data-level": "commune"}),
+        widget=forms.TextInput(
+            attrs={"list": "unit-options", "autocomplete": "off", "data-unit-picker": "1", "data-level": "commune"}
+        ),
     )
     street = forms.CharField(label=_("Street address"), max_length=255, required=False)
     capacity = forms.IntegerField(label=_("Capacity (people)"), required=False, min_value=1)
     default_stay_minutes = forms.IntegerField(
-        label=_("Usual length of stay (minutes)"), required=False, min_value=1, max_value=1440,
+        label=_("Usual length of stay (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=1440,
         help_text=_("Leave empty to use the usual stay for this type of venue."),
     )
     starts_at = forms.DateTimeField(
@@ -56,9 +62,16 @@ class VenueForm(forms.Form):
         """Keyword arguments for services.venue_register / venue_update."""
         d = self.cleaned_data
         return {
-            "name": d["name"], "venue_type": d["venue_type"], "unit": d["unit"], "street": d["street"],
-            "capacity": d["capacity"], "default_stay_minutes": d["default_stay_minutes"],
-            "starts_at": d["starts_at"], "ends_at": d["ends_at"], "plate": d["plate"], "operator": d["operator"],
+            "name": d["name"],
+            "venue_type": d["venue_type"],
+            "unit": d["unit"],
+            "street": d["street"],
+            "capacity": d["capacity"],
+            "default_stay_minutes": d["default_stay_minutes"],
+            "starts_at": d["starts_at"],
+            "ends_at": d["ends_at"],
+            "plate": d["plate"],
+            "operator": d["operator"],
             "route": d["route"],
         }
 
@@ -69,7 +82,8 @@ class RegisterForm(VenueForm):
         label=_("Your mobile phone"), max_length=32, help_text=_("We send a one-time code to this number.")
     )
     password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Choose a password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Your user name will be your phone number."),
     )
 
@@ -81,7 +95,9 @@ class RegisterForm(VenueForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code received by SMS"), max_length=6, min_length=6,
+        label=_("Code received by SMS"),
+        max_length=6,
+        min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
     )
 

@@ -182,8 +182,14 @@ def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
             continue
         seen[key] = line
         venue = Venue(
-            name=row["name"][:200], venue_type=vt, sector_id=vt.sector_id, unit=unit, street=row.get("address", "")[:255],
-            default_stay_minutes=vt.default_stay_minutes, contact_phone=phone, created_by=user,
+            name=row["name"][:200],
+            venue_type=vt,
+            sector_id=vt.sector_id,
+            unit=unit,
+            street=row.get("address", "")[:255],
+            default_stay_minutes=vt.default_stay_minutes,
+            contact_phone=phone,
+            created_by=user,
         )
         venue.natural_key = key
         results.append(result)

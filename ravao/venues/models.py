@@ -63,9 +63,7 @@ class Venue(models.Model):
     verified = models.BooleanField(_("verified"), default=False)
     # Bumped when the venue-level poster is revoked (entrances have their own version).
     code_version = models.PositiveIntegerField(_("poster version"), default=1)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
     # Personal data for the many household businesses: encrypted at rest like people's fields.
     contact_name = EncryptedTextField(_("contact name"), max_length=128, blank=True)
     contact_phone = EncryptedTextField(_("contact phone"), max_length=32, blank=True)

@@ -113,7 +113,9 @@ def _lines(text: str, font: str, size: float, width_mm: float, max_lines: int) -
     return lines
 
 
-def _fit(text: str, font: str, size: float, width_mm: float, max_lines: int, min_size: float) -> tuple[list[str], float]:
+def _fit(
+    text: str, font: str, size: float, width_mm: float, max_lines: int, min_size: float
+) -> tuple[list[str], float]:
     """Shrink the font until ``text`` fits in ``max_lines`` lines (then cut with an ellipsis)."""
     while size > min_size and len(simpleSplit(text, FONTS[font], size, width_mm / PT)) > max_lines:
         size -= 1
@@ -158,8 +160,10 @@ def poster_layout(venue, entrance=None, *, size: str = "A4", url: str | None = N
     en_lines = _lines(t["help_en"], "regular", help_en, inner, 4)
     bottom_h = (
         (8 * k + code_size * PT * 1.25 + 2 * k)
-        + len(vi_lines) * help_vi * PT * 1.25 + 2 * k
-        + len(en_lines) * help_en * PT * 1.25 + 6 * k
+        + len(vi_lines) * help_vi * PT * 1.25
+        + 2 * k
+        + len(en_lines) * help_en * PT * 1.25
+        + 6 * k
     )
     available = page_h - bottom_h - y
     matrix = qr_matrix(url or venue_qr_url(venue=venue, entrance=entrance))
@@ -291,7 +295,8 @@ def render_svg(venue, entrance=None, *, size: str = "A4") -> str:
             _, x, y, text, font, size_pt, color = op
             weight = ' font-weight="bold"' if font == "bold" else ""
             parts.append(
-                f'<text x="{x:.2f}" y="{y:.2f}" font-family="DejaVu Sans, Verdana, sans-serif" font-size="{size_pt * PT:.2f}"'
+                f'<text x="{x:.2f}" y="{y:.2f}" font-family="DejaVu Sans, Verdana, sans-serif" '
+                f'font-size="{size_pt * PT:.2f}"'
                 f'{weight} fill="{color}" text-anchor="middle">{escape(text)}</text>'
             )
         elif op[0] == "qr":

@@ -53,10 +53,16 @@ def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -
     now = timezone.now()
     if client:
         ratelimit.check(
-            "otp-client", client, limit=OTP_MAX_PER_CLIENT_HOUR, window=3600,
+            "otp-client",
+            client,
+            limit=OTP_MAX_PER_CLIENT_HOUR,
+            window=3600,
             message=_("Too many codes were requested from this connection. Try again in an hour."),
         )
-    if PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count() >= OTP_MAX_PER_HOUR:
+    if (
+        PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count()
+        >= OTP_MAX_PER_HOUR
+    ):
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
     code = f"{secrets.randbelow(1_000_000):06d}"
     otp = PhoneOTP.objects.create(
@@ -88,7 +94,8 @@ def otp_verify(*, otp_id: int, code: str, purpose: str = "venue_register", consu
             otp.save(update_fields=["attempts"])
             left = OTP_MAX_ATTEMPTS - otp.attempts
             error = (
-                _("Wrong code. %(left)s tries left.") % {"left": left} if left > 0
+                _("Wrong code. %(left)s tries left.") % {"left": left}
+                if left > 0
                 else _("Too many wrong codes: ask for a new one.")
             )
         elif consume:
@@ -117,8 +124,9 @@ def username_for_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str, venue_type, unit,
-                        name: str, street: str = "", **fields):
+def venue_self_register(
+    *, otp: PhoneOTP, contact_name: str, password_hash: str, venue_type, unit, name: str, street: str = "", **fields
+):
     """After the phone is proved (``otp_verify(consume=False)``): the manager's account (created,
     or the one this phone was proved for before) and the venue; the code is used up only if all
     of it succeeds.
@@ -131,8 +139,13 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
     if user is None:
         first, _sep, last = (contact_name or "").strip().rpartition(" ")
         user = user_create(
-            username=username, password=None, role=policy.venue_account_role(manager=True), phone=otp.phone,
-            phone_proved=True, first_name=first[:150], last_name=last[:150],
+            username=username,
+            password=None,
+            role=policy.venue_account_role(manager=True),
+            phone=otp.phone,
+            phone_proved=True,
+            first_name=first[:150],
+            last_name=last[:150],
         )
         user.password = password_hash
         user.save(update_fields=["password"])
@@ -142,8 +155,10 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
         # Somebody made this account under the phone's name without proving the phone: it is
         # not handed over (its password is known to them).
         raise Conflict(
-            _("An account already has this phone number as its user name, but this phone was never "
-              "proved for it. Ask the district health office to check that account."),
+            _(
+                "An account already has this phone number as its user name, but this phone was never "
+                "proved for it. Ask the district health office to check that account."
+            ),
             code="username_taken",
         )
     else:
@@ -154,8 +169,15 @@ def venue_self_register(*, otp: PhoneOTP, contact_name: str, password_hash: str,
         user.save(update_fields=["password", "role"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     venue = venue_register(
-        name=name, venue_type=venue_type, unit=unit, street=street, by=user, manager=user,
-        contact_name=(contact_name or "").strip()[:128], contact_phone=otp.phone, **fields,
+        name=name,
+        venue_type=venue_type,
+        unit=unit,
+        street=street,
+        by=user,
+        manager=user,
+        contact_name=(contact_name or "").strip()[:128],
+        contact_phone=otp.phone,
+        **fields,
     )
     otp_consume(otp=otp, user=user)
     return user, venue

@@ -20,8 +20,17 @@ def venue_list(*, user, **filters):
     return venue_filter(venues_visible(user), **filters)
 
 
-def venue_filter(qs, *, unit: str = "", sector: str = "", type: str = "", status: str = "",
-                 verified: str | bool | None = None, q: str = "", codes=None):
+def venue_filter(
+    qs,
+    *,
+    unit: str = "",
+    sector: str = "",
+    type: str = "",
+    status: str = "",
+    verified: str | bool | None = None,
+    q: str = "",
+    codes=None,
+):
     """Filter venues. ``unit`` is a unit code: that unit and every unit below it. Unknown
     filter values raise NotFound with a clear message."""
     if codes:

@@ -91,17 +91,25 @@ def _save_new(venue: Venue) -> Venue:
     raise Conflict(_("Could not allocate a public code; try again."))
 
 
-def venue_validate(*, name: str, venue_type: VenueType, unit: Unit, street: str = "", by: User | None = None,
-                   **fields) -> None:
+def venue_validate(
+    *, name: str, venue_type: VenueType, unit: Unit, street: str = "", by: User | None = None, **fields
+) -> None:
     """Run venue_register's checks without writing (the self-registration checks before the SMS)."""
     check_unit(unit, by=by)
-    venue = Venue(name=(name or "").strip(), venue_type=venue_type, sector_id=venue_type.sector_id, unit=unit,
-                  street=(street or "").strip(), **{k: v for k, v in fields.items() if k in EDITABLE})
+    venue = Venue(
+        name=(name or "").strip(),
+        venue_type=venue_type,
+        sector_id=venue_type.sector_id,
+        unit=unit,
+        street=(street or "").strip(),
+        **{k: v for k, v in fields.items() if k in EDITABLE},
+    )
     _check_fields(venue, by=by)
     existing = find_duplicate(unit=unit, name=venue.name, street=venue.street)
     if existing is not None:
         raise Conflict(
-            _("This venue is already registered (%(name)s, code %(code)s).") % {"name": existing.name, "code": existing.code}
+            _("This venue is already registered (%(name)s, code %(code)s).")
+            % {"name": existing.name, "code": existing.code}
         )
 
 
@@ -155,8 +163,9 @@ def venue_register(
 
 
 @transaction.atomic
-def venue_update(*, venue: Venue, by: User | None = None, venue_type: VenueType | None = None,
-                 unit: Unit | None = None, **fields) -> Venue:
+def venue_update(
+    *, venue: Venue, by: User | None = None, venue_type: VenueType | None = None, unit: Unit | None = None, **fields
+) -> Venue:
     """Change a venue's details. Only officials move a venue to another unit."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
@@ -209,8 +218,15 @@ def venue_set_status(*, venue: Venue, status: str, by: User | None) -> Venue:
 BULK_POSTER_LIMIT = 5000
 
 
-def posters_bulk(*, by: User | None, size: str = "A4", entrances: bool = False, include_closed: bool = False,
-                 limit: int | None = BULK_POSTER_LIMIT, **filters) -> tuple[bytes, int]:
+def posters_bulk(
+    *,
+    by: User | None,
+    size: str = "A4",
+    entrances: bool = False,
+    include_closed: bool = False,
+    limit: int | None = BULK_POSTER_LIMIT,
+    **filters,
+) -> tuple[bytes, int]:
     """One PDF page per venue (and per entrance with ``entrances``) matching ``filters`` (see
     ``selectors.venue_filter``) among the venues ``by`` sees; closed venues only if asked for
     (``include_closed`` or a ``status`` filter). The "print all" button, the API and ``ravao
@@ -274,7 +290,9 @@ def trip_add(*, venue: Venue, departs_at, arrives_at, label: str = "") -> Trip:
         raise ServiceError(_("A trip needs a departure and an arrival time."))
     if arrives_at <= departs_at:
         raise ServiceError(_("A trip must arrive after it departs."))
-    return Trip.objects.create(venue=venue, departs_at=departs_at, arrives_at=arrives_at, label=(label or "").strip()[:100])
+    return Trip.objects.create(
+        venue=venue, departs_at=departs_at, arrives_at=arrives_at, label=(label or "").strip()[:100]
+    )
 
 
 def trip_remove(*, trip: Trip) -> None:
@@ -293,8 +311,16 @@ def membership_link(*, venue: Venue, user: User, role: str) -> VenueMembership:
 
 
 @transaction.atomic
-def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_name: str = "", phone: str = "",
-              password: str | None = None) -> tuple[VenueMembership, str | None]:
+def staff_add(
+    *,
+    venue: Venue,
+    by: User | None,
+    username: str,
+    role: str,
+    full_name: str = "",
+    phone: str = "",
+    password: str | None = None,
+) -> tuple[VenueMembership, str | None]:
     """Give an account a role at ``venue`` (``by``: its managers, officials of its area): an
     existing venue account is linked, otherwise a new venue manager / gate staff account is
     created. Returns the membership and, for a new account without a chosen password, a
@@ -313,8 +339,11 @@ def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_n
         # Phone-number user names belong to accounts whose phone was proved by SMS (venue
         # self-registration): an account made here under one could be taken over later.
         raise ServiceError(
-            _("A user name cannot be a phone number (those are kept for accounts proved by SMS): "
-              "use letters, e.g. baove_%(suffix)s.") % {"suffix": venue.code.lower()},
+            _(
+                "A user name cannot be a phone number (those are kept for accounts proved by SMS): "
+                "use letters, e.g. baove_%(suffix)s."
+            )
+            % {"suffix": venue.code.lower()},
             code="phone_username",
         )
     if user is None:
@@ -323,8 +352,12 @@ def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_n
         first, _sep, last = (full_name or "").strip().rpartition(" ")
         try:
             user = user_create(
-                username=username, password=password, role=policy.venue_account_role(manager=manager),
-                phone=(phone or "").strip(), first_name=first[:150], last_name=last[:150],
+                username=username,
+                password=password,
+                role=policy.venue_account_role(manager=manager),
+                phone=(phone or "").strip(),
+                first_name=first[:150],
+                last_name=last[:150],
             )
         except Exception as exc:  # a model validation message for the user
             raise ServiceError(_("This user name cannot be used: %(error)s") % {"error": exc}) from exc
@@ -335,7 +368,6 @@ def staff_add(*, venue: Venue, by: User | None, username: str, role: str, full_n
         user.role = policy.venue_account_role(manager=manager, current=user.role)
         user.save(update_fields=["role"])
     return membership_link(venue=venue, user=user, role=role), generated
-
 
 
 @transaction.atomic

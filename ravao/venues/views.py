@@ -29,7 +29,9 @@ def _venue_or_404(request, code):
 def mine(request):
     """A manager's or gate staff member's venues."""
     venues = my_venues(request.user)
-    return render(request, "venues/mine.html", {"venues": venues, "can_register": policy.can(request.user, "venue.register_own")})
+    return render(
+        request, "venues/mine.html", {"venues": venues, "can_register": policy.can(request.user, "venue.register_own")}
+    )
 
 
 @login_required
@@ -98,9 +100,16 @@ def edit(request, code):
     if not policy.can(request.user, "venue.change", venue):
         raise Http404
     initial = {
-        "name": venue.name, "venue_type": venue.venue_type, "unit": f"{venue.unit.code} — {venue.unit.name}",
-        "street": venue.street, "capacity": venue.capacity, "default_stay_minutes": venue.default_stay_minutes,
-        "starts_at": venue.starts_at, "ends_at": venue.ends_at, "plate": venue.plate, "operator": venue.operator,
+        "name": venue.name,
+        "venue_type": venue.venue_type,
+        "unit": f"{venue.unit.code} — {venue.unit.name}",
+        "street": venue.street,
+        "capacity": venue.capacity,
+        "default_stay_minutes": venue.default_stay_minutes,
+        "starts_at": venue.starts_at,
+        "ends_at": venue.ends_at,
+        "plate": venue.plate,
+        "operator": venue.operator,
         "route": venue.route,
     }
     form = VenueForm(request.POST or None, initial=initial, user=request.user)
@@ -109,13 +118,19 @@ def edit(request, code):
         unit = fields.pop("unit")
         vt = fields.pop("venue_type")
         try:
-            services.venue_update(venue=venue, by=request.user, venue_type=vt, unit=unit if unit.pk != venue.unit_id else None, **fields)
+            services.venue_update(
+                venue=venue, by=request.user, venue_type=vt, unit=unit if unit.pk != venue.unit_id else None, **fields
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("venues:detail", code=venue.code)
-    return render(request, "venues/form.html", {"form": form, "venue": venue, "title": _("Change %(name)s") % {"name": venue.name}})
+    return render(
+        request,
+        "venues/form.html",
+        {"form": form, "venue": venue, "title": _("Change %(name)s") % {"name": venue.name}},
+    )
 
 
 # --- POST actions on one venue (each a few lines; the service says no with a message) ----------
@@ -169,8 +184,9 @@ def _add_staff(request, venue):
         raise ServiceError(_("Give the account a user name."))
     membership, generated = services.staff_add(venue=venue, by=request.user, **form.cleaned_data)
     if generated:
-        return _("Account %(username)s created with the password %(password)s — hand it over now; it is not shown again.") % {
-            "username": membership.user.username, "password": generated}
+        return _(
+            "Account %(username)s created with the password %(password)s — hand it over now; it is not shown again."
+        ) % {"username": membership.user.username, "password": generated}
     return _("%(username)s now works at this venue.") % {"username": membership.user.username}
 
 
@@ -196,10 +212,14 @@ def _status(request, venue):
 # Each action and the capability that opens it (the status service then tells closing and
 # reopening, "venue.close", from suspending and lifting, "venue.suspend").
 ACTIONS = {
-    "add-entrance": (_add_entrance, "venue.change"), "remove-entrance": (_remove_entrance, "venue.change"),
-    "revoke": (_revoke, "venue.change"), "add-trip": (_add_trip, "venue.change"),
-    "remove-trip": (_remove_trip, "venue.change"), "add-staff": (_add_staff, "venue.staff"),
-    "remove-staff": (_remove_staff, "venue.staff"), "verify": (_verify, "venue.verify"),
+    "add-entrance": (_add_entrance, "venue.change"),
+    "remove-entrance": (_remove_entrance, "venue.change"),
+    "revoke": (_revoke, "venue.change"),
+    "add-trip": (_add_trip, "venue.change"),
+    "remove-trip": (_remove_trip, "venue.change"),
+    "add-staff": (_add_staff, "venue.staff"),
+    "remove-staff": (_remove_staff, "venue.staff"),
+    "verify": (_verify, "venue.verify"),
     "status": (_status, "venue.close"),
 }
 

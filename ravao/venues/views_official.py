@@ -44,10 +44,19 @@ def registry(request):
     _official(request)
     filters, qs, error = _filtered(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "venues/list.html", {
-        "page": page, "filters": filters, "error": error, "sectors": Sector.objects.order_by("name_vi"),
-        "types": venue_types(), "statuses": VenueStatus.choices, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "venues/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "error": error,
+            "sectors": Sector.objects.order_by("name_vi"),
+            "types": venue_types(),
+            "statuses": VenueStatus.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -74,11 +83,28 @@ def export_csv(request):
         raise Http404(error)
     rows = [["code", "name", "type", "sector", "unit_code", "unit", "street", "status", "verified", "contact_phone"]]
     for v in qs.iterator(chunk_size=2000):
-        rows.append([v.code, v.name, v.venue_type.code, v.sector.code, v.unit.code, v.unit.name, v.street, v.status,
-                     "1" if v.verified else "0", v.contact_phone])
+        rows.append(
+            [
+                v.code,
+                v.name,
+                v.venue_type.code,
+                v.sector.code,
+                v.unit.code,
+                v.unit.name,
+                v.street,
+                v.status,
+                "1" if v.verified else "0",
+                v.contact_phone,
+            ]
+        )
     # The contact phones are personal data for household businesses: the export is audited.
-    audit_record(user=request.user, action=Action.EXPORT, object_type="venue_registry", request=request,
-                 detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}})
+    audit_record(
+        user=request.user,
+        action=Action.EXPORT,
+        object_type="venue_registry",
+        request=request,
+        detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}},
+    )
     out = io.StringIO()
     csv.writer(out).writerows([[safe_cell(c) for c in row] for row in rows])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -103,7 +129,18 @@ def import_page(request):
             if report.errors:
                 messages.error(request, _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)})
             elif report.dry_run:
-                messages.success(request, _("The file is correct: %(new)s new venues, %(old)s already registered. Untick “Check only” to import.") % {"new": report.to_create, "old": report.existing})
+                messages.success(
+                    request,
+                    _(
+                        "The file is correct: %(new)s new venues, %(old)s already registered. Untick “Check only” "
+                        "to import."
+                    )
+                    % {"new": report.to_create, "old": report.existing},
+                )
             else:
-                messages.success(request, _("Imported %(new)s venues (%(old)s were already registered).") % {"new": report.created, "old": report.existing})
+                messages.success(
+                    request,
+                    _("Imported %(new)s venues (%(old)s were already registered).")
+                    % {"new": report.created, "old": report.existing},
+                )
     return render(request, "venues/import.html", {"form": form, "report": report})

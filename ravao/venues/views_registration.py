@@ -31,8 +31,12 @@ def register(request):
             pending = {k: v for k, v in fields.items() if k not in ("venue_type", "unit") and k not in DATE_FIELDS}
             pending.update(
                 {k: fields[k].isoformat() if fields[k] else None for k in DATE_FIELDS},
-                venue_type=fields["venue_type"].pk, unit=fields["unit"].pk, otp=otp.pk, phone=phone,
-                contact_name=form.cleaned_data["contact_name"], password_hash=make_password(form.cleaned_data["password"]),
+                venue_type=fields["venue_type"].pk,
+                unit=fields["unit"].pk,
+                otp=otp.pk,
+                phone=phone,
+                contact_name=form.cleaned_data["contact_name"],
+                password_hash=make_password(form.cleaned_data["password"]),
             )
             request.session[SESSION_KEY] = pending
             return redirect("venues:register_confirm")
@@ -58,18 +62,35 @@ def register_confirm(request):
             otp = registration.otp_verify(otp_id=pending["otp"], code=form.cleaned_data["code"], consume=False)
             from django.utils.dateparse import parse_datetime
 
-            fields = {k: v for k, v in pending.items() if k not in ("otp", "phone", "contact_name", "password_hash", "venue_type", "unit", *DATE_FIELDS)}
+            fields = {
+                k: v
+                for k, v in pending.items()
+                if k not in ("otp", "phone", "contact_name", "password_hash", "venue_type", "unit", *DATE_FIELDS)
+            }
             user, venue = registration.venue_self_register(
-                otp=otp, contact_name=pending["contact_name"], password_hash=pending["password_hash"],
-                venue_type=VenueType.objects.get(pk=pending["venue_type"]), unit=Unit.objects.get(pk=pending["unit"]),
-                **{k: parse_datetime(pending[k]) if pending[k] else None for k in DATE_FIELDS}, **fields,
+                otp=otp,
+                contact_name=pending["contact_name"],
+                password_hash=pending["password_hash"],
+                venue_type=VenueType.objects.get(pk=pending["venue_type"]),
+                unit=Unit.objects.get(pk=pending["unit"]),
+                **{k: parse_datetime(pending[k]) if pending[k] else None for k in DATE_FIELDS},
+                **fields,
             )
         except ServiceError as exc:
             form.add_error("code", exc.message)
         else:
             del request.session[SESSION_KEY]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your venue is registered. Print the poster and put it at the entrance. Your user name is %(username)s.") % {"username": user.username})
+            messages.success(
+                request,
+                _(
+                    "Your venue is registered. Print the poster and put it at the entrance. Your user name is "
+                    "%(username)s."
+                )
+                % {"username": user.username},
+            )
             return redirect("venues:detail", code=venue.code)
-    masked = pending["phone"][:-4].replace(pending["phone"][4:-4], "•" * len(pending["phone"][4:-4])) + pending["phone"][-4:]
+    masked = (
+        pending["phone"][:-4].replace(pending["phone"][4:-4], "•" * len(pending["phone"][4:-4])) + pending["phone"][-4:]
+    )
     return render(request, "venues/register_confirm.html", {"form": form, "phone": masked})

@@ -13,7 +13,9 @@ from ravao.testing import ApiClient
 
 def new_key():
     private = ec.generate_private_key(ec.SECP256R1())
-    spki = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return private, base64.b64encode(spki).decode()
 
 
@@ -23,8 +25,15 @@ def sign(private, message: bytes) -> str:
     return base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode()
 
 
-MESSAGE = scan_message(client_id="c1", venue="ABC123", entrance_id=None, direction="in",
-                       scanned_at=datetime(2026, 12, 4, 8, tzinfo=UTC), text="0912345678", birth_year=1990)
+MESSAGE = scan_message(
+    client_id="c1",
+    venue="ABC123",
+    entrance_id=None,
+    direction="in",
+    scanned_at=datetime(2026, 12, 4, 8, tzinfo=UTC),
+    text="0912345678",
+    birth_year=1990,
+)
 
 
 def test_it_enrols_a_gate_phone_and_checks_its_signatures(users):
@@ -44,8 +53,11 @@ def test_it_refuses_what_is_not_a_p256_key_and_accounts_that_do_not_scan(users):
     for bad in ("", "abc", "\x00", "A" * 300, base64.b64encode(b"\x30\x03\x02\x01\x01").decode()):
         res = staff.post("/devices", {"public_key": bad})
         assert res.status_code in (400, 422), (bad, res.status_code)
-    rsa_like = base64.b64encode(ec.generate_private_key(ec.SECP384R1()).public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+    rsa_like = base64.b64encode(
+        ec.generate_private_key(ec.SECP384R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    ).decode()
     assert staff.post("/devices", {"public_key": rsa_like}).json()["code"] == "bad_device_key"
     _, public = new_key()
     assert ApiClient(users["tracer"]).post("/devices", {"public_key": public}).status_code == 403

@@ -5,7 +5,9 @@ from ravao.accounts.models import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["national", "province", "commune_a", "district_a", "health", "tracer", "auditor", "manager", "staff"])
+@pytest.mark.parametrize(
+    "name", ["national", "province", "commune_a", "district_a", "health", "tracer", "auditor", "manager", "staff"]
+)
 def test_every_role_logs_in_and_lands_on_its_dashboard(client, users, name):
     r = client.post("/accounts/login/", {"username": name, "password": "pw-for-tests-1"}, follow=True)
     assert r.status_code == 200
@@ -14,7 +16,9 @@ def test_every_role_logs_in_and_lands_on_its_dashboard(client, users, name):
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, users):
-    r = client.post("/accounts/login/", {"username": "province", "password": "wrong"}, headers={"Accept-Language": "en"})
+    r = client.post(
+        "/accounts/login/", {"username": "province", "password": "wrong"}, headers={"Accept-Language": "en"}
+    )
     assert r.status_code == 200
     assert "correct username and password" in r.content.decode()
     assert not r.context["user"].is_authenticated
@@ -45,7 +49,9 @@ def test_repeated_failures_lock_the_username_for_a_while(client, users, settings
     settings.RAVAO_LOGIN_MAX_FAILURES = 3
     for _ in range(3):
         client.post("/accounts/login/", {"username": "province", "password": "wrong"})
-    r = client.post("/accounts/login/", {"username": "province", "password": "pw-for-tests-1"}, headers={"Accept-Language": "en"})
+    r = client.post(
+        "/accounts/login/", {"username": "province", "password": "pw-for-tests-1"}, headers={"Accept-Language": "en"}
+    )
     assert r.status_code == 200 and "Too many failed log-ins" in r.content.decode()
     assert not r.context["user"].is_authenticated
     cache.clear()

@@ -49,15 +49,23 @@ def test_no_role_decision_outside_the_policy_module():
         "ravao/accounts/demo.py",  # one demo account per role
         "ravao/oversight/dispatch.py",  # the unsaved national "system" actor of scheduled jobs
         "ravao/oversight/guides.py",  # guide names ("tracer", "auditor") are audiences, not roles
-        "ravao/accounts/policytable.py", "ravao/accounts/forms.py",  # the roles listed, in order
+        "ravao/accounts/policytable.py",
+        "ravao/accounts/forms.py",  # the roles listed, in order
         "ravao/accounts/management/commands/adduser.py",
     }
-    pattern = re.compile(r"(?<!Membership)Role\.[A-Z_]+|\bhas_role\(|effective_role (==|!=|in|not in) |"
-                         r"[\"'](" + "|".join(Role.values) + r")[\"']")
+    pattern = re.compile(
+        r"(?<!Membership)Role\.[A-Z_]+|\bhas_role\(|effective_role (==|!=|in|not in) |"
+        r"[\"'](" + "|".join(Role.values) + r")[\"']"
+    )
     found = []
     for path in sorted((ROOT / "ravao").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if "/tests/" in rel or "/migrations/" in rel or rel in allowed or rel.endswith(("accounts/policy.py", "accounts/models.py")):
+        if (
+            "/tests/" in rel
+            or "/migrations/" in rel
+            or rel in allowed
+            or rel.endswith(("accounts/policy.py", "accounts/models.py"))
+        ):
             continue
         found += [f"{rel}:{n}" for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
     assert found == []

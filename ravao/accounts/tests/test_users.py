@@ -10,8 +10,15 @@ pytestmark = pytest.mark.django_db
 
 def test_a_province_official_creates_a_commune_official_in_its_province(client, users, small_map):
     client.force_login(users["province"])
-    r = client.post("/accounts/users/", {"username": "xa_moi", "password": "a-long-pass-123", "role": "commune_official",
-                                         "unit": "19774 — Phường Phú Xuân"})
+    r = client.post(
+        "/accounts/users/",
+        {
+            "username": "xa_moi",
+            "password": "a-long-pass-123",
+            "role": "commune_official",
+            "unit": "19774 — Phường Phú Xuân",
+        },
+    )
     assert r.status_code == 302
     created = User.objects.get(username="xa_moi")
     assert created.unit == small_map.commune_b and created.check_password("a-long-pass-123")
@@ -19,8 +26,11 @@ def test_a_province_official_creates_a_commune_official_in_its_province(client, 
 
 def test_nobody_creates_accounts_outside_their_jurisdiction(client, users, small_map):
     client.force_login(users["province"])
-    r = client.post("/accounts/users/", {"username": "xa_ngoai", "password": "a-long-pass-123", "role": "commune_official",
-                                         "unit": "20194"}, headers={"Accept-Language": "en"})
+    r = client.post(
+        "/accounts/users/",
+        {"username": "xa_ngoai", "password": "a-long-pass-123", "role": "commune_official", "unit": "20194"},
+        headers={"Accept-Language": "en"},
+    )
     assert r.status_code == 200
     assert "No single unit in your jurisdiction" in r.content.decode()
     assert not User.objects.filter(username="xa_ngoai").exists()
@@ -28,8 +38,10 @@ def test_nobody_creates_accounts_outside_their_jurisdiction(client, users, small
 
 def test_nobody_creates_a_role_above_their_own(client, users, small_map):
     client.force_login(users["commune_a"])
-    r = client.post("/accounts/users/", {"username": "boss", "password": "a-long-pass-123", "role": "province_official",
-                                         "unit": "46"})
+    r = client.post(
+        "/accounts/users/",
+        {"username": "boss", "password": "a-long-pass-123", "role": "province_official", "unit": "46"},
+    )
     assert r.status_code == 200 and not User.objects.filter(username="boss").exists()
 
 
@@ -62,7 +74,18 @@ def test_the_cli_creates_an_account_with_its_jurisdiction(small_map, monkeypatch
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret-passphrase\n"))
     out = StringIO()
-    call_command("adduser", "yte_hue", "--role", "sector_official", "--unit", "46", "--sector", "health", "--password-stdin", stdout=out)
+    call_command(
+        "adduser",
+        "yte_hue",
+        "--role",
+        "sector_official",
+        "--unit",
+        "46",
+        "--sector",
+        "health",
+        "--password-stdin",
+        stdout=out,
+    )
     assert "created yte_hue" in out.getvalue()
     user = User.objects.get(username="yte_hue")
     assert user.sector.code == "health" and user.check_password("s3cret-passphrase")

@@ -29,8 +29,14 @@ def venue(small_map):
 @pytest.fixture
 def case_id(small_map, users):
     make_person("Nguyễn Văn Ca", phone="0912345678", unit=small_map.commune_a)
-    res = ApiClient(users["tracer"]).post("/cases", {"person": {"phone": "0912345678"},
-                                                     "infectious_from": BASE.isoformat(), "infectious_to": (BASE + timedelta(hours=1)).isoformat()})
+    res = ApiClient(users["tracer"]).post(
+        "/cases",
+        {
+            "person": {"phone": "0912345678"},
+            "infectious_from": BASE.isoformat(),
+            "infectious_to": (BASE + timedelta(hours=1)).isoformat(),
+        },
+    )
     assert res.status_code in (200, 201), res.content
     return res.json()["id"]
 
@@ -115,7 +121,9 @@ def test_invalid_utf8_in_a_json_body_is_refused():
 # --- integers: oversized, negative ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", [f"offset={HUGE}", "offset=-1", f"limit={HUGE}", f"case={HUGE}", "case=-1", "since=0000-01-01"])
+@pytest.mark.parametrize(
+    "query", [f"offset={HUGE}", "offset=-1", f"limit={HUGE}", f"case={HUGE}", "case=-1", "since=0000-01-01"]
+)
 def test_audit_paging_is_bounded(users, query):
     res = ApiClient(users["auditor"]).client.get(f"/api/v1/audit?{query}", headers=ApiClient(users["auditor"]).headers)
     assert res.status_code in (400, 422), res.content
@@ -136,9 +144,22 @@ def test_public_unit_search_limit_is_bounded(query):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", [f"/r/1/{'f' * 64}", f"/r/1/{'f' * 300}", f"/r/{HUGE}/abcdef", f"/r/{HUGE}/{'f' * 64}/checkout",
-                                  f"/r/1/{'f' * 24}.abcdef", f"/r/1/{'f' * 13}.{'f' * 20}", "/r/1/-1.abc", "/r/1/zz.zz",
-                                  f"/r/1/{'f' * 13}.{'f' * 20}/checkout", "/r/0/0.0", "/r/1/."])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/r/1/{'f' * 64}",
+        f"/r/1/{'f' * 300}",
+        f"/r/{HUGE}/abcdef",
+        f"/r/{HUGE}/{'f' * 64}/checkout",
+        f"/r/1/{'f' * 24}.abcdef",
+        f"/r/1/{'f' * 13}.{'f' * 20}",
+        "/r/1/-1.abc",
+        "/r/1/zz.zz",
+        f"/r/1/{'f' * 13}.{'f' * 20}/checkout",
+        "/r/0/0.0",
+        "/r/1/.",
+    ],
+)
 def test_an_oversized_receipt_is_refused(path):
     client = Client()
     res = client.post(path) if path.endswith("checkout") else client.get(path)
@@ -161,22 +182,29 @@ def test_oversized_case_and_follow_up_ids_are_refused(users, case_id):
 def test_oversized_integers_in_bodies_are_refused(users, venue, case_id):
     staff = member(users["staff"], venue)
     api = ApiClient(staff)
-    res = post_raw("/scans", json.dumps({"venue": venue.code, "entrance": int(HUGE), "text": "x",
-                                         "client_id": str(uuid.uuid4())}), headers=api.headers)
+    res = post_raw(
+        "/scans",
+        json.dumps({"venue": venue.code, "entrance": int(HUGE), "text": "x", "client_id": str(uuid.uuid4())}),
+        headers=api.headers,
+    )
     assert res.status_code in (400, 422), res.content
-    res = ApiClient(users["tracer"]).post("/exposure-windows", {"venue": venue.code, "from": BASE.isoformat(),
-                                                                "to": BASE.isoformat(), "case_id": int(HUGE)})
+    res = ApiClient(users["tracer"]).post(
+        "/exposure-windows",
+        {"venue": venue.code, "from": BASE.isoformat(), "to": BASE.isoformat(), "case_id": int(HUGE)},
+    )
     assert res.status_code in (400, 404, 422), res.content
-    res = ApiClient(users["tracer"]).post(f"/cases/{case_id}/contacts/1/follow-up",
-                                          {"reached": True, "buffer_minutes": int(HUGE)})
+    res = ApiClient(users["tracer"]).post(
+        f"/cases/{case_id}/contacts/1/follow-up", {"reached": True, "buffer_minutes": int(HUGE)}
+    )
     assert res.status_code in (400, 404, 422), res.content
 
 
 # --- nulls in PATCH, dates and time-zone offsets ------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["name", "street", "contact_name", "contact_phone", "type", "unit", "plate",
-                                   "default_stay_minutes"])
+@pytest.mark.parametrize(
+    "field", ["name", "street", "contact_name", "contact_phone", "type", "unit", "plate", "default_stay_minutes"]
+)
 def test_null_for_a_text_field_in_a_venue_patch_is_refused(users, venue, field):
     res = ApiClient(users["province"]).patch(f"/venues/{venue.code}", {field: None})
     assert res.status_code in (400, 422), (field, res.status_code, res.content)
@@ -188,17 +216,35 @@ def test_null_for_a_required_field_in_a_case_patch_is_refused(users, case_id, fi
     assert res.status_code in (400, 422), (field, res.status_code, res.content)
 
 
-@pytest.mark.parametrize("moment", ["2026-12-04T10:00:00+24:00", "2026-12-04T10:00:00+99:00",
-                                    "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
-                                    "0001-01-01T00:00:00", "9999-12-31T23:59:59"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-12-04T10:00:00+24:00",
+        "2026-12-04T10:00:00+99:00",
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59",
+    ],
+)
 def test_an_out_of_range_scan_time_is_refused(users, venue, moment):
     api = ApiClient(member(users["staff"], venue))
-    res = api.post("/scans", {"venue": venue.code, "text": "0912345678", "birth_year": 1990,
-                              "client_id": str(uuid.uuid4()), "scanned_at": moment})
+    res = api.post(
+        "/scans",
+        {
+            "venue": venue.code,
+            "text": "0912345678",
+            "birth_year": 1990,
+            "client_id": str(uuid.uuid4()),
+            "scanned_at": moment,
+        },
+    )
     assert 400 <= res.status_code < 500, (moment, res.status_code, res.content)
 
 
-@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-12-04T10:00:00+24:00"])
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2026-12-04T10:00:00+24:00"]
+)
 def test_out_of_range_case_and_window_dates_are_refused(users, venue, case_id, moment):
     api = ApiClient(users["tracer"])
     res = api.patch(f"/cases/{case_id}", {"infectious_from": moment})

@@ -9,19 +9,46 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entries(users, small_map):
-    a = audit_record(user=users["tracer"], action="read", object_type="person", object_id=7, purpose="case 3",
-                     case_id=3, unit=small_map.province)
-    b = audit_record(user=users["other_province"], action="export", object_type="contacts", object_id=9,
-                     case_id=9, unit=small_map.other_province)
+    a = audit_record(
+        user=users["tracer"],
+        action="read",
+        object_type="person",
+        object_id=7,
+        purpose="case 3",
+        case_id=3,
+        unit=small_map.province,
+    )
+    b = audit_record(
+        user=users["other_province"],
+        action="export",
+        object_type="contacts",
+        object_id=9,
+        case_id=9,
+        unit=small_map.other_province,
+    )
     return a, b
 
 
 def test_it_records_who_what_when_where_and_why(rf, users, small_map):
     request = rf.get("/", REMOTE_ADDR="10.1.2.3")
-    entry = audit_record(user=users["tracer"], action="read", object_type="person", object_id=42,
-                         purpose="tracing", case_id=5, request=request, unit=small_map.province)
+    entry = audit_record(
+        user=users["tracer"],
+        action="read",
+        object_type="person",
+        object_id=42,
+        purpose="tracing",
+        case_id=5,
+        request=request,
+        unit=small_map.province,
+    )
     entry.refresh_from_db()
-    assert (entry.username, entry.action, entry.object_id, entry.case_id, entry.ip) == ("tracer", "read", "42", 5, "10.1.2.3")
+    assert (entry.username, entry.action, entry.object_id, entry.case_id, entry.ip) == (
+        "tracer",
+        "read",
+        "42",
+        5,
+        "10.1.2.3",
+    )
     assert entry.at is not None
 
 

@@ -8,10 +8,34 @@ pytestmark = pytest.mark.django_db
 
 # Every kind of place the 2021 request names (dispatch 2278/BTTTT-THH of June 2021, point 1) has a type.
 MISSION = [
-    "office", "industrial_zone", "factory", "restaurant", "bar", "beauty", "gym", "meeting", "hospital",
-    "clinic", "apartment", "school", "railway_station", "bus_station", "port", "waiting_shelter", "bus",
-    "shopping_centre", "supermarket", "market", "essential_shop", "funeral", "wedding", "tourist_site",
-    "amusement", "religious_site", "vocational_school", "university",
+    "office",
+    "industrial_zone",
+    "factory",
+    "restaurant",
+    "bar",
+    "beauty",
+    "gym",
+    "meeting",
+    "hospital",
+    "clinic",
+    "apartment",
+    "school",
+    "railway_station",
+    "bus_station",
+    "port",
+    "waiting_shelter",
+    "bus",
+    "shopping_centre",
+    "supermarket",
+    "market",
+    "essential_shop",
+    "funeral",
+    "wedding",
+    "tourist_site",
+    "amusement",
+    "religious_site",
+    "vocational_school",
+    "university",
 ]
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('checkins', '0003_visit_venue_index_covering'),
+        ("checkins", "0003_visit_venue_index_covering"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='visit',
-            name='proven',
+            model_name="visit",
+            name="proven",
             field=models.BooleanField(db_default=True, default=True),
         ),
     ]

@@ -65,8 +65,11 @@ def other_venue(small_map):
 def event_venue(small_map):
     now = timezone.now()
     return make_venue(
-        small_map.commune_a, "wedding", name="Đám cưới Minh – Hoa",
-        starts_at=now + timedelta(hours=5), ends_at=now + timedelta(hours=9),
+        small_map.commune_a,
+        "wedding",
+        name="Đám cưới Minh – Hoa",
+        starts_at=now + timedelta(hours=5),
+        ends_at=now + timedelta(hours=9),
     )
 
 

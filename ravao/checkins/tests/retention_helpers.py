@@ -21,5 +21,6 @@ def make_person(last_seen_at=None, phone_hash="") -> Person:
 
 
 def make_visit(venue, person, at) -> Visit:
-    return Visit.objects.create(venue=venue, person=person, checked_in_at=at,
-                                checked_out_at=at + timedelta(hours=1), channel="self")
+    return Visit.objects.create(
+        venue=venue, person=person, checked_in_at=at, checked_out_at=at + timedelta(hours=1), channel="self"
+    )

@@ -118,7 +118,9 @@ def test_it_attaches_a_vehicle_check_in_to_the_running_trip(bus):
 
     now = timezone.now()
     Trip.objects.create(venue=bus, departs_at=now - timedelta(hours=5), arrives_at=now - timedelta(hours=4))
-    running = Trip.objects.create(venue=bus, departs_at=now - timedelta(minutes=10), arrives_at=now + timedelta(minutes=40))
+    running = Trip.objects.create(
+        venue=bus, departs_at=now - timedelta(minutes=10), arrives_at=now + timedelta(minutes=40)
+    )
     Trip.objects.create(venue=bus, departs_at=now + timedelta(hours=2), arrives_at=now + timedelta(hours=3))
     res = ApiClient().post("/checkins", checkin_payload(bus.code))
     assert res.status_code == 201
@@ -127,7 +129,10 @@ def test_it_attaches_a_vehicle_check_in_to_the_running_trip(bus):
 
 
 def test_it_checks_in_companions_in_the_same_submission(venue):
-    companions = [{"full_name": "Nguyễn Bảo Ngọc", "birth_year": 2016}, {"full_name": "Trần Thị Mai", "birth_year": 1948}]
+    companions = [
+        {"full_name": "Nguyễn Bảo Ngọc", "birth_year": 2016},
+        {"full_name": "Trần Thị Mai", "birth_year": 1948},
+    ]
     res = ApiClient().post("/checkins", checkin_payload(venue.code, declaration=GREEN, companions=companions))
     assert res.status_code == 201, res.content
     body = res.json()
@@ -199,8 +204,12 @@ def test_a_visitor_without_a_valid_declaration_is_undeclared(venue):
 def test_the_same_phone_and_name_and_the_id_number_find_the_same_person(venue, other_venue):
     client = ApiClient()
     client.post("/checkins", checkin_payload(venue.code, person=person_payload(id_number="001090012345")))
-    client.post("/checkins", checkin_payload(other_venue.code, person=person_payload(full_name="nguyen van an", id_number="")))
-    client.post("/checkins", checkin_payload(other_venue.code, person={"full_name": "An", "id_number": "001 090 012 345"}))
+    client.post(
+        "/checkins", checkin_payload(other_venue.code, person=person_payload(full_name="nguyen van an", id_number=""))
+    )
+    client.post(
+        "/checkins", checkin_payload(other_venue.code, person={"full_name": "An", "id_number": "001 090 012 345"})
+    )
     assert Person.objects.count() == 1
     assert Visit.objects.values("person_id").distinct().count() == 1
 
@@ -259,7 +268,9 @@ def test_it_rate_limits_public_check_ins(venue):
 
 def test_a_client_id_used_by_staff_cannot_be_replayed_publicly(venue, staff):
     client_id = uuid.uuid4()
-    CheckinReplay.objects.create(client_id=client_id, actor=f"user:{staff.pk}", body={"secret": 1}, created_at=timezone.now())
+    CheckinReplay.objects.create(
+        client_id=client_id, actor=f"user:{staff.pk}", body={"secret": 1}, created_at=timezone.now()
+    )
     res = ApiClient().post("/checkins", checkin_payload(venue.code, client_id=client_id))
     assert res.status_code == 409 and "secret" not in res.content.decode()
 
@@ -302,7 +313,9 @@ def test_the_automatic_check_out_on_a_vehicle_is_the_trip_arrival(bus):
 
 def test_the_automatic_check_out_at_an_event_is_its_end_plus_grace(event_venue):
     now = timezone.now()
-    type(event_venue).objects.filter(pk=event_venue.pk).update(starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=30))
+    type(event_venue).objects.filter(pk=event_venue.pk).update(
+        starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=30)
+    )
     res = ApiClient().post("/checkins", checkin_payload(event_venue.code))
     assert res.status_code == 201
     visit = Visit.objects.get()

@@ -63,7 +63,9 @@ def test_a_phone_and_name_alone_give_no_holder_link_and_change_nothing(venue, vi
 
 
 def test_a_replay_of_such_a_check_in_gives_no_holder_link_either(venue, victim):
-    body = checkin_payload(venue.code, person={"full_name": "Kẻ Gian", "phone": "0987654321", "id_number": "001090012345"})
+    body = checkin_payload(
+        venue.code, person={"full_name": "Kẻ Gian", "phone": "0987654321", "id_number": "001090012345"}
+    )
     client = ApiClient()
     assert client.post("/checkins", body).json()["holder"] == ""
     again = client.post("/checkins", body)
@@ -144,7 +146,9 @@ def test_a_typed_number_needs_the_matching_birth_year_and_writes_nothing_otherwi
 
 def test_a_person_without_a_birth_year_cannot_be_found_by_typing_their_number(venue, staff):
     checkin(venue, {"full_name": "Lê Văn Cường", "phone": "0905111222"})
-    res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": "0905111222", "birth_year": 1990, "client_id": str(uuid.uuid4())})
+    res = ApiClient(staff).post(
+        "/scans", {"venue": venue.code, "text": "0905111222", "birth_year": 1990, "client_id": str(uuid.uuid4())}
+    )
     assert res.status_code == 404 and res.json()["code"] == "no_match"
 
 
@@ -183,4 +187,9 @@ def test_an_id_card_text_that_agrees_fills_blanks_only(venue, staff, victim):
     res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": card, "client_id": str(uuid.uuid4())})
     assert res.status_code == 201
     person.refresh_from_db()
-    assert (person.full_name, person.birth_year, person.sex, person.street) == ("Trần Thị Bình", 1990, "female", "1 Lê Lợi, Huế")
+    assert (person.full_name, person.birth_year, person.sex, person.street) == (
+        "Trần Thị Bình",
+        1990,
+        "female",
+        "1 Lê Lợi, Huế",
+    )

@@ -54,7 +54,7 @@ def test_officials_see_venues_of_their_area_only(venue, users):
 
 def test_the_export_is_masked_neutralises_formulas_and_is_audited(venue, manager):
     visit(venue, "Nguyễn Văn An", "0912345678")
-    visit(venue, "Lê =HYPERLINK(\"http://x\")", "0987654321")
+    visit(venue, 'Lê =HYPERLINK("http://x")', "0987654321")
     res = logged_in(manager).get(f"/checkins/venues/{venue.code}/today.xlsx")
     assert res.status_code == 200
     ws = load_workbook(io.BytesIO(res.content)).active

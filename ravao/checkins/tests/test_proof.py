@@ -40,7 +40,9 @@ def checkin(venue, person, colour=None, holder=""):
 
 
 def gate_colour(staff, venue, number="0912345678", year=1990):
-    res = ApiClient(staff).post("/scans", {"venue": venue.code, "text": f"{number} {year}", "client_id": str(uuid.uuid4())})
+    res = ApiClient(staff).post(
+        "/scans", {"venue": venue.code, "text": f"{number} {year}", "client_id": str(uuid.uuid4())}
+    )
     assert res.status_code in (200, 201), res.json()
     return res.json()["status"]
 
@@ -70,10 +72,17 @@ def test_an_anonymous_green_claim_does_not_clear_a_red_person(venue, staff, vict
 
 
 def test_the_visitor_page_keeps_the_same_rule(venue, staff, victim):
-    res = Client().post(f"/c/{venue.code}", {
-        "client_id": str(uuid.uuid4()), "full_name": "Ai Đó", "id_number": VICTIM["id_number"], "birth_year": "1990",
-        "q_contact_case": "yes", "commitment": "on",
-    })
+    res = Client().post(
+        f"/c/{venue.code}",
+        {
+            "client_id": str(uuid.uuid4()),
+            "full_name": "Ai Đó",
+            "id_number": VICTIM["id_number"],
+            "birth_year": "1990",
+            "q_contact_case": "yes",
+            "commitment": "on",
+        },
+    )
     assert res.status_code == 302, res.content.decode()[:300]
     assert gate_colour(staff, venue) == "green"
     assert not Declaration.objects.filter(person=victim[0], proven=False, status="green").exists()
@@ -87,14 +96,30 @@ def test_the_victims_own_device_still_changes_their_colour(venue, staff, victim)
 def test_a_declaration_staff_record_counts_only_after_a_card_or_personal_qr(venue, staff, victim):
     api = ApiClient(staff)
     typed = api.post("/scans", {"venue": venue.code, "text": "0912345678 1990", "client_id": str(uuid.uuid4())}).json()
-    assert api.post("/scans/declaration", {"venue": venue.code, "visit": typed["id"], "declaration": ANSWERS["red"]}).status_code == 201
+    assert (
+        api.post(
+            "/scans/declaration", {"venue": venue.code, "visit": typed["id"], "declaration": ANSWERS["red"]}
+        ).status_code
+        == 201
+    )
     assert gate_colour(staff, venue) == "green"  # a typed number is not the card
     card = checkin(venue, {"full_name": "Lê Văn Cường", "id_number": "046095001234", "birth_year": 1995}, "green")
     assert card.status_code == 201
     Visit.objects.all().delete()
-    seen = api.post("/scans", {"venue": venue.code, "text": "046095001234|Lê Văn Cường|02021995|Nam|5 Trần Hưng Đạo, Huế|10082021",
-                               "client_id": str(uuid.uuid4())}).json()
-    assert api.post("/scans/declaration", {"venue": venue.code, "visit": seen["id"], "declaration": ANSWERS["red"]}).status_code == 201
+    seen = api.post(
+        "/scans",
+        {
+            "venue": venue.code,
+            "text": "046095001234|Lê Văn Cường|02021995|Nam|5 Trần Hưng Đạo, Huế|10082021",
+            "client_id": str(uuid.uuid4()),
+        },
+    ).json()
+    assert (
+        api.post(
+            "/scans/declaration", {"venue": venue.code, "visit": seen["id"], "declaration": ANSWERS["red"]}
+        ).status_code
+        == 201
+    )
     assert gate_colour(staff, venue, "046095001234", 1995) == "red"
 
 
@@ -103,7 +128,9 @@ def test_a_declaration_staff_record_counts_only_after_a_card_or_personal_qr(venu
 
 def enrol(user):
     private = ec.generate_private_key(ec.SECP256R1())
-    spki = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     res = ApiClient(user).post("/devices", {"public_key": base64.b64encode(spki).decode()})
     assert res.status_code == 201
     return private, res.json()["id"]
@@ -111,11 +138,24 @@ def enrol(user):
 
 def signed_scan(venue, private, device, minutes_ago, text=CCCD_7):
     at = (timezone.now() - timedelta(minutes=minutes_ago)).replace(microsecond=123000)
-    body = {"venue": venue.code, "text": text, "client_id": str(uuid.uuid4()), "scanned_at": at.isoformat(),
-            "direction": "in", "entrance": None}
+    body = {
+        "venue": venue.code,
+        "text": text,
+        "client_id": str(uuid.uuid4()),
+        "scanned_at": at.isoformat(),
+        "direction": "in",
+        "entrance": None,
+    }
     if private is not None:
-        message = scan_message(client_id=body["client_id"], venue=body["venue"], entrance_id=None, direction="in",
-                               scanned_at=at, text=text, birth_year=None)
+        message = scan_message(
+            client_id=body["client_id"],
+            venue=body["venue"],
+            entrance_id=None,
+            direction="in",
+            scanned_at=at,
+            text=text,
+            birth_year=None,
+        )
         r, s = decode_dss_signature(private.sign(message, ec.ECDSA(hashes.SHA256())))
         body.update(device=device, signature=base64.b64encode(r.to_bytes(32, "big") + s.to_bytes(32, "big")).decode())
     return body
@@ -145,8 +185,9 @@ def test_a_back_dated_scan_needs_the_signature_of_an_enrolled_gate_phone(venue, 
 
 
 @override_settings(RAVAO_CHECKIN_RATE_LIMIT=100_000, RAVAO_SCAN_RATE_LIMIT=100_000)
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(steps=st.lists(st.tuples(st.booleans(), st.sampled_from(["green", "yellow", "red"])), min_size=1, max_size=6))
 def test_the_colour_shown_is_the_latest_proven_declaration(venue, staff, steps):
     number = f"0{uuid.uuid4().int % 10**11:011d}"
@@ -156,8 +197,12 @@ def test_the_colour_shown_is_the_latest_proven_declaration(venue, staff, steps):
     holder = first.json()["holder"]
     expected = "undeclared"
     for proven, colour in steps:
-        res = checkin(venue, person if proven else {"full_name": "Kẻ Khác", "id_number": number}, colour,
-                      holder=holder if proven else "")
+        res = checkin(
+            venue,
+            person if proven else {"full_name": "Kẻ Khác", "id_number": number},
+            colour,
+            holder=holder if proven else "",
+        )
         assert res.status_code in (200, 201), res.json()
         if proven:
             expected = colour
@@ -175,20 +220,34 @@ def test_a_staff_account_without_a_venue_cannot_enrol_for_anyone_else(users):
 @override_settings(RAVAO_TYPED_NUMBER_LIMIT=3)
 def test_one_number_is_limited_whichever_accounts_type_it(venue, staff, other_staff, victim):
     member(other_staff, venue)
-    answers = [ApiClient(user).post("/scans", {"venue": venue.code, "text": "0912 345 678", "birth_year": year,
-                                               "client_id": str(uuid.uuid4())}).status_code
-               for user, year in ((staff, 1981), (other_staff, 1982), (staff, 1983), (other_staff, 1990))]
+    answers = [
+        ApiClient(user)
+        .post(
+            "/scans", {"venue": venue.code, "text": "0912 345 678", "birth_year": year, "client_id": str(uuid.uuid4())}
+        )
+        .status_code
+        for user, year in ((staff, 1981), (other_staff, 1982), (staff, 1983), (other_staff, 1990))
+    ]
     assert answers == [404, 404, 404, 429]
-    assert ApiClient(staff).post("/scans", {"venue": venue.code, "text": "0987 654 321 1990",
-                                            "client_id": str(uuid.uuid4())}).status_code == 404  # another number
+    assert (
+        ApiClient(staff)
+        .post("/scans", {"venue": venue.code, "text": "0987 654 321 1990", "client_id": str(uuid.uuid4())})
+        .status_code
+        == 404
+    )  # another number
 
 
 def test_typed_numbers_and_refused_card_texts_are_audited(venue, staff, victim):
     from ravao.audit.models import AuditEntry
 
     api = ApiClient(staff)
-    assert api.post("/scans", {"venue": venue.code, "text": "0912345678 1990", "client_id": str(uuid.uuid4())}).status_code in (200, 201)
-    assert api.post("/scans", {"venue": venue.code, "text": "0912345678 1970", "client_id": str(uuid.uuid4())}).status_code == 404
+    assert api.post(
+        "/scans", {"venue": venue.code, "text": "0912345678 1990", "client_id": str(uuid.uuid4())}
+    ).status_code in (200, 201)
+    assert (
+        api.post("/scans", {"venue": venue.code, "text": "0912345678 1970", "client_id": str(uuid.uuid4())}).status_code
+        == 404
+    )
     forged = "001090012345||WRONG NAME|01012000|Nu|nowhere|01012021"
     assert api.post("/scans", {"venue": venue.code, "text": forged, "client_id": str(uuid.uuid4())}).status_code == 422
     entries = {(e.object_type, e.username) for e in AuditEntry.objects.all()}
@@ -203,7 +262,9 @@ def test_typed_numbers_and_refused_card_texts_are_audited(venue, staff, victim):
 def test_a_replay_after_the_qr_was_replaced_gives_no_link(venue):
     from ravao.people.services import holder_person_id, personal_qr_reissue
 
-    body = checkin_payload(venue.code, person={"full_name": "Hồ Văn Mới", "id_number": "046099000777", "birth_year": 1999})
+    body = checkin_payload(
+        venue.code, person={"full_name": "Hồ Văn Mới", "id_number": "046099000777", "birth_year": 1999}
+    )
     first = ApiClient().post("/checkins", body)
     assert first.status_code == 201 and first.json()["holder"]
     again = ApiClient().post("/checkins", {**body, "person": {"full_name": "x", "phone": "0911111111"}})

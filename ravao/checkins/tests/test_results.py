@@ -18,8 +18,10 @@ GREEN = {"symptoms": [], "contact_case": False, "contact_symptomatic": False}
 
 def self_checkin(venue, client_id=None, **extra):
     return checkin_self(
-        client_id=client_id or uuid.uuid4(), code=venue.code,
-        person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990), **extra,
+        client_id=client_id or uuid.uuid4(),
+        code=venue.code,
+        person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990),
+        **extra,
     )
 
 
@@ -28,7 +30,9 @@ def gate_scan(venue, staff, client_id=None, **extra):
 
 
 def test_a_new_self_check_in_is_a_frozen_result_with_the_visit(venue):
-    result = self_checkin(venue, declaration=GREEN, companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)])
+    result = self_checkin(
+        venue, declaration=GREEN, companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)]
+    )
     assert isinstance(result, CheckinResult)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.repeat = True
@@ -40,7 +44,9 @@ def test_a_new_self_check_in_is_a_frozen_result_with_the_visit(venue):
     assert receipt_time(visit.id, result.receipt) == visit.checked_in_at
     assert result.own and result.holder
     [companion] = result.companions
-    assert companion.visit.companion_of == visit.id and companion.person.masked_name == "N. B. Ngọc" and companion.receipt
+    assert (
+        companion.visit.companion_of == visit.id and companion.person.masked_name == "N. B. Ngọc" and companion.receipt
+    )
     assert answers.status_code(result) == 201
 
 
@@ -54,13 +60,19 @@ def test_a_repeat_from_the_persons_own_device_is_the_same_visit(venue):
 
 def test_a_replayed_self_check_in_is_the_first_result_again_and_the_same_answer(venue):
     client_id = uuid.uuid4()
-    first = self_checkin(venue, client_id, declaration=GREEN,
-                         companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)])
-    again = self_checkin(venue, client_id, declaration=GREEN,
-                         companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)])
+    first = self_checkin(
+        venue, client_id, declaration=GREEN, companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)]
+    )
+    again = self_checkin(
+        venue, client_id, declaration=GREEN, companions=[CompanionInput(full_name="Nguyễn Bảo Ngọc", birth_year=2016)]
+    )
     assert again.replayed and not first.replayed and not again.is_new
     assert (again.visit.id, again.receipt, again.holder, again.person, again.status) == (
-        first.visit.id, first.receipt, first.holder, first.person, first.status
+        first.visit.id,
+        first.receipt,
+        first.holder,
+        first.person,
+        first.status,
     )
     assert again.visit.checked_in_at == first.visit.checked_in_at
     assert again.visit.checked_out_at == first.visit.checked_out_at
@@ -96,7 +108,10 @@ def test_a_replayed_gate_scan_is_the_first_result_and_answers_the_kept_body(venu
     again = gate_scan(venue, staff, client_id)
     assert again.replayed and not again.is_new and again.direction == "in"
     assert (again.visit.id, again.person, again.status, again.venue.name) == (
-        first.visit.id, first.person, "undeclared", venue.name
+        first.visit.id,
+        first.person,
+        "undeclared",
+        venue.name,
     )
     assert again.visit.checked_in_at == first.visit.checked_in_at
     assert answers.scan_answer(again) == answers.scan_answer(first)

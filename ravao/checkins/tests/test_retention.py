@@ -30,8 +30,15 @@ def world(small_map, settings):
         make_visit(venue, p, old)
     make_visit(venue, stays, recent)
     make_visit(venue, kept_by_visit, recent)
-    return {"now": now, "venue": venue, "gone": gone, "stays": stays, "kept_by_visit": kept_by_visit,
-            "old": old, "recent": recent}
+    return {
+        "now": now,
+        "venue": venue,
+        "gone": gone,
+        "stays": stays,
+        "kept_by_visit": kept_by_visit,
+        "old": old,
+        "recent": recent,
+    }
 
 
 def test_it_deletes_old_visits_and_people_no_longer_seen(world):
@@ -83,8 +90,13 @@ def test_a_companion_still_seen_outlives_the_guardian(world):
 def test_it_deletes_closed_cases_of_people_no_longer_seen(world):
     from ravao.tracing.models import Case
 
-    Case.objects.create(person=world["gone"], infectious_from=world["old"], infectious_to=world["old"] + timedelta(days=2),
-                        created_at=world["old"], status="closed")
+    Case.objects.create(
+        person=world["gone"],
+        infectious_from=world["old"],
+        infectious_to=world["old"] + timedelta(days=2),
+        created_at=world["old"],
+        status="closed",
+    )
     purge()
     assert not Person.objects.filter(pk=world["gone"].pk).exists()
     assert not Case.objects.exists()
@@ -93,8 +105,12 @@ def test_it_deletes_closed_cases_of_people_no_longer_seen(world):
 def test_it_keeps_people_of_a_case_opened_within_the_period(world):
     from ravao.tracing.models import Case
 
-    Case.objects.create(person=world["gone"], infectious_from=world["recent"], infectious_to=world["recent"] + timedelta(days=2),
-                        created_at=world["recent"])
+    Case.objects.create(
+        person=world["gone"],
+        infectious_from=world["recent"],
+        infectious_to=world["recent"] + timedelta(days=2),
+        created_at=world["recent"],
+    )
     purge()
     assert Person.objects.filter(pk=world["gone"].pk).exists()
 
@@ -102,8 +118,12 @@ def test_it_keeps_people_of_a_case_opened_within_the_period(world):
 def test_a_case_older_than_the_period_goes_even_if_left_open(world):
     from ravao.tracing.models import Case
 
-    Case.objects.create(person=world["gone"], infectious_from=world["old"], infectious_to=world["old"] + timedelta(days=2),
-                        created_at=world["old"])
+    Case.objects.create(
+        person=world["gone"],
+        infectious_from=world["old"],
+        infectious_to=world["old"] + timedelta(days=2),
+        created_at=world["old"],
+    )
     report = purge()
     assert report.counts["tracing_cases"] == 1
     assert not Case.objects.exists()
@@ -126,7 +146,9 @@ def test_the_command_prints_a_summary(world):
     assert not Visit.objects.filter(checked_in_at__lt=retention_cutoff()).exists()
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only: batched DELETEs (PostgreSQL drops partitions)")
+@pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="SQLite only: batched DELETEs (PostgreSQL drops partitions)"
+)
 def test_it_deletes_in_batches_on_sqlite(world):
     for i in range(7):
         make_visit(world["venue"], world["stays"], world["old"] + timedelta(minutes=i))

@@ -15,8 +15,14 @@ from ravao.checkins.tests.conftest import CCCD_7, checkin_payload
 from ravao.people.models import Declaration
 from ravao.testing import ApiClient
 
-FORM = {"full_name": "Nguyễn Văn An", "phone": "0912345678", "birth_year": "1990",
-        "q_symptoms": ["cough"], "q_contact_case": "no", "q_contact_symptomatic": "no"}
+FORM = {
+    "full_name": "Nguyễn Văn An",
+    "phone": "0912345678",
+    "birth_year": "1990",
+    "q_symptoms": ["cough"],
+    "q_contact_case": "no",
+    "q_contact_symptomatic": "no",
+}
 PERSON = {"full_name": "Nguyễn Văn An", "phone": "0912345678", "birth_year": 1990}
 DECLARATION = {"symptoms": ["cough"], "contact_case": False, "contact_symptomatic": False, "visited": ""}
 
@@ -26,8 +32,9 @@ def page_checkin(venue, client_id, **fields):
 
 
 def api_checkin(venue, client_id, **extra):
-    return ApiClient().post("/checkins", checkin_payload(
-        venue.code, person=PERSON, declaration=DECLARATION, client_id=client_id, **extra))
+    return ApiClient().post(
+        "/checkins", checkin_payload(venue.code, person=PERSON, declaration=DECLARATION, client_id=client_id, **extra)
+    )
 
 
 def confirmation_of(answer: dict) -> str:
@@ -39,12 +46,20 @@ def test_the_page_records_the_visit_the_api_would(venue):
     by_page = Visit.objects.get()
     Visit.objects.all().delete()
     Declaration.objects.all().delete()
-    answer = ApiClient().post("/checkins", checkin_payload(
-        venue.code, person={**PERSON, "phone": "0987654321"}, declaration=DECLARATION)).json()
+    answer = (
+        ApiClient()
+        .post(
+            "/checkins", checkin_payload(venue.code, person={**PERSON, "phone": "0987654321"}, declaration=DECLARATION)
+        )
+        .json()
+    )
     by_api = Visit.objects.get()
     fields = ("status", "channel", "checkout_method", "entrance_id", "trip_id")
-    assert [getattr(by_page, f) for f in fields] == [getattr(by_api, f) for f in fields] == [
-        answer["status"], answer["channel"], answer["checkout_method"], None, None]
+    assert (
+        [getattr(by_page, f) for f in fields]
+        == [getattr(by_api, f) for f in fields]
+        == [answer["status"], answer["channel"], answer["checkout_method"], None, None]
+    )
     assert by_page.checked_out_at - by_page.checked_in_at == by_api.checked_out_at - by_api.checked_in_at
     assert page.status_code == 302 and page["Location"].startswith(f"/r/{by_page.id}/")
 
@@ -92,16 +107,29 @@ STEPS = [
 
 def cli_scan(venue, staff, client_id, direction):
     out = StringIO()
-    call_command("scan", "--venue", venue.code, "--user", staff.username, "--text", CCCD_7,
-                 "--direction", direction, "--client-id", str(client_id), stdout=out)
+    call_command(
+        "scan",
+        "--venue",
+        venue.code,
+        "--user",
+        staff.username,
+        "--text",
+        CCCD_7,
+        "--direction",
+        direction,
+        "--client-id",
+        str(client_id),
+        stdout=out,
+    )
     line = out.getvalue()
     visit_id = int(line.rsplit("visit ", 1)[1])
     return line, visit_id
 
 
 def api_scan(venue, staff, client_id, direction):
-    return ApiClient(staff).post("/scans", {"venue": venue.code, "text": CCCD_7, "client_id": str(client_id),
-                                            "direction": direction})
+    return ApiClient(staff).post(
+        "/scans", {"venue": venue.code, "text": CCCD_7, "client_id": str(client_id), "direction": direction}
+    )
 
 
 @pytest.mark.parametrize("interface", ["cli", "api"])

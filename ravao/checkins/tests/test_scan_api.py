@@ -231,7 +231,9 @@ def test_staff_record_a_declaration_on_behalf_of_a_scanned_person(venue, staff):
     client = ApiClient(staff)
     visit = scan(client, venue, CCCD_7).json()
     assert visit["status"] == "undeclared"
-    res = client.post("/scans/declaration", {"venue": venue.code, "visit": visit["id"], "declaration": {"contact_case": True}})
+    res = client.post(
+        "/scans/declaration", {"venue": venue.code, "visit": visit["id"], "declaration": {"contact_case": True}}
+    )
     assert res.status_code == 201, res.content
     assert res.json()["status"] == "red"
     assert Visit.objects.get().status == "red"
@@ -246,7 +248,9 @@ def test_staff_cannot_declare_for_a_visit_of_another_venue(venue, other_venue, s
     visit = scan(ApiClient(other_staff), other_venue, CCCD_7).json()
     res = ApiClient(staff).post("/scans/declaration", {"venue": venue.code, "visit": visit["id"], "declaration": {}})
     assert res.status_code == 404
-    res = ApiClient(staff).post("/scans/declaration", {"venue": other_venue.code, "visit": visit["id"], "declaration": {}})
+    res = ApiClient(staff).post(
+        "/scans/declaration", {"venue": other_venue.code, "visit": visit["id"], "declaration": {}}
+    )
     assert res.status_code == 404
 
 
@@ -280,9 +284,10 @@ def test_a_gate_scan_costs_few_queries(venue, staff, django_assert_max_num_queri
 
 
 def test_a_phone_shared_by_a_family_is_refused_as_ambiguous(venue, staff, known_person):
-    ApiClient().post("/checkins", checkin_payload(
-        venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1990}
-    ))
+    ApiClient().post(
+        "/checkins",
+        checkin_payload(venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1990}),
+    )
     Visit.objects.all().delete()
     res = scan(ApiClient(staff), venue, "0912345678", birth_year=1990)
     assert res.status_code == 409 and res.json()["code"] == "ambiguous_number"
@@ -290,9 +295,10 @@ def test_a_phone_shared_by_a_family_is_refused_as_ambiguous(venue, staff, known_
 
 
 def test_the_birth_year_tells_apart_a_family_sharing_a_phone(venue, staff, known_person):
-    ApiClient().post("/checkins", checkin_payload(
-        venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1962}
-    ))
+    ApiClient().post(
+        "/checkins",
+        checkin_payload(venue.code, person={"full_name": "Nguyễn Thị Hoa", "phone": "0912345678", "birth_year": 1962}),
+    )
     Visit.objects.all().delete()
     res = scan(ApiClient(staff), venue, "0912345678", birth_year=1962)
     assert res.status_code == 201 and res.json()["person"] == {"masked_name": "N. T. Hoa", "birth_year": 1962}

@@ -18,7 +18,18 @@ def run(*args):
 def test_it_checks_in_and_out_from_the_command_line(venue, staff):
     line = run("--venue", venue.code, "--user", staff.username, "--text", CCCD_7)
     assert "T. T. Bình (1990) checked in at" in line and "[undeclared]" in line
-    assert "checked out" in run("--venue", venue.code, "--user", staff.username, "--text", "001090012345", "--birth-year", "1990", "--direction", "out")
+    assert "checked out" in run(
+        "--venue",
+        venue.code,
+        "--user",
+        staff.username,
+        "--text",
+        "001090012345",
+        "--birth-year",
+        "1990",
+        "--direction",
+        "out",
+    )
     assert Visit.objects.get().checkout_method == "scan"
 
 

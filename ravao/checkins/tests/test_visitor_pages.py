@@ -28,7 +28,11 @@ def form_fields(html: str) -> dict:
 def submit(client, url, **fields):
     page = client.get(url)
     assert page.status_code == 200
-    data = {"client_id": form_fields(page.content.decode())["client_id"], "q_contact_case": "no", "q_contact_symptomatic": "no"}
+    data = {
+        "client_id": form_fields(page.content.decode())["client_id"],
+        "q_contact_case": "no",
+        "q_contact_symptomatic": "no",
+    }
     data.update(fields)
     return client.post(url, data)
 
@@ -49,8 +53,16 @@ def test_a_lower_case_code_with_dashes_redirects_to_the_canonical_page(venue):
 
 def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
     client = Client()
-    res = submit(client, f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="0912345678", birth_year="1990",
-                 q_symptoms=["cough"], c0_name="Nguyễn Bảo Ngọc", c0_year="2016")
+    res = submit(
+        client,
+        f"/c/{venue.code}",
+        full_name="Nguyễn Văn An",
+        phone="0912345678",
+        birth_year="1990",
+        q_symptoms=["cough"],
+        c0_name="Nguyễn Bảo Ngọc",
+        c0_year="2016",
+    )
     assert res.status_code == 302, res.content.decode()[:500]
     visit = Visit.objects.get(companion_of__isnull=True)
     assert res["Location"].startswith(f"/r/{visit.id}/")
@@ -70,7 +82,9 @@ def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
     visit.refresh_from_db()
     assert visit.checkout_method == CheckoutMethod.BUTTON
     assert Visit.objects.get(companion_of=visit.id).checkout_method == CheckoutMethod.BUTTON
-    assert "Check out" not in client.get(res["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode().split("</form>")[-1]
+    assert (
+        "Check out" not in client.get(res["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode().split("</form>")[-1]
+    )
 
 
 def test_a_resubmitted_form_is_not_a_second_visit(venue):
@@ -150,7 +164,9 @@ def test_the_first_load_weighs_at_most_30_kb_compressed(venue):
     assert catalogue.status_code == 200 and catalogue["Content-Encoding"] == "gzip"
     assert "/checkins/jsi18n/?l=vi" in gzip.decompress(page).decode()
     total = len(page) + len(catalogue.content) + sum(_gz(Path(s).read_bytes()) for s in scripts)
-    print(f"visitor page: html {len(page)} B gz, catalogue {len(catalogue.content)} B gz, total first load {total} B gz")
+    print(
+        f"visitor page: html {len(page)} B gz, catalogue {len(catalogue.content)} B gz, total first load {total} B gz"
+    )
     assert total <= BUDGET
 
 
@@ -203,8 +219,16 @@ def test_a_refused_form_marks_the_bad_input_only(venue):
 
 
 def test_a_companion_without_a_birth_year_is_the_one_marked(venue):
-    res = submit(Client(), f"/c/{venue.code}", full_name="Nguyễn Văn An", phone="0912345678", birth_year="1990",
-                 c0_name="Bé Na", c0_year="2018", c1_name="Bà Tư")
+    res = submit(
+        Client(),
+        f"/c/{venue.code}",
+        full_name="Nguyễn Văn An",
+        phone="0912345678",
+        birth_year="1990",
+        c0_name="Bé Na",
+        c0_year="2018",
+        c1_name="Bà Tư",
+    )
     assert res.status_code == 400
     assert marked(res.content.decode()) == {"c1_year"}
 

@@ -42,8 +42,11 @@ def test_the_15_variants_of_a_personal_qr_signature_are_refused(db):
 
 
 def test_the_standard_alphabet_is_not_a_second_encoding(db):
-    token = next(t for v in range(1, 200)
-                 if set("-_") & set((t := venue_token(venue_code="ABCD234", entrance_id=None, code_version=v)).rsplit(".", 1)[1]))
+    token = next(
+        t
+        for v in range(1, 200)
+        if set("-_") & set((t := venue_token(venue_code="ABCD234", entrance_id=None, code_version=v)).rsplit(".", 1)[1])
+    )
     sig = token.rsplit(".", 1)[1]
     with pytest.raises(CodeError):
         verify_venue_signature(token[: -len(sig)] + sig.replace("-", "+").replace("_", "/"))

@@ -39,5 +39,12 @@ def test_it_verifies_in_chromium_with_web_crypto(small_map, chromium):
     finally:
         context.close()
     assert results[0] == {"ok": True, "kind": "venue", "venue": venue.code, "entrance": None, "version": 1}
-    assert results[1] == {"ok": True, "kind": "person", "person": person.pk, "version": 1, "maskedName": "L. V. Tám", "birthYear": 1990}
+    assert results[1] == {
+        "ok": True,
+        "kind": "person",
+        "person": person.pk,
+        "version": 1,
+        "maskedName": "L. V. Tám",
+        "birthYear": 1990,
+    }
     assert [r["reason"] for r in results[2:]] == ["bad_signature", "bad_signature", "unknown_key"]

@@ -181,14 +181,21 @@ def test_it_derives_a_stable_demo_key_from_the_secret_key(venue):
 
 @pytest.mark.django_db
 def test_it_makes_personal_qr_with_no_personal_data_in_clear():
-    person = Person.objects.create(full_name="Nguyễn Thị Mỹ Linh", phone="0912345678", id_number="046123456789", birth_year=1987)
+    person = Person.objects.create(
+        full_name="Nguyễn Thị Mỹ Linh", phone="0912345678", id_number="046123456789", birth_year=1987
+    )
     text = person_qr_text(person=person)
     assert text.startswith("RVP1.d1.") and "/" not in text
     decoded = base64.urlsafe_b64decode(text.split(".")[2] + "==").decode()
     for secret in ("0912345678", "046123456789", "Nguyễn", "Linh" + " "):
         assert secret not in text and secret not in decoded
     found = verify_person_qr(text)
-    assert (found.person_id, found.qr_version, found.masked_name, found.birth_year) == (person.pk, 1, "N. T. M. Linh", 1987)
+    assert (found.person_id, found.qr_version, found.masked_name, found.birth_year) == (
+        person.pk,
+        1,
+        "N. T. M. Linh",
+        1987,
+    )
     check_person_qr_current(found, person)
     person.qr_version = 2
     with pytest.raises(CodeRevoked) as err:
@@ -202,7 +209,11 @@ def test_it_rejects_bad_personal_codes():
     text = person_qr_text(person=person)
     assert verify_person_qr(text).birth_year is None
     cases = {
-        "malformed": [text[:-3], text.replace("RVP1", "RVP2"), "046123456789|123456789|Nguyễn Văn A|01011990|Nam|Huế|01012021"],
+        "malformed": [
+            text[:-3],
+            text.replace("RVP1", "RVP2"),
+            "046123456789|123456789|Nguyễn Văn A|01011990|Nam|Huế|01012021",
+        ],
         "bad_signature": [_flip(text, 12)],
     }
     with override_settings(RAVAO_SIGNING_KEYS=[K2_PRIV]):
@@ -232,7 +243,10 @@ def test_it_serves_the_public_keys_without_auth():
         assert res.status_code == 200
         body = res.json()
         assert body["signing_kid"] == "k2"
-        assert {k["kid"]: k["public_key"] for k in body["keys"]} == {"k2": K2_PUB.split(":")[1], "k1": K1_PUB.split(":")[1]}
+        assert {k["kid"]: k["public_key"] for k in body["keys"]} == {
+            "k2": K2_PUB.split(":")[1],
+            "k1": K1_PUB.split(":")[1],
+        }
         assert all(k["alg"] == "Ed25519" for k in body["keys"])
 
 
@@ -244,4 +258,3 @@ def test_the_keys_command_generates_and_lists(capsys):
         call_command("keys")
         listed = capsys.readouterr().out
     assert listed.startswith("k9\tsigns+verifies\t")
-

@@ -20,13 +20,18 @@ def require_cluster():
     """Skip the whole module, with one line, outside ``make test-cluster``."""
     missing = [name for name in ENV if not os.environ.get(name)]
     if missing:
-        pytest.skip("cluster tests need a primary + replica + pgbouncer: run `make test-cluster` "
-                    f"(unset: {', '.join(missing)})", allow_module_level=True)
+        pytest.skip(
+            "cluster tests need a primary + replica + pgbouncer: run `make test-cluster` "
+            f"(unset: {', '.join(missing)})",
+            allow_module_level=True,
+        )
 
 
 # Reads across the replica alias too; committed writes (the replica sees only those).
-pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True,
-                                                         databases=["default", "replica"])]
+pytestmark = [
+    pytest.mark.cluster,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"]),
+]
 
 
 def admin(which: str) -> psycopg.Connection:
@@ -54,7 +59,9 @@ def statements(which: str) -> list[tuple[str, int]]:
     with admin(which) as c:
         return c.execute(
             "SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
-            "WHERE datname = %s) ORDER BY calls DESC", [test_db_name()]).fetchall()
+            "WHERE datname = %s) ORDER BY calls DESC",
+            [test_db_name()],
+        ).fetchall()
 
 
 def touching(which: str, table: str) -> list[str]:
@@ -62,8 +69,9 @@ def touching(which: str, table: str) -> list[str]:
 
 
 def writes(which: str) -> list[str]:
-    return [q for q, _calls in statements(which)
-            if q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))]
+    return [
+        q for q, _calls in statements(which) if q.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "COPY"))
+    ]
 
 
 def wait_replayed(timeout: float = 15) -> float:

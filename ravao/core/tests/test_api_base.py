@@ -26,4 +26,3 @@ def test_error_messages_follow_the_callers_language(users):
     assert r.status_code == 403 and "Vai trò" in r.json()["detail"]
     r = api.client.get("/api/v1/audit", headers={**api.headers, "Accept-Language": "en"})
     assert r.json()["detail"] == "Your role may not do this."
-

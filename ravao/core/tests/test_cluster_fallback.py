@@ -89,8 +89,11 @@ def test_a_lagging_replica_sends_reads_to_the_primary_and_the_page_says_so(figur
     reset_stats()
     status, html = dashboard(figures)
     assert status == 200 and "s behind: figures read from the primary" in html
-    lag_line = next(line for line in Client().get("/metrics").content.decode().splitlines()
-                    if line.startswith("ravao_replica_lag_seconds{"))
+    lag_line = next(
+        line
+        for line in Client().get("/metrics").content.decode().splitlines()
+        if line.startswith("ravao_replica_lag_seconds{")
+    )
     assert float(lag_line.split()[-1]) > 1
     assert touching("primary", UNIT_DAY) and not touching("replica", UNIT_DAY)
 
@@ -107,14 +110,20 @@ def test_a_lagging_replica_sends_reads_to_the_primary_and_the_page_says_so(figur
     assert touching("replica", UNIT_DAY) and not touching("primary", UNIT_DAY)
 
 
-def test_a_lost_replica_sends_reads_to_the_primary_quickly_until_it_is_back(figures, small_map, users,
-                                                                           replica_restarted):
+def test_a_lost_replica_sends_reads_to_the_primary_quickly_until_it_is_back(
+    figures, small_map, users, replica_restarted
+):
     cafe = make_world(small_map.commune_a)[0][0]
     ca = make_person("Ca", phone="0912345678", unit=small_map.commune_a)
     make_visit(ca, cafe, BASE, 60)
     make_visit(make_person("Gần", phone="0987654321"), cafe, BASE, 60)
-    case = Case.objects.create(person=ca, unit=small_map.commune_a, infectious_from=BASE - timedelta(days=1),
-                               infectious_to=BASE + timedelta(days=1), created_by=users["tracer"])
+    case = Case.objects.create(
+        person=ca,
+        unit=small_map.commune_a,
+        infectious_from=BASE - timedelta(days=1),
+        infectious_to=BASE + timedelta(days=1),
+        created_by=users["tracer"],
+    )
     pg_ctl("replica", "stop", "-m", "fast")
     reset_stats()
     started = time.monotonic()
@@ -139,11 +148,11 @@ def test_a_lost_replica_sends_reads_to_the_primary_quickly_until_it_is_back(figu
     assert status == 200 and touching("replica", UNIT_DAY) and not touching("primary", UNIT_DAY)
 
 
-def test_a_replica_lost_in_the_middle_of_a_read_is_read_again_on_the_primary(figures, users, settings,
-                                                                             replica_restarted):
+def test_a_replica_lost_in_the_middle_of_a_read_is_read_again_on_the_primary(
+    figures, users, settings, replica_restarted
+):
     settings.RAVAO_REPLICA_CHECK_SECONDS = 3600  # the router still believes the replica healthy
-    scope = selectors.resolve(user=users["province"], unit_code="46", first=END_DAY - timedelta(days=6),
-                              last=END_DAY)
+    scope = selectors.resolve(user=users["province"], unit_code="46", first=END_DAY - timedelta(days=6), last=END_DAY)
     before = selectors.coverage(user=users["province"], scope=scope)
     assert dbrouting.last_read().on_replica
     pg_ctl("replica", "stop", "-m", "immediate")

@@ -88,14 +88,20 @@ def test_check_ins_and_gate_scans_flow_through_pgbouncer_from_concurrent_workers
         try:
             api = ApiClient(staff)
             for i in range(n):
-                body = {"venue": venue.code, "client_id": str(uuid.uuid4()),
-                        "text": f"0010900{i:05d}||Lê Văn {i}|15041990|Nam|Huế|01072021"}
+                body = {
+                    "venue": venue.code,
+                    "client_id": str(uuid.uuid4()),
+                    "text": f"0010900{i:05d}||Lê Văn {i}|15041990|Nam|Huế|01072021",
+                }
                 answers.append(api.post("/scans", body).status_code)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=visitor, args=(1,)), threading.Thread(target=visitor, args=(2,)),
-               threading.Thread(target=gate)]
+    threads = [
+        threading.Thread(target=visitor, args=(1,)),
+        threading.Thread(target=visitor, args=(2,)),
+        threading.Thread(target=gate),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -49,8 +49,13 @@ def case(small_map, users):
     ca = make_person("Nguyễn Văn Ca", phone="0912345678", unit=small_map.commune_a)
     make_visit(ca, cafe, BASE, 60)
     make_visit(make_person("Trần Thị Gần", phone="0987654321"), cafe, BASE + 0.5 * H, 60)
-    case = Case.objects.create(person=ca, unit=small_map.commune_a, infectious_from=BASE - 24 * H,
-                               infectious_to=BASE + 24 * H, created_by=users["tracer"])
+    case = Case.objects.create(
+        person=ca,
+        unit=small_map.commune_a,
+        infectious_from=BASE - 24 * H,
+        infectious_to=BASE + 24 * H,
+        created_by=users["tracer"],
+    )
     wait_replayed()
     return case
 
@@ -118,8 +123,11 @@ def test_dashboards_read_the_aggregates_on_the_replica(figures, users, path):
 
 def test_coverage_and_report_api_read_on_the_replica(figures, users):
     api = ApiClient(users["province"])
-    for path, params in (("/coverage", {"unit": "46", **PERIOD}), ("/coverage/trend", PERIOD),
-                         ("/reports/progress", {"format": "xlsx", **PERIOD})):
+    for path, params in (
+        ("/coverage", {"unit": "46", **PERIOD}),
+        ("/coverage/trend", PERIOD),
+        ("/reports/progress", {"format": "xlsx", **PERIOD}),
+    ):
         reset_stats()
         assert api.get(path, **params).status_code == 200, path
         assert_read_on_replica("oversight_unitday")

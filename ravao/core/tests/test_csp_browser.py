@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 WATCH = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+  window.__violations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' '
+                          + (e.sourceFile || '') + ':' + e.lineNumber);
 });
 """
 
@@ -43,8 +44,12 @@ def watched(csp_context, live_server):
     """The phone context, with every request outside the live server refused (offline from the
     internet) and CSP violations and console errors collected per page."""
     csp_context.add_init_script(WATCH)
-    csp_context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server.url)
-                        else route.abort("internetdisconnected"))
+    csp_context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(live_server.url) else route.abort("internetdisconnected")
+        ),
+    )
     errors = []
 
     def open_page(path, wait=None):

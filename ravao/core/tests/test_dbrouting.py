@@ -35,8 +35,9 @@ def test_it_changes_nothing_without_a_replica():
 
 
 def test_it_builds_one_alias_per_replica_url():
-    dbs = replica_databases(["postgres://u@r1:5433/ravao", "postgres://u@r2:5433/ravao"], conn_max_age=60,
-                            connect_timeout=2, options={})
+    dbs = replica_databases(
+        ["postgres://u@r1:5433/ravao", "postgres://u@r2:5433/ravao"], conn_max_age=60, connect_timeout=2, options={}
+    )
     assert list(dbs) == ["replica", "replica2"]
     assert dbs["replica2"]["HOST"] == "r2" and dbs["replica2"]["OPTIONS"]["connect_timeout"] == 2
     assert dbs["replica"]["TEST"] == {"MIRROR": "default"} and dbs["replica"]["CONN_HEALTH_CHECKS"]

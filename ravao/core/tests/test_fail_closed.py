@@ -13,8 +13,9 @@ def start_wsgi(env_extra, tmp_path):
     """Load the WSGI application as gunicorn does (``ravao serve`` execs gunicorn on it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAVAO_") and k != "DATABASE_URL"}
     env.update({"RAVAO_DATA_DIR": str(tmp_path), **env_extra})
-    return subprocess.run([sys.executable, "-c", "import ravao.wsgi"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "import ravao.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_it_refuses_to_serve_on_the_demo_defaults(tmp_path):
@@ -38,9 +39,11 @@ def test_it_refuses_keys_copied_from_the_demo(tmp_path):
 
     from ravao.core.failclosed import _demo_derived
 
-    env = {**PRODUCTION,
-           "RAVAO_FIELD_KEYS": base64.urlsafe_b64encode(_demo_derived("ravao-field-encryption")).decode(),
-           "RAVAO_SIGNING_KEYS": "d1:" + base64.b64encode(_demo_derived("ravao-qr-signing")).decode()}
+    env = {
+        **PRODUCTION,
+        "RAVAO_FIELD_KEYS": base64.urlsafe_b64encode(_demo_derived("ravao-field-encryption")).decode(),
+        "RAVAO_SIGNING_KEYS": "d1:" + base64.b64encode(_demo_derived("ravao-qr-signing")).decode(),
+    }
     result = start_wsgi(env, tmp_path)
     assert result.returncode != 0
     assert "RAVAO_FIELD_KEYS holds a key derived from the public demo key" in result.stderr

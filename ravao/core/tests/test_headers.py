@@ -37,7 +37,12 @@ def test_only_the_gate_may_use_the_camera(client, users, venue):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value, expected", [("", "script-src 'self'"), ("default-src 'none'", "default-src 'none'"), ("off", None)])
+@pytest.mark.parametrize(
+    "value, expected", [("", "script-src 'self'"), ("default-src 'none'", "default-src 'none'"), ("off", None)]
+)
 def test_the_policy_can_be_replaced_or_turned_off(client, settings, value, expected):
     settings.RAVAO_CSP = value
-    assert client.get("/").get("Content-Security-Policy") == expected or expected in client.get("/")["Content-Security-Policy"]
+    assert (
+        client.get("/").get("Content-Security-Policy") == expected
+        or expected in client.get("/")["Content-Security-Policy"]
+    )

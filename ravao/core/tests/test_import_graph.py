@@ -58,7 +58,7 @@ def find_cycle(edges) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (cycle := visit(nxt)):
                 return cycle
         path.pop()
@@ -127,4 +127,5 @@ def test_the_architecture_map_draws_the_graph_as_it_is():
     expected = mermaid(app_edges())
     found = re.search(r"```mermaid\ngraph BT\n.*?```", DOC.read_text(encoding="utf-8"), re.S)
     assert found and found.group(0) == expected, (
-        "docs/architecture.md's app graph is out of date; replace its mermaid block with:\n" + expected)
+        "docs/architecture.md's app graph is out of date; replace its mermaid block with:\n" + expected
+    )

@@ -12,33 +12,73 @@ from ravao.accounts.navigation import menu_for
 pytestmark = pytest.mark.django_db
 
 OFFICIAL = [
-    "/units/", "/accounts/users/", "/oversight/", "/oversight/campaign/", "/oversight/guides/", "/venues/",
-    "/venues/import/", "/tracing/exposures/", "/accounts/tokens/",
+    "/units/",
+    "/accounts/users/",
+    "/oversight/",
+    "/oversight/campaign/",
+    "/oversight/guides/",
+    "/venues/",
+    "/venues/import/",
+    "/tracing/exposures/",
+    "/accounts/tokens/",
 ]
 NATIONAL = [
-    "/units/", "/audit/", "/accounts/users/", "/oversight/", "/oversight/campaign/", "/oversight/guides/",
-    "/venues/", "/venues/import/", "/tracing/", "/tracing/windows/", "/tracing/exposures/", "/accounts/tokens/",
+    "/units/",
+    "/audit/",
+    "/accounts/users/",
+    "/oversight/",
+    "/oversight/campaign/",
+    "/oversight/guides/",
+    "/venues/",
+    "/venues/import/",
+    "/tracing/",
+    "/tracing/windows/",
+    "/tracing/exposures/",
+    "/accounts/tokens/",
 ]
 SECTOR = [url for url in OFFICIAL if url != "/accounts/users/"]
-VENUE = ["/oversight/guides/", "/gate/", "/checkins/venues/", "/venues/mine/", "/tracing/exposures/", "/accounts/tokens/"]
+VENUE = [
+    "/oversight/guides/",
+    "/gate/",
+    "/checkins/venues/",
+    "/venues/mine/",
+    "/tracing/exposures/",
+    "/accounts/tokens/",
+]
 EXPECTED = {
     "national": NATIONAL,
     "province": OFFICIAL,
     "district_a": OFFICIAL,
     "commune_a": OFFICIAL,
     "health": SECTOR,
-    "tracer": ["/units/", "/oversight/guides/", "/tracing/", "/tracing/windows/", "/tracing/exposures/", "/accounts/tokens/"],
+    "tracer": [
+        "/units/",
+        "/oversight/guides/",
+        "/tracing/",
+        "/tracing/windows/",
+        "/tracing/exposures/",
+        "/accounts/tokens/",
+    ],
     "auditor": ["/units/", "/audit/", "/oversight/guides/", "/tracing/exposures/", "/accounts/tokens/"],
     "manager": VENUE,
     "staff": VENUE,
 }
 LABELS_VI = {
-    "/units/": "Bản đồ hành chính", "/audit/": "Nhật ký truy cập", "/accounts/users/": "Tài khoản",
-    "/oversight/": "Tiến độ triển khai", "/oversight/campaign/": "Chiến dịch đến từng cơ sở",
-    "/oversight/guides/": "Hướng dẫn", "/venues/": "Địa điểm", "/venues/import/": "Nhập địa điểm",
-    "/tracing/": "Truy vết tiếp xúc", "/tracing/windows/": "Khung thời gian có nguy cơ",
-    "/tracing/exposures/": "Địa điểm có thể đã phơi nhiễm", "/accounts/tokens/": "Mã truy cập API",
-    "/gate/": "Quét mã tại cổng", "/checkins/venues/": "Ai đang ở bên trong", "/venues/mine/": "Địa điểm của tôi",
+    "/units/": "Bản đồ hành chính",
+    "/audit/": "Nhật ký truy cập",
+    "/accounts/users/": "Tài khoản",
+    "/oversight/": "Tiến độ triển khai",
+    "/oversight/campaign/": "Chiến dịch đến từng cơ sở",
+    "/oversight/guides/": "Hướng dẫn",
+    "/venues/": "Địa điểm",
+    "/venues/import/": "Nhập địa điểm",
+    "/tracing/": "Truy vết tiếp xúc",
+    "/tracing/windows/": "Khung thời gian có nguy cơ",
+    "/tracing/exposures/": "Địa điểm có thể đã phơi nhiễm",
+    "/accounts/tokens/": "Mã truy cập API",
+    "/gate/": "Quét mã tại cổng",
+    "/checkins/venues/": "Ai đang ở bên trong",
+    "/venues/mine/": "Địa điểm của tôi",
 }
 
 

@@ -72,7 +72,8 @@ def test_check_ins_and_scans_move_their_counters_by_channel_and_colour(venue, us
     assert r.json()["status"] == "undeclared"
     assert sample("ravao_checkins_total", **scan) == before + 1
     assert 'ravao_checkins_total{answer="new",channel="cccd",colour="undeclared",endpoint="scan"}' in (
-        Client().get("/metrics").content.decode())
+        Client().get("/metrics").content.decode()
+    )
 
 
 def test_a_refused_log_in_is_counted(users):
@@ -122,13 +123,16 @@ def test_json_log_lines_carry_the_request_id(db, monkeypatch):
 def test_several_worker_processes_are_added_up(tmp_path):
     """What `ravao serve --workers N` sets up: each process counts in PROMETHEUS_MULTIPROC_DIR."""
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ravao.settings"}
-    count = ("import django; django.setup(); from ravao.core import metrics; "
-             "metrics.LOGIN_FAILURES.inc(); metrics.REQUESTS.labels('r', 'GET', '200').inc(3)")
+    count = (
+        "import django; django.setup(); from ravao.core import metrics; "
+        "metrics.LOGIN_FAILURES.inc(); metrics.REQUESTS.labels('r', 'GET', '200').inc(3)"
+    )
     for _ in range(2):
         subprocess.run([sys.executable, "-c", count], env=env, cwd=ROOT, check=True, timeout=60)
     show = "import django; django.setup(); from ravao.core import metrics; print(metrics.exposition().decode())"
-    out = subprocess.run([sys.executable, "-c", show], env=env, cwd=ROOT, check=True, timeout=60,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", show], env=env, cwd=ROOT, check=True, timeout=60, capture_output=True, text=True
+    ).stdout
     assert "ravao_login_failures_total 2.0" in out
     assert 'ravao_http_requests_total{method="GET",route="r",status="200"} 6.0' in out
 

@@ -19,6 +19,7 @@ EN = {"Accept-Language": "en"}
 @contextmanager
 def database_down():
     """Every new cursor fails as with a refused connection (the test's own transaction stays)."""
+
     def refuse(self):
         raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
@@ -68,14 +69,21 @@ def test_an_outage_is_logged_once_and_its_end_once(venue, users, caplog, monkeyp
     client.force_login(users["province"])
     with caplog.at_level(logging.WARNING, logger="ravao.outage"), database_down():
         for _ in range(20):
-            assert client.post("/api/v1/checkins", checkin_payload(venue.code),
-                               content_type="application/json").status_code == 503
+            assert (
+                client.post(
+                    "/api/v1/checkins", checkin_payload(venue.code), content_type="application/json"
+                ).status_code
+                == 503
+            )
             assert client.get("/dashboard/").status_code == 503
     # Nothing else: no "Service Unavailable" line per request from django.request, no traceback.
     assert [r.levelname for r in records(caplog)] == ["ERROR"], [r.getMessage() for r in records(caplog)][:3]
     assert "Database unavailable" in records(caplog)[0].getMessage()
     with caplog.at_level(logging.WARNING, logger="ravao.outage"):
-        assert client.post("/api/v1/checkins", checkin_payload(venue.code), content_type="application/json").status_code == 201
+        assert (
+            client.post("/api/v1/checkins", checkin_payload(venue.code), content_type="application/json").status_code
+            == 201
+        )
         assert client.get("/api/v1/units?q=Hu").status_code == 200
     assert [r.levelname for r in records(caplog)] == ["ERROR", "WARNING"]
     assert "40 requests were answered 503" in records(caplog)[1].getMessage()

@@ -9,10 +9,16 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[3] / "deploy" / "pgbackup.sh"
-PGBIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None) if Path("/usr/lib/postgresql").exists() else None
+PGBIN = (
+    next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
+    if Path("/usr/lib/postgresql").exists()
+    else None
+)
 
-pytestmark = pytest.mark.skipif(PGBIN is None or not (PGBIN / "pg_archivecleanup").exists(),
-                                reason="PostgreSQL's client tools (pg_archivecleanup) are not installed")
+pytestmark = pytest.mark.skipif(
+    PGBIN is None or not (PGBIN / "pg_archivecleanup").exists(),
+    reason="PostgreSQL's client tools (pg_archivecleanup) are not installed",
+)
 
 
 def run(archive: Path, *args, **env):
@@ -23,8 +29,9 @@ def run(archive: Path, *args, **env):
 def base(archive: Path, name: str, days_ago: int, start_wal: str):
     d = archive / "base" / name
     d.mkdir(parents=True)
-    taken = subprocess.run(["date", "-u", "-d", f"{days_ago} days ago", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True,
-                           text=True, check=True).stdout
+    taken = subprocess.run(
+        ["date", "-u", "-d", f"{days_ago} days ago", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True, text=True, check=True
+    ).stdout
     (d / "TAKEN_AT").write_text(taken)
     (d / "START_WAL").write_text(start_wal + "\n")
     return d
@@ -44,13 +51,20 @@ def test_it_refuses_to_keep_backups_longer_than_the_retention_period(tmp_path):
 def test_it_prunes_old_base_backups_and_the_wal_before_the_oldest_kept(tmp_path):
     old = base(tmp_path, "20260101T000000Z", 9, "000000010000000000000002")
     kept = base(tmp_path, "20260108T000000Z", 2, "000000010000000000000005")
-    wal(tmp_path, "000000010000000000000002", "000000010000000000000004", "000000010000000000000005",
-        "000000010000000000000006")
+    wal(
+        tmp_path,
+        "000000010000000000000002",
+        "000000010000000000000004",
+        "000000010000000000000005",
+        "000000010000000000000006",
+    )
     r = run(tmp_path, "prune", RAVAO_RETENTION_DAYS=30, RAVAO_BACKUP_KEEP_DAYS=7)
     assert r.returncode == 0, r.stderr
     assert not old.exists() and kept.exists()
-    assert sorted(p.name for p in (tmp_path / "wal").iterdir()) == ["000000010000000000000005",
-                                                                     "000000010000000000000006"]
+    assert sorted(p.name for p in (tmp_path / "wal").iterdir()) == [
+        "000000010000000000000005",
+        "000000010000000000000006",
+    ]
 
 
 def test_without_a_base_backup_left_no_wal_is_kept(tmp_path):

@@ -123,7 +123,9 @@ def test_the_cache_holds_no_address_in_clear():
 
 
 def test_an_unreachable_cache_does_not_refuse_anyone():
-    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     with override_settings(CACHES=unreachable):
         assert ratelimit.hit(scope(), "x", window=60) == 0
         ratelimit.check(scope(), "x", limit=0, window=60, message="no")  # does not raise

@@ -30,7 +30,9 @@ def test_typed_helpers_read_the_environment(monkeypatch, tmp_path):
 def run_ravao(*args, env_extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAVAO_") and k != "DATABASE_URL"}
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "ravao.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ravao.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 PRODUCTION = {
@@ -49,7 +51,9 @@ PRODUCTION["RAVAO_SMS_BACKEND"] = "myorg.sms.GatewayBackend"
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**PRODUCTION, "RAVAO_DATA_DIR": str(tmp_path)})
+    result = run_ravao(
+        "check", "--deploy", "--fail-level", "WARNING", env_extra={**PRODUCTION, "RAVAO_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -61,7 +65,9 @@ def test_check_deploy_complains_about_the_demo_defaults(tmp_path):
 
 def test_check_deploy_refuses_keys_derived_from_the_secret_key(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "RAVAO_SIGNING_KEYS"}
-    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)})
+    result = run_ravao(
+        "check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode != 0
     assert "RAVAO_SIGNING_KEYS" in result.stdout + result.stderr
 
@@ -90,5 +96,7 @@ def test_the_client_address_comes_from_the_proxy_header_when_configured(rf, sett
 
 def test_check_deploy_warns_when_rate_limits_are_counted_per_worker(tmp_path):
     env = {k: v for k, v in PRODUCTION.items() if k != "RAVAO_REDIS_URL"}
-    result = run_ravao("check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)})
+    result = run_ravao(
+        "check", "--deploy", "--fail-level", "WARNING", env_extra={**env, "RAVAO_DATA_DIR": str(tmp_path)}
+    )
     assert result.returncode != 0 and "ravao.W011" in result.stdout + result.stderr

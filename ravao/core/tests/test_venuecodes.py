@@ -5,9 +5,19 @@ import pytest
 from ravao.core.venuecodes import CODE_ALPHABET, CODE_LENGTH, normalise_venue_code
 
 
-@pytest.mark.parametrize("typed", [
-    "AC34679", "ac34679", "A C 3 4 6 7 9", "AC-34679", "ac3 4679", " AC34679\r\n", "AC.346.79", "ＡＣ３４６７９",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "AC34679",
+        "ac34679",
+        "A C 3 4 6 7 9",
+        "AC-34679",
+        "ac3 4679",
+        " AC34679\r\n",
+        "AC.346.79",
+        "ＡＣ３４６７９",
+    ],
+)
 def test_every_typed_form_gives_the_stored_code(typed):
     assert normalise_venue_code(typed) == "AC34679"
 

@@ -6,7 +6,8 @@ from ravao.testing import Role, make_user
 from ravao.venues.models import Entrance, MembershipRole, VenueMembership
 from ravao.venues.testing import make_venue
 
-# A chip ID card QR in its 7-field form (as community parsers read it; no official spec): 12-digit ID, old ID, name, birth date,
+# A chip ID card QR in its 7-field form (as community parsers read it; no official spec): 12-digit ID, old ID,
+# name, birth date,
 # sex, address, issue date.
 CCCD = "046090001234|191234567|Nguyễn Văn An|01011990|Nam|12 Lê Lợi, Thuận Hóa, Huế|15062021"
 CCCD_6 = "046185004321|Trần Thị Bình|20051985|Nữ|3 Hùng Vương, Huế|01072021"

@@ -22,7 +22,7 @@ def venue_config(response) -> list[dict]:
     marker = '<script id="gate-venues" type="application/json">'
     html = response.content.decode()
     start = html.index(marker) + len(marker)
-    return json.loads(html[start:html.index("</script>", start)])
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 def offered_venues(response) -> list[str]:

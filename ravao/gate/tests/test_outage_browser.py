@@ -10,8 +10,11 @@ from ravao.gate.tests.test_scanner_browser import card, hid_scan, open_scanner, 
 
 pytestmark = pytest.mark.browser
 
-UNAVAILABLE = {"status": 503, "headers": {"Retry-After": "5", "Content-Type": "application/json"},
-               "body": json.dumps({"detail": "The service is briefly unavailable (database).", "code": "unavailable"})}
+UNAVAILABLE = {
+    "status": 503,
+    "headers": {"Retry-After": "5", "Content-Type": "application/json"},
+    "body": json.dumps({"detail": "The service is briefly unavailable (database).", "code": "unavailable"}),
+}
 
 
 def test_a_scan_answered_503_is_kept_and_sent_later(page, login_as, gate_staff, gate_venue):

@@ -74,8 +74,9 @@ def personal_qr(card_text: str) -> str:
     ("kind", "name", "year", "channel"),
     [("cccd", "T. T. Bình", "1985", Channel.CCCD), ("personal_qr", "N. V. An", "1990", Channel.PERSONAL_QR)],
 )
-def test_it_reads_a_qr_code_shown_to_the_camera(launch_chromium, live_server, login_as, gate_staff, gate_venue,
-                                                tmp_path, kind, name, year, channel):
+def test_it_reads_a_qr_code_shown_to_the_camera(
+    launch_chromium, live_server, login_as, gate_staff, gate_venue, tmp_path, kind, name, year, channel
+):
     text = CCCD_6 if kind == "cccd" else personal_qr(CCCD)
     y4m = testing_browser.write_qr_y4m(text, tmp_path / "code.y4m")
     browser = launch_chromium(*testing_browser.fake_camera_args(y4m))
@@ -235,12 +236,15 @@ def test_the_phone_enrols_a_key_and_signs_what_it_queues(page, login_as, gate_st
     from ravao.accounts.models import DeviceKey
 
     open_scanner(page, login_as, gate_staff)
-    page.wait_for_function("""() => new Promise((resolve) => {
+    page.wait_for_function(
+        """() => new Promise((resolve) => {
         indexedDB.open('ravao-gate').onsuccess = (e) => {
             e.target.result.transaction('device').objectStore('device').getAll().onsuccess = (r) =>
                 resolve(r.target.result.length === 1 && !!r.target.result[0].id);
         };
-    })""", timeout=8000)
+    })""",
+        timeout=8000,
+    )
     device = DeviceKey.objects.get(user=gate_staff)
     phone_context.set_offline(True)
     hid_scan(page, CCCD)
@@ -248,13 +252,25 @@ def test_the_phone_enrols_a_key_and_signs_what_it_queues(page, login_as, gate_st
     body = read_store(page, "queue")[0]["body"]
     assert body["device"] == device.pk and body["signature"]
     scanned_at = datetime.fromisoformat(body["scanned_at"].replace("Z", "+00:00"))
-    message = scan_message(client_id=body["client_id"], venue=body["venue"], entrance_id=body["entrance"],
-                           direction=body["direction"], scanned_at=scanned_at, text=body["text"],
-                           birth_year=body.get("birth_year"))
+    message = scan_message(
+        client_id=body["client_id"],
+        venue=body["venue"],
+        entrance_id=body["entrance"],
+        direction=body["direction"],
+        scanned_at=scanned_at,
+        text=body["text"],
+        birth_year=body.get("birth_year"),
+    )
     assert device_signed(user=gate_staff, device_id=body["device"], signature=body["signature"], message=message)
-    tampered = scan_message(client_id=body["client_id"], venue=body["venue"], entrance_id=body["entrance"],
-                            direction=body["direction"], scanned_at=scanned_at - timedelta(hours=2), text=body["text"],
-                            birth_year=body.get("birth_year"))
+    tampered = scan_message(
+        client_id=body["client_id"],
+        venue=body["venue"],
+        entrance_id=body["entrance"],
+        direction=body["direction"],
+        scanned_at=scanned_at - timedelta(hours=2),
+        text=body["text"],
+        birth_year=body.get("birth_year"),
+    )
     assert not device_signed(user=gate_staff, device_id=body["device"], signature=body["signature"], message=tampered)
 
 
@@ -314,7 +330,9 @@ def test_the_installed_page_opens_without_a_network(page, login_as, gate_staff, 
     assert Visit.objects.count() == 1
 
 
-def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page, login_as, gate_staff, gate_venue, phone_context):
+def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(
+    page, login_as, gate_staff, gate_venue, phone_context
+):
     from django.contrib.sessions.models import Session
 
     open_scanner(page, login_as, gate_staff)
@@ -359,11 +377,14 @@ def test_queued_scans_survive_an_expired_session_and_refusals_stay_visible(page,
 
 def read_store(page, store):
     """The items of one IndexedDB store of the page (``queue`` or ``failed``)."""
-    return page.evaluate("""(store) => new Promise((resolve) => {
+    return page.evaluate(
+        """(store) => new Promise((resolve) => {
         indexedDB.open('ravao-gate').onsuccess = (e) => {
             e.target.result.transaction(store).objectStore(store).getAll().onsuccess = (r) => resolve(r.target.result);
         };
-    })""", store)
+    })""",
+        store,
+    )
 
 
 def wait_queue_empty(page, timeout=10.0):
@@ -376,7 +397,8 @@ def wait_queue_empty(page, timeout=10.0):
 
 
 def test_a_shared_phone_sends_queued_scans_only_for_the_account_that_made_them(
-        page, login_as, gate_staff, gate_venue, phone_context):
+    page, login_as, gate_staff, gate_venue, phone_context
+):
     from django.contrib.sessions.models import Session
 
     from ravao.people.identity import parse_cccd
@@ -422,7 +444,9 @@ def test_a_shared_phone_sends_queued_scans_only_for_the_account_that_made_them(
     page.reload()
     page.wait_for_selector("#others", state="hidden")
     wait_queue_empty(page)
-    assert sorted(Visit.objects.values_list("channel", flat=True)) == sorted([Channel.CCCD, Channel.CCCD, Channel.MANUAL])
+    assert sorted(Visit.objects.values_list("channel", flat=True)) == sorted(
+        [Channel.CCCD, Channel.CCCD, Channel.MANUAL]
+    )
     assert page.locator("#failed").is_hidden()
 
     # A queues one more offline, then B discards it: it is never sent.

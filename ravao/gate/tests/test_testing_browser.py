@@ -16,7 +16,7 @@ def test_the_fake_camera_video_shows_a_readable_qr_code(tmp_path):
     assert header == b"YUV4MPEG2 W320 H240 F10:1 Ip A1:1 C420jpeg"
     frame = 320 * 240 * 3 // 2
     assert rest.count(b"FRAME\n") >= 2 and len(rest) == 2 * (len(b"FRAME\n") + frame)
-    luma = rest[len(b"FRAME\n"):len(b"FRAME\n") + 320 * 240]
+    luma = rest[len(b"FRAME\n") : len(b"FRAME\n") + 320 * 240]
     [found] = zxingcpp.read_barcodes(Image.frombytes("L", (320, 240), luma))
     assert found.text == CCCD
 

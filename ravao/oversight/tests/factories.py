@@ -21,22 +21,48 @@ def tz():
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def make_random_data(small_map, *, seed: int, venues: int = 30, people: int = 25, visits: int = 300,
-                     targets: int = 25, end_day: date = END_DAY, days: int = DAYS):
+def make_random_data(
+    small_map,
+    *,
+    seed: int,
+    venues: int = 30,
+    people: int = 25,
+    visits: int = 300,
+    targets: int = 25,
+    end_day: date = END_DAY,
+    days: int = DAYS,
+):
     rng = random.Random(seed)
     m = small_map
     leaves = [m.commune_a, m.commune_b, m.commune_c, m.legacy_commune_a1, m.legacy_commune_a2, m.legacy_commune_b1]
-    types = list(VenueType.objects.filter(code__in=[
-        "restaurant", "market", "school", "hospital", "bus", "supermarket", "office", "clinic",
-    ]).select_related("sector")) or list(VenueType.objects.select_related("sector")[:8])
+    types = list(
+        VenueType.objects.filter(
+            code__in=[
+                "restaurant",
+                "market",
+                "school",
+                "hospital",
+                "bus",
+                "supermarket",
+                "office",
+                "clinic",
+            ]
+        ).select_related("sector")
+    ) or list(VenueType.objects.select_related("sector")[:8])
     made = []
     for i in range(venues):
         vt = rng.choice(types)
-        made.append(Venue.objects.create(
-            name=f"Venue {seed}-{i}", venue_type=vt, sector=vt.sector, unit=rng.choice(leaves),
-            default_stay_minutes=60, status=rng.choice([VenueStatus.ACTIVE] * 4 + [VenueStatus.SUSPENDED, VenueStatus.CLOSED]),
-            verified=rng.random() < 0.6,
-        ))
+        made.append(
+            Venue.objects.create(
+                name=f"Venue {seed}-{i}",
+                venue_type=vt,
+                sector=vt.sector,
+                unit=rng.choice(leaves),
+                default_stay_minutes=60,
+                status=rng.choice([VenueStatus.ACTIVE] * 4 + [VenueStatus.SUSPENDED, VenueStatus.CLOSED]),
+                verified=rng.random() < 0.6,
+            )
+        )
     persons = [Person.objects.create(full_name=f"P{i}") for i in range(people)]
     first_day = end_day - timedelta(days=days - 1)
     rows = []
@@ -45,16 +71,27 @@ def make_random_data(small_map, *, seed: int, venues: int = 30, people: int = 25
         # Include the edges of the local day (00:00:00 and 23:59:59) to catch time-zone slips.
         seconds = rng.choice([0, 86399, rng.randrange(86400)])
         at = datetime.combine(day, time.min, tzinfo=tz()) + timedelta(seconds=seconds)
-        rows.append(Visit(venue=rng.choice(made), person=rng.choice(persons), checked_in_at=at,
-                          checked_out_at=at + timedelta(hours=1), channel="import"))
+        rows.append(
+            Visit(
+                venue=rng.choice(made),
+                person=rng.choice(persons),
+                checked_in_at=at,
+                checked_out_at=at + timedelta(hours=1),
+                channel="import",
+            )
+        )
     Visit.objects.bulk_create(rows)
     for i in range(targets):
         vt = rng.choice(types + [None])
         status = rng.choice(TargetStatus.values)
         venue = rng.choice(made) if status in (TargetStatus.REGISTERED, TargetStatus.ACTIVE) else None
         TargetEstablishment.objects.create(
-            unit=venue.unit if venue else rng.choice(leaves), name=f"Target {i}", venue_type=vt,
-            sector=venue.sector if venue else (vt.sector if vt else None), status=status, venue=venue,
+            unit=venue.unit if venue else rng.choice(leaves),
+            name=f"Target {i}",
+            venue_type=vt,
+            sector=venue.sector if venue else (vt.sector if vt else None),
+            status=status,
+            venue=venue,
         )
     return made
 
@@ -69,15 +106,21 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
     def inside(u):
         return u.generation == generation and (unit is None or u.path.startswith(unit.path))
 
-    venues = [v for v in Venue.objects.select_related("unit", "venue_type") if inside(v.unit)
-              and (sector is None or v.sector_id == sector.pk)]
+    venues = [
+        v
+        for v in Venue.objects.select_related("unit", "venue_type")
+        if inside(v.unit) and (sector is None or v.sector_id == sector.pk)
+    ]
     venue_ids = {v.pk for v in venues}
     open_venues = [v for v in venues if v.status != VenueStatus.CLOSED]
     visits = [x for x in Visit.objects.all() if x.venue_id in venue_ids]
     in_period = [x for x in visits if first <= local_day(x.checked_in_at) <= last]
     scanned_ever = set(Visit.objects.values_list("venue_id", flat=True))
-    targets = [t for t in TargetEstablishment.objects.select_related("unit") if inside(t.unit)
-               and (sector is None or t.sector_id == sector.pk)]
+    targets = [
+        t
+        for t in TargetEstablishment.objects.select_related("unit")
+        if inside(t.unit) and (sector is None or t.sector_id == sector.pk)
+    ]
 
     def t_status(t):
         if t.status == TargetStatus.REGISTERED and t.venue_id in scanned_ever:
@@ -102,7 +145,9 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
         "scans": len(in_period),
         "unique_visitors": len({x.person_id for x in in_period}),
         "active_24h": len({x.venue_id for x in visits if local_day(x.checked_in_at) == last}),
-        "active_7d": len({x.venue_id for x in visits if last - timedelta(days=6) <= local_day(x.checked_in_at) <= last}),
+        "active_7d": len(
+            {x.venue_id for x in visits if last - timedelta(days=6) <= local_day(x.checked_in_at) <= last}
+        ),
         "population": population,
         "points_per_100_residents": round(registered * 100 / population, 3) if population else None,
         "targets": len(targets),
@@ -120,6 +165,13 @@ def add_visits(*, seed: int, venues, persons, visits: int, first_day: date, last
         day = first_day + timedelta(days=rng.randrange(days))
         seconds = rng.choice([0, 86399, rng.randrange(86400)])
         at = datetime.combine(day, time.min, tzinfo=tz()) + timedelta(seconds=seconds)
-        rows.append(Visit(venue=rng.choice(venues), person=rng.choice(persons), checked_in_at=at,
-                          checked_out_at=at + timedelta(hours=1), channel="import"))
+        rows.append(
+            Visit(
+                venue=rng.choice(venues),
+                person=rng.choice(persons),
+                checked_in_at=at,
+                checked_out_at=at + timedelta(hours=1),
+                channel="import",
+            )
+        )
     return Visit.objects.bulk_create(rows)

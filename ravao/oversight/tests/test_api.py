@@ -7,8 +7,18 @@ from ravao.oversight.tests.factories import END_DAY, brute_force, make_random_da
 from ravao.oversight.tests.test_indicators import selectors_now
 from ravao.testing import ApiClient
 
-KEYS = {"registered", "active_24h", "active_7d", "scans", "unique_visitors", "population",
-        "points_per_100_residents", "targets", "targets_registered", "targets_active"}
+KEYS = {
+    "registered",
+    "active_24h",
+    "active_7d",
+    "scans",
+    "unique_visitors",
+    "population",
+    "points_per_100_residents",
+    "targets",
+    "targets_registered",
+    "targets_active",
+}
 
 
 def test_it_defaults_to_the_whole_country_for_a_national_admin(small_map, users, django_assert_max_num_queries):
@@ -21,7 +31,9 @@ def test_it_defaults_to_the_whole_country_for_a_national_admin(small_map, users,
     assert [c["unit"]["code"] for c in body["children"]] == ["46", "48"]
     assert KEYS <= set(body["indicators"])
     exp = brute_force(unit=None, generation="2025", first=END_DAY, last=END_DAY)
-    assert body["indicators"]["scans"] == exp["scans"] and body["indicators"]["unique_visitors"] == exp["unique_visitors"]
+    assert (
+        body["indicators"]["scans"] == exp["scans"] and body["indicators"]["unique_visitors"] == exp["unique_visitors"]
+    )
 
 
 def test_it_defaults_to_the_callers_unit(small_map, users):
@@ -42,10 +54,15 @@ def test_it_limits_a_sector_official_to_their_sector(small_map, users):
     make_random_data(small_map, seed=32)
     rollup(now=selectors_now())
     first = END_DAY - timedelta(days=9)
-    body = ApiClient(users["health"]).get("/coverage", unit="46", to=END_DAY.isoformat(),
-                                          **{"from": first.isoformat()}).json()
+    body = (
+        ApiClient(users["health"])
+        .get("/coverage", unit="46", to=END_DAY.isoformat(), **{"from": first.isoformat()})
+        .json()
+    )
     assert body["sector"] == "health"
-    exp = brute_force(unit=small_map.province, generation="2025", sector=users["health"].sector, first=first, last=END_DAY)
+    exp = brute_force(
+        unit=small_map.province, generation="2025", sector=users["health"].sector, first=first, last=END_DAY
+    )
     assert body["indicators"]["scans"] == exp["scans"] and body["indicators"]["registered"] == exp["registered"]
     assert body["indicators"]["unique_visitors"] == exp["unique_visitors"]
 

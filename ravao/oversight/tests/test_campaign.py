@@ -21,13 +21,19 @@ def login(user) -> Client:
     return c
 
 
-CSV_OK = "commune,name,venue_type,address,phone,notes,canvasser\n19753,Quán Bún Bò,restaurant,1 Lê Lợi,0905000001,,commune_a\n19753,Chợ Đông Ba,market,,,,\n"
+CSV_OK = (
+    "commune,name,venue_type,address,phone,notes,canvasser\n"
+    "19753,Quán Bún Bò,restaurant,1 Lê Lợi,0905000001,,commune_a\n"
+    "19753,Chợ Đông Ba,market,,,,\n"
+)
 
 
 def test_it_imports_a_csv_after_a_dry_run(small_map, users):
     result = services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=True)
     assert result.rows == 2 and not result.errors and TargetEstablishment.objects.count() == 0
-    result = services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
+    result = services.target_import(
+        user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False
+    )
     assert result.created == 2
     t = TargetEstablishment.objects.get(name="Quán Bún Bò")
     assert t.unit == small_map.commune_a and t.sector.code == "trade" and t.assigned_to == users["commune_a"]
@@ -35,7 +41,9 @@ def test_it_imports_a_csv_after_a_dry_run(small_map, users):
 
 def test_importing_the_same_register_twice_adds_nothing(small_map, users):
     services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
-    result = services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
+    result = services.target_import(
+        user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False
+    )
     assert (result.created, result.skipped) == (0, 2)
     assert TargetEstablishment.objects.count() == 2
 
@@ -71,17 +79,29 @@ def test_it_imports_from_the_cli(small_map, users, tmp_path):
 
 def test_it_adds_on_the_spot_and_registers_the_venue_in_one_tap(small_map, users):
     c = login(users["commune_a"])
-    r = c.post("/oversight/campaign/add/", {"commune": small_map.commune_a.pk, "name": "Tiệm Tóc Hoa",
-                                            "venue_type": "beauty", "address": "5 Trần Hưng Đạo",
-                                            "phone": "0905123456", "guided": "1"})
+    r = c.post(
+        "/oversight/campaign/add/",
+        {
+            "commune": small_map.commune_a.pk,
+            "name": "Tiệm Tóc Hoa",
+            "venue_type": "beauty",
+            "address": "5 Trần Hưng Đạo",
+            "phone": "0905123456",
+            "guided": "1",
+        },
+    )
     t = TargetEstablishment.objects.get()
     assert r.status_code == 302 and t.status == TargetStatus.GUIDED and t.visited_at is not None
     r = c.post(f"/oversight/campaign/{t.pk}/", {"action": "register", "venue_type": "beauty"})
     t.refresh_from_db()
     venue = Venue.objects.get()
     assert t.status == TargetStatus.REGISTERED and t.venue == venue
-    assert (venue.name, venue.unit, venue.street, venue.contact_phone) == ("Tiệm Tóc Hoa", small_map.commune_a,
-                                                                          "5 Trần Hưng Đạo", "0905123456")
+    assert (venue.name, venue.unit, venue.street, venue.contact_phone) == (
+        "Tiệm Tóc Hoa",
+        small_map.commune_a,
+        "5 Trần Hưng Đạo",
+        "0905123456",
+    )
     with pytest.raises(ServiceError):
         services.target_register_venue(user=users["commune_a"], target=t)
 
@@ -110,7 +130,9 @@ def test_it_counts_progress_per_commune_and_canvasser(small_map, users):
     rows = {r["unit__code"]: r for r in campaign.progress_by_commune(user=users["province"], unit=small_map.province)}
     assert rows["19753"]["total"] == 3 and rows["19753"]["registered"] == 1 and rows["19753"]["guided"] == 1
     assert rows["19774"]["total"] == 1 and rows["19774"]["registered_share"] == 0
-    by_canvasser = {r["assigned_to__username"]: r for r in campaign.progress_by_canvasser(user=users["province"], unit=None)}
+    by_canvasser = {
+        r["assigned_to__username"]: r for r in campaign.progress_by_canvasser(user=users["province"], unit=None)
+    }
     assert by_canvasser["commune_a"]["total"] == 3 and by_canvasser["commune_a"]["visited"] == 2
     assert services.target_assign(user=users["province"], targets=[t.pk], canvasser="commune_b") == 1
     with pytest.raises(NotFound):

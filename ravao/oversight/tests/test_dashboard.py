@@ -41,8 +41,18 @@ def test_it_shows_the_brute_force_figures_on_the_page(data, users, django_assert
     assert r.status_code == 200
     html = r.content.decode()
     expected = brute_force(unit=data.province, generation="2025", first=END_DAY - timedelta(days=6), last=END_DAY)
-    for key in ["registered", "active_24h", "active_7d", "scans", "unique_visitors", "targets", "targets_registered",
-                "targets_active", "suspended", "unverified"]:
+    for key in [
+        "registered",
+        "active_24h",
+        "active_7d",
+        "scans",
+        "unique_visitors",
+        "targets",
+        "targets_registered",
+        "targets_active",
+        "suspended",
+        "unverified",
+    ]:
         assert figure(html, key) == fmt_value(key, expected[key]), key
     # Drill-down links to both communes, and the trend data for the chart.
     assert "unit=19753" in html and "unit=19774" in html
@@ -54,7 +64,7 @@ def test_it_drills_down_to_the_venue_list_and_a_venue(data, users):
     r = c.get("/oversight/", {"unit": "19753", **PERIOD})
     html = r.content.decode()
     assert 'id="venues"' in html
-    codes = re.findall(r'/oversight/venue/([A-Z0-9]+)/', html)
+    codes = re.findall(r"/oversight/venue/([A-Z0-9]+)/", html)
     assert codes
     r = c.get(f"/oversight/venue/{codes[0]}/")
     assert r.status_code == 200 and 'id="venue-days"' in r.content.decode()
@@ -96,8 +106,13 @@ def test_it_keeps_officials_within_their_jurisdiction(data, users):
 def test_it_shows_a_sector_official_only_their_sector(data, users):
     c = login(users["health"])
     html = c.get("/oversight/", {"unit": "46", **PERIOD}).content.decode()
-    expected = brute_force(unit=data.province, generation="2025", sector=users["health"].sector,
-                           first=END_DAY - timedelta(days=6), last=END_DAY)
+    expected = brute_force(
+        unit=data.province,
+        generation="2025",
+        sector=users["health"].sector,
+        first=END_DAY - timedelta(days=6),
+        last=END_DAY,
+    )
     assert figure(html, "registered") == fmt_value("registered", expected["registered"])
     assert figure(html, "scans") == fmt_value("scans", expected["scans"])
     assert c.get("/oversight/", {"unit": "46", "sector": "education"}).status_code == 404

@@ -53,7 +53,10 @@ def test_the_canvassers_guide_names_the_campaign_screens(db):
     from ravao.oversight.menu import CAMPAIGN
 
     c = Client()
-    for language, button in (("vi", "Đăng ký cơ sở này làm địa điểm"), ("en", "Register this establishment as a venue")):
+    for language, button in (
+        ("vi", "Đăng ký cơ sở này làm địa điểm"),
+        ("en", "Register this establishment as a venue"),
+    ):
         with translation.override(language):
             text = " ".join(s["text"] for s in guide_context("canvasser")["steps"])
             assert f"“{CAMPAIGN[0]}”" in text and f"“{button}”" in text
@@ -61,12 +64,30 @@ def test_the_canvassers_guide_names_the_campaign_screens(db):
     assert "Chiến dịch" in " ".join(vi.pages[0].extract_text().split())
 
 
-@pytest.mark.parametrize(("role", "labels"), [
-    ("tracer", ["Contact tracing", "Open a case", "Import cases", "Contacts", "With second degree (F2)",
-                "Notify contacts not yet notified (SMS / e-mail)", "reached", "isolated", "tested", "Export",
-                "Venues to alert", "Publish window", "Places with possible exposure"]),
-    ("auditor", ["Audit log", "Purpose"]),
-])
+@pytest.mark.parametrize(
+    ("role", "labels"),
+    [
+        (
+            "tracer",
+            [
+                "Contact tracing",
+                "Open a case",
+                "Import cases",
+                "Contacts",
+                "With second degree (F2)",
+                "Notify contacts not yet notified (SMS / e-mail)",
+                "reached",
+                "isolated",
+                "tested",
+                "Export",
+                "Venues to alert",
+                "Publish window",
+                "Places with possible exposure",
+            ],
+        ),
+        ("auditor", ["Audit log", "Purpose"]),
+    ],
+)
 def test_the_tracers_and_auditors_guides_name_the_screens_as_they_are_labelled(db, role, labels):
     """Each quoted label is the one the page shows, in both languages (taken from the apps' own catalogues)."""
     from django.utils import translation

@@ -22,13 +22,24 @@ FIRST_DAY = END_DAY - timedelta(days=DAYS - 1)
 def tables() -> dict:
     """Every aggregate row that the figures come from, comparable across runs."""
     return {
-        "venueday": sorted(VenueDay.objects.values_list("venue_id", "day", "unit_id", "sector_id", "scans", "visitors",
-                                                        "first_scan_at", "last_scan_at")),
+        "venueday": sorted(
+            VenueDay.objects.values_list(
+                "venue_id", "day", "unit_id", "sector_id", "scans", "visitors", "first_scan_at", "last_scan_at"
+            )
+        ),
         "presence": sorted(PresenceDay.objects.values_list("day", "unit_id", "sector_id", "person_id")),
-        "unitday": sorted(UnitDay.objects.values_list("generation", "unit_id", "sector_id", "day", "scans", "visitors",
-                                                      "active_24h", "active_7d"), key=repr),
-        "ranges": sorted(RangeVisitors.objects.filter(visitors__isnull=False).values_list(
-            "generation", "unit_id", "sector_id", "first_day", "last_day", "visitors").distinct(), key=repr),
+        "unitday": sorted(
+            UnitDay.objects.values_list(
+                "generation", "unit_id", "sector_id", "day", "scans", "visitors", "active_24h", "active_7d"
+            ),
+            key=repr,
+        ),
+        "ranges": sorted(
+            RangeVisitors.objects.filter(visitors__isnull=False)
+            .values_list("generation", "unit_id", "sector_id", "first_day", "last_day", "visitors")
+            .distinct(),
+            key=repr,
+        ),
     }
 
 
@@ -57,8 +68,14 @@ def test_batches_with_late_uploads_give_the_figures_of_a_full_reroll(small_map, 
     rollup(now=now)
     for k in range(1, 5):
         # Mostly yesterday and today, some for days ago (an offline gate uploading late).
-        add_visits(seed=seed * 10 + k, venues=venues, persons=persons, visits=40, first_day=END_DAY - timedelta(days=1),
-                   last_day=END_DAY + timedelta(days=1))
+        add_visits(
+            seed=seed * 10 + k,
+            venues=venues,
+            persons=persons,
+            visits=40,
+            first_day=END_DAY - timedelta(days=1),
+            last_day=END_DAY + timedelta(days=1),
+        )
         add_visits(seed=seed * 20 + k, venues=venues, persons=persons, visits=10, first_day=FIRST_DAY, last_day=END_DAY)
         result = rollup(now=now + timedelta(minutes=k))
         assert result["days"] == 0 and result["visits"] == 50  # no whole day re-rolled
@@ -74,7 +91,9 @@ def test_a_new_day_starts_from_the_aggregates(small_map, users):
     rollup(now=evening)
     add_visits(seed=131, venues=venues, persons=persons, visits=30, first_day=END_DAY, last_day=END_DAY)
     rollup(now=evening + timedelta(minutes=30))  # 23:30, same day
-    add_visits(seed=132, venues=venues, persons=persons, visits=30, first_day=END_DAY, last_day=END_DAY + timedelta(days=1))
+    add_visits(
+        seed=132, venues=venues, persons=persons, visits=30, first_day=END_DAY, last_day=END_DAY + timedelta(days=1)
+    )
     rollup(now=evening + timedelta(hours=1, minutes=30))  # 00:30 the next day: a new day, its windows
     today = END_DAY + timedelta(days=1)
     check_all(users, small_map, [(today, today), (today - timedelta(days=6), today), *PERIODS])
@@ -87,8 +106,9 @@ def test_a_visit_that_becomes_visible_after_a_higher_id_is_counted_once(small_ma
     persons = list(Person.objects.all())
     now = selectors_now()
     rollup(now=now)
-    made = add_visits(seed=141, venues=venues, persons=persons, visits=30, first_day=END_DAY - timedelta(days=3),
-                      last_day=END_DAY)
+    made = add_visits(
+        seed=141, venues=venues, persons=persons, visits=30, first_day=END_DAY - timedelta(days=3), last_day=END_DAY
+    )
     # The middle one is still in an open transaction at the next run: remove it, put it back after.
     held = Visit.objects.get(id=made[15].id)
     Visit.objects.filter(id=held.id).delete()
@@ -110,7 +130,8 @@ def test_checkouts_and_quiet_runs_change_nothing(small_map, users):
     rollup(now=now)
     before = tables()
     Visit.objects.filter(id__in=list(Visit.objects.values_list("id", flat=True)[:40])).update(
-        checked_out_at=now, checkout_method="button")
+        checked_out_at=now, checkout_method="button"
+    )
     rollup(now=now + timedelta(minutes=1))
     assert tables() == before
 
@@ -142,8 +163,14 @@ def test_a_transaction_open_during_a_run_is_picked_up_by_the_next(small_map, use
 
         try:
             with transaction.atomic():
-                add_visits(seed=162, venues=venues, persons=persons, visits=3, first_day=END_DAY - timedelta(days=2),
-                           last_day=END_DAY)
+                add_visits(
+                    seed=162,
+                    venues=venues,
+                    persons=persons,
+                    visits=3,
+                    first_day=END_DAY - timedelta(days=2),
+                    last_day=END_DAY,
+                )
                 took_id.set()
                 commit.wait(30)
         finally:
@@ -174,7 +201,8 @@ def test_stock_follows_venue_and_target_changes_without_new_visits(small_map, us
     rollup(now=now + timedelta(minutes=1))  # unchanged: the stock rows are left as they are
     Venue.objects.filter(pk=venues[0].pk).update(status=VenueStatus.SUSPENDED, verified=False)
     Venue.objects.filter(pk=venues[1].pk).update(status=VenueStatus.CLOSED)
-    TargetEstablishment.objects.filter(status=TargetStatus.NOT_VISITED).update(status=TargetStatus.REGISTERED,
-                                                                               venue=venues[2])
+    TargetEstablishment.objects.filter(status=TargetStatus.NOT_VISITED).update(
+        status=TargetStatus.REGISTERED, venue=venues[2]
+    )
     rollup(now=now + timedelta(minutes=2))
     check_all(users, small_map)

@@ -12,11 +12,24 @@ from ravao.oversight.tests.factories import END_DAY, brute_force, make_random_da
 from ravao.testing import ApiClient
 from ravao.units.models import Unit
 
-ADDITIVE = ["registered", "suspended", "unverified", "scans", "active_24h", "active_7d", "targets",
-            "targets_registered", "targets_active"]
+ADDITIVE = [
+    "registered",
+    "suspended",
+    "unverified",
+    "scans",
+    "active_24h",
+    "active_7d",
+    "targets",
+    "targets_registered",
+    "targets_active",
+]
 COMPARED = ADDITIVE + ["unique_visitors", "population", "points_per_100_residents", "venues_by_type"]
 
-PERIODS = [(END_DAY, END_DAY), (END_DAY - timedelta(days=6), END_DAY), (END_DAY - timedelta(days=9), END_DAY - timedelta(days=2))]
+PERIODS = [
+    (END_DAY, END_DAY),
+    (END_DAY - timedelta(days=6), END_DAY),
+    (END_DAY - timedelta(days=9), END_DAY - timedelta(days=2)),
+]
 
 
 def check(user, unit, generation, first, last, sector=None, sums=True):
@@ -38,7 +51,9 @@ def check(user, unit, generation, first, last, sector=None, sums=True):
         for c in doc["children"]:
             for code, n in c["indicators"]["venues_by_type"].items():
                 by_type[code] = by_type.get(code, 0) + n
-        assert {k: n for k, n in by_type.items() if n} == {k: n for k, n in doc["indicators"]["venues_by_type"].items() if n}
+        assert {k: n for k, n in by_type.items() if n} == {
+            k: n for k, n in doc["indicators"]["venues_by_type"].items() if n
+        }
     return doc
 
 
@@ -84,32 +99,63 @@ def test_it_serves_the_same_figures_over_the_api(small_map, users):
     make_random_data(small_map, seed=5)
     rollup(now=selectors_now())
     first = END_DAY - timedelta(days=6)
-    r = ApiClient(users["province"]).get("/coverage", unit="46", **{"from": first.isoformat(), "to": END_DAY.isoformat()})
+    r = ApiClient(users["province"]).get(
+        "/coverage", unit="46", **{"from": first.isoformat(), "to": END_DAY.isoformat()}
+    )
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["unit"] == {"code": "46", "name": small_map.province.name, "level": "province", "generation": "2025",
-                            "latitude": None, "longitude": None}
+    assert body["unit"] == {
+        "code": "46",
+        "name": small_map.province.name,
+        "level": "province",
+        "generation": "2025",
+        "latitude": None,
+        "longitude": None,
+    }
     expected = brute_force(unit=small_map.province, generation="2025", first=first, last=END_DAY)
     assert {k: body["indicators"][k] for k in COMPARED} == expected
     assert [c["unit"]["code"] for c in body["children"]] == ["19774", "19753"]  # by name
     for c in body["children"]:
-        assert set(c["indicators"]) >= {"registered", "active_24h", "active_7d", "scans", "unique_visitors", "population",
-                                        "points_per_100_residents", "targets", "targets_registered", "targets_active"}
+        assert set(c["indicators"]) >= {
+            "registered",
+            "active_24h",
+            "active_7d",
+            "scans",
+            "unique_visitors",
+            "population",
+            "points_per_100_residents",
+            "targets",
+            "targets_registered",
+            "targets_active",
+        }
         child = Unit.objects.get(generation="2025", code=c["unit"]["code"])
-        assert {k: c["indicators"][k] for k in COMPARED} == brute_force(unit=child, generation="2025", first=first, last=END_DAY)
+        assert {k: c["indicators"][k] for k in COMPARED} == brute_force(
+            unit=child, generation="2025", first=first, last=END_DAY
+        )
     for key in ADDITIVE:
         assert sum(c["indicators"][key] for c in body["children"]) == body["indicators"][key], key
     # The three-tier (legacy) tree over the API: the district and its communes.
-    r = ApiClient(users["national"]).get("/coverage", unit=small_map.district_a.code, generation="legacy",
-                                         **{"from": first.isoformat(), "to": END_DAY.isoformat()})
+    r = ApiClient(users["national"]).get(
+        "/coverage",
+        unit=small_map.district_a.code,
+        generation="legacy",
+        **{"from": first.isoformat(), "to": END_DAY.isoformat()},
+    )
     assert r.status_code == 200, r.content
     legacy = r.json()
     assert {k: legacy["indicators"][k] for k in COMPARED} == brute_force(
-        unit=small_map.district_a, generation="legacy", first=first, last=END_DAY)
+        unit=small_map.district_a, generation="legacy", first=first, last=END_DAY
+    )
     assert legacy["children"] and all(
-        {k: c["indicators"][k] for k in COMPARED} == brute_force(
-            unit=Unit.objects.get(generation="legacy", code=c["unit"]["code"]), generation="legacy", first=first, last=END_DAY)
-        for c in legacy["children"])
+        {k: c["indicators"][k] for k in COMPARED}
+        == brute_force(
+            unit=Unit.objects.get(generation="legacy", code=c["unit"]["code"]),
+            generation="legacy",
+            first=first,
+            last=END_DAY,
+        )
+        for c in legacy["children"]
+    )
 
 
 def test_it_counts_the_seven_day_windows_once_a_day_and_keeps_them_exact(small_map, users):

@@ -25,10 +25,13 @@ def test_a_units_range_count_reads_the_unit_day_index(db):
     unit_id, first = 1, date(2026, 11, 15)
     with connection.cursor() as cur:
         cur.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned whole
-        cur.execute("EXPLAIN SELECT DISTINCT person_id FROM oversight_presenceday p "
-                    "WHERE p.unit_id = %s AND p.day >= %s AND p.day <= %s",
-                    [unit_id, first, first + timedelta(days=5)])
+        cur.execute(
+            "EXPLAIN SELECT DISTINCT person_id FROM oversight_presenceday p "
+            "WHERE p.unit_id = %s AND p.day >= %s AND p.day <= %s",
+            [unit_id, first, first + timedelta(days=5)],
+        )
         plan = "\n".join(r[0] for r in cur.fetchall())
     assert "presence_unit_day_idx" in plan, plan
-    assert range_counts(generation="2025", sector_id=None, first=first,
-                        last=first + timedelta(days=5), unit_ids=[unit_id], whole=False) == {unit_id: 0}
+    assert range_counts(
+        generation="2025", sector_id=None, first=first, last=first + timedelta(days=5), unit_ids=[unit_id], whole=False
+    ) == {unit_id: 0}

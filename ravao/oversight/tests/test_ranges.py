@@ -54,8 +54,14 @@ def test_a_large_range_is_pending_then_counted_by_the_rollup_and_kept_exact(smal
     assert 'id="counting"' not in page.get("/oversight/", {**PARAMS, "lang": "en"}).content.decode()
     # More visits, late ones in the range included: the stored count follows, run after run.
     for k in range(2):
-        add_visits(seed=310 + k, venues=venues, persons=list(Person.objects.all()), visits=40, first_day=FIRST,
-                   last_day=END_DAY + timedelta(days=1))
+        add_visits(
+            seed=310 + k,
+            venues=venues,
+            persons=list(Person.objects.all()),
+            visits=40,
+            first_day=FIRST,
+            last_day=END_DAY + timedelta(days=1),
+        )
         rollup(now=now + timedelta(minutes=2 + k))
         exact(api.get("/coverage", **PARAMS).json(), small_map)
 
@@ -66,7 +72,10 @@ def test_a_report_counts_a_pending_range_before_writing_the_file(small_map, user
     rollup(now=selectors_now())
     r = ApiClient(users["province"]).get("/reports/progress", format="xlsx", lang="en", **PARAMS)
     assert r.status_code == 200
-    sheet = {row[0]: row[1] for row in load_workbook(io.BytesIO(r.content))["Indicators"].iter_rows(values_only=True)
-             if row and row[0]}
+    sheet = {
+        row[0]: row[1]
+        for row in load_workbook(io.BytesIO(r.content))["Indicators"].iter_rows(values_only=True)
+        if row and row[0]
+    }
     expected = brute_force(unit=small_map.province, generation="2025", first=FIRST, last=END_DAY)
     assert sheet["Unique visitors"] == expected["unique_visitors"]

@@ -57,8 +57,21 @@ def test_it_builds_a_vietnamese_pdf_by_default(small_map, users):
 def test_it_writes_the_report_from_the_cli_and_the_page(small_map, users, tmp_path):
     expected = setup(small_map)
     out = tmp_path / "r.pdf"
-    call_command("report", "--unit", "46", "--from", FIRST.isoformat(), "--to", END_DAY.isoformat(),
-                 "--format", "pdf", "--lang", "en", "--out", str(out))
+    call_command(
+        "report",
+        "--unit",
+        "46",
+        "--from",
+        FIRST.isoformat(),
+        "--to",
+        END_DAY.isoformat(),
+        "--format",
+        "pdf",
+        "--lang",
+        "en",
+        "--out",
+        str(out),
+    )
     text = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
     assert f"Scans {expected['scans']:,}" in text
     from django.test import Client
@@ -67,13 +80,30 @@ def test_it_writes_the_report_from_the_cli_and_the_page(small_map, users, tmp_pa
     c.force_login(users["province"])
     r = c.get("/oversight/report/", {**PARAMS, "format": "xlsx", "lang": "en"})
     assert r.status_code == 200 and r.content[:2] == b"PK"
-    page_sheet = {row[0]: row[1] for row in load_workbook(io.BytesIO(r.content))["Indicators"].iter_rows(values_only=True)
-                  if row and row[0]}
+    page_sheet = {
+        row[0]: row[1]
+        for row in load_workbook(io.BytesIO(r.content))["Indicators"].iter_rows(values_only=True)
+        if row and row[0]
+    }
     xlsx = tmp_path / "r.xlsx"
-    call_command("report", "--unit", "46", "--from", FIRST.isoformat(), "--to", END_DAY.isoformat(),
-                 "--format", "xlsx", "--lang", "en", "--out", str(xlsx))
-    cli_sheet = {row[0]: row[1] for row in load_workbook(str(xlsx))["Indicators"].iter_rows(values_only=True)
-                 if row and row[0]}
+    call_command(
+        "report",
+        "--unit",
+        "46",
+        "--from",
+        FIRST.isoformat(),
+        "--to",
+        END_DAY.isoformat(),
+        "--format",
+        "xlsx",
+        "--lang",
+        "en",
+        "--out",
+        str(xlsx),
+    )
+    cli_sheet = {
+        row[0]: row[1] for row in load_workbook(str(xlsx))["Indicators"].iter_rows(values_only=True) if row and row[0]
+    }
     for sheet in (page_sheet, cli_sheet):
         assert sheet["Scans"] == expected["scans"] and sheet["Unique visitors"] == expected["unique_visitors"]
         assert sheet["Registered scan points"] == expected["registered"]
@@ -120,9 +150,15 @@ def test_figures_follow_the_language_number_format():
     from django.utils import translation
 
     with translation.override("vi"):
-        assert [fmt_value("scans", 24000), fmt_value("points_per_100_residents", 0.0423),
-                fmt_value("targets_registered_share", 0.701), fmt_value("unique_visitors", None)] == [
-            "24.000", "0,042", "70,1%", "—"]
+        assert [
+            fmt_value("scans", 24000),
+            fmt_value("points_per_100_residents", 0.0423),
+            fmt_value("targets_registered_share", 0.701),
+            fmt_value("unique_visitors", None),
+        ] == ["24.000", "0,042", "70,1%", "—"]
     with translation.override("en"):
-        assert [fmt_value("scans", 24000), fmt_value("points_per_100_residents", 0.0423),
-                fmt_value("targets_registered_share", 0.701)] == ["24,000", "0.042", "70.1%"]
+        assert [
+            fmt_value("scans", 24000),
+            fmt_value("points_per_100_residents", 0.0423),
+            fmt_value("targets_registered_share", 0.701),
+        ] == ["24,000", "0.042", "70.1%"]

@@ -18,34 +18,39 @@ def merge_people(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_default_questionnaire'),
-        ('units', '0001_initial'),
-        ('audit', '0001_initial'),
-        ('checkins', '0004_identity_proof'),
-        ('oversight', '0006_presence_autovacuum'),
-        ('tracing', '0002_client_ids'),
+        ("people", "0003_default_questionnaire"),
+        ("units", "0001_initial"),
+        ("audit", "0001_initial"),
+        ("checkins", "0004_identity_proof"),
+        ("oversight", "0006_presence_autovacuum"),
+        ("tracing", "0002_client_ids"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='declaration',
-            name='proven',
-            field=models.BooleanField(db_default=True, default=True, verbose_name='proven'),
+            model_name="declaration",
+            name="proven",
+            field=models.BooleanField(db_default=True, default=True, verbose_name="proven"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='phone_name_hash',
-            field=models.CharField(blank=True, db_default='', default='', max_length=64),
+            model_name="person",
+            name="phone_name_hash",
+            field=models.CharField(blank=True, db_default="", default="", max_length=64),
         ),
         migrations.RunPython(merge_people, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('id_hash', ''), _negated=True), fields=('id_hash',), name='person_one_per_id'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("id_hash", ""), _negated=True), fields=("id_hash",), name="person_one_per_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('id_hash', ''), models.Q(('phone_name_hash', ''), _negated=True)), fields=('phone_name_hash',), name='person_one_per_phone_and_name'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("id_hash", ""), models.Q(("phone_name_hash", ""), _negated=True)),
+                fields=("phone_name_hash",),
+                name="person_one_per_phone_and_name",
+            ),
         ),
     ]

@@ -31,10 +31,22 @@ def test_look_alikes_are_refused(fake):
 def test_check_ins_in_any_digits_reach_the_same_person(small_map):
     venue = venues_testing.make_venue(small_map.commune_a, "Quán Phở", "restaurant")
     for typed in FORMS:
-        res = ApiClient().post("/checkins", {"venue": venue.code, "client_id": str(uuid.uuid4()),
-                                             "person": {"full_name": "Vũ Văn Tư", "id_number": typed, "birth_year": 1990}})
+        res = ApiClient().post(
+            "/checkins",
+            {
+                "venue": venue.code,
+                "client_id": str(uuid.uuid4()),
+                "person": {"full_name": "Vũ Văn Tư", "id_number": typed, "birth_year": 1990},
+            },
+        )
         assert res.status_code in (200, 201), res.json()
     assert Person.objects.count() == 1
-    bad = ApiClient().post("/checkins", {"venue": venue.code, "client_id": str(uuid.uuid4()),
-                                         "person": {"full_name": "Vũ Văn Tư", "id_number": "04609000123⁴"}})
+    bad = ApiClient().post(
+        "/checkins",
+        {
+            "venue": venue.code,
+            "client_id": str(uuid.uuid4()),
+            "person": {"full_name": "Vũ Văn Tư", "id_number": "04609000123⁴"},
+        },
+    )
     assert bad.status_code == 400 and bad.json()["code"] == "bad_id_number"

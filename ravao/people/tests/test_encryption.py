@@ -37,7 +37,10 @@ def test_declaration_answers_are_not_in_the_raw_table(db):
 def test_visits_hold_no_personal_text(venue_for_people):
     from ravao.checkins.services import PersonInput, checkin_self
 
-    checkin_self(client_id="00000000-0000-4000-8000-000000000001", code=venue_for_people.code,
-                 person=PersonInput(full_name="Trần Văn Bảy", phone="0987000111"))
+    checkin_self(
+        client_id="00000000-0000-4000-8000-000000000001",
+        code=venue_for_people.code,
+        person=PersonInput(full_name="Trần Văn Bảy", phone="0987000111"),
+    )
     raw = raw_rows("checkins_visit") + raw_rows("checkins_checkinreplay")
     assert "Trần" not in raw and "0987000111" not in raw and "987000111" not in raw

@@ -26,7 +26,12 @@ def test_it_refuses_invalid_phones(raw):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("001090012345", "001090012345"), ("001 090-012.345", "001090012345"), ("123456789", "123456789"), ("c1234567", "C1234567")],
+    [
+        ("001090012345", "001090012345"),
+        ("001 090-012.345", "001090012345"),
+        ("123456789", "123456789"),
+        ("c1234567", "C1234567"),
+    ],
 )
 def test_it_normalises_id_numbers(raw, expected):
     assert normalise_id_number(raw) == expected

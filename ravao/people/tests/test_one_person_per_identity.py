@@ -64,8 +64,14 @@ def test_eight_concurrent_checkins_of_one_new_id_number_make_one_person(live_ser
     assert Person.objects.count() == 1
     tracer = make_user("tracer1", Role.TRACER, small_map.province)
     start = timezone.now() - timedelta(days=1)
-    res = ApiClient(tracer).post("/cases", {"person": {"id_number": "046090009999"}, "infectious_from": start.isoformat(),
-                                            "infectious_to": (start + timedelta(days=2)).isoformat()})
+    res = ApiClient(tracer).post(
+        "/cases",
+        {
+            "person": {"id_number": "046090009999"},
+            "infectious_from": start.isoformat(),
+            "infectious_to": (start + timedelta(days=2)).isoformat(),
+        },
+    )
     assert res.status_code == 201, res.json()
 
 
@@ -99,14 +105,22 @@ def test_the_migration_merges_people_created_twice(small_map, venue):
         OldPerson = old.get_model("people", "Person")
         from ravao.core.crypto import lookup_hash
 
-        twins = [OldPerson.objects.create(full_name="Đỗ Văn Hai", id_number="046090001111",
-                                          id_hash=lookup_hash("046090001111"), birth_year=1990 if i == 1 else None)
-                 for i in range(3)]
-        other = OldPerson.objects.create(full_name="Người Khác", id_number="046090002222",
-                                         id_hash=lookup_hash("046090002222"))
+        twins = [
+            OldPerson.objects.create(
+                full_name="Đỗ Văn Hai",
+                id_number="046090001111",
+                id_hash=lookup_hash("046090001111"),
+                birth_year=1990 if i == 1 else None,
+            )
+            for i in range(3)
+        ]
+        other = OldPerson.objects.create(
+            full_name="Người Khác", id_number="046090002222", id_hash=lookup_hash("046090002222")
+        )
         now = timezone.now()
         old.get_model("checkins", "Visit").objects.create(
-            venue_id=venue.pk, person_id=twins[2].pk, channel="self", checked_in_at=now, checked_out_at=now)
+            venue_id=venue.pk, person_id=twins[2].pk, channel="self", checked_in_at=now, checked_out_at=now
+        )
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(latest)

@@ -11,7 +11,11 @@ from ravao.people.models import Person
 
 
 def holder_url(venue):
-    result = checkin_self(client_id=uuid.uuid4(), code=venue.code, person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990))
+    result = checkin_self(
+        client_id=uuid.uuid4(),
+        code=venue.code,
+        person=PersonInput(full_name="Nguyễn Văn An", phone="0912345678", birth_year=1990),
+    )
     return f"/people/me/{result.holder}/"
 
 

@@ -22,15 +22,25 @@ DAYS = 2
 
 def simulate(seed=5, **extra):
     out = StringIO()
-    options = {"unit": "46", "seed": seed, "venues": 60, "people": 400, "days": DAYS,
-               "checkins_per_day": 500, "start": START, **extra}
+    options = {
+        "unit": "46",
+        "seed": seed,
+        "venues": 60,
+        "people": 400,
+        "days": DAYS,
+        "checkins_per_day": 500,
+        "start": START,
+        **extra,
+    }
     call_command("simulate", stdout=out, **options)
     return out.getvalue()
 
 
 def fingerprint():
     venues = sorted(Venue.objects.values_list("code", "name", "unit__code", "venue_type__code", "starts_at"))
-    people = sorted(Person.objects.values_list("phone_hash", "id_hash", "unit__code", "birth_year", "sex", "last_seen_at"))
+    people = sorted(
+        Person.objects.values_list("phone_hash", "id_hash", "unit__code", "birth_year", "sex", "last_seen_at")
+    )
     visits = sorted(
         (v.venue.code, v.person.phone_hash, v.checked_in_at, v.checked_out_at, v.checkout_method, v.channel, v.status)
         for v in Visit.objects.select_related("venue", "person")
@@ -54,15 +64,23 @@ def test_it_writes_checkins_that_point_at_existing_venues_and_people(small_map):
     assert "Simulated 60 venues" in line
     assert Visit.objects.count() == DAYS * 500
     with connection.cursor() as cur:
-        cur.execute("SELECT count(*) FROM checkins_visit v LEFT JOIN venues_venue x ON x.id = v.venue_id WHERE x.id IS NULL")
+        cur.execute(
+            "SELECT count(*) FROM checkins_visit v LEFT JOIN venues_venue x ON x.id = v.venue_id WHERE x.id IS NULL"
+        )
         assert cur.fetchone()[0] == 0
-        cur.execute("SELECT count(*) FROM checkins_visit v LEFT JOIN people_person x ON x.id = v.person_id WHERE x.id IS NULL")
+        cur.execute(
+            "SELECT count(*) FROM checkins_visit v LEFT JOIN people_person x ON x.id = v.person_id WHERE x.id IS NULL"
+        )
         assert cur.fetchone()[0] == 0
-        cur.execute("SELECT count(*) FROM checkins_visit v LEFT JOIN venues_entrance e ON e.id = v.entrance_id "
-                    "WHERE e.id IS NULL OR e.venue_id <> v.venue_id")
+        cur.execute(
+            "SELECT count(*) FROM checkins_visit v LEFT JOIN venues_entrance e ON e.id = v.entrance_id "
+            "WHERE e.id IS NULL OR e.venue_id <> v.venue_id"
+        )
         assert cur.fetchone()[0] == 0
-        cur.execute("SELECT count(*) FROM checkins_visit v JOIN venues_trip t ON t.id = v.trip_id "
-                    "WHERE t.venue_id <> v.venue_id")
+        cur.execute(
+            "SELECT count(*) FROM checkins_visit v JOIN venues_trip t ON t.id = v.trip_id "
+            "WHERE t.venue_id <> v.venue_id"
+        )
         assert cur.fetchone()[0] == 0
     # Every venue and person lives in a commune of the simulated province.
     assert not Venue.objects.exclude(unit__path__startswith=small_map.province.path).exists()

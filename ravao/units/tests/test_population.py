@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_sets_population_and_rolls_up_to_parents(small_map):
     Unit.objects.filter(pk=small_map.province.pk).update(population=None)
-    n = import_population("code,population\n19753,1000\n19774,\"2,500\"\n")
+    n = import_population('code,population\n19753,1000\n19774,"2,500"\n')
     assert n == 2
     small_map.commune_b.refresh_from_db()
     assert small_map.commune_b.population == 2500

@@ -38,9 +38,13 @@ def register(small_map, *, name="Quán cơm Bà Năm", phone="0905 123 456", pas
 
     c = Client(headers={"Accept-Language": "en"})
     form = {
-        "name": name, "venue_type": VenueType.objects.get(code="restaurant").pk,
-        "unit": small_map.commune_a.code, "street": "9 Nguyễn Huệ", "contact_name": "Nguyễn Thị Năm",
-        "phone": phone, "password": password,
+        "name": name,
+        "venue_type": VenueType.objects.get(code="restaurant").pk,
+        "unit": small_map.commune_a.code,
+        "street": "9 Nguyễn Huệ",
+        "contact_name": "Nguyễn Thị Năm",
+        "phone": phone,
+        "password": password,
     }
     res = c.post("/venues/register/", form)
     assert res.status_code == 302, res.content.decode()[:800]
@@ -95,9 +99,13 @@ def test_a_failed_registration_keeps_the_code_for_the_next_try(small_map):
 
     client = Client(headers={"Accept-Language": "en"})
     form = {
-        "name": "Tiệm vàng Kim Thành", "venue_type": VenueType.objects.get(code="restaurant").pk,
-        "unit": small_map.commune_a.code, "street": "1 Trần Phú", "contact_name": "Lê Kim",
-        "phone": "0905 777 888", "password": PASSWORD,
+        "name": "Tiệm vàng Kim Thành",
+        "venue_type": VenueType.objects.get(code="restaurant").pk,
+        "unit": small_map.commune_a.code,
+        "street": "1 Trần Phú",
+        "contact_name": "Lê Kim",
+        "phone": "0905 777 888",
+        "password": PASSWORD,
     }
     assert client.post("/venues/register/", form).status_code == 302
     code = re.search(r"\b(\d{6})\b", ConsoleSMSBackend.outbox[-1][1]).group(1)
@@ -123,9 +131,13 @@ def test_a_code_registers_once(small_map):
     code = re.search(r"\b(\d{6})\b", ConsoleSMSBackend.outbox[-1][1]).group(1)
     otp = otp_verify(otp_id=PhoneOTP.objects.get().pk, code=code, consume=False)
     kind = VenueType.objects.get(code="restaurant")
-    venue_self_register(otp=otp, contact_name="Lê Kim", password_hash="!", venue_type=kind, unit=small_map.commune_a, name="A")
+    venue_self_register(
+        otp=otp, contact_name="Lê Kim", password_hash="!", venue_type=kind, unit=small_map.commune_a, name="A"
+    )
     with pytest.raises(ServiceError, match="no longer valid"):
-        venue_self_register(otp=otp, contact_name="Lê Kim", password_hash="!", venue_type=kind, unit=small_map.commune_a, name="B")
+        venue_self_register(
+            otp=otp, contact_name="Lê Kim", password_hash="!", venue_type=kind, unit=small_map.commune_a, name="B"
+        )
     assert not Venue.objects.filter(name="B").exists()
 
 
@@ -140,7 +152,9 @@ def test_two_managers_removing_each_other_at_once_leave_one(small_map, users):
 
     venue = make_venue(small_map.commune_a)
     a = VenueMembership.objects.create(venue=venue, user=users["manager"], role=MembershipRole.MANAGER)
-    b = VenueMembership.objects.create(venue=venue, user=make_user("manager_b", Role.VENUE_MANAGER), role=MembershipRole.MANAGER)
+    b = VenueMembership.objects.create(
+        venue=venue, user=make_user("manager_b", Role.VENUE_MANAGER), role=MembershipRole.MANAGER
+    )
     first_done, errors = threading.Event(), []
 
     def remove_a():
@@ -177,8 +191,15 @@ def test_the_sms_limit_per_client_counts_the_address_the_proxy_gives(small_map, 
     kind = VenueType.objects.get(code="restaurant").pk
 
     def ask(i, ip):
-        form = {"name": f"Quán {i}", "venue_type": kind, "unit": small_map.commune_a.code, "street": "",
-                "contact_name": "Lê Kim", "phone": f"09051234{i:02d}", "password": PASSWORD}
+        form = {
+            "name": f"Quán {i}",
+            "venue_type": kind,
+            "unit": small_map.commune_a.code,
+            "street": "",
+            "contact_name": "Lê Kim",
+            "phone": f"09051234{i:02d}",
+            "password": PASSWORD,
+        }
         return Client(headers={"Accept-Language": "en", "X-Real-IP": ip}).post("/venues/register/", form)
 
     # Behind the proxy every request has the proxy's REMOTE_ADDR: only the header tells visitors apart.

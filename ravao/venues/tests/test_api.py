@@ -93,23 +93,37 @@ def test_detail_is_404_outside_the_area(users, places):
 
 def test_an_official_registers_on_behalf_and_a_manager_registers_their_own(users, small_map):
     res = ApiClient(users["commune_a"]).post(
-        "/venues", {"name": "Nhà văn hoá", "type": "office", "unit": small_map.commune_a.code, "entrances": ["Cổng chính"]}
+        "/venues",
+        {"name": "Nhà văn hoá", "type": "office", "unit": small_map.commune_a.code, "entrances": ["Cổng chính"]},
     )
     assert res.status_code == 201, res.content
     assert res.json()["entrances"][0]["name"] == "Cổng chính" and res.json()["default_stay_minutes"] == 480
-    res = ApiClient(users["commune_a"]).post("/venues", {"name": "X", "type": "office", "unit": small_map.commune_b.code})
+    res = ApiClient(users["commune_a"]).post(
+        "/venues", {"name": "X", "type": "office", "unit": small_map.commune_b.code}
+    )
     assert res.status_code == 403 and "outside your jurisdiction" in res.json()["detail"]
     res = ApiClient(users["health"]).post("/venues", {"name": "X", "type": "school", "unit": small_map.commune_a.code})
     assert res.status_code == 403
-    res = ApiClient(users["commune_a"]).post("/venues", {"name": "X", "type": "office", "unit": small_map.province.code})
+    res = ApiClient(users["commune_a"]).post(
+        "/venues", {"name": "X", "type": "office", "unit": small_map.province.code}
+    )
     assert res.status_code == 400 and "not a commune or ward" in res.json()["detail"]
-    res = ApiClient(users["manager"]).post("/venues", {"name": "Quán Bún Bò", "type": "restaurant", "unit": small_map.commune_b.code})
+    res = ApiClient(users["manager"]).post(
+        "/venues", {"name": "Quán Bún Bò", "type": "restaurant", "unit": small_map.commune_b.code}
+    )
     assert res.status_code == 201
     assert VenueMembership.objects.get(venue__code=res.json()["code"]).user == users["manager"]
     assert ApiClient(users["manager"]).get(f"/venues/{res.json()['code']}").status_code == 200
-    dup = ApiClient(users["province"]).post("/venues", {"name": "quán bún bò ", "type": "restaurant", "unit": small_map.commune_b.code})
+    dup = ApiClient(users["province"]).post(
+        "/venues", {"name": "quán bún bò ", "type": "restaurant", "unit": small_map.commune_b.code}
+    )
     assert dup.status_code == 409 and dup.json()["venue"] == res.json()["code"]
-    assert ApiClient(users["staff"]).post("/venues", {"name": "Y", "type": "office", "unit": small_map.commune_a.code}).status_code == 403
+    assert (
+        ApiClient(users["staff"])
+        .post("/venues", {"name": "Y", "type": "office", "unit": small_map.commune_a.code})
+        .status_code
+        == 403
+    )
 
 
 def test_events_and_vehicles_need_their_fields(users, small_map):
@@ -117,15 +131,30 @@ def test_events_and_vehicles_need_their_fields(users, small_map):
     base = {"unit": small_map.commune_a.code}
     res = api.post("/venues", {**base, "name": "Đám cưới", "type": "wedding"})
     assert res.status_code == 400 and "start and an end" in res.json()["detail"]
-    res = api.post("/venues", {**base, "name": "Đám cưới", "type": "wedding", "starts_at": "2026-12-01T10:00:00+07:00", "ends_at": "2026-12-01T14:00:00+07:00"})
+    res = api.post(
+        "/venues",
+        {
+            **base,
+            "name": "Đám cưới",
+            "type": "wedding",
+            "starts_at": "2026-12-01T10:00:00+07:00",
+            "ends_at": "2026-12-01T14:00:00+07:00",
+        },
+    )
     assert res.status_code == 201 and res.json()["kind"] == "event"
     res = api.post("/venues", {**base, "name": "Xe buýt 01", "type": "bus"})
     assert res.status_code == 400 and "plate" in res.json()["detail"]
-    res = api.post("/venues", {**base, "name": "Xe buýt 01", "type": "bus", "plate": "75B-012.34", "route": "Huế – Thuận An"})
+    res = api.post(
+        "/venues", {**base, "name": "Xe buýt 01", "type": "bus", "plate": "75B-012.34", "route": "Huế – Thuận An"}
+    )
     code = res.json()["code"]
-    trip = api.post(f"/venues/{code}/trips", {"departs_at": "2026-12-01T06:00:00+07:00", "arrives_at": "2026-12-01T06:45:00+07:00"})
+    trip = api.post(
+        f"/venues/{code}/trips", {"departs_at": "2026-12-01T06:00:00+07:00", "arrives_at": "2026-12-01T06:45:00+07:00"}
+    )
     assert trip.status_code == 201
-    bad = api.post(f"/venues/{code}/trips", {"departs_at": "2026-12-01T06:00:00+07:00", "arrives_at": "2026-12-01T05:00:00+07:00"})
+    bad = api.post(
+        f"/venues/{code}/trips", {"departs_at": "2026-12-01T06:00:00+07:00", "arrives_at": "2026-12-01T05:00:00+07:00"}
+    )
     assert bad.status_code == 400
     assert len(api.get(f"/venues/{code}/trips").json()) == 1
 
@@ -135,7 +164,10 @@ def test_update_verify_suspend_and_permissions(users, places, small_map):
     VenueMembership.objects.create(venue=places["a_clinic"], user=users["manager"], role=MembershipRole.MANAGER)
     VenueMembership.objects.create(venue=places["a_clinic"], user=users["staff"], role=MembershipRole.STAFF)
     manager, staff, official = ApiClient(users["manager"]), ApiClient(users["staff"]), ApiClient(users["commune_a"])
-    assert manager.patch(f"/venues/{code}", {"name": "Trạm y tế phường Thuận Hóa", "capacity": 40}).json()["capacity"] == 40
+    assert (
+        manager.patch(f"/venues/{code}", {"name": "Trạm y tế phường Thuận Hóa", "capacity": 40}).json()["capacity"]
+        == 40
+    )
     assert staff.patch(f"/venues/{code}", {"name": "hacked"}).status_code == 403
     assert manager.patch(f"/venues/{code}", {"unit": small_map.commune_b.code}).status_code == 403
     assert manager.post(f"/venues/{code}/verify").status_code == 403
@@ -161,12 +193,16 @@ def test_posters_entrances_revocation_and_staff_over_the_api(users, places):
     assert verify_venue_token(url).venue == venue
     assert api.post(f"/venues/{venue.code}/poster/revoke").json()["code_version"] == 2
     assert api.get(f"/venues/{venue.code}").json()["qr_url"] != url
-    res = api.post(f"/venues/{venue.code}/staff", {"username": "baove_tayloc", "role": "staff", "full_name": "Lê Văn Tám"})
+    res = api.post(
+        f"/venues/{venue.code}/staff", {"username": "baove_tayloc", "role": "staff", "full_name": "Lê Văn Tám"}
+    )
     assert res.status_code == 201 and res.json()["generated_password"]
     guard = VenueMembership.objects.get(pk=res.json()["id"]).user
     assert guard.role == "gate_staff" and guard.check_password(res.json()["generated_password"])
     assert ApiClient(guard).get(f"/venues/{venue.code}").status_code == 200
-    assert ApiClient(users["commune_b"]).post(f"/venues/{venue.code}/staff", {"username": "commune_a"}).status_code == 409
+    assert (
+        ApiClient(users["commune_b"]).post(f"/venues/{venue.code}/staff", {"username": "commune_a"}).status_code == 409
+    )
     mine = VenueMembership.objects.get(venue=venue, user=users["manager"])
     assert api.delete(f"/venues/{venue.code}/staff/{mine.pk}").status_code == 400  # the last manager
     assert api.delete(f"/venues/{venue.code}/staff/{res.json()['id']}").status_code == 204
@@ -177,7 +213,9 @@ def test_bulk_posters_for_officials_only_and_scoped(users, places, small_map):
     res = ApiClient(users["province"]).get("/venues/bulk-posters", unit=small_map.province.code)
     assert res.status_code == 200
     urls = decode_pdf(res.content)
-    assert {verify_venue_token(u).venue_code for u in urls} == {places[k].code for k in ("a_clinic", "a_school", "b_market")}
+    assert {verify_venue_token(u).venue_code for u in urls} == {
+        places[k].code for k in ("a_clinic", "a_school", "b_market")
+    }
     res = ApiClient(users["commune_b"]).get("/venues/bulk-posters")
     assert [verify_venue_token(u).venue_code for u in decode_pdf(res.content)] == [places["b_market"].code]
     assert ApiClient(users["manager"]).get("/venues/bulk-posters").status_code == 403

@@ -113,8 +113,11 @@ def test_a_manager_runs_their_venue_from_the_pages(users, places):
     res = c.post(f"/venues/{venue.code}/do/add-staff/", {"username": "gac_cong", "role": "staff"}, follow=True)
     assert re.search(r"created with the password \S+", res.content.decode())
     assert VenueMembership.objects.get(user__username="gac_cong").user.role == "gate_staff"
-    res = c.post(f"/venues/{venue.code}/edit/", {"name": "Chợ Tây Lộc mới", "venue_type": venue.venue_type.pk,
-                                                 "unit": venue.unit.code, "street": "1 Lê Duẩn"}, follow=True)
+    res = c.post(
+        f"/venues/{venue.code}/edit/",
+        {"name": "Chợ Tây Lộc mới", "venue_type": venue.venue_type.pk, "unit": venue.unit.code, "street": "1 Lê Duẩn"},
+        follow=True,
+    )
     venue.refresh_from_db()
     assert venue.name == "Chợ Tây Lộc mới" and venue.street == "1 Lê Duẩn"
     # Staff see the venue but cannot change it.
@@ -150,9 +153,13 @@ def test_self_registration_with_an_sms_code(small_map, places):
     c = Client(headers={"Accept-Language": "en"})
     assert c.get("/venues/register/").status_code == 200
     form = {
-        "name": "Quán cơm Bà Năm", "venue_type": VenueType.objects.get(code="restaurant").pk,
-        "unit": small_map.commune_a.code, "street": "9 Nguyễn Huệ", "contact_name": "Nguyễn Thị Năm",
-        "phone": "0905 123 456", "password": "a-good-long-passphrase",
+        "name": "Quán cơm Bà Năm",
+        "venue_type": VenueType.objects.get(code="restaurant").pk,
+        "unit": small_map.commune_a.code,
+        "street": "9 Nguyễn Huệ",
+        "contact_name": "Nguyễn Thị Năm",
+        "phone": "0905 123 456",
+        "password": "a-good-long-passphrase",
     }
     res = c.post("/venues/register/", form)
     assert res.status_code == 302 and res.url == "/venues/register/confirm/"
@@ -230,7 +237,7 @@ def test_the_pages_speak_vietnamese_by_default(users, places, settings):
 
 
 def test_the_csv_export_is_scoped_and_safe_in_spreadsheets(users, places, small_map):
-    make_venue(small_map.commune_a, "=HYPERLINK(\"http://evil\")", "restaurant")
+    make_venue(small_map.commune_a, '=HYPERLINK("http://evil")', "restaurant")
     res = client_for(users["commune_a"]).get("/venues/export.csv", {"unit": small_map.province.code})
     assert res.status_code == 200 and res["Content-Type"].startswith("text/csv")
     text = res.content.decode("utf-8-sig")

@@ -37,13 +37,22 @@ def test_the_registration_page_counts_the_address_behind_the_proxy(small_map, mo
     monkeypatch.setattr(registration, "OTP_MAX_PER_CLIENT_HOUR", 1)
     settings.RAVAO_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     form = {
-        "name": "Quán cơm Bà Năm", "venue_type": VenueType.objects.get(code="restaurant").pk,
-        "unit": small_map.commune_a.code, "street": "9 Nguyễn Huệ", "contact_name": "Nguyễn Thị Năm",
+        "name": "Quán cơm Bà Năm",
+        "venue_type": VenueType.objects.get(code="restaurant").pk,
+        "unit": small_map.commune_a.code,
+        "street": "9 Nguyễn Huệ",
+        "contact_name": "Nguyễn Thị Năm",
         "password": "a-good-long-passphrase",
     }
     c = Client(headers={"Accept-Language": "en"})
-    assert c.post("/venues/register/", {**form, "phone": "0905 123 461"}, HTTP_X_REAL_IP="203.0.113.8").status_code == 302
-    res = Client(headers={"Accept-Language": "en"}).post("/venues/register/", {**form, "phone": "0905 123 462"}, HTTP_X_REAL_IP="203.0.113.8")
+    assert (
+        c.post("/venues/register/", {**form, "phone": "0905 123 461"}, HTTP_X_REAL_IP="203.0.113.8").status_code == 302
+    )
+    res = Client(headers={"Accept-Language": "en"}).post(
+        "/venues/register/", {**form, "phone": "0905 123 462"}, HTTP_X_REAL_IP="203.0.113.8"
+    )
     assert "Too many codes were requested from this connection" in res.content.decode()
-    other = Client(headers={"Accept-Language": "en"}).post("/venues/register/", {**form, "phone": "0905 123 463"}, HTTP_X_REAL_IP="203.0.113.9")
+    other = Client(headers={"Accept-Language": "en"}).post(
+        "/venues/register/", {**form, "phone": "0905 123 463"}, HTTP_X_REAL_IP="203.0.113.9"
+    )
     assert other.status_code == 302

@@ -31,10 +31,14 @@ class Command(BaseCommand):
         if sector:
             sector_obj = Sector.objects.filter(code=sector).first()
             if sector_obj is None:
-                raise CommandError(f"No sector {sector}; choose one of {', '.join(Sector.objects.values_list('code', flat=True))}.")
+                raise CommandError(
+                    f"No sector {sector}; choose one of {', '.join(Sector.objects.values_list('code', flat=True))}."
+                )
         password = sys.stdin.readline().rstrip("\n") if password_stdin else None
         try:
-            user = user_create(username=username, password=password, role=role, unit=unit_obj, sector=sector_obj, email=email)
+            user = user_create(
+                username=username, password=password, role=role, unit=unit_obj, sector=sector_obj, email=email
+            )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         scope = unit_obj.name if unit_obj else "national"

@@ -9,14 +9,19 @@ from ravao.checkins import partitions
 
 
 class Command(BaseCommand):
-    help = ("Create the daily partitions of the visit table ahead of time (PostgreSQL) and list them. "
-            "Run it daily (cron/systemd timer); `migrate` also runs it.")
+    help = (
+        "Create the daily partitions of the visit table ahead of time (PostgreSQL) and list them. "
+        "Run it daily (cron/systemd timer); `migrate` also runs it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--ahead", type=int, default=7, help="days after today to create (default 7)")
-        parser.add_argument("--behind", type=int, default=None,
-                            help="days before today to create (default: RAVAO_RETENTION_DAYS)")
-        parser.add_argument("--list", action="store_true", dest="show", help="list every partition with its rows and size")
+        parser.add_argument(
+            "--behind", type=int, default=None, help="days before today to create (default: RAVAO_RETENTION_DAYS)"
+        )
+        parser.add_argument(
+            "--list", action="store_true", dest="show", help="list every partition with its rows and size"
+        )
 
     def handle(self, *args, ahead, behind, show, **options):
         if not partitions.is_partitioned(connection):

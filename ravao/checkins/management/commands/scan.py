@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--text", required=True, help="personal QR text, ID card QR text, or a phone / ID number")
         parser.add_argument("--at", help="time of the scan (ISO 8601 with time zone); default now")
         parser.add_argument("--direction", choices=["in", "out"], default="in")
-        parser.add_argument("--birth-year", type=int, help="for a typed phone / ID number: the birth year the person gives")
+        parser.add_argument(
+            "--birth-year", type=int, help="for a typed phone / ID number: the birth year the person gives"
+        )
         parser.add_argument("--client-id", help="UUID making the command safe to re-run (default: new)")
 
     def handle(self, *args, venue, user, text, at, direction, client_id, birth_year=None, **options):
@@ -37,8 +39,14 @@ class Command(BaseCommand):
                 raise CommandError(f"Not a date and time: {at!r}.")
         try:
             result = checkin_scan(
-                user=staff, client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(), venue_code=venue,
-                text=text, scanned_at=scanned_at, direction=direction, birth_year=birth_year, operator=True,
+                user=staff,
+                client_id=uuid.UUID(client_id) if client_id else uuid.uuid4(),
+                venue_code=venue,
+                text=text,
+                scanned_at=scanned_at,
+                direction=direction,
+                birth_year=birth_year,
+                operator=True,
             )
         except (ServiceError, ValueError) as error:
             raise CommandError(getattr(error, "message", str(error))) from None

@@ -31,11 +31,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, threads, access_log, **options):
         argv = [
-            "gunicorn", "ravao.wsgi:application",
-            "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-            "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
-            "--graceful-timeout", "10", "--timeout", "60", "--max-requests", "50000",
-            "--max-requests-jitter", "5000",
+            "gunicorn",
+            "ravao.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-tmp-dir",
+            "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
+            "--graceful-timeout",
+            "10",
+            "--timeout",
+            "60",
+            "--max-requests",
+            "50000",
+            "--max-requests-jitter",
+            "5000",
             # Load the application once in the master: workers fork with Django, the URL
             # conf and the API schema already imported (faster start, shared memory pages).
             "--preload",
@@ -45,7 +58,9 @@ class Command(BaseCommand):
         if workers > 1:
             # Each worker counts its metrics in files here; /metrics adds them up (ravao/core/metrics.py).
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir(bind)
-        self.stdout.write(f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
-                          f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+        self.stdout.write(
+            f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
+            f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        )
         self.stdout.flush()
         os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv[1:]])

@@ -8,12 +8,16 @@ from ravao.oversight.services import target_import
 
 
 class Command(BaseCommand):
-    help = ("Import the door-to-door register from CSV or XLSX (columns: commune, name, venue_type, address, "
-            "phone, notes, canvasser). All or nothing; --dry-run only checks.")
+    help = (
+        "Import the door-to-door register from CSV or XLSX (columns: commune, name, venue_type, address, "
+        "phone, notes, canvasser). All or nothing; --dry-run only checks."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--as", "--user", dest="user", required=True, help="The official importing (their jurisdiction applies).")
+        parser.add_argument(
+            "--as", "--user", dest="user", required=True, help="The official importing (their jurisdiction applies)."
+        )
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, file, user, dry_run, **options):
@@ -29,5 +33,7 @@ class Command(BaseCommand):
         if result.errors:
             raise CommandError(f"{len(result.errors)} row(s) in error; nothing imported.")
         verb = "would import" if dry_run else "imported"
-        self.stdout.write(f"{verb} {result.rows if dry_run else result.created} establishment(s)"
-                          + (f", {result.skipped} already in the register" if result.skipped else ""))
+        self.stdout.write(
+            f"{verb} {result.rows if dry_run else result.created} establishment(s)"
+            + (f", {result.skipped} already in the register" if result.skipped else "")
+        )

@@ -9,14 +9,19 @@ from ravao.oversight.rollup import local_day, rollup
 
 
 class Command(BaseCommand):
-    help = ("Bring the oversight aggregates up to date from the visits. --loop N: run every N seconds "
-            "(the background job for cron or systemd; see docs/indicators.md).")
+    help = (
+        "Bring the oversight aggregates up to date from the visits. --loop N: run every N seconds "
+        "(the background job for cron or systemd; see docs/indicators.md)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", type=date.fromisoformat, help="Also re-roll every day from this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--since", type=date.fromisoformat, help="Also re-roll every day from this date (YYYY-MM-DD)."
+        )
         parser.add_argument("--loop", type=int, default=0, metavar="SECONDS")
-        parser.add_argument("--reports", action="store_true",
-                            help="With --loop: also send the scheduled weekly reports when due.")
+        parser.add_argument(
+            "--reports", action="store_true", help="With --loop: also send the scheduled weekly reports when due."
+        )
 
     def handle(self, *args, since, loop, reports, **options):
         while True:
@@ -29,8 +34,10 @@ class Command(BaseCommand):
                 connection.close()
                 time.sleep(loop)
                 continue
-            self.stdout.write(f"rolled up {result['visits']} new visit(s), {result['days']} whole day(s) re-rolled "
-                              f"in {result['ms']} ms")
+            self.stdout.write(
+                f"rolled up {result['visits']} new visit(s), {result['days']} whole day(s) re-rolled "
+                f"in {result['ms']} ms"
+            )
             if reports:
                 from ravao.oversight.dispatch import send_reports
 

@@ -8,8 +8,10 @@ from ravao.units.models import Unit
 
 
 class Command(BaseCommand):
-    help = ("Build a reproducible synthetic dataset (venues, people, check-ins) for a unit or the "
-            "whole country through bulk paths (COPY on PostgreSQL).")
+    help = (
+        "Build a reproducible synthetic dataset (venues, people, check-ins) for a unit or the "
+        "whole country through bulk paths (COPY on PostgreSQL)."
+    )
 
     def add_arguments(self, parser):
         where = parser.add_mutually_exclusive_group(required=True)
@@ -20,8 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=10_000)
         parser.add_argument("--days", type=int, default=7)
         parser.add_argument("--checkins-per-day", type=int, default=10_000)
-        parser.add_argument("--start", type=date.fromisoformat, default=None,
-                            help="first simulated day (YYYY-MM-DD); default: the last DAYS days up to today")
+        parser.add_argument(
+            "--start",
+            type=date.fromisoformat,
+            default=None,
+            help="first simulated day (YYYY-MM-DD); default: the last DAYS days up to today",
+        )
 
     def handle(self, *args, unit, country, seed, venues, people, days, checkins_per_day, start, **options):
         target = None
@@ -38,8 +44,18 @@ class Command(BaseCommand):
                 self.stdout.write(line)
                 self.stdout.flush()
 
-        sim = Simulation(Options(seed=seed, unit=target, venues=venues, people=people, days=days,
-                                 checkins_per_day=checkins_per_day, start=start), progress=progress)
+        sim = Simulation(
+            Options(
+                seed=seed,
+                unit=target,
+                venues=venues,
+                people=people,
+                days=days,
+                checkins_per_day=checkins_per_day,
+                start=start,
+            ),
+            progress=progress,
+        )
         try:
             summary = sim.run()
         except ValueError as exc:

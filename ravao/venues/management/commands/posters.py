@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--size", default="A4", choices=sorted(SIZES))
         parser.add_argument("--entrances", action="store_true", help="Also one page per entrance.")
         parser.add_argument("--include-closed", action="store_true")
-        parser.add_argument("--as", dest="as_user", default="",
-                            help="As this user: only an official, and only the venues of their area.")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            default="",
+            help="As this user: only an official, and only the venues of their area.",
+        )
         parser.add_argument("--out", required=True, help="The PDF file to write.")
 
     def handle(self, *args, unit, sector, type, codes, size, entrances, include_closed, as_user, out, **options):
@@ -35,8 +39,15 @@ class Command(BaseCommand):
             raise CommandError("Say which venues: --unit, --sector, --type, --codes or --as.")
         try:
             pdf, count = posters_bulk(
-                by=user, unit=unit, sector=sector, type=type, codes=codes.split(",") if codes else None,
-                size=size, entrances=entrances, include_closed=include_closed, limit=None,
+                by=user,
+                unit=unit,
+                sector=sector,
+                type=type,
+                codes=codes.split(",") if codes else None,
+                size=size,
+                entrances=entrances,
+                include_closed=include_closed,
+                limit=None,
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
