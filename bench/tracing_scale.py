@@ -9,7 +9,8 @@ each step: the province gets denser); past it, the rest of the country is added 
 grows by places and people, not by visitors per place). At each size the tracing engineer's
 benchmark (bench/tracing.py: F1 and F2 of a 20-visit case built from visits in the province,
 with its own baseline of plain indexed range reads in the same run) runs on it. The figures show
-how the cost grows with the data (target: within a factor of two from 10 M to 100 M). Simulation time per step is printed too.
+how the cost grows with the data (target: within a factor of two from 10 M to 100 M).
+Simulation time per step is printed too.
 
     .venv/bin/python bench/tracing_scale.py --sizes 1000000,10000000,100000000
 """
