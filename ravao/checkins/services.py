@@ -15,7 +15,6 @@ by PostgreSQL (ravao/core/fastsql.py); venues, memberships and tokens come from 
 memory (ravao/core/hotcache.py). docs/performance.md has the figures.
 """
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -29,18 +28,15 @@ from ravao.audit.services import audit_record
 from ravao.checkins import conf, replay
 from ravao.checkins.answers import kept_checkin, kept_scan, replayed_checkin, replayed_scan
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
+from ravao.checkins.places import check_venue_open, trip_for, venue_for_staff, venue_known, venue_public
 from ravao.checkins.recording import Arrival, receipt_for, receipt_time, touch, visit_in, visit_out
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
-from ravao.core import fastsql, hotcache, ratelimit
+from ravao.checkins.scan_text import person_for_scan
+from ravao.core import ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
-from ravao.core.venuecodes import normalise_venue_code
 from ravao.people import services as people
 from ravao.people.identity import (
-    ascii_digits,
     clean_name,
-    looks_like_cccd,
-    number_forms,
-    parse_cccd,
 )
 from ravao.people.models import Person
 
@@ -111,120 +107,6 @@ def scan_time(scanned_at: datetime | None) -> datetime:
     return scanned_at
 
 
-# --- venues -------------------------------------------------------------------------------
-
-
-def _venue_by_code(code: str):
-    """The venue with this code and its type, in one plain statement (a miss of the per-worker
-    memory: at national scale most venues are too quiet to stay in it, so misses are common)."""
-    from ravao.catalog.models import VenueType
-    from ravao.venues.models import Venue
-
-    with fastsql.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {fastsql.columns(Venue, 'v')}, {fastsql.columns(VenueType, 't')} FROM {Venue._meta.db_table} v "
-            f"JOIN {VenueType._meta.db_table} t ON t.id = v.venue_type_id WHERE v.code = %s",
-            [code],
-        )
-        rows = cursor.fetchall()
-        if not rows:
-            return None
-        n = len(Venue._meta.concrete_fields)
-        venue = fastsql.models(Venue, [rows[0][:n]], cursor.db)[0]
-        venue_type = fastsql.models(VenueType, [rows[0][n:]], cursor.db)[0]
-    Venue._meta.get_field("venue_type").set_cached_value(venue, venue_type)
-    return venue
-
-
-def _works_at(user_id: int, venue_id: int) -> bool | None:
-    """True if the user is active staff of the venue (None otherwise: not remembered)."""
-    from ravao.venues.models import VenueMembership
-
-    with fastsql.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {VenueMembership._meta.db_table} WHERE venue_id = %s AND user_id = %s AND active LIMIT 1",
-            [venue_id, user_id],
-        )
-        return True if cursor.fetchone() else None
-
-
-def venue_public(*, code: str = "", venue_qr: str = ""):
-    """(venue, entrance) from a poster QR (its URL or token) or a typed short code."""
-    if venue_qr:
-        from ravao.venues.tokens import verify_venue_token
-
-        found = verify_venue_token(venue_qr)
-        return found.venue, found.entrance
-    normalised = normalise_venue_code(code)
-    venue = hotcache.remembered("venue", normalised, lambda: _venue_by_code(normalised)) if normalised else None
-    if venue is None:
-        raise NotFound(_("No venue has the code “%(code)s”.") % {"code": (code or "")[:12]}, code="unknown_venue")
-    return venue, None
-
-
-def venue_for_staff(*, user, code: str, entrance_id: int | None = None):
-    """(venue, entrance) for a gate: only venues the user works at (VenueMembership)."""
-
-    code = normalise_venue_code(code)
-    venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
-    works_there = venue is not None and hotcache.remembered(
-        "staff", (user.pk, venue.pk), lambda: _works_at(user.pk, venue.pk)
-    )
-    if not works_there:
-        venue = None
-    if venue is None:
-        raise NotFound(_("No venue with this code among the venues you work at."), code="unknown_venue")
-    entrance = None
-    if entrance_id:
-        from ravao.venues.models import Entrance
-
-        entrance = Entrance.objects.filter(pk=entrance_id, venue=venue).first()
-        if entrance is None:
-            raise NotFound(_("This venue has no such entrance."), code="unknown_entrance")
-    return venue, entrance
-
-
-def check_venue_open(venue, at: datetime) -> None:
-    """Refuse check-ins at suspended or closed venues and at events outside their window."""
-    from ravao.venues.models import VenueStatus
-
-    if venue.status == VenueStatus.SUSPENDED:
-        raise Conflict(
-            _("%(venue)s is suspended: check-ins are not accepted.") % {"venue": venue.name}, code="venue_suspended"
-        )
-    if venue.status == VenueStatus.CLOSED:
-        raise Conflict(
-            _("%(venue)s is closed: check-ins are not accepted.") % {"venue": venue.name}, code="venue_closed"
-        )
-    if venue.venue_type.kind == "event" and venue.starts_at and venue.ends_at:
-        grace = timedelta(minutes=conf.event_grace_minutes())
-        if not venue.starts_at - grace <= at <= venue.ends_at + grace:
-            local = timezone.localtime
-            raise Conflict(
-                _("%(venue)s accepts check-ins only from %(start)s to %(end)s.")
-                % {
-                    "venue": venue.name,
-                    "start": local(venue.starts_at - grace).strftime("%d/%m/%Y %H:%M"),
-                    "end": local(venue.ends_at + grace).strftime("%d/%m/%Y %H:%M"),
-                },
-                code="event_closed",
-            )
-
-
-def _trip_for(venue, at: datetime):
-    if venue.venue_type.kind != "vehicle":
-        return None
-    from ravao.venues.models import Trip
-
-    grace = timedelta(minutes=conf.trip_grace_minutes())
-    return (
-        Trip.objects.filter(venue=venue, departs_at__lte=at + grace, arrives_at__gte=at - grace)
-        .order_by("-departs_at")
-        .only("id", "arrives_at")
-        .first()
-    )
-
-
 # --- self check-in (poster page and public API) -------------------------------------------
 
 
@@ -263,7 +145,7 @@ def checkin_self(
             clean_name(c.full_name)
             if people.clean_birth_year(c.birth_year) is None:
                 raise ServiceError(_("A companion needs a name and a birth year."), code="companion_birth_year")
-        trip = _trip_for(place, arrival.at)
+        trip = trip_for(place, arrival.at)
         owner_id = people.holder_person_id(holder)
         main = people.person_find_or_create(
             full_name=person.full_name,
@@ -376,75 +258,6 @@ def _declare(person: Person, answers: dict | None, at: datetime, pending: list, 
 # --- gate scans ---------------------------------------------------------------------------
 
 
-_YEAR_SEP = re.compile(r"[\s/]+")
-
-
-def typed_number(text: str) -> tuple[str, int | None]:
-    """A typed number and the birth year typed after it, if any: “0912 345 678 1990” or
-    “0912345678/1990”. A text that is a valid number as a whole keeps all its digits."""
-    text = (text or "").strip()
-    parts = _YEAR_SEP.split(text)
-    if len(parts) < 2 or not (len(parts[-1]) == 4 and parts[-1].isdigit()):
-        return text, None
-    if number_forms(text.replace("/", "")):
-        return text, None
-    rest = text[: text.rstrip().rindex(parts[-1])].rstrip(" /\t")
-    if not number_forms(rest):
-        return text, None
-    return rest, int(parts[-1])
-
-
-def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Person, str]:
-    """Who a scanned text is: a Ravao personal QR, a chip ID card QR, or a typed phone or ID
-    number (manual entry) with the birth year the person gives (``birth_year``, or typed after
-    the number). Anything else is refused with a clear message. ``status_at``: also read the
-    person's colour at that time in the same query (``status_now``)."""
-    from ravao.codes.signing import PERSON_PREFIX, VENUE_PREFIX, CodeError, verify_person_qr
-
-    text = (text or "").strip()
-    if not text:
-        raise CodeError(_("Nothing was scanned."), code="empty")
-    if text.startswith(PERSON_PREFIX + "."):
-        token = verify_person_qr(text)
-        found = people.person_for_qr(person_id=token.person_id, qr_version=token.qr_version, status_at=status_at)
-        return found, Channel.PERSONAL_QR
-    if looks_like_cccd(text):
-        return people.person_from_card(parse_cccd(text), status_at=status_at), Channel.CCCD
-    number, typed_year = typed_number(text)
-    compact = number.replace(" ", "").replace(".", "").replace("-", "")
-    if (
-        len(compact) <= 16
-        and compact.lstrip("+").isalnum()
-        and any(ch.isdigit() for ch in compact)
-        and "/" not in number
-    ):
-        year = birth_year if birth_year not in (None, "") else typed_year
-        # Per number, whichever accounts type it: nobody tries years, or gates, until one fits.
-        ratelimit.check(
-            "typed-number",
-            ascii_digits(compact).lstrip("+"),
-            limit=conf.typed_number_limit(),
-            window=3600,
-            message=_(
-                "This number has been typed too often in the last hour. Scan the person's ID card or "
-                "personal QR instead."
-            ),
-        )
-        return people.person_by_number(number, birth_year=year, status_at=status_at), Channel.MANUAL
-    if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
-        raise CodeError(
-            _("This is a venue poster, not a person's code. Scan the visitor's personal QR or ID card."),
-            code="venue_code",
-        )
-    raise CodeError(
-        _(
-            "This code is not recognised. Scan a Ravao personal QR or a chip ID card (CCCD) QR, or type a phone or "
-            "ID number."
-        ),
-        code="unrecognised",
-    )
-
-
 def checkin_scan(
     *,
     user,
@@ -501,7 +314,7 @@ def checkin_scan(
             else:
                 status = people.current_status(person_id=person.pk, at=arrival.at)
             visit, repeat = visit_in(
-                person=person, arrival=arrival, channel=channel, status=status, trip=_trip_for(venue, arrival.at)
+                person=person, arrival=arrival, channel=channel, status=status, trip=trip_for(venue, arrival.at)
             )
         touch(person, arrival.at)
         if channel == Channel.MANUAL:
@@ -521,8 +334,7 @@ def checkin_scan(
     except ServiceError as error:
         if error.code in ("card_mismatch", "no_match"):
             # Refused attempts leave a trace too (after the rollback, so that it stays).
-            code = normalise_venue_code(venue_code)
-            venue = hotcache.remembered("venue", code, lambda: _venue_by_code(code)) if code else None
+            venue = venue_known(venue_code)
             audit_record(
                 user=user,
                 action=Action.READ,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ravao.checkins import forms, services
+from ravao.checkins import forms, places, services
 from ravao.checkins.models import Visit
 from ravao.core.errors import ServiceError
 from ravao.core.masking import mask_name
@@ -35,7 +35,7 @@ def _checkin_page(
         # Say at once that a suspended venue or a finished event takes no check-ins, rather
         # than after the visitor has filled the form.
         try:
-            services.check_venue_open(venue, timezone.now())
+            places.check_venue_open(venue, timezone.now())
         except ServiceError as problem:
             return _problem(request, problem)
     return render(
@@ -108,7 +108,7 @@ def _confirmation_url(visit_id: int, receipt: str, holder: str) -> str:
 def poster(request, token: str):
     """The page a poster's QR opens: the signed token is checked (and whether it is current)."""
     try:
-        venue, entrance = services.venue_public(venue_qr=token)
+        venue, entrance = places.venue_public(venue_qr=token)
     except ServiceError as error:
         return _problem(request, error)
     if request.method == "POST":
@@ -121,7 +121,7 @@ def poster(request, token: str):
 def by_code(request, code: str):
     """The same page from the short code printed under the poster (typed by hand)."""
     try:
-        venue, entrance = services.venue_public(code=code)
+        venue, entrance = places.venue_public(code=code)
     except ServiceError as error:
         return _problem(request, error)
     if venue.code != code:

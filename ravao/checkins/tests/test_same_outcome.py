@@ -81,12 +81,12 @@ def test_the_api_answers_a_client_id_the_page_recorded_with_the_same_visit(venue
 
 
 def test_the_poster_page_checks_the_poster_once_per_check_in(venue, monkeypatch):
+    from ravao.checkins import places
     from ravao.codes import signing
-    from ravao.venues import tokens
 
     calls = []
-    verify = tokens.verify_venue_token
-    monkeypatch.setattr(tokens, "verify_venue_token", lambda *a, **k: calls.append(1) or verify(*a, **k))
+    verify = places.verify_venue_token
+    monkeypatch.setattr(places, "verify_venue_token", lambda *a, **k: calls.append(1) or verify(*a, **k))
     token = signing.venue_qr_url(venue=venue).rsplit("/v/", 1)[1]
     res = Client().post(f"/v/{token}", {**FORM, "client_id": str(uuid.uuid4())})
     assert res.status_code == 302 and Visit.objects.count() == 1

@@ -41,9 +41,9 @@ def test_the_gate_accepts_every_typed_form_of_the_venue_code(venue, staff):
 
 
 def test_the_gate_refuses_a_code_that_cannot_be_one_without_a_lookup(venue, staff, monkeypatch):
-    from ravao.checkins import services
+    from ravao.checkins import places
 
-    monkeypatch.setattr(services, "_venue_by_code", lambda code: pytest.fail(f"looked up {code!r}"))
+    monkeypatch.setattr(places, "venue_by_code", lambda code: pytest.fail(f"looked up {code!r}"))
     client = ApiClient(staff)
     for typed in ("AC", venue.code + "A", "0O1IL2Z"):  # too short, too long, letters codes never use
         res = client.post("/scans", {"venue": typed, "text": "0912345678 1990", "client_id": str(uuid.uuid4())})
