@@ -46,7 +46,7 @@ def test_it_opens_a_case_by_phone_and_lists_its_contacts(scene, users):
     assert c["person"]["phone"].endswith("987654321")
     e = c["exposures"][0]
     assert e["venue"] == scene["cafe"].code and e["kind"] == "venue" and e["overlap_minutes"] == 30
-    assert set(e["case_visit"]) >= {"in", "out"} and set(e["visit"]) == {"id", "in", "out"}
+    assert set(e["case_visit"]) >= {"in", "out"} and set(e["visit"]) == {"id", "in", "out", "proven"}
     entry = AuditEntry.objects.get(object_type="case_contacts")
     assert entry.case_id == case_id and entry.username == "tracer" and entry.purpose
 
