@@ -7,16 +7,22 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ravao.checkins.models import Visit
+from ravao.checkins.tests.conftest import checkin_payload
+from ravao.core.crypto import lookup_hash
+from ravao.people.models import Person
 from ravao.testing import ApiClient
 from ravao.tracing import selectors
 from ravao.tracing.models import Case
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
+from ravao.venues.testing import make_venue
 
 H = timedelta(hours=1)
 
@@ -188,3 +194,34 @@ def test_the_json_export_marks_them(scene):
     filtered = json.loads(b"".join(client.get(f"/tracing/cases/{case.pk}/export.json",
                                               {"evidence": "proven"}).streaming_content))
     assert [names[c["id"]] for c in filtered["contacts"]] == ["strong"]
+
+
+def test_a_public_check_in_as_someone_already_known_is_listed_as_an_unproven_claim(small_map, users):
+    """Through the check-in API: the victim registered elsewhere; someone types their ID number
+    at the case's venue without their holder link. The tracer sees the victim as a contact
+    resting only on that claim, and can hide them."""
+    cache.clear()  # the check-in rate limits count in the cache
+    here, elsewhere = make_venue(small_map.commune_a, "Quán Cơm"), make_venue(small_map.commune_a, "Chợ")
+    for venue in (here, elsewhere):
+        venue.verified = True
+        venue.save(update_fields=["verified"])
+    public = ApiClient()
+    ca = {"full_name": "Nguyễn Văn Ca", "phone": "0912345678", "id_number": "046090001234", "birth_year": 1980}
+    victim = {"full_name": "Trần Thị Bình", "phone": "0987654321", "id_number": "001090012345", "birth_year": 1990}
+    assert public.post("/checkins", checkin_payload(here.code, person=ca)).status_code == 201
+    assert public.post("/checkins", checkin_payload(elsewhere.code, person=victim)).status_code == 201
+    claim = public.post("/checkins", checkin_payload(here.code, person={"full_name": "Ai Đó",
+                                                                        "id_number": victim["id_number"]}))
+    assert claim.status_code == 201 and Visit.objects.get(id=claim.json()["id"]).proven is False
+    case_person = Person.objects.get(id_hash=lookup_hash("046090001234"))
+    now = timezone.now()
+    case = Case.objects.create(person=case_person, unit=small_map.commune_a, infectious_from=now - 24 * H,
+                               infectious_to=now + H, created_by=users["tracer"])
+    api = ApiClient(users["tracer"])
+    body = api.get(f"/cases/{case.pk}/contacts", degree=1).json()
+    [c] = body["contacts"]
+    assert c["person"]["id_number"] == "001090012345"
+    assert c["evidence"]["only_unproven_claims"] is True
+    assert c["exposures"][0]["unproven_claim"] is True and c["exposures"][0]["visit"]["proven"] is False
+    assert body["counts"]["evidence"]["only_unproven_claims"] == 1
+    assert api.get(f"/cases/{case.pk}/contacts", degree=1, evidence="proven").json()["contacts"] == []
