@@ -152,6 +152,7 @@ def test_the_page_speaks_vietnamese(scene):
                                HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Khai báo chưa xác thực" in html and "Địa điểm chưa được xác minh" in html
     assert "Chỉ có khai báo chưa xác thực" in html and "Thông tin chưa chắc chắn: 4 người tiếp xúc" in html
+    assert "Độ tin cậy" in html and "Ẩn người chỉ dựa trên thông tin chưa xác thực" in html
 
 
 def test_the_xlsx_and_csv_exports_mark_them(scene):
