@@ -49,7 +49,7 @@ class CaseContacts:
     f2_count: int = 0  # F2 contacts kept by the filters (``f2_limit`` of them from ``f2_offset`` in ``contacts``)
     f2_offset: int = 0
     f2_limit: int | None = None
-    # Evidence (docs/tracing.md, "Evidence"): ids of the unproven claims among the visits shown
+    # Evidence (docs/tracing.md, rule 9): ids of the unproven claims among the visits shown
     # (contacts' and case/F1 visits), each contact's evidence, and the counts before ``evidence``.
     unproven: set = field(default_factory=set)
     evidence: dict = field(default_factory=dict)  # person id -> Evidence

@@ -226,3 +226,12 @@ def test_a_public_check_in_as_someone_already_known_is_listed_as_an_unproven_cla
     assert c["exposures"][0]["unproven_claim"] is True and c["exposures"][0]["visit"]["proven"] is False
     assert body["counts"]["evidence"]["only_unproven_claims"] == 1
     assert api.get(f"/cases/{case.pk}/contacts", degree=1, evidence="proven").json()["contacts"] == []
+
+
+def test_the_lookup_in_chunks_finds_the_same_claims(scene, monkeypatch):
+    whole = selectors.case_contacts(case=scene["case"], degree=1).unproven
+    monkeypatch.setattr(selectors, "UNPROVEN_IDS_PER_QUERY", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        chunked = selectors.case_contacts(case=scene["case"], degree=1).unproven
+    assert chunked == whole and len(whole) == 3
+    assert len([q for q in ctx.captured_queries if '"proven"' in q["sql"]]) > 1
