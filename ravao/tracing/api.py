@@ -50,6 +50,9 @@ class ContactsQuery(Schema):
     min_overlap_minutes: int = Field(0, ge=0, le=24 * 60)
     venue_type: str = ""
     kind: str = Field("", pattern="^(|venue|trip|event)$")
+    # "proven": hide contacts whose every exposure rests on an unproven claim or an unverified
+    # venue; "weak": only those (docs/tracing.md, "Evidence").
+    evidence: str = Field("", pattern="^(|proven|weak)$")
 
 
 class FollowUpIn(Schema):
@@ -138,6 +141,7 @@ def case_contacts(request, case_id: Id, q: Query[ContactsQuery]):
     view = selectors.case_contacts(
         case=case, degree=q.degree, buffer_minutes=q.buffer_minutes, min_overlap_minutes=q.min_overlap_minutes,
         venue_type=q.venue_type, kind=q.kind, f2_offset=q.f2_offset, f2_limit=q.f2_limit, f1=q.f1,
+        evidence=q.evidence,
     )
     detail = {"degree": q.degree}
     if q.degree == 2:
@@ -147,11 +151,14 @@ def case_contacts(request, case_id: Id, q: Query[ContactsQuery]):
     body = {
         "case": case_dict(case),
         "case_visits": [
-            {**selectors.visit_dict(v), "venue": view.venues[v.venue_id]["code"], "trip_id": v.trip_id}
+            {**selectors.visit_dict(v, view.unproven), "venue": view.venues[v.venue_id]["code"], "trip_id": v.trip_id,
+             "venue_verified": view.venues[v.venue_id]["verified"]}
             for v in view.case_visits
         ],
         "counts": {"f1": view.f1_count, "f2": view.f2_count if q.degree == 2 else None,
-                   "before_filters": view.all_count},
+                   "before_filters": view.all_count,
+                   # Before the ``evidence`` filter: every F1 kept by the other filters, and this F2 page.
+                   "evidence": view.evidence_counts},
         "contacts": [selectors.contact_dict(view, c) for c in view.contacts],
     }
     if q.degree == 2:

@@ -27,6 +27,8 @@ from ravao.tracing.selectors import (
     audit_contacts,
     contact_batches,
     exposure_kind,
+    exposure_unproven,
+    exposure_unverified,
     foreign_contacts,
     iso,
 )
@@ -45,8 +47,20 @@ def contact_headers() -> list[str]:
     return [
         _("Rank"), _("Degree"), _("Full name"), _("Phone"), _("ID number"), _("Birth year"),
         _("Total overlap (minutes)"), _("First exposure"), _("Venues"), _("Reached"), _("Isolated"),
-        _("Tested"), _("Notified"),
+        _("Tested"), _("Notified"), _("Evidence"),
     ]
+
+
+def evidence_text(view: CaseContacts, c) -> str:
+    """Empty for a contact with at least one exposure on proven visits at a verified venue."""
+    ev = view.evidence.get(c.person_id)
+    if ev is None or not ev.weak:
+        return ""
+    if ev.only_unproven_claims:
+        return _("Only unproven claims")
+    if ev.only_unverified_venues:
+        return _("Only unverified venues")
+    return _("Only unproven claims or unverified venues")
 
 
 def contact_rows(view: CaseContacts, first_rank: int = 1):
@@ -58,13 +72,14 @@ def contact_rows(view: CaseContacts, first_rank: int = 1):
             rank, c.degree, p.full_name if p else "", p.phone if p else "", p.id_number if p else "",
             p.birth_year if p else None, c.total_overlap_minutes, c.first_exposure_at, "; ".join(venues),
             bool(t and t.reached_at), bool(t and t.isolated_at), bool(t and t.tested_at),
-            c.person_id in view.notified,
+            c.person_id in view.notified, evidence_text(view, c),
         ]
 
 
 def exposure_headers() -> list[str]:
     return [_("Full name"), _("Degree"), _("Venue code"), _("Venue"), _("Kind"), _("Case visit from"),
-            _("Case visit to"), _("Contact visit from"), _("Contact visit to"), _("Overlap (minutes)")]
+            _("Case visit to"), _("Contact visit from"), _("Contact visit to"), _("Overlap (minutes)"),
+            _("Unproven claim"), _("Unverified venue")]
 
 
 def exposure_rows(view: CaseContacts):
@@ -74,7 +89,8 @@ def exposure_rows(view: CaseContacts):
             v = view.venues[e.visit.venue_id]
             yield [p.full_name if p else "", c.degree, v["code"], v["name"],
                    exposure_kind(e.source, view.venues[e.source.venue_id]), e.sources_from,
-                   e.sources_to, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes]
+                   e.sources_to, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes,
+                   exposure_unproven(view.unproven, e), exposure_unverified(view.venues, e)]
 
 
 def write_csv(out, views: Iterable[CaseContacts]):
@@ -135,6 +151,10 @@ def _outbreak_contact(view: CaseContacts, c) -> dict:
         "dob": None, "age": None, "gender": p.sex if p else "", "riskLevel": f"F{c.degree}",
         "dateOfLastContact": iso(max(e.visit.checked_out_at for e in c.exposures)),
         "followUp": {"status": "LNG_REFERENCE_DATA_CONTACT_FINAL_FOLLOW_UP_STATUS_TYPE_UNDER_FOLLOW_UP"},
+        # Weak evidence (every exposure on an unproven claim or at an unverified venue): said in
+        # Go.Data's free-text risk reason, and as a flag for other tools.
+        "riskReason": evidence_text(view, c),
+        "weakEvidence": bool(view.evidence.get(c.person_id) and view.evidence[c.person_id].weak),
     }
 
 
@@ -152,6 +172,7 @@ def _relationships(view: CaseContacts, c, case_ref: str):
 
 def _relationship(view: CaseContacts, c, e, source: str) -> dict:
     source_type = "CASE" if c.degree == 1 else "CONTACT"
+    unproven, unverified = exposure_unproven(view.unproven, e), exposure_unverified(view.venues, e)
     return {
         "persons": [
             {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
@@ -164,6 +185,11 @@ def _relationship(view: CaseContacts, c, e, source: str) -> dict:
         "exposureDurationId": f"{e.overlap_minutes} min",
         "comment": exposure_kind(e.source, view.venues[e.source.venue_id]),
         "eventId": f"RAVAO-VENUE-{view.venues[e.visit.venue_id]['code']}",
+        # An unproven claim or an unverified venue: low certainty (Go.Data's reference values).
+        "certaintyLevelId": "LNG_REFERENCE_DATA_CATEGORY_CERTAINTY_LEVEL_"
+                            + ("1_LOW" if unproven or unverified else "3_HIGH"),
+        "unprovenClaim": unproven,
+        "venueVerified": not unverified,
     }
 
 

@@ -172,6 +172,7 @@ def _filters(request):
         "min_overlap_minutes": _int(g.get("min_overlap_minutes"), 0),
         "venue_type": g.get("venue_type", "")[:40],
         "kind": g.get("kind", "") if g.get("kind") in ("venue", "trip", "event") else "",
+        "evidence": g.get("evidence", "") if g.get("evidence") in selectors.EVIDENCE_CHOICES else "",
     }
 
 
@@ -182,8 +183,11 @@ def _rows(view, contacts):
         rows.append({
             "c": c, "person": view.people.get(c.person_id), "trace": view.traces.get(c.person_id),
             "notified": c.person_id in view.notified, "more": len(c.exposures) - len(shown),
+            "evidence": view.evidence.get(c.person_id),
             "exposures": [{"e": e, "venue": view.venues[e.visit.venue_id],
-                           "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id])} for e in shown],
+                           "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id]),
+                           "unproven": selectors.exposure_unproven(view.unproven, e),
+                           "unverified": selectors.exposure_unverified(view.venues, e)} for e in shown],
         })
     return rows
 

@@ -82,7 +82,8 @@ def test_the_api_pages_f2_and_counts_it(crowd, users):
     first = client.get(f"/cases/{case_id}/contacts", degree=2, f2_limit=4).json()
     assert [c["degree"] for c in first["contacts"]] == [1, 1, 2, 2, 2, 2]
     assert [c["person"]["id"] for c in first["contacts"][2:]] == f2_ids[:4]
-    assert first["counts"] == {"f1": 2, "f2": len(f2_ids), "before_filters": len(full)}
+    assert {k: v for k, v in first["counts"].items() if k != "evidence"} == {
+        "f1": 2, "f2": len(f2_ids), "before_filters": len(full)}
     assert first["f2_page"] == {"offset": 0, "limit": 4, "count": len(f2_ids), "next_offset": 4}
     assert all(c["via_person_ids"] for c in first["contacts"][2:])
     pages, offset = [], 0
