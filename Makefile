@@ -67,12 +67,14 @@ test test-fast test-postgres fuzz test-cluster cluster-tests: export RAVAO_DEMO=
 
 test: install browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 	$(RAVAO) makemigrations --check --dry-run
 	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)
 
 # Everything but the browser tests: lint, migrations, the suite (about a minute on 2 cores).
 test-fast: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 	$(RAVAO) makemigrations --check --dry-run
 	$(BIN)/pytest -n auto -q -m "not browser" $(PYTEST_ARGS)
 

@@ -85,10 +85,17 @@ def case_dict(case: Case, *, notes: bool = True) -> dict:
     """A case; ``notes`` (clinical free text) only in the audited detail, never in the list."""
     iso = selectors.iso
     body = {
-        "id": case.pk, "person_id": case.person_id, "unit": case.unit.code if case.unit_id else None,
-        "status": case.status, "symptom_onset": iso(case.symptom_onset), "test_date": iso(case.test_date),
-        "isolated_at": iso(case.isolated_at), "infectious_from": iso(case.infectious_from),
-        "infectious_to": iso(case.infectious_to), "notes": case.notes, "created_at": iso(case.created_at),
+        "id": case.pk,
+        "person_id": case.person_id,
+        "unit": case.unit.code if case.unit_id else None,
+        "status": case.status,
+        "symptom_onset": iso(case.symptom_onset),
+        "test_date": iso(case.test_date),
+        "isolated_at": iso(case.isolated_at),
+        "infectious_from": iso(case.infectious_from),
+        "infectious_to": iso(case.infectious_to),
+        "notes": case.notes,
+        "created_at": iso(case.created_at),
     }
     if not notes:
         del body["notes"]
@@ -101,16 +108,25 @@ def case_create(request, payload: CaseIn):
     jurisdiction has it; 409 if shared or if the person has an overlapping open case). The same
     ``client_id`` again: 200 with that case, nothing new."""
     case = services.case_open(
-        user=request.auth, phone=payload.person.phone, id_number=payload.person.id_number,
-        symptom_onset=payload.symptom_onset, test_date=payload.test_date, isolated_at=payload.isolated_at,
-        infectious_from=payload.infectious_from, infectious_to=payload.infectious_to, notes=payload.notes,
-        client_id=payload.client_id, request=request,
+        user=request.auth,
+        phone=payload.person.phone,
+        id_number=payload.person.id_number,
+        symptom_onset=payload.symptom_onset,
+        test_date=payload.test_date,
+        isolated_at=payload.isolated_at,
+        infectious_from=payload.infectious_from,
+        infectious_to=payload.infectious_to,
+        notes=payload.notes,
+        client_id=payload.client_id,
+        request=request,
     )
     return Status(200 if case.replayed else 201, case_dict(case))
 
 
 @router.get("/cases", response=dict)
-def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
+def cases_list(
+    request, status: str = "", limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+):
     services.require_tracer(request.auth)
     qs = selectors.case_list(user=request.auth, status=status)
     return {"count": qs.count(), "results": [case_dict(c, notes=False) for c in qs[offset : offset + limit]]}
@@ -120,8 +136,16 @@ def cases_list(request, status: str = "", limit: int = Query(50, ge=1, le=500), 
 def case_detail(request, case_id: Id):
     """The case with its notes (audited: one entry per call)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
-    audit_record(user=request.auth, action=Action.READ, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="case detail (API)", unit=case.unit, request=request)
+    audit_record(
+        user=request.auth,
+        action=Action.READ,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose="case detail (API)",
+        unit=case.unit,
+        request=request,
+    )
     return case_dict(case)
 
 
@@ -139,32 +163,51 @@ def case_contacts(request, case_id: Id, q: Query[ContactsQuery]):
     (audited: one entry per call, with the case)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
     view = selectors.case_contacts(
-        case=case, degree=q.degree, buffer_minutes=q.buffer_minutes, min_overlap_minutes=q.min_overlap_minutes,
-        venue_type=q.venue_type, kind=q.kind, f2_offset=q.f2_offset, f2_limit=q.f2_limit, f1=q.f1,
+        case=case,
+        degree=q.degree,
+        buffer_minutes=q.buffer_minutes,
+        min_overlap_minutes=q.min_overlap_minutes,
+        venue_type=q.venue_type,
+        kind=q.kind,
+        f2_offset=q.f2_offset,
+        f2_limit=q.f2_limit,
+        f1=q.f1,
         evidence=q.evidence,
     )
     detail = {"degree": q.degree}
     if q.degree == 2:
         detail["f2_offset"] = q.f2_offset
-    selectors.audit_contacts_read(user=request.auth, case=case, view=view, purpose="contact list (API)",
-                                  request=request, detail=detail)
+    selectors.audit_contacts_read(
+        user=request.auth, case=case, view=view, purpose="contact list (API)", request=request, detail=detail
+    )
     body = {
         "case": case_dict(case),
         "case_visits": [
-            {**selectors.visit_dict(v, view.unproven), "venue": view.venues[v.venue_id]["code"], "trip_id": v.trip_id,
-             "venue_verified": view.venues[v.venue_id]["verified"]}
+            {
+                **selectors.visit_dict(v, view.unproven),
+                "venue": view.venues[v.venue_id]["code"],
+                "trip_id": v.trip_id,
+                "venue_verified": view.venues[v.venue_id]["verified"],
+            }
             for v in view.case_visits
         ],
-        "counts": {"f1": view.f1_count, "f2": view.f2_count if q.degree == 2 else None,
-                   "before_filters": view.all_count,
-                   # Before the ``evidence`` filter: every F1 kept by the other filters, and this F2 page.
-                   "evidence": view.evidence_counts},
+        "counts": {
+            "f1": view.f1_count,
+            "f2": view.f2_count if q.degree == 2 else None,
+            "before_filters": view.all_count,
+            # Before the ``evidence`` filter: every F1 kept by the other filters, and this F2 page.
+            "evidence": view.evidence_counts,
+        },
         "contacts": [selectors.contact_dict(view, c) for c in view.contacts],
     }
     if q.degree == 2:
         end = q.f2_offset + q.f2_limit
-        body["f2_page"] = {"offset": q.f2_offset, "limit": q.f2_limit, "count": view.f2_count,
-                           "next_offset": end if end < view.f2_count else None}
+        body["f2_page"] = {
+            "offset": q.f2_offset,
+            "limit": q.f2_limit,
+            "count": view.f2_count,
+            "next_offset": end if end < view.f2_count else None,
+        }
     return body
 
 
@@ -173,20 +216,36 @@ def contact_follow_up(request, case_id: Id, person_id: Id, payload: FollowUpIn):
     case = selectors.case_get(user=request.auth, case_id=case_id)
     data = payload.dict(exclude_unset=True)
     marks = {k: v for k, v in data.items() if k in services.MARKS and v is not None}
-    trace = services.contact_mark(user=request.auth, case=case, person_id=person_id, request=request,
-                                  degree=payload.degree, buffer_minutes=payload.buffer_minutes,
-                                  email=data.get("email"), note=data.get("note"), **marks)
+    trace = services.contact_mark(
+        user=request.auth,
+        case=case,
+        person_id=person_id,
+        request=request,
+        degree=payload.degree,
+        buffer_minutes=payload.buffer_minutes,
+        email=data.get("email"),
+        note=data.get("note"),
+        **marks,
+    )
     iso = selectors.iso
-    return {"person_id": person_id, "reached_at": iso(trace.reached_at), "isolated_at": iso(trace.isolated_at),
-            "tested_at": iso(trace.tested_at)}
+    return {
+        "person_id": person_id,
+        "reached_at": iso(trace.reached_at),
+        "isolated_at": iso(trace.isolated_at),
+        "tested_at": iso(trace.tested_at),
+    }
 
 
 @router.post("/cases/{case_id}/notify", response=dict)
 def case_notify(request, case_id: Id, payload: NotifyIn):
     """Message every contact not yet notified for this case (SMS, else e-mail)."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
-    views = selectors.contact_batches(case=case, degree=payload.degree, buffer_minutes=payload.buffer_minutes,
-                                      min_overlap_minutes=payload.min_overlap_minutes)
+    views = selectors.contact_batches(
+        case=case,
+        degree=payload.degree,
+        buffer_minutes=payload.buffer_minutes,
+        min_overlap_minutes=payload.min_overlap_minutes,
+    )
     return services.notify_contacts(user=request.auth, case=case, views=views, request=request)
 
 
@@ -201,9 +260,15 @@ def exposure_window_publish(request, payload: WindowIn):
     case = None
     if payload.case_id is not None:
         case = selectors.case_get(user=request.auth, case_id=payload.case_id)
-    window = services.window_publish(user=request.auth, venue_code=payload.venue, starts_at=payload.starts_at,
-                                     ends_at=payload.ends_at, message=payload.message, case=case,
-                                     client_id=payload.client_id)
+    window = services.window_publish(
+        user=request.auth,
+        venue_code=payload.venue,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        message=payload.message,
+        case=case,
+        client_id=payload.client_id,
+    )
     return Status(200 if window.replayed else 201, selectors.window_public_dict(window))
 
 

@@ -242,8 +242,9 @@ def _candidates_values(batch: list[VisitRow], buffer: timedelta, max_stay: timed
     return list(rows.values())
 
 
-def find_exposures(probes: list[VisitRow], *, buffer: timedelta,
-                   exclude_person_ids: set[int]) -> list[tuple[VisitRow, VisitRow]]:
+def find_exposures(
+    probes: list[VisitRow], *, buffer: timedelta, exclude_person_ids: set[int]
+) -> list[tuple[VisitRow, VisitRow]]:
     """Every (probe, visit) pair within reach (rule 3), visits of excluded people left out;
     ``group`` makes them exposures."""
     longest = max_stay()
@@ -306,8 +307,9 @@ def visits_after(first_exposure: dict[int, datetime]) -> list[VisitRow]:
     return rows
 
 
-def trace(*, person_id: int, window_from: datetime, window_to: datetime, buffer_minutes: int = 60,
-          degree: int = 1) -> TraceResult:
+def trace(
+    *, person_id: int, window_from: datetime, window_to: datetime, buffer_minutes: int = 60, degree: int = 1
+) -> TraceResult:
     """The case visits and the ranked contacts (degree 1, and degree 2 when ``degree == 2``)."""
     buffer = timedelta(minutes=buffer_minutes)
     visits = case_visits(person_id=person_id, window_from=window_from, window_to=window_to)
@@ -341,8 +343,15 @@ def _visits_between(person_id: int, probes: list[VisitRow], buffer: timedelta) -
     return _rows(Visit.objects.filter(person_id=person_id, checked_in_at__gte=lo, checked_in_at__lt=hi))
 
 
-def contact_degree(*, case_person_id: int, window_from: datetime, window_to: datetime, person_id: int,
-                   buffer_minutes: int = 60, degree: int = 2) -> int | None:
+def contact_degree(
+    *,
+    case_person_id: int,
+    window_from: datetime,
+    window_to: datetime,
+    person_id: int,
+    buffer_minutes: int = 60,
+    degree: int = 2,
+) -> int | None:
     """1 or 2 if ``person_id`` is a contact of the case with these parameters (exactly as
     ``trace`` would list them), else None. F1: two queries (the case's visits, the person's
     around them); F2 (only when not F1): the F1 list and their later visits, as ``trace`` does,

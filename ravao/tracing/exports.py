@@ -45,9 +45,20 @@ def neutralise(value):
 
 def contact_headers() -> list[str]:
     return [
-        _("Rank"), _("Degree"), _("Full name"), _("Phone"), _("ID number"), _("Birth year"),
-        _("Total overlap (minutes)"), _("First exposure"), _("Venues"), _("Reached"), _("Isolated"),
-        _("Tested"), _("Notified"), _("Evidence"),
+        _("Rank"),
+        _("Degree"),
+        _("Full name"),
+        _("Phone"),
+        _("ID number"),
+        _("Birth year"),
+        _("Total overlap (minutes)"),
+        _("First exposure"),
+        _("Venues"),
+        _("Reached"),
+        _("Isolated"),
+        _("Tested"),
+        _("Notified"),
+        _("Evidence"),
     ]
 
 
@@ -69,17 +80,38 @@ def contact_rows(view: CaseContacts, first_rank: int = 1):
         t = view.traces.get(c.person_id)
         venues = sorted({view.venues[e.visit.venue_id]["name"] for e in c.exposures})
         yield [
-            rank, c.degree, p.full_name if p else "", p.phone if p else "", p.id_number if p else "",
-            p.birth_year if p else None, c.total_overlap_minutes, c.first_exposure_at, "; ".join(venues),
-            bool(t and t.reached_at), bool(t and t.isolated_at), bool(t and t.tested_at),
-            c.person_id in view.notified, evidence_text(view, c),
+            rank,
+            c.degree,
+            p.full_name if p else "",
+            p.phone if p else "",
+            p.id_number if p else "",
+            p.birth_year if p else None,
+            c.total_overlap_minutes,
+            c.first_exposure_at,
+            "; ".join(venues),
+            bool(t and t.reached_at),
+            bool(t and t.isolated_at),
+            bool(t and t.tested_at),
+            c.person_id in view.notified,
+            evidence_text(view, c),
         ]
 
 
 def exposure_headers() -> list[str]:
-    return [_("Full name"), _("Degree"), _("Venue code"), _("Venue"), _("Kind"), _("Case visit from"),
-            _("Case visit to"), _("Contact visit from"), _("Contact visit to"), _("Overlap (minutes)"),
-            _("Unproven claim"), _("Unverified venue")]
+    return [
+        _("Full name"),
+        _("Degree"),
+        _("Venue code"),
+        _("Venue"),
+        _("Kind"),
+        _("Case visit from"),
+        _("Case visit to"),
+        _("Contact visit from"),
+        _("Contact visit to"),
+        _("Overlap (minutes)"),
+        _("Unproven claim"),
+        _("Unverified venue"),
+    ]
 
 
 def exposure_rows(view: CaseContacts):
@@ -87,10 +119,20 @@ def exposure_rows(view: CaseContacts):
         p = view.people.get(c.person_id)
         for e in c.exposures:
             v = view.venues[e.visit.venue_id]
-            yield [p.full_name if p else "", c.degree, v["code"], v["name"],
-                   exposure_kind(e.source, view.venues[e.source.venue_id]), e.sources_from,
-                   e.sources_to, e.visit.checked_in_at, e.visit.checked_out_at, e.overlap_minutes,
-                   exposure_unproven(view.unproven, e), exposure_unverified(view.venues, e)]
+            yield [
+                p.full_name if p else "",
+                c.degree,
+                v["code"],
+                v["name"],
+                exposure_kind(e.source, view.venues[e.source.venue_id]),
+                e.sources_from,
+                e.sources_to,
+                e.visit.checked_in_at,
+                e.visit.checked_out_at,
+                e.overlap_minutes,
+                exposure_unproven(view.unproven, e),
+                exposure_unverified(view.venues, e),
+            ]
 
 
 def write_csv(out, views: Iterable[CaseContacts]):
@@ -128,12 +170,19 @@ def write_xlsx(out, views: Iterable[CaseContacts]):
 
 def _event(v: dict) -> dict:
     return {
-        "id": f"RAVAO-VENUE-{v['code']}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_EVENT",
-        "name": v["name"], "description": v["type_name_en"], "visualId": v["code"],
+        "id": f"RAVAO-VENUE-{v['code']}",
+        "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_EVENT",
+        "name": v["name"],
+        "description": v["type_name_en"],
+        "visualId": v["code"],
         "eventCategory": v["venue_kind"],
-        "address": {"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
-                    "addressLine1": v["street"], "locationId": v["unit_code"], "city": v["unit_name"],
-                    "geoLocation": {"lat": v["latitude"], "lng": v["longitude"]} if v["latitude"] is not None else None},
+        "address": {
+            "typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
+            "addressLine1": v["street"],
+            "locationId": v["unit_code"],
+            "city": v["unit_name"],
+            "geoLocation": {"lat": v["latitude"], "lng": v["longitude"]} if v["latitude"] is not None else None,
+        },
     }
 
 
@@ -144,11 +193,17 @@ def _person_ref(pid) -> str:
 def _outbreak_contact(view: CaseContacts, c) -> dict:
     p = view.people.get(c.person_id)
     return {
-        "id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
-        "firstName": p.full_name if p else "", "phoneNumber": p.phone if p else "",
-        "documents": [{"type": "LNG_REFERENCE_DATA_CATEGORY_DOCUMENT_TYPE_NATIONAL_ID_CARD",
-                       "number": p.id_number}] if p and p.id_number else [],
-        "dob": None, "age": None, "gender": p.sex if p else "", "riskLevel": f"F{c.degree}",
+        "id": _person_ref(c.person_id),
+        "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
+        "firstName": p.full_name if p else "",
+        "phoneNumber": p.phone if p else "",
+        "documents": [{"type": "LNG_REFERENCE_DATA_CATEGORY_DOCUMENT_TYPE_NATIONAL_ID_CARD", "number": p.id_number}]
+        if p and p.id_number
+        else [],
+        "dob": None,
+        "age": None,
+        "gender": p.sex if p else "",
+        "riskLevel": f"F{c.degree}",
         "dateOfLastContact": iso(max(e.visit.checked_out_at for e in c.exposures)),
         "followUp": {"status": "LNG_REFERENCE_DATA_CONTACT_FINAL_FOLLOW_UP_STATUS_TYPE_UNDER_FOLLOW_UP"},
         # Weak evidence (every exposure on an unproven claim or at an unverified venue): said in
@@ -176,8 +231,7 @@ def _relationship(view: CaseContacts, c, e, source: str) -> dict:
     return {
         "persons": [
             {"id": source, "type": f"LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_{source_type}", "source": True},
-            {"id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT",
-             "target": True},
+            {"id": _person_ref(c.person_id), "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CONTACT", "target": True},
         ],
         "contactDate": iso(max(e.sources_from, e.visit.checked_in_at)),
         "contactDateEstimated": False,
@@ -187,7 +241,7 @@ def _relationship(view: CaseContacts, c, e, source: str) -> dict:
         "eventId": f"RAVAO-VENUE-{view.venues[e.visit.venue_id]['code']}",
         # An unproven claim or an unverified venue: low certainty (Go.Data's reference values).
         "certaintyLevelId": "LNG_REFERENCE_DATA_CATEGORY_CERTAINTY_LEVEL_"
-                            + ("1_LOW" if unproven or unverified else "3_HIGH"),
+        + ("1_LOW" if unproven or unverified else "3_HIGH"),
         "unprovenClaim": unproven,
         "venueVerified": not unverified,
     }
@@ -196,13 +250,22 @@ def _relationship(view: CaseContacts, c, e, source: str) -> dict:
 def _case_entry(case) -> dict:
     person = case.person
     return {
-        "id": f"RAVAO-CASE-{case.pk}", "visualId": f"F0-{case.pk}", "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CASE",
-        "firstName": person.full_name, "phoneNumber": person.phone,
+        "id": f"RAVAO-CASE-{case.pk}",
+        "visualId": f"F0-{case.pk}",
+        "type": "LNG_REFERENCE_DATA_CATEGORY_PERSON_TYPE_CASE",
+        "firstName": person.full_name,
+        "phoneNumber": person.phone,
         "classification": "LNG_REFERENCE_DATA_CATEGORY_CASE_CLASSIFICATION_CONFIRMED",
-        "dateOfOnset": iso(case.symptom_onset), "dateOfReporting": iso(case.created_at.date()),
-        "dateOfLastContact": iso(case.infectious_to), "isolationDates": iso(case.isolated_at),
-        "addresses": [{"typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
-                       "locationId": case.unit.code if case.unit_id else None}],
+        "dateOfOnset": iso(case.symptom_onset),
+        "dateOfReporting": iso(case.created_at.date()),
+        "dateOfLastContact": iso(case.infectious_to),
+        "isolationDates": iso(case.isolated_at),
+        "addresses": [
+            {
+                "typeId": "LNG_REFERENCE_DATA_CATEGORY_ADDRESS_TYPE_USUAL_PLACE_OF_RESIDENCE",
+                "locationId": case.unit.code if case.unit_id else None,
+            }
+        ],
     }
 
 
@@ -268,8 +331,16 @@ def export_case(*, user, case, fmt: str, request=None, batch_size: int = 1000, *
         write_xlsx(out, views())
     else:
         write_outbreak_json(out, case, views())
-    audit_contacts(user=user, case=case, count=tally["contacts"], foreign=tally["foreign"], purpose=f"export {fmt}",
-                   request=request, action=Action.EXPORT, detail={"format": fmt})
+    audit_contacts(
+        user=user,
+        case=case,
+        count=tally["contacts"],
+        foreign=tally["foreign"],
+        purpose=f"export {fmt}",
+        request=request,
+        action=Action.EXPORT,
+        detail={"format": fmt},
+    )
     out.seek(0)
     content_type, ext = FORMATS[fmt]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -19,13 +19,25 @@ from ravao.core.errors import ServiceError
 from ravao.tracing.services import case_open, local_midnight, require_tracer
 
 ALIASES = {
-    "phone": "phone", "điện thoại": "phone", "so dien thoai": "phone", "số điện thoại": "phone", "sđt": "phone",
-    "id_number": "id_number", "cccd": "id_number", "số cccd": "id_number", "id": "id_number",
-    "symptom_onset": "symptom_onset", "ngày khởi phát": "symptom_onset",
-    "test_date": "test_date", "ngày xét nghiệm": "test_date",
-    "isolated_at": "isolated_at", "ngày cách ly": "isolated_at",
-    "infectious_from": "infectious_from", "infectious_to": "infectious_to",
-    "notes": "notes", "ghi chú": "notes",
+    "phone": "phone",
+    "điện thoại": "phone",
+    "so dien thoai": "phone",
+    "số điện thoại": "phone",
+    "sđt": "phone",
+    "id_number": "id_number",
+    "cccd": "id_number",
+    "số cccd": "id_number",
+    "id": "id_number",
+    "symptom_onset": "symptom_onset",
+    "ngày khởi phát": "symptom_onset",
+    "test_date": "test_date",
+    "ngày xét nghiệm": "test_date",
+    "isolated_at": "isolated_at",
+    "ngày cách ly": "isolated_at",
+    "infectious_from": "infectious_from",
+    "infectious_to": "infectious_to",
+    "notes": "notes",
+    "ghi chú": "notes",
 }
 DATE_FIELDS = ("symptom_onset", "test_date")
 DATETIME_FIELDS = ("isolated_at", "infectious_from", "infectious_to")
@@ -111,9 +123,12 @@ def case_import(*, user, content: bytes, filename: str, dry_run: bool = True, re
                     kwargs.update({k: _datetime(row[k]) for k in DATETIME_FIELDS if k in row})
                     with transaction.atomic():
                         case = case_open(
-                            user=user, phone=str(row.get("phone", "")).strip(),
-                            id_number=str(row.get("id_number", "")).strip(), notes=str(row.get("notes", "")),
-                            request=request, **kwargs,
+                            user=user,
+                            phone=str(row.get("phone", "")).strip(),
+                            id_number=str(row.get("id_number", "")).strip(),
+                            notes=str(row.get("notes", "")),
+                            request=request,
+                            **kwargs,
                         )
                     result.created.append(case.pk)
                 except (_RowError, ServiceError) as exc:

@@ -33,7 +33,9 @@ class Case(models.Model):
 
     person = models.ForeignKey("people.Person", models.CASCADE, related_name="+", verbose_name=_("person"))
     # The person's unit when known, else the tracer's (docs/tracing.md, "Jurisdiction").
-    unit = models.ForeignKey("units.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     symptom_onset = models.DateField(_("symptom onset"), null=True, blank=True)
     test_date = models.DateField(_("test date"), null=True, blank=True)
     isolated_at = models.DateTimeField(_("isolated at"), null=True, blank=True)
@@ -141,5 +143,7 @@ class ExposureWindow(models.Model):
         ordering = ["-starts_at", "-id"]
         indexes = [models.Index(fields=["ends_at"], name="exposure_window_ends_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="exposure_window_positive")
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="exposure_window_positive"
+            )
         ]

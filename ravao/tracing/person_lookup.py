@@ -44,8 +44,11 @@ def person_find(*, phone: str = "", id_number: str = "", user=None) -> Person:
         raise NotFound(_("Nobody with this phone or ID number lives or has checked in in your area."))
     if len(found) > 1:
         if phone:
-            raise Conflict(_("Several people share this phone number: give the person's ID number instead."),
-                           code="shared_phone")
-        raise Conflict(_("Several people have this ID number: ask an administrator to correct the records."),
-                       code="shared_id_number")
+            raise Conflict(
+                _("Several people share this phone number: give the person's ID number instead."), code="shared_phone"
+            )
+        raise Conflict(
+            _("Several people have this ID number: ask an administrator to correct the records."),
+            code="shared_id_number",
+        )
     return found[0]

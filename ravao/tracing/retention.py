@@ -29,7 +29,8 @@ def people_still_traced(cutoff: datetime) -> Q:
     """People tied to a case still being traced (open, or opened within retention) stay."""
     cases = Case.objects.filter(Q(status__in=["open", "traced"]) | Q(created_at__gte=cutoff))
     return Q(Exists(cases.filter(person_id=OuterRef("pk")))) | Q(
-        Exists(ContactTrace.objects.filter(person_id=OuterRef("pk"), case__in=cases)))
+        Exists(ContactTrace.objects.filter(person_id=OuterRef("pk"), case__in=cases))
+    )
 
 
 def register() -> None:

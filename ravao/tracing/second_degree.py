@@ -75,7 +75,8 @@ def venue_types(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     found: dict[int, tuple[str, str]] = {}
     for start in range(0, len(ids), 5000):
         rows = Venue.objects.filter(id__in=ids[start : start + 5000]).values_list(
-            "id", "venue_type__code", "venue_type__kind")
+            "id", "venue_type__code", "venue_type__kind"
+        )
         found.update((i, (code, kind)) for i, code, kind in rows)
     return found
 
@@ -86,8 +87,9 @@ def apply_filters(contacts: Iterable, filters: Filters, types: dict[int, tuple[s
     for c in contacts:
         if filters.on_exposures:
             if types is None:
-                c_types = venue_types({e.visit.venue_id for e in c.exposures}
-                                      | {s.venue_id for e in c.exposures for s in e.sources})
+                c_types = venue_types(
+                    {e.visit.venue_id for e in c.exposures} | {s.venue_id for e in c.exposures for s in e.sources}
+                )
             else:
                 c_types = types
             kept, changed = [], False
@@ -95,8 +97,11 @@ def apply_filters(contacts: Iterable, filters: Filters, types: dict[int, tuple[s
                 if filters.venue_type and c_types[e.visit.venue_id][0] != filters.venue_type:
                     changed = True
                     continue
-                sources = e.sources if not filters.kind else [
-                    s for s in e.sources if exposure_kind(s.trip_id, c_types[s.venue_id][1]) == filters.kind]
+                sources = (
+                    e.sources
+                    if not filters.kind
+                    else [s for s in e.sources if exposure_kind(s.trip_id, c_types[s.venue_id][1]) == filters.kind]
+                )
                 if not sources:
                     changed = True
                 elif len(sources) != len(e.sources):
@@ -121,6 +126,7 @@ _VISIT = "{0}.id, {0}.person_id, {0}.venue_id, {0}.trip_id, {0}.checked_in_at, {
 @dataclass
 class _Hop:
     """The parameters of one second hop, and the SQL pieces every query shares."""
+
     case_person_id: int
     first_exposure: dict[int, datetime]  # F1 person -> W.in of their first exposure
     buffer: timedelta
@@ -132,12 +138,18 @@ class _Hop:
         self.since = min(self.first_exposure.values())
         people = sorted(self.first_exposure)
         self.params: dict = {
-            "f1_ids": people, "f1_since": [self.first_exposure[p] for p in people],
-            "excluded": sorted({self.case_person_id, *people}), "since": self.since, "until": self.until,
-            "buffer": self.buffer, "reach": self.buffer + self.max_stay,
+            "f1_ids": people,
+            "f1_since": [self.first_exposure[p] for p in people],
+            "excluded": sorted({self.case_person_id, *people}),
+            "since": self.since,
+            "until": self.until,
+            "buffer": self.buffer,
+            "reach": self.buffer + self.max_stay,
             # Outer bounds on the contacts' check-in times: the planner drops the other partitions.
-            "w_lo": self.since - self.buffer - self.max_stay, "w_hi": self.until + self.buffer,
-            "min_overlap": self.filters.min_overlap_minutes, "venue_type": self.filters.venue_type,
+            "w_lo": self.since - self.buffer - self.max_stay,
+            "w_hi": self.until + self.buffer,
+            "min_overlap": self.filters.min_overlap_minutes,
+            "venue_type": self.filters.venue_type,
             "kind": self.filters.kind,
         }
 
@@ -164,11 +176,15 @@ class _Hop:
         visit table, or a CTE of some people's visits). ``full=False``: only what the ranking
         needs (a covering index on the place and check-in time then answers without the heap)."""
         columns = (
-            "p.id AS p_id, p.person_id AS p_person, p.venue_id AS p_venue, p.trip_id AS p_trip, "
-            "p.checked_in_at AS p_in, p.checked_out_at AS p_out, w.id AS w_id, w.person_id AS w_person, "
-            "w.venue_id AS w_venue, w.trip_id AS w_trip, w.checked_in_at AS w_in, w.checked_out_at AS w_out"
-        ) if full else "p.venue_id AS p_venue, p.trip_id AS p_trip, w.person_id AS w_person, w.venue_id AS w_venue, " \
+            (
+                "p.id AS p_id, p.person_id AS p_person, p.venue_id AS p_venue, p.trip_id AS p_trip, "
+                "p.checked_in_at AS p_in, p.checked_out_at AS p_out, w.id AS w_id, w.person_id AS w_person, "
+                "w.venue_id AS w_venue, w.trip_id AS w_trip, w.checked_in_at AS w_in, w.checked_out_at AS w_out"
+            )
+            if full
+            else "p.venue_id AS p_venue, p.trip_id AS p_trip, w.person_id AS w_person, w.venue_id AS w_venue, "
             "w.checked_in_at AS w_in"
+        )
         # The piece of W spent with this probe (empty when hi <= lo): totals are unions of pieces.
         select = (
             f"SELECT {columns}, greatest(p.checked_in_at, w.checked_in_at) AS lo, "
@@ -191,8 +207,10 @@ class _Hop:
             keep.append("wt.code = %(venue_type)s")
         if self.filters.kind:
             joins += f" JOIN {venues} pv ON pv.id = x.p_venue JOIN {types} pt ON pt.id = pv.venue_type_id"
-            keep.append(f"(CASE WHEN x.p_trip IS NOT NULL THEN 'trip' WHEN pt.kind = '{VenueKind.EVENT.value}' "
-                        "THEN 'event' ELSE 'venue' END) = %(kind)s")
+            keep.append(
+                f"(CASE WHEN x.p_trip IS NOT NULL THEN 'trip' WHEN pt.kind = '{VenueKind.EVENT.value}' "
+                "THEN 'event' ELSE 'venue' END) = %(kind)s"
+            )
         return f"SELECT x.*, {' AND '.join(keep) or 'true'} AS keep FROM ({union}) x{joins}"
 
     def ranked_cte(self, *, full: bool = False) -> str:
@@ -207,7 +225,8 @@ class _Hop:
             "count(*) FILTER (WHERE keep) AS kept FROM exposures GROUP BY w_person) x "
             "LEFT JOIN all_total t ON t.w_person = x.w_person LEFT JOIN kept_total k ON k.w_person = x.w_person), "
             # The case and the F1 people dropped after grouping: one probe per person, not per row.
-            "agg AS (SELECT * FROM agg_all a WHERE NOT EXISTS (SELECT 1 FROM excluded e WHERE e.person_id = a.person_id)), "
+            "agg AS (SELECT * FROM agg_all a WHERE NOT EXISTS (SELECT 1 FROM excluded e WHERE e.person_id = "
+            "a.person_id)), "
             "ranked AS (SELECT person_id, total, first FROM agg WHERE kept > 0 AND kept_total >= %(min_overlap)s)"
         )
 
@@ -293,16 +312,29 @@ def _union_minutes(source: str, condition: str) -> str:
 
 
 def _tune(cursor, local: bool = True):
-    """For this transaction (or the session: ``local=False``): no JIT (its compilation alone costs ~0.8 s on these plans, which the
-    planner misjudges: it cannot know how many rows a probe meets) and room to hash the
-    aggregate in memory instead of sorting on disk."""
+    """For this transaction (or the session: ``local=False``): no JIT (its compilation alone
+    costs ~0.8 s on these plans, which the planner misjudges: it cannot know how many rows a
+    probe meets) and room to hash the aggregate in memory instead of sorting on disk."""
     scope = "LOCAL " if local else ""
     cursor.execute(f"SET {scope}jit = off; SET {scope}work_mem = '{WORK_MEM}'")
 
 
 _ROW = ", ".join(
-    ["e.p_id", "e.p_person", "e.p_venue", "e.p_trip", _US.format("e.p_in"), _US.format("e.p_out"),
-     "e.w_id", "e.w_person", "e.w_venue", "e.w_trip", _US.format("e.w_in"), _US.format("e.w_out"), "e.keep"]
+    [
+        "e.p_id",
+        "e.p_person",
+        "e.p_venue",
+        "e.p_trip",
+        _US.format("e.p_in"),
+        _US.format("e.p_out"),
+        "e.w_id",
+        "e.w_person",
+        "e.w_venue",
+        "e.w_trip",
+        _US.format("e.w_in"),
+        _US.format("e.w_out"),
+        "e.keep",
+    ]
 )
 
 
@@ -331,8 +363,16 @@ def _python_f2(case_person_id: int, f1: dict, buffer: timedelta) -> list[engine.
     return engine.rank(engine.group(found, 2).values())
 
 
-def page(*, case_person_id: int, f1: dict, buffer_minutes: int, filters: Filters = Filters(), offset: int = 0,
-         limit: int | None = None, sql: bool | None = None) -> Page:
+def page(
+    *,
+    case_person_id: int,
+    f1: dict,
+    buffer_minutes: int,
+    filters: Filters = Filters(),
+    offset: int = 0,
+    limit: int | None = None,
+    sql: bool | None = None,
+) -> Page:
     """One page of the ranked F2 contacts of a case whose F1 contacts are ``f1`` (person id ->
     ``engine.Contact``, unfiltered: F2 is traced from the full F1), with the counts. ``sql``:
     the set-based path (default on PostgreSQL) or the Python engine (tests compare them)."""
@@ -353,8 +393,9 @@ def page(*, case_person_id: int, f1: dict, buffer_minutes: int, filters: Filters
     return Page([grouped[p] for p in people], count, all_count)
 
 
-def stream(*, case_person_id: int, f1: dict, buffer_minutes: int, filters: Filters = Filters(),
-           sql: bool | None = None) -> Iterator:
+def stream(
+    *, case_person_id: int, f1: dict, buffer_minutes: int, filters: Filters = Filters(), sql: bool | None = None
+) -> Iterator:
     """Every F2 contact kept by the filters, ranked, with their kept exposures (exports)."""
     if not f1:
         return

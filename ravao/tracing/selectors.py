@@ -64,15 +64,43 @@ def _venues(ids) -> dict:
     rows = []
     for start in range(0, len(ids), 5000):
         rows += Venue.objects.filter(id__in=ids[start : start + 5000]).values_list(
-            "id", "code", "name", "venue_type__kind", "venue_type__code", "venue_type__name_vi",
-            "venue_type__name_en", "unit__code", "unit__name", "latitude", "longitude", "street",
-            "contact_name", "contact_phone", "unit_id", "unit__path", "verified",
+            "id",
+            "code",
+            "name",
+            "venue_type__kind",
+            "venue_type__code",
+            "venue_type__name_vi",
+            "venue_type__name_en",
+            "unit__code",
+            "unit__name",
+            "latitude",
+            "longitude",
+            "street",
+            "contact_name",
+            "contact_phone",
+            "unit_id",
+            "unit__path",
+            "verified",
         )
     return {
-        r[0]: {"code": r[1], "name": r[2], "venue_kind": r[3], "type": r[4], "type_name_vi": r[5],
-               "type_name_en": r[6], "unit_code": r[7], "unit_name": r[8], "latitude": r[9],
-               "longitude": r[10], "street": r[11], "contact_name": r[12], "contact_phone": r[13],
-               "unit_id": r[14], "unit_path": r[15], "verified": r[16]}
+        r[0]: {
+            "code": r[1],
+            "name": r[2],
+            "venue_kind": r[3],
+            "type": r[4],
+            "type_name_vi": r[5],
+            "type_name_en": r[6],
+            "unit_code": r[7],
+            "unit_name": r[8],
+            "latitude": r[9],
+            "longitude": r[10],
+            "street": r[11],
+            "contact_name": r[12],
+            "contact_phone": r[13],
+            "unit_id": r[14],
+            "unit_path": r[15],
+            "verified": r[16],
+        }
         for r in rows
     }
 
@@ -87,8 +115,13 @@ def _filters(min_overlap_minutes: int, venue_type: str, kind: str) -> second.Fil
 
 def _trace_f1(case: Case, buffer_minutes: int | None):
     buffer = default_buffer() if buffer_minutes is None else buffer_minutes
-    result = engine.trace(person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to,
-                          buffer_minutes=buffer, degree=1)
+    result = engine.trace(
+        person_id=case.person_id,
+        window_from=case.infectious_from,
+        window_to=case.infectious_to,
+        buffer_minutes=buffer,
+        degree=1,
+    )
     return result, buffer
 
 
@@ -121,8 +154,11 @@ class Evidence:
     weak: bool
 
     def as_dict(self) -> dict:
-        return {"weak": self.weak, "only_unproven_claims": self.only_unproven_claims,
-                "only_unverified_venues": self.only_unverified_venues}
+        return {
+            "weak": self.weak,
+            "only_unproven_claims": self.only_unproven_claims,
+            "only_unverified_venues": self.only_unverified_venues,
+        }
 
 
 def unproven_visits(rows) -> set[int]:
@@ -133,8 +169,14 @@ def unproven_visits(rows) -> set[int]:
     found: set[int] = set()
     for start in range(0, len(keyed), UNPROVEN_IDS_PER_QUERY):
         chunk = keyed[start : start + UNPROVEN_IDS_PER_QUERY]
-        found.update(Visit.objects.filter(checked_in_at__gte=chunk[0][0], checked_in_at__lte=chunk[-1][0],
-                                          id__in=[i for _, i in chunk], proven=False).values_list("id", flat=True))
+        found.update(
+            Visit.objects.filter(
+                checked_in_at__gte=chunk[0][0],
+                checked_in_at__lte=chunk[-1][0],
+                id__in=[i for _, i in chunk],
+                proven=False,
+            ).values_list("id", flat=True)
+        )
     return found
 
 
@@ -159,8 +201,11 @@ def exposure_unverified(venues: dict, e) -> bool:
 def contact_evidence(unproven: set, venues: dict, c) -> Evidence:
     claims = [exposure_unproven(unproven, e) for e in c.exposures]
     places = [exposure_unverified(venues, e) for e in c.exposures]
-    return Evidence(only_unproven_claims=all(claims), only_unverified_venues=all(places),
-                    weak=all(a or b for a, b in zip(claims, places, strict=True)))
+    return Evidence(
+        only_unproven_claims=all(claims),
+        only_unverified_venues=all(places),
+        weak=all(a or b for a, b in zip(claims, places, strict=True)),
+    )
 
 
 def _weigh(contacts: list, unproven: set, venues: dict) -> tuple[dict, dict]:
@@ -198,9 +243,20 @@ def _details(case: Case, contacts: list, with_people: bool) -> tuple[dict, dict,
 
 
 @reading_from_replica()
-def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
-                  venue_type: str = "", kind: str = "", with_people: bool = True, f2_offset: int = 0,
-                  f2_limit: int | None = None, f1: bool = True, evidence: str = "") -> CaseContacts:
+def case_contacts(
+    *,
+    case: Case,
+    degree: int = 1,
+    buffer_minutes: int | None = None,
+    min_overlap_minutes: int = 0,
+    venue_type: str = "",
+    kind: str = "",
+    with_people: bool = True,
+    f2_offset: int = 0,
+    f2_limit: int | None = None,
+    f1: bool = True,
+    evidence: str = "",
+) -> CaseContacts:
     """Trace the case and apply the display filters: every F1 contact (unless ``f1`` is False),
     then, for degree 2, the page of ``f2_limit`` F2 contacts from ``f2_offset`` (all of them
     without a limit) and their count. F2 is always traced from the full F1, ranked and counted
@@ -217,8 +273,14 @@ def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = N
     f1_kept = list(second.apply_filters(result.contacts, filters, _venue_types(venues)))
     page = second.Page([], 0, 0)
     if degree >= 2:
-        page = second.page(case_person_id=case.person_id, f1={c.person_id: c for c in result.contacts},
-                           buffer_minutes=buffer, filters=filters, offset=f2_offset, limit=f2_limit)
+        page = second.page(
+            case_person_id=case.person_id,
+            f1={c.person_id: c for c in result.contacts},
+            buffer_minutes=buffer,
+            filters=filters,
+            offset=f2_offset,
+            limit=f2_limit,
+        )
         venues.update(_venues(_exposure_venues(page.contacts) - set(venues)))
     unproven = unproven_visits(_exposure_visits(f1_kept + page.contacts, result.case_visits))
     weighed, counts = _weigh(f1_kept + page.contacts, unproven, venues)
@@ -226,14 +288,37 @@ def case_contacts(*, case: Case, degree: int = 1, buffer_minutes: int | None = N
     kept = (f1_kept if f1 else []) + _by_evidence(page.contacts, weighed, evidence)
     f1_count = len(f1_kept)
     people, traces, notified = _details(case, kept, with_people)
-    return CaseContacts(case, result.case_visits, kept, len(result.contacts) + page.all_count, venues, people, traces,
-                        notified, f1_count=f1_count, f2_count=page.count, f2_offset=f2_offset, f2_limit=f2_limit,
-                        unproven=unproven, evidence=weighed, evidence_counts=counts)
+    return CaseContacts(
+        case,
+        result.case_visits,
+        kept,
+        len(result.contacts) + page.all_count,
+        venues,
+        people,
+        traces,
+        notified,
+        f1_count=f1_count,
+        f2_count=page.count,
+        f2_offset=f2_offset,
+        f2_limit=f2_limit,
+        unproven=unproven,
+        evidence=weighed,
+        evidence_counts=counts,
+    )
 
 
 @reading_from_replica()
-def contact_batches(*, case: Case, degree: int = 1, buffer_minutes: int | None = None, min_overlap_minutes: int = 0,
-                    venue_type: str = "", kind: str = "", size: int = 1000, evidence: str = ""):
+def contact_batches(
+    *,
+    case: Case,
+    degree: int = 1,
+    buffer_minutes: int | None = None,
+    min_overlap_minutes: int = 0,
+    venue_type: str = "",
+    kind: str = "",
+    size: int = 1000,
+    evidence: str = "",
+):
     """Every contact kept by the filters, ranked, in views of at most ``size`` contacts with their
     venues, people, follow-ups and notifications (exports, notifications: memory bounded by
     ``size``, not by the number of contacts). F2 is read from one streamed query on PostgreSQL.
@@ -244,9 +329,15 @@ def contact_batches(*, case: Case, degree: int = 1, buffer_minutes: int | None =
     f1_kept = list(second.apply_filters(result.contacts, filters, _venue_types(venues)))
     contacts = iter(f1_kept)
     if degree >= 2:
-        contacts = chain(contacts, second.stream(case_person_id=case.person_id,
-                                                 f1={c.person_id: c for c in result.contacts},
-                                                 buffer_minutes=buffer, filters=filters))
+        contacts = chain(
+            contacts,
+            second.stream(
+                case_person_id=case.person_id,
+                f1={c.person_id: c for c in result.contacts},
+                buffer_minutes=buffer,
+                filters=filters,
+            ),
+        )
     while batch := list(islice(contacts, size)):
         batch_venues = {i: venues[i] for i in {v.venue_id for v in result.case_visits} if i in venues}
         needed = _exposure_venues(batch)
@@ -258,27 +349,63 @@ def contact_batches(*, case: Case, degree: int = 1, buffer_minutes: int | None =
         if not batch:
             continue
         people, traces, notified = _details(case, batch, True)
-        yield CaseContacts(case, result.case_visits, batch, 0, batch_venues, people, traces, notified,
-                           f1_count=len(f1_kept), unproven=unproven, evidence=weighed, evidence_counts=counts)
+        yield CaseContacts(
+            case,
+            result.case_visits,
+            batch,
+            0,
+            batch_venues,
+            people,
+            traces,
+            notified,
+            f1_count=len(f1_kept),
+            unproven=unproven,
+            evidence=weighed,
+            evidence_counts=counts,
+        )
 
 
-def audit_contacts_read(*, user, case: Case, view: CaseContacts, purpose: str, request=None, action=Action.READ,
-                        detail: dict | None = None):
+def audit_contacts_read(
+    *, user, case: Case, view: CaseContacts, purpose: str, request=None, action=Action.READ, detail: dict | None = None
+):
     """One audit entry per view of the contact list with full details (who, which case, why),
     under the case's unit; plus, for contacts exposed at venues outside the reader's
     jurisdiction, one entry per such venue unit (its auditors see who read their people).
     ``detail.contacts`` counts the contacts in this answer (every F1, the F2 page)."""
-    audit_contacts(user=user, case=case, count=len(view.contacts), foreign=foreign_contacts(user=user, view=view),
-                   purpose=purpose, request=request, action=action, detail=detail)
+    audit_contacts(
+        user=user,
+        case=case,
+        count=len(view.contacts),
+        foreign=foreign_contacts(user=user, view=view),
+        purpose=purpose,
+        request=request,
+        action=action,
+        detail=detail,
+    )
 
 
-def audit_contacts(*, user, case: Case, count: int, foreign: dict[int, list[int]], purpose: str, request=None,
-                   action=Action.READ, detail: dict | None = None):
+def audit_contacts(
+    *,
+    user,
+    case: Case,
+    count: int,
+    foreign: dict[int, list[int]],
+    purpose: str,
+    request=None,
+    action=Action.READ,
+    detail: dict | None = None,
+):
     """The entries of ``audit_contacts_read`` from a count and ``foreign_contacts``' map (for
     reads made in batches: exports)."""
     audit_record(
-        user=user, action=action, object_type="case_contacts", object_id=case.pk, case_id=case.pk,
-        purpose=purpose, unit=case.unit, request=request,
+        user=user,
+        action=action,
+        object_type="case_contacts",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose=purpose,
+        unit=case.unit,
+        request=request,
         detail={"contacts": count, **(detail or {})},
     )
     if not foreign:
@@ -286,10 +413,15 @@ def audit_contacts(*, user, case: Case, count: int, foreign: dict[int, list[int]
     units = Unit.objects.in_bulk(foreign)
     for unit_id, person_ids in sorted(foreign.items()):
         audit_record(
-            user=user, action=action, object_type="case_contacts", object_id=case.pk, case_id=case.pk,
-            purpose=f"{purpose}, outside jurisdiction", unit=units.get(unit_id), request=request,
-            detail={"contacts": len(person_ids), "person_ids": person_ids, "case_unit": case.unit_id,
-                    **(detail or {})},
+            user=user,
+            action=action,
+            object_type="case_contacts",
+            object_id=case.pk,
+            case_id=case.pk,
+            purpose=f"{purpose}, outside jurisdiction",
+            unit=units.get(unit_id),
+            request=request,
+            detail={"contacts": len(person_ids), "person_ids": person_ids, "case_unit": case.unit_id, **(detail or {})},
         )
 
 
@@ -301,8 +433,11 @@ def foreign_contacts(*, user, view: CaseContacts, into: dict | None = None) -> d
         return dict(found)
     path = user.unit.path
     for c in view.contacts:
-        units = {view.venues[e.visit.venue_id]["unit_id"] for e in c.exposures
-                 if not (view.venues[e.visit.venue_id]["unit_path"] or "").startswith(path)}
+        units = {
+            view.venues[e.visit.venue_id]["unit_id"]
+            for e in c.exposures
+            if not (view.venues[e.visit.venue_id]["unit_path"] or "").startswith(path)
+        }
         for unit_id in units:
             found.setdefault(unit_id, []).append(c.person_id)
     return dict(found)
@@ -324,8 +459,13 @@ def person_dict(person: Person | None, person_id: int) -> dict:
     if person is None:
         return {"id": person_id, "full_name": "", "phone": "", "id_number": ""}
     return {
-        "id": person.pk, "full_name": person.full_name, "phone": person.phone, "id_number": person.id_number,
-        "birth_year": person.birth_year, "sex": person.sex, "guardian_id": person.guardian_id,
+        "id": person.pk,
+        "full_name": person.full_name,
+        "phone": person.phone,
+        "id_number": person.id_number,
+        "birth_year": person.birth_year,
+        "sex": person.sex,
+        "guardian_id": person.guardian_id,
     }
 
 
@@ -368,8 +508,16 @@ def venues_to_alert(view: CaseContacts) -> list[dict]:
     """The case's visits grouped by venue: where to warn, and the span to publish."""
     spans: dict[int, dict] = {}
     for v in view.case_visits:
-        s = spans.setdefault(v.venue_id, {"venue_id": v.venue_id, **view.venues[v.venue_id], "visits": 0,
-                                          "from": v.checked_in_at, "to": v.checked_out_at})
+        s = spans.setdefault(
+            v.venue_id,
+            {
+                "venue_id": v.venue_id,
+                **view.venues[v.venue_id],
+                "visits": 0,
+                "from": v.checked_in_at,
+                "to": v.checked_out_at,
+            },
+        )
         s["visits"] += 1
         s["from"], s["to"] = min(s["from"], v.checked_in_at), max(s["to"], v.checked_out_at)
     return sorted(spans.values(), key=lambda s: s["from"])
@@ -382,7 +530,12 @@ def windows_current(*, now=None):
 def window_public_dict(w: ExposureWindow) -> dict:
     """What the public feed shows: a place and a span, never who or which case."""
     return {
-        "id": w.pk, "venue": w.venue.code, "venue_name": w.venue.name,
-        "unit_code": w.venue.unit.code, "unit_name": w.venue.unit.name,
-        "from": iso(w.starts_at), "to": iso(w.ends_at), "message": w.message,
+        "id": w.pk,
+        "venue": w.venue.code,
+        "venue_name": w.venue.name,
+        "unit_code": w.venue.unit.code,
+        "unit_name": w.venue.unit.name,
+        "from": iso(w.starts_at),
+        "to": iso(w.ends_at),
+        "message": w.message,
     }

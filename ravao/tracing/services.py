@@ -41,8 +41,9 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def default_window(*, symptom_onset: date | None, test_date: date | None, isolated_at: datetime | None,
-                   now: datetime | None = None) -> tuple[datetime, datetime]:
+def default_window(
+    *, symptom_onset: date | None, test_date: date | None, isolated_at: datetime | None, now: datetime | None = None
+) -> tuple[datetime, datetime]:
     """Two days before symptom onset (or the test date), up to isolation (or now)."""
     now = now or timezone.now()
     start_day = symptom_onset or test_date or timezone.localdate(now)
@@ -78,10 +79,20 @@ def _replayed(qs, owner_field: str, user, client_id):
 
 
 @transaction.atomic
-def case_open(*, user, phone: str = "", id_number: str = "", symptom_onset: date | None = None,
-              test_date: date | None = None, isolated_at: datetime | None = None,
-              infectious_from: datetime | None = None, infectious_to: datetime | None = None,
-              notes: str = "", client_id=None, request=None) -> Case:
+def case_open(
+    *,
+    user,
+    phone: str = "",
+    id_number: str = "",
+    symptom_onset: date | None = None,
+    test_date: date | None = None,
+    isolated_at: datetime | None = None,
+    infectious_from: datetime | None = None,
+    infectious_to: datetime | None = None,
+    notes: str = "",
+    client_id=None,
+    request=None,
+) -> Case:
     """Open a case for the person with this phone or ID number (keyed-hash lookup), who must live
     in or have visited the tracer's jurisdiction. The same ``client_id`` again returns the case
     it opened (``case.replayed`` is True); an open case of the person with an overlapping window
@@ -98,19 +109,33 @@ def case_open(*, user, phone: str = "", id_number: str = "", symptom_onset: date
     Person.objects.select_for_update().filter(pk=person.pk).exists()
     existing = (
         Case.objects.filter(person=person, infectious_from__lt=end, infectious_to__gt=start)
-        .exclude(status=CaseStatus.CLOSED).select_related("unit").order_by("id").first()
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("unit")
+        .order_by("id")
+        .first()
     )
     if existing is not None:
         raise Conflict(
-            _("This person already has an open case (#%(id)d, %(unit)s) whose infectious window overlaps "
-              "this one: edit that case instead.") % {"id": existing.pk, "unit": existing.unit or "—"},
-            code="case_exists", case_id=existing.pk,
+            _(
+                "This person already has an open case (#%(id)d, %(unit)s) whose infectious window overlaps "
+                "this one: edit that case instead."
+            )
+            % {"id": existing.pk, "unit": existing.unit or "—"},
+            code="case_exists",
+            case_id=existing.pk,
         )
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                person=person, unit=_case_unit(person, user), symptom_onset=symptom_onset, test_date=test_date,
-                isolated_at=isolated_at, infectious_from=start, infectious_to=end, notes=notes, created_by=user,
+                person=person,
+                unit=_case_unit(person, user),
+                symptom_onset=symptom_onset,
+                test_date=test_date,
+                isolated_at=isolated_at,
+                infectious_from=start,
+                infectious_to=end,
+                notes=notes,
+                created_by=user,
                 client_id=client_id,
             )
     except IntegrityError:
@@ -119,8 +144,16 @@ def case_open(*, user, phone: str = "", id_number: str = "", symptom_onset: date
             raise
         return replayed
     case.replayed = False
-    audit_record(user=user, action=Action.CHANGE, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="open case", unit=case.unit, request=request)
+    audit_record(
+        user=user,
+        action=Action.CHANGE,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose="open case",
+        unit=case.unit,
+        request=request,
+    )
     return case
 
 
@@ -140,8 +173,17 @@ def case_update(*, user, case: Case, request=None, **changes) -> Case:
         setattr(case, name, value)
     _check_window(case.infectious_from, case.infectious_to)
     case.save()
-    audit_record(user=user, action=Action.CHANGE, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="edit case", unit=case.unit, request=request, detail={"fields": sorted(changes)})
+    audit_record(
+        user=user,
+        action=Action.CHANGE,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose="edit case",
+        unit=case.unit,
+        request=request,
+        detail={"fields": sorted(changes)},
+    )
     return case
 
 
@@ -149,8 +191,18 @@ MARKS = ("reached", "isolated", "tested")
 
 
 @transaction.atomic
-def contact_mark(*, user, case: Case, person_id: int, degree: int = 2, buffer_minutes: int | None = None,
-                 request=None, email: str | None = None, note: str | None = None, **marks: bool) -> ContactTrace:
+def contact_mark(
+    *,
+    user,
+    case: Case,
+    person_id: int,
+    degree: int = 2,
+    buffer_minutes: int | None = None,
+    request=None,
+    email: str | None = None,
+    note: str | None = None,
+    **marks: bool,
+) -> ContactTrace:
     """Mark a contact as reached / isolated / tested (True sets the time, False clears it).
 
     The person must be a contact of the case (F1, or F2 when ``degree`` is 2) with this buffer
@@ -161,14 +213,16 @@ def contact_mark(*, user, case: Case, person_id: int, degree: int = 2, buffer_mi
     trace = ContactTrace.objects.select_for_update().filter(case=case, person_id=person_id).first()
     if trace is None:
         found = engine.contact_degree(
-            case_person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to,
-            person_id=person_id, degree=degree,
+            case_person_id=case.person_id,
+            window_from=case.infectious_from,
+            window_to=case.infectious_to,
+            person_id=person_id,
+            degree=degree,
             buffer_minutes=default_buffer() if buffer_minutes is None else buffer_minutes,
         )
         if found is None:
             raise NotFound(_("This person is not a contact of this case."))
-        trace, _created = ContactTrace.objects.get_or_create(case=case, person_id=person_id,
-                                                             defaults={"degree": found})
+        trace, _created = ContactTrace.objects.get_or_create(case=case, person_id=person_id, defaults={"degree": found})
     now = timezone.now()
     for mark, on in marks.items():
         current = getattr(trace, f"{mark}_at")
@@ -179,9 +233,17 @@ def contact_mark(*, user, case: Case, person_id: int, degree: int = 2, buffer_mi
         trace.note = note
     trace.updated_at, trace.updated_by = now, user
     trace.save()
-    audit_record(user=user, action=Action.CHANGE, object_type="contact", object_id=person_id, case_id=case.pk,
-                 purpose="contact follow-up", unit=case.unit, request=request,
-                 detail={k: bool(v) for k, v in marks.items()})
+    audit_record(
+        user=user,
+        action=Action.CHANGE,
+        object_type="contact",
+        object_id=person_id,
+        case_id=case.pk,
+        purpose="contact follow-up",
+        unit=case.unit,
+        request=request,
+        detail={k: bool(v) for k, v in marks.items()},
+    )
     return trace
 
 
@@ -204,8 +266,17 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     counts = {"sent": 0, "already": 0, "unreachable": 0}
     for view in views:
         _notify_batch(user, case, view.contacts, view.venues, view.people, counts)
-    audit_record(user=user, action=Action.NOTIFY, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="notify contacts", unit=case.unit, request=request, detail=counts)
+    audit_record(
+        user=user,
+        action=Action.NOTIFY,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose="notify contacts",
+        unit=case.unit,
+        request=request,
+        detail=counts,
+    )
     return counts
 
 
@@ -238,13 +309,22 @@ def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts
         counts["sent"] += 1
 
 
-def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datetime, message: str = "",
-                   case: Case | None = None, client_id=None) -> ExposureWindow:
+def window_publish(
+    *,
+    user,
+    venue_code: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    message: str = "",
+    case: Case | None = None,
+    client_id=None,
+) -> ExposureWindow:
     """Publish a venue-time window for the public feed (the venue must be in the user's area).
     The same ``client_id`` again returns the window it published (``window.replayed``)."""
     require_tracer(user)
-    replayed = _replayed(ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id", user,
-                         client_id)
+    replayed = _replayed(
+        ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id", user, client_id
+    )
     if replayed is not None:
         return replayed
     venue = Venue.objects.restrict(user).filter(code=normalise_venue_code(venue_code)).first()
@@ -255,12 +335,18 @@ def window_publish(*, user, venue_code: str, starts_at: datetime, ends_at: datet
     try:
         with transaction.atomic():
             window = ExposureWindow.objects.create(
-                venue=venue, starts_at=starts_at, ends_at=ends_at, message=message.strip()[:500], case=case,
-                published_by=user, client_id=client_id,
+                venue=venue,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                message=message.strip()[:500],
+                case=case,
+                published_by=user,
+                client_id=client_id,
             )
     except IntegrityError:
-        replayed = _replayed(ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id",
-                             user, client_id)
+        replayed = _replayed(
+            ExposureWindow.objects.select_related("venue", "venue__unit"), "published_by_id", user, client_id
+        )
         if replayed is None:
             raise
         return replayed

@@ -42,6 +42,7 @@ def tracer_page(view):
             return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from exc
+
     return wrapper
 
 
@@ -76,8 +77,9 @@ def _uuid(value):
 def _safe_next(request, default: str) -> str:
     """``next`` if it is a path or URL of this site, else ``default`` (no open redirect)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -88,9 +90,14 @@ def case_list(request):
         p = request.POST
         try:
             case = services.case_open(
-                user=request.user, phone=p.get("phone", "").strip(), id_number=p.get("id_number", "").strip(),
-                symptom_onset=_date(p.get("symptom_onset")), test_date=_date(p.get("test_date")),
-                notes=p.get("notes", ""), client_id=_uuid(p.get("client_id")), request=request,
+                user=request.user,
+                phone=p.get("phone", "").strip(),
+                id_number=p.get("id_number", "").strip(),
+                symptom_onset=_date(p.get("symptom_onset")),
+                test_date=_date(p.get("test_date")),
+                notes=p.get("notes", ""),
+                client_id=_uuid(p.get("client_id")),
+                request=request,
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -99,8 +106,11 @@ def case_list(request):
             return redirect("tracing:case", case_id=case.pk)
     status = request.GET.get("status", "")
     page = Paginator(selectors.case_list(user=request.user, status=status), 50).get_page(request.GET.get("page"))
-    return render(request, "tracing/case_list.html", {"page": page, "statuses": CaseStatus.choices, "status": status,
-                                                      "f": request.POST, "client_id": uuid.uuid4()})
+    return render(
+        request,
+        "tracing/case_list.html",
+        {"page": page, "statuses": CaseStatus.choices, "status": status, "f": request.POST, "client_id": uuid.uuid4()},
+    )
 
 
 @tracer_page
@@ -112,8 +122,13 @@ def case_import_page(request):
             messages.error(request, _("Choose a file."))
         else:
             try:
-                result = case_import(user=request.user, content=upload.read(), filename=upload.name,
-                                     dry_run=bool(request.POST.get("dry_run")), request=request)
+                result = case_import(
+                    user=request.user,
+                    content=upload.read(),
+                    filename=upload.name,
+                    dry_run=bool(request.POST.get("dry_run")),
+                    request=request,
+                )
             except ServiceError as exc:
                 messages.error(request, exc.message)
             else:
@@ -130,8 +145,9 @@ def _timeline(case, visits, venues):
     for v in visits:
         left = max(0.0, (v.checked_in_at - start).total_seconds() / span * 100)
         right = min(100.0, (v.checked_out_at - start).total_seconds() / span * 100)
-        bars.append({"visit": v, "venue": venues[v.venue_id], "left": round(left, 2),
-                     "width": round(max(0.6, right - left), 2)})
+        bars.append(
+            {"visit": v, "venue": venues[v.venue_id], "left": round(left, 2), "width": round(max(0.6, right - left), 2)}
+        )
     return bars
 
 
@@ -142,10 +158,14 @@ def case_detail(request, case_id):
         p = request.POST
         try:
             services.case_update(
-                user=request.user, case=case, request=request,
+                user=request.user,
+                case=case,
+                request=request,
                 infectious_from=_dt(p.get("infectious_from")) or case.infectious_from,
                 infectious_to=_dt(p.get("infectious_to")) or case.infectious_to,
-                isolated_at=_dt(p.get("isolated_at")), status=p.get("status", case.status), notes=p.get("notes", ""),
+                isolated_at=_dt(p.get("isolated_at")),
+                status=p.get("status", case.status),
+                notes=p.get("notes", ""),
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -155,13 +175,28 @@ def case_detail(request, case_id):
             return redirect("tracing:case", case_id=case.pk)
     view = selectors.case_contacts(case=case, with_people=False)
     # Notes (clinical free text) and the F0's visit timeline: a read in full.
-    audit_record(user=request.user, action=Action.READ, object_type="case", object_id=case.pk, case_id=case.pk,
-                 purpose="case page", unit=case.unit, request=request)
-    return render(request, "tracing/case_detail.html", {
-        "case": case, "view": view, "timeline": _timeline(case, view.case_visits, view.venues),
-        "alerts": selectors.venues_to_alert(view), "statuses": CaseStatus.choices,
-        "windows": case.windows.select_related("venue").order_by("starts_at"),
-    })
+    audit_record(
+        user=request.user,
+        action=Action.READ,
+        object_type="case",
+        object_id=case.pk,
+        case_id=case.pk,
+        purpose="case page",
+        unit=case.unit,
+        request=request,
+    )
+    return render(
+        request,
+        "tracing/case_detail.html",
+        {
+            "case": case,
+            "view": view,
+            "timeline": _timeline(case, view.case_visits, view.venues),
+            "alerts": selectors.venues_to_alert(view),
+            "statuses": CaseStatus.choices,
+            "windows": case.windows.select_related("venue").order_by("starts_at"),
+        },
+    )
 
 
 def _filters(request):
@@ -180,15 +215,26 @@ def _rows(view, contacts):
     rows = []
     for c in contacts:
         shown = c.exposures[:EXPOSURES_SHOWN]
-        rows.append({
-            "c": c, "person": view.people.get(c.person_id), "trace": view.traces.get(c.person_id),
-            "notified": c.person_id in view.notified, "more": len(c.exposures) - len(shown),
-            "evidence": view.evidence.get(c.person_id),
-            "exposures": [{"e": e, "venue": view.venues[e.visit.venue_id],
-                           "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id]),
-                           "unproven": selectors.exposure_unproven(view.unproven, e),
-                           "unverified": selectors.exposure_unverified(view.venues, e)} for e in shown],
-        })
+        rows.append(
+            {
+                "c": c,
+                "person": view.people.get(c.person_id),
+                "trace": view.traces.get(c.person_id),
+                "notified": c.person_id in view.notified,
+                "more": len(c.exposures) - len(shown),
+                "evidence": view.evidence.get(c.person_id),
+                "exposures": [
+                    {
+                        "e": e,
+                        "venue": view.venues[e.visit.venue_id],
+                        "kind": selectors.exposure_kind(e.source, view.venues[e.source.venue_id]),
+                        "unproven": selectors.exposure_unproven(view.unproven, e),
+                        "unverified": selectors.exposure_unverified(view.venues, e),
+                    }
+                    for e in shown
+                ],
+            }
+        )
     return rows
 
 
@@ -200,14 +246,22 @@ def case_contacts(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     f = _filters(request)
     f2_number = _int(request.GET.get("f2_page"), 1, 1)
-    view = selectors.case_contacts(case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE,
-                                   f2_limit=CONTACTS_PER_PAGE)
+    view = selectors.case_contacts(
+        case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE, f2_limit=CONTACTS_PER_PAGE
+    )
     if f["degree"] == 2 and view.f2_count and not view.f2_offset < view.f2_count:  # past the end: the last page
         f2_number = (view.f2_count - 1) // CONTACTS_PER_PAGE + 1
-        view = selectors.case_contacts(case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE,
-                                       f2_limit=CONTACTS_PER_PAGE)
-    selectors.audit_contacts_read(user=request.user, case=case, view=view, purpose="contact list (page)",
-                                  request=request, detail={"degree": f["degree"], "f2_offset": view.f2_offset})
+        view = selectors.case_contacts(
+            case=case, **f, f2_offset=(f2_number - 1) * CONTACTS_PER_PAGE, f2_limit=CONTACTS_PER_PAGE
+        )
+    selectors.audit_contacts_read(
+        user=request.user,
+        case=case,
+        view=view,
+        purpose="contact list (page)",
+        request=request,
+        detail={"degree": f["degree"], "f2_offset": view.f2_offset},
+    )
     f1_contacts = [c for c in view.contacts if c.degree == 1]
     page = Paginator(f1_contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     f2_page = Paginator(range(view.f2_count), CONTACTS_PER_PAGE).get_page(f2_number)
@@ -215,11 +269,21 @@ def case_contacts(request, case_id):
     params.pop("page", None)
     params.pop("f2_page", None)
     query = params.urlencode()
-    return render(request, "tracing/case_contacts.html", {
-        "case": case, "view": view, "rows": _rows(view, page), "page": page, "f": f, "query": query,
-        "f2_rows": _rows(view, [c for c in view.contacts if c.degree == 2]), "f2_page": f2_page,
-        "venue_types": VenueType.objects.order_by("code"),
-    })
+    return render(
+        request,
+        "tracing/case_contacts.html",
+        {
+            "case": case,
+            "view": view,
+            "rows": _rows(view, page),
+            "page": page,
+            "f": f,
+            "query": query,
+            "f2_rows": _rows(view, [c for c in view.contacts if c.degree == 2]),
+            "f2_page": f2_page,
+            "venue_types": VenueType.objects.order_by("code"),
+        },
+    )
 
 
 @tracer_page
@@ -228,9 +292,18 @@ def contact_mark(request, case_id, person_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     p = request.POST
     listed = QueryDict(p.get("query", ""))  # the contact list's filters: its buffer, its degree
-    services.contact_mark(user=request.user, case=case, person_id=person_id, degree=_int(p.get("degree"), 1, 1, 2),
-                          buffer_minutes=_int(listed.get("buffer_minutes"), 60, 0, 24 * 60), request=request, email=p.get("email"), reached=bool(p.get("reached")),
-                          isolated=bool(p.get("isolated")), tested=bool(p.get("tested")))
+    services.contact_mark(
+        user=request.user,
+        case=case,
+        person_id=person_id,
+        degree=_int(p.get("degree"), 1, 1, 2),
+        buffer_minutes=_int(listed.get("buffer_minutes"), 60, 0, 24 * 60),
+        request=request,
+        email=p.get("email"),
+        reached=bool(p.get("reached")),
+        isolated=bool(p.get("isolated")),
+        tested=bool(p.get("tested")),
+    )
     messages.success(request, _("Follow-up saved."))
     return redirect(f"{reverse('tracing:contacts', args=[case.pk])}?{p.get('query', '')}")
 
@@ -240,10 +313,13 @@ def contact_mark(request, case_id, person_id):
 def case_notify(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     f = _filters(request)
-    counts = services.notify_contacts(user=request.user, case=case, views=selectors.contact_batches(case=case, **f),
-                                      request=request)
-    messages.success(request, _("Messages sent: %(sent)d; already notified: %(already)d; without phone or e-mail: "
-                                "%(unreachable)d.") % counts)
+    counts = services.notify_contacts(
+        user=request.user, case=case, views=selectors.contact_batches(case=case, **f), request=request
+    )
+    messages.success(
+        request,
+        _("Messages sent: %(sent)d; already notified: %(already)d; without phone or e-mail: %(unreachable)d.") % counts,
+    )
     return redirect(f"{reverse('tracing:contacts', args=[case.pk])}?{request.GET.urlencode()}")
 
 
@@ -252,8 +328,9 @@ def case_export(request, case_id, fmt):
     if fmt not in exports.FORMATS:
         raise Http404
     case = selectors.case_get(user=request.user, case_id=case_id)
-    body, content_type, filename = exports.export_case(user=request.user, case=case, fmt=fmt, request=request,
-                                                       **_filters(request))
+    body, content_type, filename = exports.export_case(
+        user=request.user, case=case, fmt=fmt, request=request, **_filters(request)
+    )
     return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
 
 
@@ -268,9 +345,14 @@ def windows_page(request):
                 messages.success(request, _("Window withdrawn."))
             else:
                 case = selectors.case_get(user=request.user, case_id=p["case"]) if p.get("case") else None
-                services.window_publish(user=request.user, venue_code=p.get("venue", ""),
-                                        starts_at=_dt(p.get("from")), ends_at=_dt(p.get("to")),
-                                        message=p.get("message", ""), case=case)
+                services.window_publish(
+                    user=request.user,
+                    venue_code=p.get("venue", ""),
+                    starts_at=_dt(p.get("from")),
+                    ends_at=_dt(p.get("to")),
+                    message=p.get("message", ""),
+                    case=case,
+                )
                 messages.success(request, _("Exposure window published."))
             default = reverse("tracing:case", args=[case.pk]) if case else reverse("tracing:windows")
             return redirect(_safe_next(request, default))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ravao.accounts import policy
 from ravao.catalog.models import VenueKind, VenueType
 from ravao.core.errors import ServiceError
 from ravao.people.identity import IdentityError, normalise_phone
@@ -190,6 +191,9 @@ def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
             default_stay_minutes=vt.default_stay_minutes,
             contact_phone=phone,
             created_by=user,
+            # Imported by an official from the commune's own register: verified (docs/identity.md).
+            verified=user is not None and policy.can(user, "venue.verify"),
+            verified_by=user if user is not None and policy.can(user, "venue.verify") else None,
         )
         venue.natural_key = key
         results.append(result)

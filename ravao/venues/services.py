@@ -143,6 +143,10 @@ def venue_register(
         created_by=by if by is not None and by.is_authenticated else None,
         **fields,
     )
+    if by is not None and by.is_authenticated and policy.can(by, "venue.verify"):
+        # An official of the area (check_unit above) registers what they know: verified at once.
+        # Only self-registered venues wait for an official (tracers weigh their scans).
+        venue.verified, venue.verified_by = True, by
     _check_fields(venue, by=by)
     if not allow_duplicate:
         existing = find_duplicate(unit=unit, name=venue.name, street=venue.street)

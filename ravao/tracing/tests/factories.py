@@ -16,8 +16,13 @@ def make_person(name: str, *, phone: str = "", id_number: str = "", unit=None, g
     p = normalise_phone(phone) if phone else ""
     i = normalise_id_number(id_number) if id_number else ""
     return Person.objects.create(
-        full_name=name, phone=p or "", id_number=i or "", unit=unit, guardian=guardian,
-        phone_hash=lookup_hash(p) if p else "", id_hash=lookup_hash(i) if i else "",
+        full_name=name,
+        phone=p or "",
+        id_number=i or "",
+        unit=unit,
+        guardian=guardian,
+        phone_hash=lookup_hash(p) if p else "",
+        id_hash=lookup_hash(i) if i else "",
     )
 
 
@@ -26,9 +31,14 @@ def make_visit(person, venue, start: datetime, minutes: float | None = None, *, 
     auto = minutes is None
     end = start + timedelta(minutes=venue.default_stay_minutes if auto else minutes)
     return Visit.objects.create(
-        person=person, venue=venue, trip=trip, checked_in_at=start, checked_out_at=end,
+        person=person,
+        venue=venue,
+        trip=trip,
+        checked_in_at=start,
+        checked_out_at=end,
         checkout_method=CheckoutMethod.AUTO if auto else CheckoutMethod.BUTTON,
-        channel=Channel.COMPANION if companion_of else Channel.SELF, companion_of=companion_of,
+        channel=Channel.COMPANION if companion_of else Channel.SELF,
+        companion_of=companion_of,
     )
 
 

@@ -27,8 +27,14 @@ def scene(small_map, users):
 
 
 def open_case(client, **person):
-    return client.post("/cases", {"person": person, "infectious_from": (BASE - 24 * H).isoformat(),
-                                  "infectious_to": (BASE + 24 * H).isoformat()})
+    return client.post(
+        "/cases",
+        {
+            "person": person,
+            "infectious_from": (BASE - 24 * H).isoformat(),
+            "infectious_to": (BASE + 24 * H).isoformat(),
+        },
+    )
 
 
 def test_it_opens_a_case_by_phone_and_lists_its_contacts(scene, users):
@@ -138,7 +144,10 @@ def test_it_labels_event_and_trip_exposures(small_map, users):
     make_visit(rider, bus, BASE + 3 * H, 30, trip=trip)
     client = ApiClient(users["tracer"])
     case_id = open_case(client, phone="0912345678").json()["id"]
-    kinds = {c["person"]["id"]: c["exposures"][0]["kind"] for c in client.get(f"/cases/{case_id}/contacts").json()["contacts"]}
+    kinds = {
+        c["person"]["id"]: c["exposures"][0]["kind"]
+        for c in client.get(f"/cases/{case_id}/contacts").json()["contacts"]
+    }
     assert kinds == {guest.id: "event", rider.id: "trip"}
     only = client.get(f"/cases/{case_id}/contacts", kind="trip").json()["contacts"]
     assert [c["person"]["id"] for c in only] == [rider.id]

@@ -59,7 +59,9 @@ def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page
     page.wait_for_load_state("networkidle")
     assert page.locator("#exposure-warning").is_hidden()  # a window elsewhere does not match
 
-    window_publish(user=tracer, venue_code=venue.code, starts_at=now - H, ends_at=now + H, message="Theo dõi sức khỏe 14 ngày")
+    window_publish(
+        user=tracer, venue_code=venue.code, starts_at=now - H, ends_at=now + H, message="Theo dõi sức khỏe 14 ngày"
+    )
     requests = []
     page.on("request", lambda r: requests.append((r.url, r.method, r.post_data)))
     page.goto("/tracing/exposures/")

@@ -17,8 +17,12 @@ def test_it_prints_the_contacts_of_a_case(small_map, users):
     ca, near = make_person("Ca", phone="0912345678"), make_person("Gần", phone="0987654321")
     make_visit(ca, cafe, BASE, 60)
     make_visit(near, cafe, BASE, 20)
-    case = Case.objects.create(person=ca, unit=small_map.commune_a, infectious_from=BASE - timedelta(days=1),
-                               infectious_to=BASE + timedelta(days=1))
+    case = Case.objects.create(
+        person=ca,
+        unit=small_map.commune_a,
+        infectious_from=BASE - timedelta(days=1),
+        infectious_to=BASE + timedelta(days=1),
+    )
     out = StringIO()
     call_command("trace", case.pk, "--as", "tracer", stdout=out)
     assert "Gần" in out.getvalue() and "20 min" in out.getvalue()

@@ -48,20 +48,33 @@ def scene(small_map, users):
     make_visit(ca, cafe, BASE, 60)
     make_visit(ca, shop, BASE + 3 * H, 60)
     unproven(make_visit(ca, second_place, BASE + 6 * H, 60))
-    people = {name: make_person(name, phone=f"09876543{i:02d}")
-              for i, name in enumerate(["strong", "claim", "shop", "via_claim", "mixed"])}
+    people = {
+        name: make_person(name, phone=f"09876543{i:02d}")
+        for i, name in enumerate(["strong", "claim", "shop", "via_claim", "mixed"])
+    }
     make_visit(people["strong"], cafe, BASE + 0.5 * H, 60)
     unproven(make_visit(people["claim"], cafe, BASE + 0.25 * H, 30))
     make_visit(people["shop"], shop, BASE + 3 * H, 60)
     make_visit(people["via_claim"], second_place, BASE + 6 * H, 60)
     unproven(make_visit(people["mixed"], cafe, BASE, 20))
     make_visit(people["mixed"], shop, BASE + 3.5 * H, 20)
-    case = Case.objects.create(person=ca, unit=small_map.commune_a, infectious_from=BASE - 24 * H,
-                               infectious_to=BASE + 24 * H, created_by=users["tracer"])
+    case = Case.objects.create(
+        person=ca,
+        unit=small_map.commune_a,
+        infectious_from=BASE - 24 * H,
+        infectious_to=BASE + 24 * H,
+        created_by=users["tracer"],
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the English texts below (Vietnamese: its own test)
     client.force_login(users["tracer"])
-    return {"case": case, "people": people, "client": client, "api": ApiClient(users["tracer"]),
-            "cafe": cafe, "shop": shop}
+    return {
+        "case": case,
+        "people": people,
+        "client": client,
+        "api": ApiClient(users["tracer"]),
+        "cafe": cafe,
+        "shop": shop,
+    }
 
 
 WEAK = {"claim", "shop", "via_claim", "mixed"}
@@ -77,15 +90,23 @@ def test_the_api_marks_exposures_and_contacts_and_counts_them(scene):
     contacts = by_name(scene, body["contacts"])
     assert set(contacts) == {"strong", "claim", "shop", "via_claim", "mixed"}
     assert {n for n, c in contacts.items() if c["evidence"]["weak"]} == WEAK
-    assert contacts["strong"]["evidence"] == {"weak": False, "only_unproven_claims": False,
-                                              "only_unverified_venues": False}
-    assert contacts["claim"]["evidence"] == {"weak": True, "only_unproven_claims": True,
-                                             "only_unverified_venues": False}
-    assert contacts["shop"]["evidence"] == {"weak": True, "only_unproven_claims": False,
-                                            "only_unverified_venues": True}
+    assert contacts["strong"]["evidence"] == {
+        "weak": False,
+        "only_unproven_claims": False,
+        "only_unverified_venues": False,
+    }
+    assert contacts["claim"]["evidence"] == {
+        "weak": True,
+        "only_unproven_claims": True,
+        "only_unverified_venues": False,
+    }
+    assert contacts["shop"]["evidence"] == {"weak": True, "only_unproven_claims": False, "only_unverified_venues": True}
     assert contacts["via_claim"]["evidence"]["only_unproven_claims"] is True
-    assert contacts["mixed"]["evidence"] == {"weak": True, "only_unproven_claims": False,
-                                             "only_unverified_venues": False}
+    assert contacts["mixed"]["evidence"] == {
+        "weak": True,
+        "only_unproven_claims": False,
+        "only_unverified_venues": False,
+    }
     e = contacts["claim"]["exposures"][0]
     assert e["unproven_claim"] is True and e["venue_verified"] is True
     assert e["visit"]["proven"] is False and e["case_visit"]["proven"] is True
@@ -148,8 +169,9 @@ def test_the_page_shows_badges_counts_and_filters(scene):
 
 
 def test_the_page_speaks_vietnamese(scene):
-    html = scene["client"].get(f"/tracing/cases/{scene['case'].pk}/contacts/",
-                               HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    html = (
+        scene["client"].get(f"/tracing/cases/{scene['case'].pk}/contacts/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    )
     assert "Khai báo chưa xác thực" in html and "Địa điểm chưa được xác minh" in html
     assert "Chỉ có khai báo chưa xác thực" in html and "Thông tin chưa chắc chắn: 4 người tiếp xúc" in html
     assert "Độ tin cậy" in html and "Ẩn người chỉ dựa trên thông tin chưa xác thực" in html
@@ -192,8 +214,9 @@ def test_the_json_export_marks_them(scene):
     assert rels["strong"][0]["certaintyLevelId"].endswith("3_HIGH")
     assert rels["claim"][0]["certaintyLevelId"].endswith("1_LOW") and rels["claim"][0]["unprovenClaim"] is True
     assert rels["shop"][0]["venueVerified"] is False and rels["shop"][0]["unprovenClaim"] is False
-    filtered = json.loads(b"".join(client.get(f"/tracing/cases/{case.pk}/export.json",
-                                              {"evidence": "proven"}).streaming_content))
+    filtered = json.loads(
+        b"".join(client.get(f"/tracing/cases/{case.pk}/export.json", {"evidence": "proven"}).streaming_content)
+    )
     assert [names[c["id"]] for c in filtered["contacts"]] == ["strong"]
 
 
@@ -211,13 +234,19 @@ def test_a_public_check_in_as_someone_already_known_is_listed_as_an_unproven_cla
     victim = {"full_name": "Trần Thị Bình", "phone": "0987654321", "id_number": "001090012345", "birth_year": 1990}
     assert public.post("/checkins", checkin_payload(here.code, person=ca)).status_code == 201
     assert public.post("/checkins", checkin_payload(elsewhere.code, person=victim)).status_code == 201
-    claim = public.post("/checkins", checkin_payload(here.code, person={"full_name": "Ai Đó",
-                                                                        "id_number": victim["id_number"]}))
+    claim = public.post(
+        "/checkins", checkin_payload(here.code, person={"full_name": "Ai Đó", "id_number": victim["id_number"]})
+    )
     assert claim.status_code == 201 and Visit.objects.get(id=claim.json()["id"]).proven is False
     case_person = Person.objects.get(id_hash=lookup_hash("046090001234"))
     now = timezone.now()
-    case = Case.objects.create(person=case_person, unit=small_map.commune_a, infectious_from=now - 24 * H,
-                               infectious_to=now + H, created_by=users["tracer"])
+    case = Case.objects.create(
+        person=case_person,
+        unit=small_map.commune_a,
+        infectious_from=now - 24 * H,
+        infectious_to=now + H,
+        created_by=users["tracer"],
+    )
     api = ApiClient(users["tracer"])
     body = api.get(f"/cases/{case.pk}/contacts", degree=1).json()
     [c] = body["contacts"]

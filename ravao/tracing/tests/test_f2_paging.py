@@ -40,33 +40,54 @@ def crowd(small_map):
         for _ in range(rng.randint(1, 3)):
             i = rng.randrange(6)
             venue, trip = spots[1 + i]
-            make_visit(p, venue, BASE + (2 + 3 * i) * H + rng.randrange(-120, 90) * M, rng.choice([15, 30, 60, None]),
-                       trip=trip)
-    cafe_case = Case.objects.create(person=case, unit=small_map.commune_a, infectious_from=BASE - 24 * H,
-                                    infectious_to=BASE + 24 * H)
+            make_visit(
+                p,
+                venue,
+                BASE + (2 + 3 * i) * H + rng.randrange(-120, 90) * M,
+                rng.choice([15, 30, 60, None]),
+                trip=trip,
+            )
+    cafe_case = Case.objects.create(
+        person=case, unit=small_map.commune_a, infectious_from=BASE - 24 * H, infectious_to=BASE + 24 * H
+    )
     return {"case": case, "f1": f1, "others": others, "cafe_case": cafe_case, "spots": spots}
 
 
 def summary(contacts):
-    return [(c.person_id, c.total_overlap_minutes, c.first_exposure_at,
-             sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures)) for c in contacts]
+    return [
+        (
+            c.person_id,
+            c.total_overlap_minutes,
+            c.first_exposure_at,
+            sorted((e.source.id, e.visit.id, e.overlap_minutes) for e in c.exposures),
+        )
+        for c in contacts
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL path is PostgreSQL's")
-@pytest.mark.parametrize("filters", [
-    second.Filters(), second.Filters(min_overlap_minutes=20), second.Filters(venue_type="restaurant"),
-    second.Filters(kind="trip"), second.Filters(kind="event", min_overlap_minutes=5),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        second.Filters(),
+        second.Filters(min_overlap_minutes=20),
+        second.Filters(venue_type="restaurant"),
+        second.Filters(kind="trip"),
+        second.Filters(kind="event", min_overlap_minutes=5),
+    ],
+)
 def test_the_sql_path_pages_like_the_python_engine(crowd, filters):
     case = crowd["case"]
     f1 = {c.person_id: c for c in trace(person_id=case.pk, window_from=BASE - 24 * H, window_to=BASE + 24 * H).contacts}
     everything = second.page(case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, sql=False)
     assert everything.all_count > 10  # a real second hop
     for offset, limit in [(0, 5), (5, 5), (3, 7), (everything.count - 1, 5), (everything.count + 3, 5), (0, None)]:
-        python = second.page(case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, offset=offset,
-                             limit=limit, sql=False)
-        sql = second.page(case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, offset=offset,
-                          limit=limit, sql=True)
+        python = second.page(
+            case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, offset=offset, limit=limit, sql=False
+        )
+        sql = second.page(
+            case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, offset=offset, limit=limit, sql=True
+        )
         assert (sql.count, sql.all_count) == (python.count, python.all_count)
         assert summary(sql.contacts) == summary(python.contacts)
     streamed = second.stream(case_person_id=case.pk, f1=f1, buffer_minutes=60, filters=filters, sql=True)
@@ -83,7 +104,10 @@ def test_the_api_pages_f2_and_counts_it(crowd, users):
     assert [c["degree"] for c in first["contacts"]] == [1, 1, 2, 2, 2, 2]
     assert [c["person"]["id"] for c in first["contacts"][2:]] == f2_ids[:4]
     assert {k: v for k, v in first["counts"].items() if k != "evidence"} == {
-        "f1": 2, "f2": len(f2_ids), "before_filters": len(full)}
+        "f1": 2,
+        "f2": len(f2_ids),
+        "before_filters": len(full),
+    }
     assert first["f2_page"] == {"offset": 0, "limit": 4, "count": len(f2_ids), "next_offset": 4}
     assert all(c["via_person_ids"] for c in first["contacts"][2:])
     pages, offset = [], 0
@@ -118,12 +142,12 @@ def test_the_page_shows_f2_by_pages_with_its_total(crowd, users, settings):
         last = client.get(f"/tracing/cases/{case.pk}/contacts/", {"degree": 2, "f2_page": 99}).content.decode()
     finally:
         views.CONTACTS_PER_PAGE = per_page
-    f2_part = first[first.index('id="contacts-f2"'):]
+    f2_part = first[first.index('id="contacts-f2"') :]
     assert f2_part.count('class="contact"') == 5 and "f2_page=2" in f2_part
     assert f"F2: {n2}" in first
     pages = -(-n2 // 5)
     assert f"{pages} / {pages}" in last  # past the end: the last page
-    assert last[last.index('id="contacts-f2"'):].count('class="contact"') == n2 - 5 * (pages - 1)
+    assert last[last.index('id="contacts-f2"') :].count('class="contact"') == n2 - 5 * (pages - 1)
 
 
 def test_exports_hold_every_contact_in_rank_order_whatever_the_batches(crowd, users):
@@ -132,8 +156,9 @@ def test_exports_hold_every_contact_in_rank_order_whatever_the_batches(crowd, us
     case = crowd["cafe_case"]
     full = trace(person_id=crowd["case"].pk, window_from=BASE - 24 * H, window_to=BASE + 24 * H, degree=2).contacts
     for batch_size in (3, 1000):
-        out, _type, _name = exports.export_case(user=users["tracer"], case=case, fmt="csv", degree=2,
-                                                batch_size=batch_size)
+        out, _type, _name = exports.export_case(
+            user=users["tracer"], case=case, fmt="csv", degree=2, batch_size=batch_size
+        )
         rows = list(csv.reader(io.StringIO(out.read().decode("utf-8-sig"))))[1:]
         assert [int(r[0]) for r in rows] == list(range(1, len(full) + 1))
         assert [(int(r[1]), int(r[6])) for r in rows] == [(c.degree, c.total_overlap_minutes) for c in full]

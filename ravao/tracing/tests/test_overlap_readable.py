@@ -67,6 +67,8 @@ def test_an_f2_met_by_three_f1_at_once_spent_the_time_of_their_own_visit(small_m
     assert contact.total_overlap_minutes == 120 == minutes_of(visit)
     assert [e.visit.id for e in contact.exposures] == [visit.id]
     f1_contacts = {c.person_id: c for c in result.contacts if c.degree == 1}
-    for paged in (hop2.page(case_person_id=case.id, f1=f1_contacts, buffer_minutes=60).contacts,
-                  list(hop2.stream(case_person_id=case.id, f1=f1_contacts, buffer_minutes=60))):
+    for paged in (
+        hop2.page(case_person_id=case.id, f1=f1_contacts, buffer_minutes=60).contacts,
+        list(hop2.stream(case_person_id=case.id, f1=f1_contacts, buffer_minutes=60)),
+    ):
         assert [(c.person_id, c.total_overlap_minutes, len(c.exposures)) for c in paged] == [(neighbour.id, 120, 1)]

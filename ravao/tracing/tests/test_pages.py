@@ -36,7 +36,9 @@ def open_case(scene):
 
 def test_it_opens_a_case_with_the_default_window_and_shows_its_visits(scene):
     case = open_case(scene)
-    onset_midnight = timezone.make_aware(timezone.datetime.combine((BASE + 24 * H).date(), timezone.datetime.min.time()))
+    onset_midnight = timezone.make_aware(
+        timezone.datetime.combine((BASE + 24 * H).date(), timezone.datetime.min.time())
+    )
     assert case.infectious_from == onset_midnight - timedelta(days=2)
     r = scene["client"].get(f"/tracing/cases/{case.pk}/")
     assert r.status_code == 200
@@ -88,11 +90,16 @@ def test_it_refuses_the_tracer_pages_to_other_roles(scene, users):
 
 def test_it_publishes_a_window_shown_on_the_public_page_and_feed_without_personal_data(scene):
     case = open_case(scene)
-    r = scene["client"].post("/tracing/windows/", {
-        "venue": scene["cafe"].code, "case": case.pk, "message": "Theo dõi sức khỏe",
-        "from": timezone.localtime(timezone.now() - H).strftime("%Y-%m-%dT%H:%M"),
-        "to": timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M"),
-    })
+    r = scene["client"].post(
+        "/tracing/windows/",
+        {
+            "venue": scene["cafe"].code,
+            "case": case.pk,
+            "message": "Theo dõi sức khỏe",
+            "from": timezone.localtime(timezone.now() - H).strftime("%Y-%m-%dT%H:%M"),
+            "to": timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert r.status_code == 302 and ExposureWindow.objects.count() == 1
     public = Client().get("/tracing/exposures/").content.decode()
     assert scene["cafe"].name in public and 'id="exposure-warning"' in public
@@ -126,7 +133,9 @@ def test_it_serves_the_contact_page_in_a_bounded_number_of_queries(scene, django
     case.infectious_from = BASE - 24 * H
     case.save()
     for i in range(15):
-        make_visit(make_person(f"Khách {i}", phone=f"09120000{i:02d}"), scene["cafe"], BASE + i * timedelta(minutes=3), 30)
+        make_visit(
+            make_person(f"Khách {i}", phone=f"09120000{i:02d}"), scene["cafe"], BASE + i * timedelta(minutes=3), 30
+        )
     # Includes the evidence lookup (unproven claims among the page's visits: one query); 20 on
     # PostgreSQL, 18 on SQLite (issue 14: no room left).
     with django_assert_max_num_queries(20):

@@ -40,9 +40,16 @@ def two_provinces(small_map, users):
     make_visit(hue_case, dn_cafe, BASE + 5 * H, 60)
     make_visit(traveller_contact, dn_cafe, BASE + 5 * H, 30)
     dn_tracer = make_user("tracer_dn", Role.TRACER, m.other_province)
-    return {"hue_cafe": hue_cafe, "dn_cafe": dn_cafe, "dn_case": dn_case, "dn_contact": dn_contact,
-            "hue_case": hue_case, "hue_contact": hue_contact, "traveller_contact": traveller_contact,
-            "dn_tracer": dn_tracer}
+    return {
+        "hue_cafe": hue_cafe,
+        "dn_cafe": dn_cafe,
+        "dn_case": dn_case,
+        "dn_contact": dn_contact,
+        "hue_case": hue_case,
+        "hue_contact": hue_contact,
+        "traveller_contact": traveller_contact,
+        "dn_tracer": dn_tracer,
+    }
 
 
 def open_case(client, **body):
@@ -117,15 +124,34 @@ def test_it_audits_the_case_page(two_provinces, users):
 
 @pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "javascript:alert(1)"])
 def test_it_does_not_redirect_off_site_after_publishing_a_window(two_provinces, users, target):
-    case = Case.objects.create(person=two_provinces["hue_case"], unit=users["tracer"].unit,
-                               infectious_from=BASE - 24 * H, infectious_to=BASE + 24 * H)
+    case = Case.objects.create(
+        person=two_provinces["hue_case"],
+        unit=users["tracer"].unit,
+        infectious_from=BASE - 24 * H,
+        infectious_to=BASE + 24 * H,
+    )
     client = Client()
     client.force_login(users["tracer"])
-    r = client.post("/tracing/windows/", {"venue": two_provinces["hue_cafe"].code, "case": case.pk,
-                                          "from": "2026-11-03T03:00", "to": "2026-11-03T05:00", "next": target})
+    r = client.post(
+        "/tracing/windows/",
+        {
+            "venue": two_provinces["hue_cafe"].code,
+            "case": case.pk,
+            "from": "2026-11-03T03:00",
+            "to": "2026-11-03T05:00",
+            "next": target,
+        },
+    )
     assert r.status_code == 302 and r["Location"] == f"/tracing/cases/{case.pk}/"
-    r = client.post("/tracing/windows/", {"venue": two_provinces["hue_cafe"].code, "from": "2026-11-03T03:00",
-                                          "to": "2026-11-03T05:00", "next": "/tracing/?status=open"})
+    r = client.post(
+        "/tracing/windows/",
+        {
+            "venue": two_provinces["hue_cafe"].code,
+            "from": "2026-11-03T03:00",
+            "to": "2026-11-03T05:00",
+            "next": "/tracing/?status=open",
+        },
+    )
     assert r["Location"] == "/tracing/?status=open"  # a path of this site is still followed
 
 
@@ -209,16 +235,29 @@ def test_it_refuses_a_second_open_case_with_an_overlapping_window(two_provinces,
     r = open_case(client, person={"phone": "0912345678"})
     assert r.status_code == 409 and r.json()["case_id"] == case_id and f"#{case_id}" in r.json()["detail"]
     # A later window does not overlap; a closed case does not block.
-    assert client.post("/cases", {"person": {"phone": "0912345678"}, "infectious_from": (BASE + 30 * H).isoformat(),
-                                  "infectious_to": (BASE + 40 * H).isoformat()}).status_code == 201
+    assert (
+        client.post(
+            "/cases",
+            {
+                "person": {"phone": "0912345678"},
+                "infectious_from": (BASE + 30 * H).isoformat(),
+                "infectious_to": (BASE + 40 * H).isoformat(),
+            },
+        ).status_code
+        == 201
+    )
     Case.objects.filter(pk=case_id).update(status=CaseStatus.CLOSED)
     assert open_case(client, person={"phone": "0912345678"}).status_code == 201
 
 
 def test_it_answers_a_retried_window_with_the_same_window(two_provinces, users):
     client = ApiClient(users["tracer"])
-    body = {"venue": two_provinces["hue_cafe"].code, "from": BASE.isoformat(), "to": (BASE + H).isoformat(),
-            "client_id": str(uuid.uuid4())}
+    body = {
+        "venue": two_provinces["hue_cafe"].code,
+        "from": BASE.isoformat(),
+        "to": (BASE + H).isoformat(),
+        "client_id": str(uuid.uuid4()),
+    }
     first, again = client.post("/exposure-windows", body), client.post("/exposure-windows", body)
     assert (first.status_code, again.status_code) == (201, 200) and first.json() == again.json()
     assert ExposureWindow.objects.count() == 1
@@ -232,16 +271,17 @@ def test_it_purges_old_cases_with_their_follow_ups_and_notifications(two_provinc
     hue_case, contact = two_provinces["hue_case"], two_provinces["hue_contact"]
     now = timezone.now()
     long_ago = {"infectious_from": now - timedelta(days=50), "infectious_to": now - timedelta(days=45)}
-    old = Case.objects.create(person=hue_case, unit=users["tracer"].unit, notes="cũ",
-                              created_at=now - timedelta(days=60), **long_ago)
-    recent_window = Case.objects.create(person=hue_case, infectious_from=now - 48 * H, infectious_to=now,
-                                        created_at=now - timedelta(days=60))
+    old = Case.objects.create(
+        person=hue_case, unit=users["tracer"].unit, notes="cũ", created_at=now - timedelta(days=60), **long_ago
+    )
+    recent_window = Case.objects.create(
+        person=hue_case, infectious_from=now - 48 * H, infectious_to=now, created_at=now - timedelta(days=60)
+    )
     new = Case.objects.create(person=hue_case, **long_ago)  # entered late: kept for now
     for case in (old, recent_window, new):
         ContactTrace.objects.create(case=case, person=contact)
         Notification.objects.create(case=case, person=contact, channel="sms")
-    window = ExposureWindow.objects.create(venue=two_provinces["hue_cafe"], starts_at=BASE, ends_at=BASE + H,
-                                           case=old)
+    window = ExposureWindow.objects.create(venue=two_provinces["hue_cafe"], starts_at=BASE, ends_at=BASE + H, case=old)
     counts = purge_cases(before=now - timedelta(days=30))
     assert counts == {"cases": 1, "follow_ups": 1, "notifications": 1}
     assert set(Case.objects.values_list("pk", flat=True)) == {recent_window.pk, new.pk}

@@ -29,6 +29,8 @@ class Command(BaseCommand):
         for number, message in result.errors:
             self.stderr.write(f"row {number}: {message}")
         done = "opened" if result.created else ("would open" if not result.errors else "opened none of")
-        self.stdout.write(f"{result.rows} rows, {result.valid} valid; {done} {len(result.created) or result.valid} cases")
+        self.stdout.write(
+            f"{result.rows} rows, {result.valid} valid; {done} {len(result.created) or result.valid} cases"
+        )
         if result.errors:
             raise CommandError(f"{len(result.errors)} row(s) with errors: nothing imported.")

@@ -32,8 +32,9 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         # In batches: an F2 list of any length is printed with bounded memory.
-        views = selectors.contact_batches(case=case, degree=o["degree"], buffer_minutes=o["buffer"],
-                                          min_overlap_minutes=o["min_overlap"])
+        views = selectors.contact_batches(
+            case=case, degree=o["degree"], buffer_minutes=o["buffer"], min_overlap_minutes=o["min_overlap"]
+        )
         count, foreign, case_visits = 0, {}, None
         if o["json"]:
             self.stdout.write("[")
@@ -48,15 +49,18 @@ class Command(BaseCommand):
                     continue
                 p = view.people.get(c.person_id)
                 venues = ", ".join(sorted({view.venues[e.visit.venue_id]["code"] for e in c.exposures}))
-                self.stdout.write(f"{count:>4} F{c.degree} {c.total_overlap_minutes:>5} min  "
-                                  f"{p.full_name if p else '?'}  {p.phone if p else ''}  {venues}")
+                self.stdout.write(
+                    f"{count:>4} F{c.degree} {c.total_overlap_minutes:>5} min  "
+                    f"{p.full_name if p else '?'}  {p.phone if p else ''}  {venues}"
+                )
         selectors.audit_contacts(user=user, case=case, count=count, foreign=foreign, purpose="contact list (CLI)")
         if o["json"]:
             self.stdout.write("]")
             return
         ms = (time.perf_counter() - started) * 1000
         if case_visits is None:  # no contact: no batch
-            case_visits = case_visits_of(person_id=case.person_id, window_from=case.infectious_from,
-                                         window_to=case.infectious_to)
+            case_visits = case_visits_of(
+                person_id=case.person_id, window_from=case.infectious_from, window_to=case.infectious_to
+            )
         visits = len(case_visits)
         self.stdout.write(f"case F0 #{case.pk}: {visits} visits, {count} contacts in {ms:.0f} ms")
