@@ -233,3 +233,20 @@ def test_sibling_districts_see_only_their_own_communes_venues(users, small_map):
     assert ApiClient(users["district_b"]).get(f"/venues/{a1.code}").status_code == 404
     res = ApiClient(users["district_a"]).get("/venues/bulk-posters")
     assert sorted(verify_venue_token(u).venue_code for u in decode_pdf(res.content)) == sorted([a1.code, a2.code])
+
+
+def test_an_officials_venue_is_verified_at_once_and_a_self_registered_one_waits(users, small_map):
+    """Tracers weigh scans at unverified venues (docs/identity.md): only venues nobody official
+    has vouched for stay unverified."""
+    from ravao.venues.models import Venue
+
+    official = ApiClient(users["commune_a"]).post(
+        "/venues", {"name": "UBND phường", "type": "office", "unit": small_map.commune_a.code}
+    )
+    own = ApiClient(users["manager"]).post(
+        "/venues", {"name": "Quán Nhỏ", "type": "restaurant", "unit": small_map.commune_a.code}
+    )
+    assert official.status_code == own.status_code == 201
+    mine, theirs = Venue.objects.get(code=official.json()["code"]), Venue.objects.get(code=own.json()["code"])
+    assert (mine.verified, mine.verified_by) == (True, users["commune_a"])
+    assert (theirs.verified, theirs.verified_by) == (False, None)
