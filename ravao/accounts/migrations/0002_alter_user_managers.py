@@ -5,15 +5,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterModelManagers(
-            name="user",
+            name='user',
             managers=[
-                ("objects", ravao.accounts.models.UserManager()),
+                ('objects', ravao.accounts.models.UserManager()),
             ],
         ),
     ]

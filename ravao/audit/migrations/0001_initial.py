@@ -7,65 +7,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("units", "0001_initial"),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AuditEntry",
+            name='AuditEntry',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="when")),
-                ("username", models.CharField(blank=True, max_length=150, verbose_name="user")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("read", "Read"),
-                            ("export", "Export"),
-                            ("change", "Change"),
-                            ("delete", "Delete"),
-                            ("notify", "Notify"),
-                        ],
-                        max_length=16,
-                        verbose_name="action",
-                    ),
-                ),
-                ("object_type", models.CharField(max_length=64, verbose_name="object type")),
-                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="object")),
-                ("purpose", models.CharField(blank=True, max_length=255, verbose_name="purpose")),
-                ("case_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="case")),
-                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="from")),
-                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="units.unit",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='user')),
+                ('action', models.CharField(choices=[('read', 'Read'), ('export', 'Export'), ('change', 'Change'), ('delete', 'Delete'), ('notify', 'Notify')], max_length=16, verbose_name='action')),
+                ('object_type', models.CharField(max_length=64, verbose_name='object type')),
+                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object')),
+                ('purpose', models.CharField(blank=True, max_length=255, verbose_name='purpose')),
+                ('case_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='case')),
+                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='from')),
+                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
+                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "audit entry",
-                "verbose_name_plural": "audit log",
-                "ordering": ["-at", "-id"],
+                'verbose_name': 'audit entry',
+                'verbose_name_plural': 'audit log',
+                'ordering': ['-at', '-id'],
             },
         ),
     ]

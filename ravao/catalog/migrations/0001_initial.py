@@ -5,63 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Sector",
+            name='Sector',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("name_vi", models.CharField(max_length=128, verbose_name="name (Vietnamese)")),
-                ("name_en", models.CharField(max_length=128, verbose_name="name (English)")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name_vi', models.CharField(max_length=128, verbose_name='name (Vietnamese)')),
+                ('name_en', models.CharField(max_length=128, verbose_name='name (English)')),
             ],
             options={
-                "verbose_name": "sector",
-                "verbose_name_plural": "sectors",
-                "ordering": ["code"],
-                "abstract": False,
+                'verbose_name': 'sector',
+                'verbose_name_plural': 'sectors',
+                'ordering': ['code'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="VenueType",
+            name='VenueType',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("name_vi", models.CharField(max_length=128, verbose_name="name (Vietnamese)")),
-                ("name_en", models.CharField(max_length=128, verbose_name="name (English)")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("place", "Fixed place"),
-                            ("event", "Event (time window)"),
-                            ("vehicle", "Vehicle (trips)"),
-                        ],
-                        default="place",
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("default_stay_minutes", models.PositiveIntegerField(verbose_name="default length of stay (minutes)")),
-                ("group", models.CharField(default="business", max_length=16, verbose_name="group")),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="venue_types",
-                        to="catalog.sector",
-                        verbose_name="sector",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name_vi', models.CharField(max_length=128, verbose_name='name (Vietnamese)')),
+                ('name_en', models.CharField(max_length=128, verbose_name='name (English)')),
+                ('kind', models.CharField(choices=[('place', 'Fixed place'), ('event', 'Event (time window)'), ('vehicle', 'Vehicle (trips)')], default='place', max_length=16, verbose_name='kind')),
+                ('default_stay_minutes', models.PositiveIntegerField(verbose_name='default length of stay (minutes)')),
+                ('group', models.CharField(default='business', max_length=16, verbose_name='group')),
+                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venue_types', to='catalog.sector', verbose_name='sector')),
             ],
             options={
-                "verbose_name": "venue type",
-                "verbose_name_plural": "venue types",
-                "ordering": ["code"],
-                "abstract": False,
+                'verbose_name': 'venue type',
+                'verbose_name_plural': 'venue types',
+                'ordering': ['code'],
+                'abstract': False,
             },
         ),
     ]

@@ -11,115 +11,42 @@ def partition_visits(apps, schema_editor):
         # Drop Django's pending index and foreign-key statements for the plain table: the
         # partitioned table below declares its own.
         schema_editor.deferred_sql = [
-            sql
-            for sql in schema_editor.deferred_sql
+            sql for sql in schema_editor.deferred_sql
             if not (hasattr(sql, "references_table") and sql.references_table(TABLE))
         ]
         schema_editor.execute(CREATE_SQL)
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("people", "0001_initial"),
-        ("venues", "0001_initial"),
+        ('people', '0001_initial'),
+        ('venues', '0001_initial'),
     ]
 
     operations = [
         # Django creates the plain table (SQLite keeps it); on PostgreSQL it is then replaced
         # by the partitioned layout of ravao.checkins.partitions, still empty at this point.
         migrations.CreateModel(
-            name="Visit",
+            name='Visit',
             fields=[
-                ("id", models.BigAutoField(primary_key=True, serialize=False)),
-                ("checked_in_at", models.DateTimeField(verbose_name="checked in at")),
-                ("checked_out_at", models.DateTimeField(verbose_name="checked out at")),
-                (
-                    "checkout_method",
-                    models.CharField(
-                        choices=[
-                            ("auto", "Automatic (default length of stay)"),
-                            ("button", "Check-out button"),
-                            ("scan", "Exit scan"),
-                        ],
-                        default="auto",
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("self", "Visitor self check-in"),
-                            ("personal_qr", "Personal QR scanned at the gate"),
-                            ("cccd", "Chip ID card scanned at the gate"),
-                            ("manual", "Phone or ID number typed at the gate"),
-                            ("companion", "Companion of another visitor"),
-                            ("import", "Imported (paper records, simulator)"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("green", "Green"),
-                            ("yellow", "Yellow"),
-                            ("red", "Red"),
-                            ("undeclared", "Undeclared"),
-                        ],
-                        default="undeclared",
-                        max_length=16,
-                    ),
-                ),
-                ("companion_of", models.BigIntegerField(blank=True, null=True)),
-                (
-                    "entrance",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="venues.entrance",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "trip",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="venues.trip",
-                    ),
-                ),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="venues.venue"
-                    ),
-                ),
+                ('id', models.BigAutoField(primary_key=True, serialize=False)),
+                ('checked_in_at', models.DateTimeField(verbose_name='checked in at')),
+                ('checked_out_at', models.DateTimeField(verbose_name='checked out at')),
+                ('checkout_method', models.CharField(choices=[('auto', 'Automatic (default length of stay)'), ('button', 'Check-out button'), ('scan', 'Exit scan')], default='auto', max_length=8)),
+                ('channel', models.CharField(choices=[('self', 'Visitor self check-in'), ('personal_qr', 'Personal QR scanned at the gate'), ('cccd', 'Chip ID card scanned at the gate'), ('manual', 'Phone or ID number typed at the gate'), ('companion', 'Companion of another visitor'), ('import', 'Imported (paper records, simulator)')], max_length=16)),
+                ('status', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red'), ('undeclared', 'Undeclared')], default='undeclared', max_length=16)),
+                ('companion_of', models.BigIntegerField(blank=True, null=True)),
+                ('entrance', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='venues.entrance')),
+                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                ('trip', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='venues.trip')),
+                ('venue', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='venues.venue')),
             ],
             options={
-                "verbose_name": "visit",
-                "indexes": [
-                    models.Index(fields=["venue", "checked_in_at"], name="visit_venue_in_idx"),
-                    models.Index(fields=["person", "checked_in_at"], name="visit_person_in_idx"),
-                    models.Index(fields=["trip", "checked_in_at"], name="visit_trip_in_idx"),
-                ],
+                'verbose_name': 'visit',
+                'indexes': [models.Index(fields=['venue', 'checked_in_at'], name='visit_venue_in_idx'), models.Index(fields=['person', 'checked_in_at'], name='visit_person_in_idx'), models.Index(fields=['trip', 'checked_in_at'], name='visit_trip_in_idx')],
             },
         ),
         migrations.RunPython(partition_visits, migrations.RunPython.noop),

@@ -4,21 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("checkins", "0001_initial"),
+        ('checkins', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CheckinReplay",
+            name='CheckinReplay',
             fields=[
-                ("client_id", models.UUIDField(primary_key=True, serialize=False)),
-                ("actor", models.CharField(max_length=32)),
-                ("body", models.JSONField()),
-                ("created_at", models.DateTimeField(db_index=True)),
+                ('client_id', models.UUIDField(primary_key=True, serialize=False)),
+                ('actor', models.CharField(max_length=32)),
+                ('body', models.JSONField()),
+                ('created_at', models.DateTimeField(db_index=True)),
             ],
             options={
-                "verbose_name": "check-in replay",
+                'verbose_name': 'check-in replay',
             },
         ),
     ]

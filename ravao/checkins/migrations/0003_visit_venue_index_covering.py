@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("checkins", "0002_replays"),
-        ("people", "0003_default_questionnaire"),
-        ("venues", "0005_encrypt_venue_contact"),
+        ('checkins', '0002_replays'),
+        ('people', '0003_default_questionnaire'),
+        ('venues', '0005_encrypt_venue_contact'),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="visit",
-            name="visit_venue_in_idx",
+            model_name='visit',
+            name='visit_venue_in_idx',
         ),
         migrations.AddIndex(
-            model_name="visit",
-            index=models.Index(
-                fields=["venue", "checked_in_at"], include=("checked_out_at", "person"), name="visit_venue_in_idx"
-            ),
+            model_name='visit',
+            index=models.Index(fields=['venue', 'checked_in_at'], include=('checked_out_at', 'person'), name='visit_venue_in_idx'),
         ),
     ]

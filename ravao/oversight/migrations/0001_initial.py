@@ -7,343 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("catalog", "0002_load_catalog"),
-        ("units", "0001_initial"),
-        ("venues", "0002_venue_code_version"),
+        ('catalog', '0002_load_catalog'),
+        ('units', '0001_initial'),
+        ('venues', '0002_venue_code_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RollupState",
+            name='RollupState',
             fields=[
-                ("name", models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ("watermark", models.DateTimeField(blank=True, null=True)),
-                ("last_run_at", models.DateTimeField(blank=True, null=True)),
-                ("last_duration_ms", models.PositiveIntegerField(default=0)),
-                ("note", models.CharField(blank=True, max_length=255)),
+                ('name', models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ('watermark', models.DateTimeField(blank=True, null=True)),
+                ('last_run_at', models.DateTimeField(blank=True, null=True)),
+                ('last_duration_ms', models.PositiveIntegerField(default=0)),
+                ('note', models.CharField(blank=True, max_length=255)),
             ],
         ),
         migrations.CreateModel(
-            name="PresenceDay",
+            name='PresenceDay',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("day", models.DateField()),
-                ("person_id", models.BigIntegerField()),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="catalog.sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="units.unit"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('person_id', models.BigIntegerField()),
+                ('sector', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sector')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "indexes": [models.Index(fields=["day", "unit"], name="presence_day_unit_idx")],
+                'indexes': [models.Index(fields=['day', 'unit'], name='presence_day_unit_idx')],
             },
         ),
         migrations.CreateModel(
-            name="RangeVisitors",
+            name='RangeVisitors',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("generation", models.CharField(max_length=16)),
-                ("first_day", models.DateField()),
-                ("last_day", models.DateField()),
-                ("visitors", models.PositiveIntegerField()),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="catalog.sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="units.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('generation', models.CharField(max_length=16)),
+                ('first_day', models.DateField()),
+                ('last_day', models.DateField()),
+                ('visitors', models.PositiveIntegerField()),
+                ('sector', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sector')),
+                ('unit', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "indexes": [models.Index(fields=["unit", "first_day", "last_day"], name="rangevisitors_idx")],
+                'indexes': [models.Index(fields=['unit', 'first_day', 'last_day'], name='rangevisitors_idx')],
             },
         ),
         migrations.CreateModel(
-            name="ReportDispatch",
+            name='ReportDispatch',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("period_start", models.DateField()),
-                ("period_end", models.DateField()),
-                ("recipients", models.TextField(blank=True)),
-                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "unit",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="units.unit"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('period_start', models.DateField()),
+                ('period_end', models.DateField()),
+                ('recipients', models.TextField(blank=True)),
+                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("unit", "period_start", "period_end"), name="report_dispatch_unique"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'period_start', 'period_end'), name='report_dispatch_unique')],
             },
         ),
         migrations.CreateModel(
-            name="TargetEstablishment",
+            name='TargetEstablishment',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
-                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("not_visited", "Not yet visited"),
-                            ("guided", "Guided"),
-                            ("registered", "Registered"),
-                            ("active", "Active (scans seen)"),
-                        ],
-                        db_index=True,
-                        default="not_visited",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("assigned_at", models.DateTimeField(blank=True, null=True, verbose_name="assigned at")),
-                ("visited_at", models.DateTimeField(blank=True, null=True, verbose_name="visited at")),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="import file or 'field'", max_length=32, verbose_name="source"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "assigned_to",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="canvasser",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.sector",
-                        verbose_name="sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="units.unit",
-                        verbose_name="commune",
-                    ),
-                ),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="venues.venue",
-                        verbose_name="venue",
-                    ),
-                ),
-                (
-                    "venue_type",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.venuetype",
-                        verbose_name="type",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
+                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
+                ('status', models.CharField(choices=[('not_visited', 'Not yet visited'), ('guided', 'Guided'), ('registered', 'Registered'), ('active', 'Active (scans seen)')], db_index=True, default='not_visited', max_length=16, verbose_name='status')),
+                ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='assigned at')),
+                ('visited_at', models.DateTimeField(blank=True, null=True, verbose_name='visited at')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('source', models.CharField(blank=True, help_text="import file or 'field'", max_length=32, verbose_name='source')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='canvasser')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.sector', verbose_name='sector')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='commune')),
+                ('venue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='venues.venue', verbose_name='venue')),
+                ('venue_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.venuetype', verbose_name='type')),
             ],
             options={
-                "verbose_name": "target establishment",
-                "verbose_name_plural": "target establishments",
-                "ordering": ["unit_id", "name"],
-                "indexes": [
-                    models.Index(fields=["unit", "status"], name="target_unit_status_idx"),
-                    models.Index(fields=["assigned_to", "status"], name="target_assignee_idx"),
-                ],
+                'verbose_name': 'target establishment',
+                'verbose_name_plural': 'target establishments',
+                'ordering': ['unit_id', 'name'],
+                'indexes': [models.Index(fields=['unit', 'status'], name='target_unit_status_idx'), models.Index(fields=['assigned_to', 'status'], name='target_assignee_idx')],
             },
         ),
         migrations.CreateModel(
-            name="UnitClosure",
+            name='UnitClosure',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "ancestor",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="units.unit"),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="units.unit"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('ancestor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "indexes": [models.Index(fields=["ancestor", "unit"], name="closure_ancestor_idx")],
-                "constraints": [models.UniqueConstraint(fields=("unit", "ancestor"), name="closure_unique")],
+                'indexes': [models.Index(fields=['ancestor', 'unit'], name='closure_ancestor_idx')],
+                'constraints': [models.UniqueConstraint(fields=('unit', 'ancestor'), name='closure_unique')],
             },
         ),
         migrations.CreateModel(
-            name="UnitDay",
+            name='UnitDay',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("generation", models.CharField(max_length=16)),
-                ("day", models.DateField()),
-                ("scans", models.PositiveIntegerField(default=0)),
-                ("visitors", models.PositiveIntegerField(default=0)),
-                ("active_24h", models.PositiveIntegerField(default=0)),
-                ("active_7d", models.PositiveIntegerField(default=0)),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="catalog.sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="units.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('generation', models.CharField(max_length=16)),
+                ('day', models.DateField()),
+                ('scans', models.PositiveIntegerField(default=0)),
+                ('visitors', models.PositiveIntegerField(default=0)),
+                ('active_24h', models.PositiveIntegerField(default=0)),
+                ('active_7d', models.PositiveIntegerField(default=0)),
+                ('sector', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sector')),
+                ('unit', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["unit", "sector", "day"], name="unitday_unit_idx"),
-                    models.Index(fields=["day", "generation"], name="unitday_day_idx"),
-                ],
+                'indexes': [models.Index(fields=['unit', 'sector', 'day'], name='unitday_unit_idx'), models.Index(fields=['day', 'generation'], name='unitday_day_idx')],
             },
         ),
         migrations.CreateModel(
-            name="UnitStock",
+            name='UnitStock',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("generation", models.CharField(max_length=16)),
-                ("registered", models.PositiveIntegerField(default=0)),
-                ("suspended", models.PositiveIntegerField(default=0)),
-                ("unverified", models.PositiveIntegerField(default=0)),
-                ("by_type", models.JSONField(default=dict)),
-                ("targets", models.PositiveIntegerField(default=0)),
-                ("targets_registered", models.PositiveIntegerField(default=0)),
-                ("targets_active", models.PositiveIntegerField(default=0)),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="catalog.sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="units.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('generation', models.CharField(max_length=16)),
+                ('registered', models.PositiveIntegerField(default=0)),
+                ('suspended', models.PositiveIntegerField(default=0)),
+                ('unverified', models.PositiveIntegerField(default=0)),
+                ('by_type', models.JSONField(default=dict)),
+                ('targets', models.PositiveIntegerField(default=0)),
+                ('targets_registered', models.PositiveIntegerField(default=0)),
+                ('targets_active', models.PositiveIntegerField(default=0)),
+                ('sector', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sector')),
+                ('unit', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
             ],
             options={
-                "indexes": [models.Index(fields=["unit", "sector"], name="unitstock_unit_idx")],
+                'indexes': [models.Index(fields=['unit', 'sector'], name='unitstock_unit_idx')],
             },
         ),
         migrations.CreateModel(
-            name="VenueDay",
+            name='VenueDay',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("day", models.DateField()),
-                ("scans", models.PositiveIntegerField(default=0)),
-                ("visitors", models.PositiveIntegerField(default=0)),
-                ("first_scan_at", models.DateTimeField(null=True)),
-                ("last_scan_at", models.DateTimeField(null=True)),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="catalog.sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="units.unit"
-                    ),
-                ),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="venues.venue"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('scans', models.PositiveIntegerField(default=0)),
+                ('visitors', models.PositiveIntegerField(default=0)),
+                ('first_scan_at', models.DateTimeField(null=True)),
+                ('last_scan_at', models.DateTimeField(null=True)),
+                ('sector', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.sector')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='units.unit')),
+                ('venue', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='venues.venue')),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["day", "unit"], name="venueday_day_unit_idx"),
-                    models.Index(fields=["unit", "day"], name="venueday_unit_day_idx"),
-                ],
-                "constraints": [models.UniqueConstraint(fields=("venue", "day"), name="venueday_unique")],
+                'indexes': [models.Index(fields=['day', 'unit'], name='venueday_day_unit_idx'), models.Index(fields=['unit', 'day'], name='venueday_unit_day_idx')],
+                'constraints': [models.UniqueConstraint(fields=('venue', 'day'), name='venueday_unique')],
             },
         ),
     ]

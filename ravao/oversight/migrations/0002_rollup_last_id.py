@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("oversight", "0001_initial"),
+        ('oversight', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="rollupstate",
-            name="last_id",
+            model_name='rollupstate',
+            name='last_id',
             field=models.BigIntegerField(default=0),
         ),
     ]

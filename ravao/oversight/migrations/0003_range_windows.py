@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("oversight", "0002_rollup_last_id"),
+        ('oversight', '0002_rollup_last_id'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="rangevisitors",
-            name="computed_at",
+            model_name='rangevisitors',
+            name='computed_at',
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name="rangevisitors",
-            name="window",
+            model_name='rangevisitors',
+            name='window',
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,27 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0002_load_catalog"),
-        ("oversight", "0003_range_windows"),
-        ("units", "0001_initial"),
+        ('catalog', '0002_load_catalog'),
+        ('oversight', '0003_range_windows'),
+        ('units', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="rollupstate",
-            name="gaps",
+            model_name='rollupstate',
+            name='gaps',
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name="rangevisitors",
-            name="visitors",
+            model_name='rangevisitors',
+            name='visitors',
             field=models.PositiveIntegerField(null=True),
         ),
         migrations.AddConstraint(
-            model_name="presenceday",
-            constraint=models.UniqueConstraint(
-                fields=("person_id", "day", "unit", "sector"), name="presence_person_day_unique"
-            ),
+            model_name='presenceday',
+            constraint=models.UniqueConstraint(fields=('person_id', 'day', 'unit', 'sector'), name='presence_person_day_unique'),
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalog", "0002_load_catalog"),
-        ("oversight", "0004_incremental_rollup"),
-        ("units", "0001_initial"),
+        ('catalog', '0002_load_catalog'),
+        ('oversight', '0004_incremental_rollup'),
+        ('units', '0001_initial'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="presenceday",
-            index=models.Index(fields=["unit", "day", "person_id"], name="presence_unit_day_idx"),
+            model_name='presenceday',
+            index=models.Index(fields=['unit', 'day', 'person_id'], name='presence_unit_day_idx'),
         ),
     ]

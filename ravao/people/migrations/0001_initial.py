@@ -7,59 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("units", "0001_initial"),
+        ('units', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("full_name", ravao.core.crypto.EncryptedTextField(verbose_name="full name")),
-                ("phone", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="phone")),
-                ("id_number", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="ID number")),
-                ("birth_date", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="birth date")),
-                ("street", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="street address")),
-                ("birth_year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="birth year")),
-                (
-                    "sex",
-                    models.CharField(
-                        blank=True, choices=[("male", "Male"), ("female", "Female")], max_length=8, verbose_name="sex"
-                    ),
-                ),
-                ("nationality", models.CharField(default="VN", max_length=2, verbose_name="nationality")),
-                ("phone_hash", models.CharField(blank=True, db_index=True, max_length=64)),
-                ("id_hash", models.CharField(blank=True, db_index=True, max_length=64)),
-                ("qr_version", models.PositiveIntegerField(default=1)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("last_seen_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                (
-                    "guardian",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="companions",
-                        to="people.person",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="units.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('full_name', ravao.core.crypto.EncryptedTextField(verbose_name='full name')),
+                ('phone', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
+                ('id_number', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='ID number')),
+                ('birth_date', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='birth date')),
+                ('street', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='street address')),
+                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='birth year')),
+                ('sex', models.CharField(blank=True, choices=[('male', 'Male'), ('female', 'Female')], max_length=8, verbose_name='sex')),
+                ('nationality', models.CharField(default='VN', max_length=2, verbose_name='nationality')),
+                ('phone_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('id_hash', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('qr_version', models.PositiveIntegerField(default=1)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('last_seen_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('guardian', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='companions', to='people.person')),
+                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='units.unit')),
             ],
             options={
-                "verbose_name": "person",
-                "verbose_name_plural": "people",
+                'verbose_name': 'person',
+                'verbose_name_plural': 'people',
             },
         ),
     ]

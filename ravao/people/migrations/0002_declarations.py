@@ -8,78 +8,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0001_initial"),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Questionnaire",
+            name='Questionnaire',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("version", models.SlugField(max_length=40, unique=True, verbose_name="version")),
-                ("title", models.JSONField(default=dict, verbose_name="title")),
-                ("fields", models.JSONField(default=list, verbose_name="fields")),
-                ("rules", models.JSONField(default=list, verbose_name="rules")),
-                (
-                    "default_status",
-                    models.CharField(
-                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
-                        default="green",
-                        max_length=8,
-                    ),
-                ),
-                ("valid_hours", models.PositiveSmallIntegerField(default=24, verbose_name="valid for (hours)")),
-                ("is_current", models.BooleanField(default=False, verbose_name="current")),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.SlugField(max_length=40, unique=True, verbose_name='version')),
+                ('title', models.JSONField(default=dict, verbose_name='title')),
+                ('fields', models.JSONField(default=list, verbose_name='fields')),
+                ('rules', models.JSONField(default=list, verbose_name='rules')),
+                ('default_status', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], default='green', max_length=8)),
+                ('valid_hours', models.PositiveSmallIntegerField(default=24, verbose_name='valid for (hours)')),
+                ('is_current', models.BooleanField(default=False, verbose_name='current')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "verbose_name": "health questionnaire",
-                "ordering": ["-created_at"],
+                'verbose_name': 'health questionnaire',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Declaration",
+            name='Declaration',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("answers", ravao.core.crypto.EncryptedTextField(verbose_name="answers")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
-                        max_length=8,
-                        verbose_name="status",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("valid_until", models.DateTimeField(verbose_name="valid until")),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="declarations", to="people.person"
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "questionnaire",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="people.questionnaire"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answers', ravao.core.crypto.EncryptedTextField(verbose_name='answers')),
+                ('status', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=8, verbose_name='status')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('valid_until', models.DateTimeField(verbose_name='valid until')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='declarations', to='people.person')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('questionnaire', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.questionnaire')),
             ],
             options={
-                "verbose_name": "health declaration",
-                "indexes": [models.Index(fields=["person", "-created_at"], name="declaration_person_idx")],
+                'verbose_name': 'health declaration',
+                'indexes': [models.Index(fields=['person', '-created_at'], name='declaration_person_idx')],
             },
         ),
     ]

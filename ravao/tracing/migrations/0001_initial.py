@@ -8,210 +8,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("people", "0003_default_questionnaire"),
-        ("units", "0001_initial"),
-        ("venues", "0002_venue_code_version"),
+        ('people', '0003_default_questionnaire'),
+        ('units', '0001_initial'),
+        ('venues', '0002_venue_code_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Case",
+            name='Case',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("symptom_onset", models.DateField(blank=True, null=True, verbose_name="symptom onset")),
-                ("test_date", models.DateField(blank=True, null=True, verbose_name="test date")),
-                ("isolated_at", models.DateTimeField(blank=True, null=True, verbose_name="isolated at")),
-                ("infectious_from", models.DateTimeField(verbose_name="infectious from")),
-                ("infectious_to", models.DateTimeField(verbose_name="infectious to")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open (tracing)"), ("traced", "Contacts traced"), ("closed", "Closed")],
-                        default="open",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("notes", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="notes")),
-                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.person",
-                        verbose_name="person",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="units.unit",
-                        verbose_name="unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('symptom_onset', models.DateField(blank=True, null=True, verbose_name='symptom onset')),
+                ('test_date', models.DateField(blank=True, null=True, verbose_name='test date')),
+                ('isolated_at', models.DateTimeField(blank=True, null=True, verbose_name='isolated at')),
+                ('infectious_from', models.DateTimeField(verbose_name='infectious from')),
+                ('infectious_to', models.DateTimeField(verbose_name='infectious to')),
+                ('status', models.CharField(choices=[('open', 'Open (tracing)'), ('traced', 'Contacts traced'), ('closed', 'Closed')], default='open', max_length=16, verbose_name='status')),
+                ('notes', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='notes')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person', verbose_name='person')),
+                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
             ],
             options={
-                "verbose_name": "case",
-                "verbose_name_plural": "cases",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'case',
+                'verbose_name_plural': 'cases',
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ContactTrace",
+            name='ContactTrace',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("degree", models.PositiveSmallIntegerField(default=1)),
-                ("reached_at", models.DateTimeField(blank=True, null=True, verbose_name="reached")),
-                ("isolated_at", models.DateTimeField(blank=True, null=True, verbose_name="isolated")),
-                ("tested_at", models.DateTimeField(blank=True, null=True, verbose_name="tested")),
-                ("email", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="e-mail")),
-                ("note", ravao.core.crypto.EncryptedTextField(blank=True, verbose_name="note")),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="traces", to="tracing.case"
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('degree', models.PositiveSmallIntegerField(default=1)),
+                ('reached_at', models.DateTimeField(blank=True, null=True, verbose_name='reached')),
+                ('isolated_at', models.DateTimeField(blank=True, null=True, verbose_name='isolated')),
+                ('tested_at', models.DateTimeField(blank=True, null=True, verbose_name='tested')),
+                ('email', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='e-mail')),
+                ('note', ravao.core.crypto.EncryptedTextField(blank=True, verbose_name='note')),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='traces', to='tracing.case')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "contact follow-up",
+                'verbose_name': 'contact follow-up',
             },
         ),
         migrations.CreateModel(
-            name="ExposureWindow",
+            name='ExposureWindow',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("starts_at", models.DateTimeField(verbose_name="from")),
-                ("ends_at", models.DateTimeField(verbose_name="to")),
-                ("message", models.CharField(blank=True, max_length=500, verbose_name="message")),
-                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "case",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="windows",
-                        to="tracing.case",
-                    ),
-                ),
-                (
-                    "published_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="venues.venue",
-                        verbose_name="venue",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('starts_at', models.DateTimeField(verbose_name='from')),
+                ('ends_at', models.DateTimeField(verbose_name='to')),
+                ('message', models.CharField(blank=True, max_length=500, verbose_name='message')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='windows', to='tracing.case')),
+                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='venues.venue', verbose_name='venue')),
             ],
             options={
-                "verbose_name": "exposure window",
-                "ordering": ["-starts_at", "-id"],
+                'verbose_name': 'exposure window',
+                'ordering': ['-starts_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("channel", models.CharField(choices=[("sms", "SMS"), ("email", "E-mail")], max_length=8)),
-                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="notifications", to="tracing.case"
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
-                    ),
-                ),
-                (
-                    "sent_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('channel', models.CharField(choices=[('sms', 'SMS'), ('email', 'E-mail')], max_length=8)),
+                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='tracing.case')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "notification",
+                'verbose_name': 'notification',
             },
         ),
         migrations.AddConstraint(
-            model_name="case",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("infectious_to__gt", models.F("infectious_from"))), name="case_window_positive"
-            ),
+            model_name='case',
+            constraint=models.CheckConstraint(condition=models.Q(('infectious_to__gt', models.F('infectious_from'))), name='case_window_positive'),
         ),
         migrations.AddConstraint(
-            model_name="contacttrace",
-            constraint=models.UniqueConstraint(fields=("case", "person"), name="contact_trace_unique"),
+            model_name='contacttrace',
+            constraint=models.UniqueConstraint(fields=('case', 'person'), name='contact_trace_unique'),
         ),
         migrations.AddIndex(
-            model_name="exposurewindow",
-            index=models.Index(fields=["ends_at"], name="exposure_window_ends_idx"),
+            model_name='exposurewindow',
+            index=models.Index(fields=['ends_at'], name='exposure_window_ends_idx'),
         ),
         migrations.AddConstraint(
-            model_name="exposurewindow",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="exposure_window_positive"
-            ),
+            model_name='exposurewindow',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='exposure_window_positive'),
         ),
         migrations.AddConstraint(
-            model_name="notification",
-            constraint=models.UniqueConstraint(fields=("case", "person"), name="notification_once_per_contact"),
+            model_name='notification',
+            constraint=models.UniqueConstraint(fields=('case', 'person'), name='notification_once_per_contact'),
         ),
     ]

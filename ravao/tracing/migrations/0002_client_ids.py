@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("tracing", "0001_initial"),
+        ('tracing', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="case",
-            name="client_id",
+            model_name='case',
+            name='client_id',
             field=models.UUIDField(blank=True, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name="exposurewindow",
-            name="client_id",
+            model_name='exposurewindow',
+            name='client_id',
             field=models.UUIDField(blank=True, null=True, unique=True),
         ),
     ]

@@ -5,97 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Unit",
+            name='Unit',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("generation", models.CharField(max_length=16, verbose_name="generation")),
-                ("code", models.CharField(max_length=16, verbose_name="code")),
-                ("name", models.CharField(max_length=128, verbose_name="name")),
-                ("short_name", models.CharField(blank=True, max_length=128, verbose_name="short name")),
-                (
-                    "kind",
-                    models.CharField(
-                        blank=True, help_text="e.g. Phường, Xã, Huyện", max_length=32, verbose_name="kind"
-                    ),
-                ),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[
-                            ("country", "Country"),
-                            ("province", "Province"),
-                            ("district", "District"),
-                            ("commune", "Commune"),
-                        ],
-                        max_length=16,
-                        verbose_name="level",
-                    ),
-                ),
-                ("depth", models.PositiveSmallIntegerField(verbose_name="depth")),
-                ("path", models.CharField(max_length=255, unique=True, verbose_name="path")),
-                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
-                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
-                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
-                ("area_km2", models.FloatField(blank=True, null=True, verbose_name="area (km²)")),
-                ("search_key", models.CharField(blank=True, db_index=True, max_length=255)),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="children",
-                        to="units.unit",
-                        verbose_name="parent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('generation', models.CharField(max_length=16, verbose_name='generation')),
+                ('code', models.CharField(max_length=16, verbose_name='code')),
+                ('name', models.CharField(max_length=128, verbose_name='name')),
+                ('short_name', models.CharField(blank=True, max_length=128, verbose_name='short name')),
+                ('kind', models.CharField(blank=True, help_text='e.g. Phường, Xã, Huyện', max_length=32, verbose_name='kind')),
+                ('level', models.CharField(choices=[('country', 'Country'), ('province', 'Province'), ('district', 'District'), ('commune', 'Commune')], max_length=16, verbose_name='level')),
+                ('depth', models.PositiveSmallIntegerField(verbose_name='depth')),
+                ('path', models.CharField(max_length=255, unique=True, verbose_name='path')),
+                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
+                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
+                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
+                ('area_km2', models.FloatField(blank=True, null=True, verbose_name='area (km²)')),
+                ('search_key', models.CharField(blank=True, db_index=True, max_length=255)),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='units.unit', verbose_name='parent')),
             ],
             options={
-                "verbose_name": "administrative unit",
-                "verbose_name_plural": "administrative units",
-                "ordering": ["path"],
+                'verbose_name': 'administrative unit',
+                'verbose_name_plural': 'administrative units',
+                'ordering': ['path'],
             },
         ),
         migrations.CreateModel(
-            name="UnitMapping",
+            name='UnitMapping',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "is_default",
-                    models.BooleanField(
-                        default=True, help_text="For an old unit split among several new ones: the main successor."
-                    ),
-                ),
-                (
-                    "new",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="predecessors", to="units.unit"
-                    ),
-                ),
-                (
-                    "old",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="successors", to="units.unit"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('is_default', models.BooleanField(default=True, help_text='For an old unit split among several new ones: the main successor.')),
+                ('new', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessors', to='units.unit')),
+                ('old', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successors', to='units.unit')),
             ],
         ),
         migrations.AddIndex(
-            model_name="unit",
-            index=models.Index(fields=["path"], name="unit_path_idx", opclasses=["varchar_pattern_ops"]),
+            model_name='unit',
+            index=models.Index(fields=['path'], name='unit_path_idx', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddConstraint(
-            model_name="unit",
-            constraint=models.UniqueConstraint(fields=("generation", "code"), name="unit_generation_code_unique"),
+            model_name='unit',
+            constraint=models.UniqueConstraint(fields=('generation', 'code'), name='unit_generation_code_unique'),
         ),
         migrations.AddConstraint(
-            model_name="unitmapping",
-            constraint=models.UniqueConstraint(fields=("old", "new"), name="unit_mapping_unique"),
+            model_name='unitmapping',
+            constraint=models.UniqueConstraint(fields=('old', 'new'), name='unit_mapping_unique'),
         ),
     ]

@@ -8,179 +8,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("catalog", "0001_initial"),
-        ("units", "0001_initial"),
+        ('catalog', '0001_initial'),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Venue",
+            name='Venue',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "code",
-                    models.CharField(
-                        default=ravao.venues.models.new_public_code,
-                        max_length=8,
-                        unique=True,
-                        verbose_name="public code",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("street", models.CharField(blank=True, max_length=255, verbose_name="street address")),
-                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
-                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
-                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="capacity")),
-                ("default_stay_minutes", models.PositiveIntegerField(verbose_name="default length of stay (minutes)")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("suspended", "Suspended"), ("closed", "Closed")],
-                        default="active",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("verified", models.BooleanField(default=False, verbose_name="verified")),
-                ("contact_name", models.CharField(blank=True, max_length=128, verbose_name="contact name")),
-                ("contact_phone", models.CharField(blank=True, max_length=32, verbose_name="contact phone")),
-                ("starts_at", models.DateTimeField(blank=True, null=True, verbose_name="starts at")),
-                ("ends_at", models.DateTimeField(blank=True, null=True, verbose_name="ends at")),
-                ("plate", models.CharField(blank=True, max_length=32, verbose_name="plate or number")),
-                ("operator", models.CharField(blank=True, max_length=128, verbose_name="operator")),
-                ("route", models.CharField(blank=True, max_length=255, verbose_name="route")),
-                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "sector",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.sector",
-                        verbose_name="sector",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="venues",
-                        to="units.unit",
-                        verbose_name="unit",
-                    ),
-                ),
-                (
-                    "venue_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="catalog.venuetype",
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "verified_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(default=ravao.venues.models.new_public_code, max_length=8, unique=True, verbose_name='public code')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('street', models.CharField(blank=True, max_length=255, verbose_name='street address')),
+                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
+                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
+                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity')),
+                ('default_stay_minutes', models.PositiveIntegerField(verbose_name='default length of stay (minutes)')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('suspended', 'Suspended'), ('closed', 'Closed')], default='active', max_length=16, verbose_name='status')),
+                ('verified', models.BooleanField(default=False, verbose_name='verified')),
+                ('contact_name', models.CharField(blank=True, max_length=128, verbose_name='contact name')),
+                ('contact_phone', models.CharField(blank=True, max_length=32, verbose_name='contact phone')),
+                ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='starts at')),
+                ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='ends at')),
+                ('plate', models.CharField(blank=True, max_length=32, verbose_name='plate or number')),
+                ('operator', models.CharField(blank=True, max_length=128, verbose_name='operator')),
+                ('route', models.CharField(blank=True, max_length=255, verbose_name='route')),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.sector', verbose_name='sector')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='venues', to='units.unit', verbose_name='unit')),
+                ('venue_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.venuetype', verbose_name='type')),
+                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "venue",
-                "verbose_name_plural": "venues",
+                'verbose_name': 'venue',
+                'verbose_name_plural': 'venues',
             },
         ),
         migrations.CreateModel(
-            name="Trip",
+            name='Trip',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("departs_at", models.DateTimeField(verbose_name="departure")),
-                ("arrives_at", models.DateTimeField(verbose_name="arrival")),
-                ("label", models.CharField(blank=True, max_length=100, verbose_name="label")),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="trips", to="venues.venue"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('departs_at', models.DateTimeField(verbose_name='departure')),
+                ('arrives_at', models.DateTimeField(verbose_name='arrival')),
+                ('label', models.CharField(blank=True, max_length=100, verbose_name='label')),
+                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trips', to='venues.venue')),
             ],
             options={
-                "verbose_name": "trip",
-                "ordering": ["departs_at"],
+                'verbose_name': 'trip',
+                'ordering': ['departs_at'],
             },
         ),
         migrations.CreateModel(
-            name="Entrance",
+            name='Entrance',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("code_version", models.PositiveIntegerField(default=1)),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="entrances", to="venues.venue"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('code_version', models.PositiveIntegerField(default=1)),
+                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entrances', to='venues.venue')),
             ],
             options={
-                "verbose_name": "entrance",
-                "ordering": ["id"],
+                'verbose_name': 'entrance',
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="VenueMembership",
+            name='VenueMembership',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("manager", "Manager"), ("staff", "Gate staff")], default="staff", max_length=16
-                    ),
-                ),
-                ("active", models.BooleanField(default=True)),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="venue_memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "venue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="venues.venue"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('manager', 'Manager'), ('staff', 'Gate staff')], default='staff', max_length=16)),
+                ('active', models.BooleanField(default=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='venue_memberships', to=settings.AUTH_USER_MODEL)),
+                ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='venues.venue')),
             ],
         ),
         migrations.AddIndex(
-            model_name="venue",
-            index=models.Index(fields=["unit", "status"], name="venue_unit_status_idx"),
+            model_name='venue',
+            index=models.Index(fields=['unit', 'status'], name='venue_unit_status_idx'),
         ),
         migrations.AddIndex(
-            model_name="trip",
-            index=models.Index(fields=["venue", "departs_at"], name="trip_venue_departs_idx"),
+            model_name='trip',
+            index=models.Index(fields=['venue', 'departs_at'], name='trip_venue_departs_idx'),
         ),
         migrations.AddConstraint(
-            model_name="venuemembership",
-            constraint=models.UniqueConstraint(fields=("venue", "user"), name="venue_membership_unique"),
+            model_name='venuemembership',
+            constraint=models.UniqueConstraint(fields=('venue', 'user'), name='venue_membership_unique'),
         ),
     ]

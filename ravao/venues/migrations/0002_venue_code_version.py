@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("venues", "0001_initial"),
+        ('venues', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="venue",
-            name="code_version",
-            field=models.PositiveIntegerField(default=1, verbose_name="poster version"),
+            model_name='venue',
+            name='code_version',
+            field=models.PositiveIntegerField(default=1, verbose_name='poster version'),
         ),
     ]

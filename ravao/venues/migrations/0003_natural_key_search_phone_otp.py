@@ -5,35 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("venues", "0002_venue_code_version"),
+        ('venues', '0002_venue_code_version'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PhoneOTP",
+            name='PhoneOTP',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("phone", models.CharField(db_index=True, max_length=32)),
-                ("purpose", models.CharField(default="venue_register", max_length=32)),
-                ("code_hash", models.CharField(max_length=64)),
-                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ("expires_at", models.DateTimeField()),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('phone', models.CharField(db_index=True, max_length=32)),
+                ('purpose', models.CharField(default='venue_register', max_length=32)),
+                ('code_hash', models.CharField(max_length=64)),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('expires_at', models.DateTimeField()),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('used_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "verbose_name": "one-time code",
+                'verbose_name': 'one-time code',
             },
         ),
         migrations.AddField(
-            model_name="venue",
-            name="natural_key",
+            model_name='venue',
+            name='natural_key',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="venue",
-            name="search_key",
+            model_name='venue',
+            name='search_key',
             field=models.CharField(blank=True, editable=False, max_length=500),
         ),
     ]

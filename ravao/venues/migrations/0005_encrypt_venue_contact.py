@@ -11,9 +11,7 @@ def encrypt_existing(apps, schema_editor):
 
     table = apps.get_model("venues", "Venue")._meta.db_table
     with schema_editor.connection.cursor() as cur:
-        cur.execute(
-            f"SELECT id, contact_name, contact_phone FROM {table} WHERE contact_name <> '' OR contact_phone <> ''"
-        )
+        cur.execute(f"SELECT id, contact_name, contact_phone FROM {table} WHERE contact_name <> '' OR contact_phone <> ''")
         rows = cur.fetchall()
         for pk, name, phone in rows:
             cur.execute(
@@ -27,9 +25,7 @@ def decrypt_existing(apps, schema_editor):
 
     table = apps.get_model("venues", "Venue")._meta.db_table
     with schema_editor.connection.cursor() as cur:
-        cur.execute(
-            f"SELECT id, contact_name, contact_phone FROM {table} WHERE contact_name <> '' OR contact_phone <> ''"
-        )
+        cur.execute(f"SELECT id, contact_name, contact_phone FROM {table} WHERE contact_name <> '' OR contact_phone <> ''")
         for pk, name, phone in cur.fetchall():
             cur.execute(
                 f"UPDATE {table} SET contact_name = %s, contact_phone = %s WHERE id = %s",
@@ -42,13 +38,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            model_name="venue",
-            name="contact_name",
+            model_name="venue", name="contact_name",
             field=ravao.core.crypto.EncryptedTextField(blank=True, max_length=128, verbose_name="contact name"),
         ),
         migrations.AlterField(
-            model_name="venue",
-            name="contact_phone",
+            model_name="venue", name="contact_phone",
             field=ravao.core.crypto.EncryptedTextField(blank=True, max_length=32, verbose_name="contact phone"),
         ),
         migrations.RunPython(encrypt_existing, decrypt_existing),
