@@ -145,9 +145,16 @@ def login_as(phone_context, live_server):
 @pytest.fixture(autouse=True)
 def _hot_cache_cleared():
     """The check-in hot path keeps venues, memberships and tokens per process for a few seconds
-    (ravao/core/hotcache.py); each test starts without them (ids are reused across tests)."""
+    (ravao/core/hotcache.py), and rate limits count in Django's cache (per process here): each
+    test starts without either (ids and typed numbers recur across tests on one worker; a number
+    typed in eleven tests would otherwise meet RAVAO_TYPED_NUMBER_LIMIT)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
     from ravao.core import hotcache
 
     hotcache.clear()
+    if isinstance(caches["default"], LocMemCache):  # never a shared Redis other workers use
+        caches["default"].clear()
     yield
     hotcache.clear()
