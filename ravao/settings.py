@@ -163,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # account) wins, then the browser's Accept-Language, then Vietnamese.
 LANGUAGE_CODE = envstr("RAVAO_LANGUAGE", "vi")
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# One date format per language everywhere (ravao/core/dates.py).
+FORMAT_MODULE_PATH = ["ravao.core.formats"]
 # Each app keeps its own catalogue in ravao/<app>/locale (found by Django automatically).
 LOCALE_PATHS: list[Path] = []
 TIME_ZONE = envstr("RAVAO_TIME_ZONE", "Asia/Ho_Chi_Minh")

@@ -47,7 +47,21 @@ def check_unit(unit: Unit, *, by=None) -> None:
         raise Forbidden(_("%(unit)s is outside your jurisdiction.") % {"unit": unit.name})
 
 
+# The fields that belong to one kind of venue only: an event's window, a vehicle's plate.
+KIND_FIELDS = {VenueKind.EVENT: ("starts_at", "ends_at"), VenueKind.VEHICLE: ("plate", "operator", "route")}
+
+
+def _drop_other_kinds(venue: Venue) -> None:
+    """A venue keeps only the fields of its own kind: a shop sent with an event window (a form
+    filled before the type was changed, an API call) is saved without it."""
+    for kind, names in KIND_FIELDS.items():
+        if venue.venue_type.kind != kind:
+            for name in names:
+                setattr(venue, name, None if name in ("starts_at", "ends_at") else "")
+
+
 def _check_fields(venue: Venue, *, by=None) -> None:
+    _drop_other_kinds(venue)
     if not (venue.name or "").strip():
         raise ServiceError(_("Give the venue a name."))
     if policy.is_sector_limited(by) and venue.sector_id != by.sector_id:

@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ravao.accounts import policy
 from ravao.codes.signing import venue_qr_url
+from ravao.core.confirm import confirmation, confirmed
 from ravao.core.errors import ServiceError
 from ravao.venues import posters, services
 from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
@@ -224,14 +226,95 @@ ACTIONS = {
 }
 
 
+# --- what the confirmation page says before an irreversible action (None: nothing to confirm) --
+
+
+def _confirm_remove_entrance(request, venue):
+    entrance = _entrance(venue, request.POST.get("entrance"))
+    return {
+        "title": _("Remove the entrance “%(name)s”?") % {"name": entrance.name},
+        "consequences": [
+            _("Its poster stops working at once: visitors who scan it are told it has been replaced."),
+            _("This cannot be undone; a new entrance gets a new poster to print."),
+        ],
+        "confirm_label": _("Remove the entrance"),
+    }
+
+
+def _confirm_revoke(request, venue):
+    entrance = _entrance(venue, request.POST["entrance"]) if request.POST.get("entrance") else None
+    what = _("the entrance “%(name)s”") % {"name": entrance.name} if entrance else _("the whole venue")
+    return {
+        "title": _("Replace the poster of %(what)s?") % {"what": what},
+        "consequences": [
+            _("The printed poster stops working at once: visitors who scan it are told it has been replaced."),
+            _("Print the new poster and put it up in place of the old one."),
+        ],
+        "confirm_label": _("Replace the poster"),
+    }
+
+
+def _confirm_remove_staff(request, venue):
+    membership = venue.memberships.select_related("user").filter(pk=request.POST.get("membership")).first()
+    if membership is None:
+        raise ServiceError(_("No such member of this venue."))
+    consequences = [_("They can no longer scan visitors or see this venue.")]
+    if membership.user_id == request.user.pk:
+        title = _("Remove yourself from %(venue)s?") % {"venue": venue.name}
+        consequences = [
+            _("You will no longer be able to scan visitors, see or change this venue."),
+            _("Only another manager of the venue or an official can add you back."),
+        ]
+    else:
+        title = _("Remove %(username)s from %(venue)s?") % {"username": membership.user.username, "venue": venue.name}
+    return {"title": title, "consequences": consequences, "confirm_label": _("Remove")}
+
+
+def _confirm_status(request, venue):
+    status = request.POST.get("status", "")
+    if status == VenueStatus.CLOSED:
+        return {
+            "title": _("Close %(venue)s?") % {"venue": venue.name},
+            "consequences": [
+                _("No more check-ins: every poster of the venue answers that it is closed."),
+                _("Visits already recorded are kept for tracing."),
+            ],
+            "confirm_label": _("Close the venue"),
+        }
+    if status == VenueStatus.SUSPENDED:
+        return {
+            "title": _("Suspend %(venue)s?") % {"venue": venue.name},
+            "consequences": [
+                _("No more check-ins until an official of the area lifts the suspension."),
+                _("The venue's managers cannot reopen it themselves."),
+            ],
+            "confirm_label": _("Suspend the venue"),
+        }
+    return None
+
+
+CONFIRM = {
+    "remove-entrance": _confirm_remove_entrance,
+    "revoke": _confirm_revoke,
+    "remove-staff": _confirm_remove_staff,
+    "status": _confirm_status,
+}
+
+
 @login_required
 @require_POST
 def action(request, code, op):
+    """One action on a venue; an irreversible one (``CONFIRM``) first answers with a page that
+    says what will happen, and acts only when that page's form comes back confirmed."""
     venue = _venue_or_404(request, code)
     handler, capability = ACTIONS.get(op, (None, None))
     if handler is None or not policy.can(request.user, capability, venue):
         raise Http404
     try:
+        ask = CONFIRM.get(op)
+        question = ask(request, venue) if ask and not confirmed(request) else None
+        if question:
+            return confirmation(request, cancel_url=reverse("venues:detail", args=[venue.code]), **question)
         messages.success(request, handler(request, venue))
     except ServiceError as exc:
         messages.error(request, exc.message)
