@@ -81,10 +81,10 @@ def test_the_xlsx_export_is_filtered_scoped_translated_and_audited(client, users
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
     ws = load_workbook(io.BytesIO(body(r))).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Thời điểm", "Người dùng", "Hành động", "Nội dung", "Mục đích")
+    assert rows[0][:5] == ("Thời điểm", "Người dùng", "Hành động", "Đối tượng", "Mục đích")
     assert len(rows) == 2  # the one export in the auditor's province; not the read, not the other province
     assert (
-        rows[1][2] == "Xuất"
+        rows[1][2] == "Xuất dữ liệu"
         and rows[1][3] == "Danh sách tiếp xúc của ca bệnh F0 #1"
         and rows[1][4] == "Xuất tệp (XLSX)"
     )
