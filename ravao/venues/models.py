@@ -144,12 +144,24 @@ class MembershipRole(models.TextChoices):
 
 
 class VenueMembership(models.Model):
-    """Links a venue manager or gate staff account to a venue it works at."""
+    """Links a venue manager or gate staff account to a venue it works at.
+
+    The role here is the account's role *at this venue*; it never changes the account's own
+    role. An existing account is only invited (``invited_role`` set): the link takes effect
+    when its holder accepts (``venues/staff.py``); until then ``active`` keeps its old value
+    (False for a new link, True for a member invited to another role)."""
 
     venue = models.ForeignKey(Venue, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="venue_memberships")
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.STAFF)
     active = models.BooleanField(default=True)
+    invited_role = models.CharField(max_length=16, choices=MembershipRole.choices, blank=True, default="")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.invited_role)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "user"], name="venue_membership_unique")]

@@ -4,7 +4,7 @@ Codes are 6 digits, stored as a keyed hash (``core.crypto.lookup_hash``), valid 
 burnt after 5 wrong tries; at most 5 codes per phone per hour. A right code is used up only
 with the registration it proves (same transaction), so a registration that fails keeps it.
 
-User names made here are the phone number (digits); ``venues.services.staff_add`` refuses such
+User names made here are the phone number (digits); ``venues.staff.staff_create`` refuses such
 names, and an existing account is reused only if this phone was proved for it before (a used
 code linked to it): then it takes the password chosen now and its API tokens and other sessions
 end. SMS goes through
