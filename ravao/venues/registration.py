@@ -60,7 +60,9 @@ def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -
             message=_("Too many codes were requested from this connection. Try again in an hour."),
         )
     if (
-        PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count()
+        PhoneOTP.objects.filter(
+            phone_hash=PhoneOTP.hash_phone(phone), purpose=purpose, created_at__gte=now - timedelta(hours=1)
+        ).count()
         >= OTP_MAX_PER_HOUR
     ):
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
@@ -151,7 +153,7 @@ def venue_self_register(
         user.save(update_fields=["password"])
     elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
-    elif not PhoneOTP.objects.filter(user=user, phone=otp.phone, used_at__isnull=False).exists():
+    elif not PhoneOTP.objects.filter(user=user, phone_hash=otp.phone_hash, used_at__isnull=False).exists():
         # Somebody made this account under the phone's name without proving the phone: it is
         # not handed over (its password is known to them).
         raise Conflict(
