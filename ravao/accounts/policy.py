@@ -131,6 +131,10 @@ CAPABILITIES = {
     "venue.work": Capability(
         "Be linked to a venue as its manager or gate staff (by accepting an invitation)", grant(VENUE)
     ),
+    "venue.contact": Capability(
+        "Read a venue's contact name and phone in full (audited; others see them masked)",
+        grant(OFFICIALS, IN_AREA) | grant(VENUE, OWN_VENUE),
+    ),
     "venue.move": Capability(
         "Move a venue to another unit (within one's area)",
         grant(OFFICIALS),

@@ -7,16 +7,11 @@ from collections import deque
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from ravao.core.masking import mask_phone
+
 log = logging.getLogger("ravao.sms")
 
 _DIGIT_RUNS = re.compile(r"\d{4,}")
-
-
-def mask_phone(phone: str) -> str:
-    """“+84905123456” -> “+84•••••••456”: enough to tell one's own number, not to call it."""
-    phone = phone or ""
-    keep_head = 3 if phone.startswith("+") else 0
-    return phone[:keep_head] + "•" * max(len(phone) - keep_head - 3, 0) + phone[-3:]
 
 
 def mask_text(text: str) -> str:

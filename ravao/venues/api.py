@@ -16,7 +16,7 @@ from ravao.core.params import Id, Moment, Offset, PatchSchema, SmallInt
 from ravao.units.selectors import unit_by_code
 from ravao.venues import posters, services, staff
 from ravao.venues.importer import venue_import
-from ravao.venues.selectors import venue_for_manage, venue_for_official, venue_get, venue_list
+from ravao.venues.selectors import venue_contact, venue_for_manage, venue_for_official, venue_get, venue_list
 
 router = Router(tags=["venues"])
 
@@ -78,8 +78,9 @@ class TripOut(Schema):
 class VenueDetail(VenueItem):
     type_name: str
     unit_path: list[UnitRef]
-    contact_name: str
+    contact_name: str  # in full for the venue's managers and officials of its area (audited), else masked
     contact_phone: str
+    contact_masked: bool
     starts_at: datetime | None
     ends_at: datetime | None
     plate: str
@@ -97,6 +98,18 @@ class VenueDetail(VenueItem):
     @staticmethod
     def resolve_entrances(obj):
         return obj.entrance_list
+
+    @staticmethod
+    def resolve_contact_name(obj):
+        return obj.contact_view["name"]
+
+    @staticmethod
+    def resolve_contact_phone(obj):
+        return obj.contact_view["phone"]
+
+    @staticmethod
+    def resolve_contact_masked(obj):
+        return obj.contact_view["masked"]
 
 
 class VenueIn(Schema):
@@ -183,8 +196,10 @@ class InvitationOut(Schema):
     invited_by: str | None = None
 
 
-def detail(venue):
-    """The venue with what the detail schema needs (its area's path, signed QR URLs)."""
+def detail(venue, request):
+    """The venue with what the detail schema needs (its area's path, signed QR URLs, its contact
+    as the caller may see it: ``selectors.venue_contact``)."""
+    venue.contact_view = venue_contact(user=request.auth, venue=venue, request=request)
     venue.unit_path = [*venue.unit.ancestors(), venue.unit]
     venue.qr_url = venue_qr_url(venue=venue)
     venue.entrance_list = [
@@ -273,12 +288,12 @@ def create_venue(request, payload: VenueIn):
         **{k: v for k, v in fields.items() if k not in ("name", "street")},
         street=payload.street,
     )
-    return Status(201, detail(venue_get(user=user, code=venue.code)))
+    return Status(201, detail(venue_get(user=user, code=venue.code), request))
 
 
 @router.get("/venues/{code}", response=VenueDetail, summary="One venue (404 outside the caller's area)")
 def get_venue(request, code: str):
-    return detail(venue_get(user=request.auth, code=code))
+    return detail(venue_get(user=request.auth, code=code), request)
 
 
 @router.patch("/venues/{code}", response=VenueDetail, summary="Change a venue (its managers, officials of its area)")
@@ -289,21 +304,21 @@ def update_venue(request, code: str, payload: VenuePatch):
     unit = _unit(data.pop("unit")) if data.get("unit") else None
     data.pop("type", None), data.pop("unit", None)
     services.venue_update(venue=venue, by=request.auth, venue_type=vt, unit=unit, **data)
-    return detail(venue_get(user=request.auth, code=code))
+    return detail(venue_get(user=request.auth, code=code), request)
 
 
 @router.post("/venues/{code}/verify", response=VenueDetail, summary="Mark verified (officials)")
 def verify_venue(request, code: str, verified: bool = True):
     venue = venue_for_official(user=request.auth, code=code)
     services.venue_verify(venue=venue, by=request.auth, verified=verified)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.post("/venues/{code}/status", response=VenueDetail, summary="Suspend, close or reactivate")
 def set_status(request, code: str, status: str):
     venue = venue_get(user=request.auth, code=code)  # who may set which status: the service says
     services.venue_set_status(venue=venue, status=status, by=request.auth)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.get("/venues/{code}/poster", summary="The poster: format=pdf|png|svg, size=A4|A5, entrance=id")
@@ -327,7 +342,7 @@ def revoke_poster(request, code: str, entrance: Id | None = None):
     if entrance is not None and door is None:
         raise NotFound(_("This venue has no such entrance."))
     services.poster_revoke(venue=venue, entrance=door)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.post("/venues/{code}/entrances", response={201: EntranceOut}, summary="Add an entrance")
