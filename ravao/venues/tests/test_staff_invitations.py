@@ -132,3 +132,19 @@ def test_the_pages_invite_list_on_the_dashboard_and_accept(users, two_venues):
     # Junk ids answer a message, not a 500.
     for junk in ("", "x", "9" * 40, "-1"):
         assert invitee.post("/venues/invitations/", {"invitation": junk, "answer": "accept"}).status_code in (302, 400)
+
+
+@pytest.mark.parametrize("ident", ["9" * 40, "-1", "0", "x"])
+def test_junk_invitation_and_membership_ids_get_a_4xx(users, two_venues, ident):
+    a, _b = two_venues
+    for res in (
+        ApiClient(users["staff"]).post(f"/invitations/{ident}/accept"),
+        ApiClient(users["manager"]).delete(f"/venues/{a.code}/staff/{ident}"),
+    ):
+        assert 400 <= res.status_code < 500 and res.json()["detail"]
+
+
+def test_a_nul_byte_in_an_invited_name_is_refused(users, two_venues):
+    a, _b = two_venues
+    res = ApiClient(users["manager"]).post(f"/venues/{a.code}/staff/invitations", {"username": "staff\x00"})
+    assert res.status_code == 400
