@@ -112,7 +112,8 @@ GUIDES = {
                 _("Add your gate staff"),
                 _(
                     "Add the staff who check people in at the gate: they log in on their own phone, never with "
-                    "your account."
+                    "your account. Make a new account on the venue's page, or invite someone who already has one: "
+                    "they work at your venue once they accept the invitation on their dashboard."
                 ),
             ),
             (

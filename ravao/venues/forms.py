@@ -175,6 +175,11 @@ class StaffForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("staff", _("Gate staff")), ("manager", _("Manager"))])
 
 
+class InviteForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=[("staff", _("Gate staff")), ("manager", _("Manager"))])
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX or CSV file"))
     dry_run = forms.BooleanField(label=_("Check only (dry run)"), required=False, initial=True)

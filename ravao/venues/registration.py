@@ -4,7 +4,7 @@ Codes are 6 digits, stored as a keyed hash (``core.crypto.lookup_hash``), valid 
 burnt after 5 wrong tries; at most 5 codes per phone per hour. A right code is used up only
 with the registration it proves (same transaction), so a registration that fails keeps it.
 
-User names made here are the phone number (digits); ``venues.services.staff_add`` refuses such
+User names made here are the phone number (digits); ``venues.staff.staff_create`` refuses such
 names, and an existing account is reused only if this phone was proved for it before (a used
 code linked to it): then it takes the password chosen now and its API tokens and other sessions
 end. SMS goes through
@@ -60,7 +60,9 @@ def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -
             message=_("Too many codes were requested from this connection. Try again in an hour."),
         )
     if (
-        PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count()
+        PhoneOTP.objects.filter(
+            phone_hash=PhoneOTP.hash_phone(phone), purpose=purpose, created_at__gte=now - timedelta(hours=1)
+        ).count()
         >= OTP_MAX_PER_HOUR
     ):
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
@@ -151,7 +153,7 @@ def venue_self_register(
         user.save(update_fields=["password"])
     elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
-    elif not PhoneOTP.objects.filter(user=user, phone=otp.phone, used_at__isnull=False).exists():
+    elif not PhoneOTP.objects.filter(user=user, phone_hash=otp.phone_hash, used_at__isnull=False).exists():
         # Somebody made this account under the phone's name without proving the phone: it is
         # not handed over (its password is known to them).
         raise Conflict(

@@ -14,8 +14,8 @@ from ravao.accounts import policy
 from ravao.codes.signing import venue_qr_url
 from ravao.core.confirm import confirmation, confirmed
 from ravao.core.errors import ServiceError
-from ravao.venues import posters, services
-from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
+from ravao.venues import posters, services, staff
+from ravao.venues.forms import EntranceForm, InviteForm, StaffForm, TripForm, VenueForm
 from ravao.venues.models import VenueStatus
 from ravao.venues.selectors import membership_role, my_venues, venue_get
 
@@ -53,7 +53,7 @@ def detail(request, code):
     }
     if can_manage:
         context["members"] = venue.memberships.select_related("user").order_by("-active", "role", "user__username")
-        context.update(entrance_form=EntranceForm(), staff_form=StaffForm())
+        context.update(entrance_form=EntranceForm(), staff_form=StaffForm(), invite_form=InviteForm(prefix="invite"))
         if venue.venue_type.kind == "vehicle":
             context.update(trips=venue.trips.order_by("-departs_at")[:50], trip_form=TripForm())
     return render(request, "venues/detail.html", context)
@@ -184,20 +184,33 @@ def _add_staff(request, venue):
     form = StaffForm(request.POST)
     if not form.is_valid():
         raise ServiceError(_("Give the account a user name."))
-    membership, generated = services.staff_add(venue=venue, by=request.user, **form.cleaned_data)
-    if generated:
-        return _(
-            "Account %(username)s created with the password %(password)s — hand it over now; it is not shown again."
-        ) % {"username": membership.user.username, "password": generated}
-    return _("%(username)s now works at this venue.") % {"username": membership.user.username}
+    membership, generated = staff.staff_create(venue=venue, by=request.user, **form.cleaned_data)
+    return _(
+        "Account %(username)s created with the password %(password)s — hand it over now; it is not shown again."
+    ) % {"username": membership.user.username, "password": generated}
+
+
+def _invite_staff(request, venue):
+    form = InviteForm(request.POST, prefix="invite")
+    if not form.is_valid():
+        raise ServiceError(_("Give the account a user name."))
+    staff.staff_invite(venue=venue, by=request.user, **form.cleaned_data)
+    return staff.invited_message(form.cleaned_data["username"].strip())
 
 
 def _remove_staff(request, venue):
-    membership = venue.memberships.filter(pk=request.POST.get("membership")).first()
+    membership = venue.memberships.filter(pk=_int(request.POST.get("membership"))).first()
     if membership is None:
         raise ServiceError(_("No such member of this venue."))
-    services.staff_remove(membership=membership, by=request.user)
+    staff.staff_remove(membership=membership, by=request.user)
     return _("%(username)s no longer works at this venue.") % {"username": membership.user.username}
+
+
+def _int(text) -> int:
+    try:
+        return max(0, min(int(text), 2**63 - 1))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _verify(request, venue):
@@ -220,6 +233,7 @@ ACTIONS = {
     "add-trip": (_add_trip, "venue.change"),
     "remove-trip": (_remove_trip, "venue.change"),
     "add-staff": (_add_staff, "venue.staff"),
+    "invite-staff": (_invite_staff, "venue.staff"),
     "remove-staff": (_remove_staff, "venue.staff"),
     "verify": (_verify, "venue.verify"),
     "status": (_status, "venue.close"),

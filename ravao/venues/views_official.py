@@ -21,7 +21,7 @@ from ravao.venues import services
 from ravao.venues.forms import ImportForm
 from ravao.venues.importer import venue_import
 from ravao.venues.models import VenueStatus
-from ravao.venues.selectors import venue_list, venue_types
+from ravao.venues.selectors import export_unit, venue_list, venue_types
 
 FILTERS = ("unit", "sector", "type", "status", "verified", "q")
 
@@ -112,11 +112,14 @@ def export_csv(request):
                 v.contact_phone,
             ]
         )
-    # The contact phones are personal data for household businesses: the export is audited.
+    # The contact phones are personal data for household businesses: the export is audited,
+    # with the unit it covers (the filter's, else the official's own) so that the auditors of
+    # that area see it in their scoped log.
     audit_record(
         user=request.user,
         action=Action.EXPORT,
         object_type="venue_registry",
+        unit=export_unit(user=request.user, unit_code=_filters["unit"]),
         request=request,
         detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}},
     )

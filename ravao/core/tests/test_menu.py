@@ -42,6 +42,7 @@ VENUE = [
     "/gate/",
     "/checkins/venues/",
     "/venues/mine/",
+    "/venues/invitations/",
     "/tracing/exposures/",
     "/accounts/tokens/",
 ]
@@ -79,6 +80,7 @@ LABELS_VI = {
     "/gate/": "Quét mã tại cổng",
     "/checkins/venues/": "Ai đang ở bên trong",
     "/venues/mine/": "Địa điểm của tôi",
+    "/venues/invitations/": "Lời mời làm việc",
 }
 
 

@@ -57,12 +57,12 @@ def test_a_manager_cannot_make_a_staff_account_named_like_a_phone(users, small_m
     venue = make_venue(small_map.commune_a)
     VenueMembership.objects.create(venue=venue, user=users["manager"], role=MembershipRole.MANAGER)
     res = ApiClient(users["manager"]).post(f"/venues/{venue.code}/staff", {"username": username, "role": "staff"})
-    assert res.status_code == 400 and res.json()["code"] == "phone_username"
+    assert res.status_code == 409 and res.json()["code"] == "username_unavailable"
     assert not User.objects.filter(username__contains="905").exists()
 
 
 def test_a_phone_named_account_made_by_someone_else_is_not_handed_over(small_map):
-    # An account under the phone's name, made without proving the phone (before staff_add
+    # An account under the phone's name, made without proving the phone (before staff_create
     # refused such names): whoever made it knows its password.
     squatter = make_user("84905123456", "gate_staff", password="attacker-knows-this")
     c, res, _code = register(small_map)
@@ -148,7 +148,7 @@ def test_two_managers_removing_each_other_at_once_leave_one(small_map, users):
     from django.db import connections, transaction
 
     from ravao.testing import Role, make_user
-    from ravao.venues.services import staff_remove
+    from ravao.venues.staff import staff_remove
 
     venue = make_venue(small_map.commune_a)
     a = VenueMembership.objects.create(venue=venue, user=users["manager"], role=MembershipRole.MANAGER)

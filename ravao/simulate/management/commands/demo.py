@@ -48,5 +48,5 @@ class Command(BaseCommand):
         if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
             self.stdout.write(
                 "SMS are not sent in the demo: every text (venue sign-up codes, notifications) is printed"
-                ' in this terminal, in the server\'s log, as "SMS to <phone>: <text>".'
+                ' in this terminal, in the server\'s log, as "SMS to <masked phone>: <text>".'
             )
