@@ -35,6 +35,7 @@ MAX_TRIES = 10  # per account in RAVAO_LOGIN_LOCKOUT_MINUTES, on top of django-o
 # The demo's accounts share this public TOTP secret (base32; `ravao demo` prints it).
 DEMO_SECRET = "RAVAODEMORAVAODEMORAVAODEMORAVAO"
 DEMO_DEVICE_NAME = "demo"
+ENROLLED_SESSION_KEY = "ravao_2fa_enrolled"
 
 
 def required(user) -> bool:
@@ -105,6 +106,7 @@ def enrol_confirm(*, request, device: TOTPDevice, code: str) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    request.session[ENROLLED_SESSION_KEY] = True
     return _new_recovery_codes(user)
 
 

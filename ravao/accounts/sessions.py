@@ -14,7 +14,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy, secondfactor
 
 AUTH_AT = "ravao_auth_at"
+ENROLLED = secondfactor.ENROLLED_SESSION_KEY  # an optional second factor, set up: asked too
 SEEN_AT = "ravao_seen_at"
 PASSWORD_CHANGE = "/accounts/password/change/"
 SEEN_WRITE_SECONDS = 60  # the session row is rewritten at most once a minute for this
@@ -40,6 +43,14 @@ OPEN_PREFIXES = (
     "/readyz",
     "/favicon.ico",
 )
+
+
+@receiver(user_logged_in)
+def _remember_enrolment(sender, request, user, **kwargs):
+    # Read once per log-in, not per request: gate staff scan through their session all day.
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED] = secondfactor.has_device(user)
+        request.session[AUTH_AT] = request.session[SEEN_AT] = time.time()
 
 
 def idle_seconds(user) -> int:
@@ -67,7 +78,8 @@ class SessionPolicyMiddleware:
             return redirect_to_login(request.get_full_path())
         if request.path_info.startswith(OPEN_PREFIXES):
             return self.get_response(request)
-        if secondfactor.required(user) and not secondfactor.verified(request):
+        needs = secondfactor.required(user) or request.session.get(ENROLLED)
+        if needs and not secondfactor.verified(request):
             if api:
                 return JsonResponse(
                     {"detail": _("Confirm your log-in with your second factor first."), "code": "second_factor"},
