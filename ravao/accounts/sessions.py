@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -65,19 +66,30 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            refused = self._check(request)
+        except (OperationalError, InterfaceError):
+            # The database is out: the view meets the same error and answers 503
+            # (core/outage.py handles views' exceptions only). Nothing is let through unchecked:
+            # without the database no account can be loaded.
+            refused = None
+        return refused or self.get_response(request)
+
+    def _check(self, request):
+        """A response that stops the request (a redirect, a 403), or None to go on."""
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return self.get_response(request)
+            return None
         api = request.path_info.startswith("/api/")
         ended = self._expired(request, user)
         if ended:
             logout(request)
             if api:
-                return self.get_response(request)  # anonymous now: the API answers 401
+                return None  # anonymous now: the API answers 401
             messages.info(request, ended)
             return redirect_to_login(request.get_full_path())
         if request.path_info.startswith(OPEN_PREFIXES):
-            return self.get_response(request)
+            return None
         needs = secondfactor.required(user) or request.session.get(ENROLLED)
         if needs and not secondfactor.verified(request):
             if api:
@@ -91,7 +103,7 @@ class SessionPolicyMiddleware:
             if api:
                 return JsonResponse({"detail": _("Change your password first.")}, status=403)
             return redirect(f"{reverse('signin:password_change')}?next={request.get_full_path()}")
-        return self.get_response(request)
+        return None
 
     def _expired(self, request, user) -> str:
         now = time.time()
