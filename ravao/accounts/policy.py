@@ -86,6 +86,12 @@ CAPABILITIES = {
         "Create and deactivate accounts of lower levels in one's area", grant(MANAGES_ACCOUNTS)
     ),
     "tokens.manage": Capability("Issue and revoke one's own API tokens", grant(EVERYONE)),
+    # Held means required: these roles read personal data or manage those who do. Others may
+    # still enrol a second factor (ravao/accounts/secondfactor.py).
+    "account.second_factor": Capability(
+        "Must confirm each log-in with a second factor (authenticator app or recovery code)",
+        grant(NATIONAL | {Role.PROVINCE_OFFICIAL} | TRACERS | AUDITORS),
+    ),
     "guides.read": Capability("Read the guides", grant(EVERYONE)),
     "exposures.read": Capability("See the public list of places with possible exposure", grant(EVERYONE)),
     "oversight.view": Capability("See deployment progress and reports of one's area", grant(OFFICIALS)),

@@ -122,8 +122,8 @@ def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -
 
 
 def phone_like_username(username: str) -> bool:
-    """Digits only (spaces, dots, dashes, brackets and a leading + aside): the form of the user
-    names of accounts made by venue self-registration (the phone without "+")."""
+    """Digits only (spaces, dots, dashes, brackets and a leading + aside): a phone number, which
+    is never a user name (a phone is kept encrypted and found by keyed hash)."""
     compact = "".join(ch for ch in (username or "").strip() if ch not in " .-()_")
     return compact.lstrip("+").isdigit()
 
@@ -137,16 +137,14 @@ def user_create(
     role: str,
     unit=None,
     sector=None,
-    phone_proved: bool = False,
     **extra,
 ) -> User:
     """Create an account with its jurisdiction, checking that the role and the scope agree and
     that ``actor`` (None: the operator's CLI) may create it.
 
-    User names that are phone numbers are reserved to accounts whose phone was proved by SMS
-    (``phone_proved``, venue self-registration): an account made under someone's number by
-    anybody else could be taken over when that person registers."""
-    if phone_like_username(username) and not phone_proved:
+    A user name is never a phone number: phones are personal data, stored encrypted (venue
+    owners log in with theirs through its keyed hash)."""
+    if phone_like_username(username):
         raise ServiceError(
             _("A user name cannot be a phone number (those are kept for accounts proved by SMS)."),
             code="phone_username",

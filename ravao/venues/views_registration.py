@@ -90,7 +90,7 @@ def register_confirm(request):
             form.add_error("code", exc.message)
         else:
             del request.session[SESSION_KEY]
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="ravao.accounts.backends.UsernameOrPhoneBackend")
             messages.success(
                 request,
                 _(
