@@ -17,7 +17,9 @@ router = Router(tags=["checkins"])
 
 
 class AddressIn(Schema):
-    unit: str = ""
+    unit: str = Field("", max_length=200)
+    # The map the unit code is of: the current one (default) or "legacy" (before July 2025).
+    generation: str = Field("", max_length=16)
     street: str = ""
 
 
@@ -44,6 +46,8 @@ class CheckinIn(Schema):
     client_id: UUID
     person: PersonIn
     declaration: dict[str, Any] | None = None
+    # The declaration form version the answers are for (GET /forms/current); default: current.
+    form_version: str = Field("", max_length=40)
     companions: list[CompanionIn] = []
     holder: str = Field("", max_length=200)
 
@@ -117,6 +121,7 @@ class DeclarationIn(Schema):
     venue: str
     visit: int
     declaration: dict[str, Any]
+    form_version: str = Field("", max_length=40)
 
 
 class DeclarationOut(VisitOut):
@@ -146,6 +151,8 @@ class InsideOut(Schema):
 class ErrorOut(Schema):
     detail: str
     code: str = ""
+    # bad_declaration: the message for each field of the form that does not fit.
+    fields: dict[str, str] | None = None
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
@@ -173,9 +180,11 @@ def checkin_create(request, payload: CheckinIn):
             sex=p.sex,
             nationality=p.nationality,
             unit_code=address.unit,
+            unit_generation=address.generation,
             street=address.street,
         ),
         declaration=payload.declaration,
+        form_version=payload.form_version,
         companions=[
             services.CompanionInput(
                 full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration
@@ -221,7 +230,11 @@ def scan_declaration(request, payload: DeclarationIn):
         201,
         answers.declaration_answer(
             services.declaration_on_behalf(
-                user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
+                user=request.auth,
+                venue_code=payload.venue,
+                visit_id=payload.visit,
+                answers=payload.declaration,
+                form_version=payload.form_version,
             )
         ),
     )

@@ -40,7 +40,11 @@ class Declarations:
         from ravao.people.models import Person
         from ravao.people.services import declaration_build
 
-        templates = {"green": {}, "yellow": {"symptoms": ["cough"]}, "red": {"contact_case": True}}
+        templates = {
+            "green": {"commitment": True},
+            "yellow": {"commitment": True, "symptoms": ["cough"]},
+            "red": {"commitment": True, "contact_case": True},
+        }
         self.rows = {}
         for status, answers in templates.items():
             built = declaration_build(person=Person(), answers=answers)
