@@ -66,7 +66,7 @@ def test_a_known_visitor_who_types_a_bad_phone_keeps_what_the_device_knew(page, 
     assert page.locator("#phone").is_visible() and page.input_value("#phone") == "09"
     assert page.locator("#phone").get_attribute("aria-invalid") == "true"
     # The main button checks in with what is on the screen, not "Still true? Confirm".
-    assert page.locator("#submit").inner_text() == "Khai báo vào"
+    assert page.locator("#submit").inner_text() == "Xác nhận vào"
     assert stored(page, "ravao.me") == known
     assert not Visit.objects.filter(venue=other_venue).exists()
 

@@ -244,3 +244,14 @@ def test_a_companion_without_a_birth_year_is_the_one_marked(venue):
 def test_a_page_without_an_error_marks_nothing(venue):
     html = Client().get(f"/c/{venue.code}").content.decode()
     assert marked(html) == set() and "data-error" not in html
+
+
+def test_the_poster_names_the_button_a_first_time_visitor_sees(venue):
+    from ravao.venues.posters import poster_layout, poster_text
+
+    for lang, key in (("vi", "help_vi"), ("en", "help_en")):
+        html = Client().get(f"/c/{venue.code}", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        button = re.search(r'<button class="btn" type="submit" id="submit">([^<]+)</button>', html).group(1)
+        assert f"“{button}”" in poster_text(venue)[key], (lang, button)
+    layout = poster_layout(venue)  # the longer instruction still fits its four lines
+    assert layout is not None

@@ -74,7 +74,7 @@ LABELS_VI = {
     "/venues/import/": "Nhập địa điểm",
     "/tracing/": "Truy vết tiếp xúc",
     "/tracing/windows/": "Khung thời gian có nguy cơ",
-    "/tracing/exposures/": "Địa điểm có thể đã phơi nhiễm",
+    "/tracing/exposures/": "Địa điểm ca bệnh (F0) đã đến",
     "/accounts/tokens/": "Mã truy cập API",
     "/gate/": "Quét mã tại cổng",
     "/checkins/venues/": "Ai đang ở bên trong",
