@@ -25,6 +25,7 @@ OFFICIAL = [
 NATIONAL = [
     "/units/",
     "/audit/",
+    "/people/forms/",
     "/accounts/users/",
     "/oversight/",
     "/oversight/campaign/",
@@ -66,6 +67,7 @@ EXPECTED = {
 LABELS_VI = {
     "/units/": "Bản đồ hành chính",
     "/audit/": "Nhật ký truy cập",
+    "/people/forms/": "Mẫu tờ khai y tế",
     "/accounts/users/": "Tài khoản",
     "/oversight/": "Tiến độ triển khai",
     "/oversight/campaign/": "Chiến dịch đến từng cơ sở",
