@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ravao.checkins import answers, selectors, services
 from ravao.checkins.models import HealthStatus
 from ravao.core.params import Id, Moment
+from ravao.people import questionnaires
 
 router = Router(tags=["checkins"])
 
@@ -194,6 +195,23 @@ def checkin_create(request, payload: CheckinIn):
         holder=payload.holder,
     )
     return Status(answers.status_code(result), answers.checkin_answer(result))
+
+
+class FormOut(Schema):
+    version: str
+    title: dict[str, str]
+    valid_hours: int
+    default_status: str
+    fields: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+
+
+@router.get("/forms/current", auth=None, response=FormOut, summary="The current declaration form version (public)")
+def form_current(request):
+    """The declaration form version that check-ins answer now: its fields (types, required,
+    bilingual labels) and colour rules (docs/api-checkins.md). Send its ``version`` as
+    ``form_version`` with the answers."""
+    return questionnaires.questionnaire().as_form()
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})

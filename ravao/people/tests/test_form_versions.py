@@ -154,3 +154,11 @@ def test_the_address_sets_the_home_unit_in_either_generation_of_the_map(venue, s
         venue, ANSWERS, person={"full_name": "C", "phone": "0911000003", "birth_year": 1990, "address": {"unit": "Xyz"}}
     )
     assert wrong.status_code == 400 and wrong.json()["code"] == "bad_unit"
+
+
+def test_the_api_gives_the_current_version_to_answer():
+    res = ApiClient().get("/forms/current")
+    assert res.status_code == 200
+    body = res.json()
+    assert body["version"] == "vn-2666-1" and body["fields"][-1]["type"] == "commitment"
+    assert {"colour": "red", "field": "contact_case"}.items() <= body["rules"][0].items()
