@@ -171,7 +171,12 @@ def prepare(args) -> dict:
                 "person": {"full_name": p.full_name, "id_number": p.id_number, "birth_year": p.birth_year},
             }
             if rng.random() < 0.5:
-                body["declaration"] = {"symptoms": [], "contact_case": False, "contact_symptomatic": False}
+                body["declaration"] = {
+                    "commitment": True,
+                    "symptoms": [],
+                    "contact_case": False,
+                    "contact_symptomatic": False,
+                }
             lines.append(("/api/v1/checkins", "", body))
     path = Path(tempfile.mkstemp(prefix="ravao-wrk-", suffix=".tsv")[1])
     path.write_text("".join(f"{p}\t{a}\t{json.dumps(b, ensure_ascii=False)}\n" for p, a, b in lines))

@@ -103,6 +103,11 @@ CAPABILITIES = {
         grant(TRACERS | NATIONAL),
         denied=_("Only health tracers may do this."),
     ),
+    "forms.publish": Capability(
+        "Publish a new version of the health declaration form",
+        grant(NATIONAL),
+        denied=_("Only a national administrator may publish the declaration form."),
+    ),
     "gate.scan": Capability("Use the gate scanner at the venues one works at", grant(VENUE)),
     "venue.inside": Capability("See who is inside the venues one works at", grant(VENUE)),
     "venue.mine": Capability("See the venues one works at", grant(VENUE)),

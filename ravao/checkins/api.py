@@ -12,12 +12,15 @@ from ninja import Field, Router, Schema, Status
 from ravao.checkins import answers, selectors, services
 from ravao.checkins.models import HealthStatus
 from ravao.core.params import Id, Moment
+from ravao.people import questionnaires
 
 router = Router(tags=["checkins"])
 
 
 class AddressIn(Schema):
-    unit: str = ""
+    unit: str = Field("", max_length=200)
+    # The map the unit code is of: the current one (default) or "legacy" (before July 2025).
+    generation: str = Field("", max_length=16)
     street: str = ""
 
 
@@ -44,6 +47,8 @@ class CheckinIn(Schema):
     client_id: UUID
     person: PersonIn
     declaration: dict[str, Any] | None = None
+    # The declaration form version the answers are for (GET /forms/current); default: current.
+    form_version: str = Field("", max_length=40)
     companions: list[CompanionIn] = []
     holder: str = Field("", max_length=200)
 
@@ -117,6 +122,7 @@ class DeclarationIn(Schema):
     venue: str
     visit: int
     declaration: dict[str, Any]
+    form_version: str = Field("", max_length=40)
 
 
 class DeclarationOut(VisitOut):
@@ -146,6 +152,8 @@ class InsideOut(Schema):
 class ErrorOut(Schema):
     detail: str
     code: str = ""
+    # bad_declaration: the message for each field of the form that does not fit.
+    fields: dict[str, str] | None = None
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 429: ErrorOut}
@@ -173,9 +181,11 @@ def checkin_create(request, payload: CheckinIn):
             sex=p.sex,
             nationality=p.nationality,
             unit_code=address.unit,
+            unit_generation=address.generation,
             street=address.street,
         ),
         declaration=payload.declaration,
+        form_version=payload.form_version,
         companions=[
             services.CompanionInput(
                 full_name=c.full_name, birth_year=c.birth_year, sex=c.sex, declaration=c.declaration
@@ -185,6 +195,23 @@ def checkin_create(request, payload: CheckinIn):
         holder=payload.holder,
     )
     return Status(answers.status_code(result), answers.checkin_answer(result))
+
+
+class FormOut(Schema):
+    version: str
+    title: dict[str, str]
+    valid_hours: int
+    default_status: str
+    fields: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+
+
+@router.get("/forms/current", auth=None, response=FormOut, summary="The current declaration form version (public)")
+def form_current(request):
+    """The declaration form version that check-ins answer now: its fields (types, required,
+    bilingual labels) and colour rules (docs/api-checkins.md). Send its ``version`` as
+    ``form_version`` with the answers."""
+    return questionnaires.questionnaire().as_form()
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
@@ -221,7 +248,11 @@ def scan_declaration(request, payload: DeclarationIn):
         201,
         answers.declaration_answer(
             services.declaration_on_behalf(
-                user=request.auth, venue_code=payload.venue, visit_id=payload.visit, answers=payload.declaration
+                user=request.auth,
+                venue_code=payload.venue,
+                visit_id=payload.visit,
+                answers=payload.declaration,
+                form_version=payload.form_version,
             )
         ),
     )

@@ -1,49 +1,37 @@
-"""The visitor page's plain form: field names and how a POST becomes service inputs.
+"""The visitor page's plain form: how a POST becomes service inputs.
 
-No Django Form class on purpose: the page is rendered by hand to stay tiny, and the
-questionnaire's fields come from data (``Questionnaire.fields``).
+No Django Form class on purpose: the fields come from the declaration form version (data,
+ravao/people/formspec.py), rendered by people/_declaration_fields.html from
+``people.formpage.form_items``; the services check everything again.
 """
 
 from ravao.checkins.services import CompanionInput, PersonInput
-from ravao.people import questionnaires
+from ravao.core.errors import ServiceError
+from ravao.people import formpage, questionnaires
 
 COMPANION_ROWS = 3
 
 
-def questionnaire_fields(post=None) -> list[dict]:
-    """The current questionnaire's fields, with labels in the active language and the values
-    of a refused POST (shown again), for templates."""
-    post = post if post is not None else {}
-    q = questionnaires.questionnaire()
-    out = []
-    for field in q.fields:
-        item = {
-            "key": field["key"],
-            "type": field["type"],
-            "label": questionnaires.label(field["label"]),
-            "name": f"q_{field['key']}",
-        }
-        item["selected"] = post.getlist(item["name"]) if hasattr(post, "getlist") else []
-        item["yes"] = post.get(item["name"]) == "yes"
-        item["value"] = post.get(item["name"], "")
-        if field["type"] == "multi":
-            item["choices"] = [(c, questionnaires.label(field["choice_labels"][c])) for c in field["choices"]]
-        out.append(item)
-    return out
+def _version_of(post):
+    """The version the page that was submitted showed (the current one if it names none or an
+    unknown one): its answers are read by that version's fields."""
+    try:
+        return questionnaires.questionnaire((post or {}).get("form_version") or None)
+    except ServiceError:
+        return questionnaires.questionnaire()
+
+
+def page_form(post=None, errors: dict | None = None, bad: set | None = None) -> dict:
+    """The current version's items for the page, with a refused POST's values and errors."""
+    return formpage.form_items(questionnaires.questionnaire().as_form(), post, errors, bad)
+
+
+def form_version(post) -> str:
+    return post.get("form_version", "")[:40]
 
 
 def declaration_from_post(post) -> dict:
-    q = questionnaires.questionnaire()
-    answers = {}
-    for field in q.fields:
-        name = f"q_{field['key']}"
-        if field["type"] == "multi":
-            answers[field["key"]] = post.getlist(name)
-        elif field["type"] == "bool":
-            answers[field["key"]] = post.get(name) == "yes"
-        else:
-            answers[field["key"]] = post.get(name, "")
-    return answers
+    return formpage.answers_from_post(_version_of(post).as_form(), post)
 
 
 def person_from_post(post) -> PersonInput:
@@ -54,6 +42,8 @@ def person_from_post(post) -> PersonInput:
         birth_year=post.get("birth_year", "") or None,
         sex=post.get("sex", ""),
         nationality=post.get("nationality", "") or "VN",
+        unit_code=post.get("unit", ""),
+        unit_generation=post.get("unit_generation", "")[:16],
         street=post.get("street", ""),
     )
 
@@ -78,6 +68,7 @@ FIELDS_BY_ERROR = {
     "bad_birth_year": ("birth_year",),
     "bad_sex": ("sex",),
     "bad_nationality": ("nationality",),
+    "bad_unit": ("unit",),
 }
 
 

@@ -52,7 +52,21 @@ class PersonInput:
     sex: str = ""
     nationality: str = "VN"
     unit_code: str = ""
+    unit_generation: str = ""
     street: str = ""
+
+    def details(self) -> dict:
+        """The person's details keyed as the declaration form's fields (formspec.PERSON_KEYS)."""
+        return {
+            "full_name": self.full_name,
+            "phone": self.phone,
+            "id_number": self.id_number,
+            "birth_year": self.birth_year,
+            "sex": self.sex,
+            "nationality": self.nationality,
+            "unit": self.unit_code,
+            "street": self.street,
+        }
 
 
 @dataclass
@@ -121,12 +135,15 @@ def checkin_self(
     declaration: dict | None = None,
     companions: list[CompanionInput] = (),
     holder: str = "",
+    form_version: str = "",
 ) -> CheckinResult:
     """A visitor checks in (with companions) at a venue given by a poster (``venue_qr``), a
     typed ``code``, or already resolved (``venue``/``entrance``: the visitor page checked the
     poster to show its form, and does not check it again). Returns what was done
     (results.CheckinResult); raises ServiceError before writing anything.
 
+    ``declaration``: the health answers; with them, the whole form (the person's details too)
+    is checked against the current version (``form_version``: the one the page showed).
     ``holder``: the holder link this device was given at an earlier check-in (one-tap visits).
     The result's ``holder`` (the person's own QR page, a bearer secret) is given only when this
     submission created the person or the device sent that person's current holder link: typing
@@ -141,6 +158,9 @@ def checkin_self(
             raise ServiceError(
                 _("At most %(n)d companions per check-in.") % {"n": MAX_COMPANIONS}, code="too_many_companions"
             )
+        form = None
+        if declaration is not None:
+            form = people.declaration_check(details=person.details(), answers=declaration, version=form_version or None)
         for c in companions:
             clean_name(c.full_name)
             if people.clean_birth_year(c.birth_year) is None:
@@ -155,12 +175,13 @@ def checkin_self(
             sex=person.sex,
             nationality=person.nationality,
             unit_code=person.unit_code,
+            unit_generation=person.unit_generation,
             street=person.street,
             owner_id=owner_id,
         )
         own = getattr(main, "just_created", False) or main.pk == owner_id
         declarations = []
-        status = _declare(main, declaration, arrival.at, declarations, known=own)
+        status = _declare(main, declaration, arrival.at, declarations, known=own, version=form_version, form=form)
         visit, repeat = visit_in(
             person=main, arrival=arrival, channel=Channel.SELF, status=status, trip=trip, merge=own
         )
@@ -179,6 +200,8 @@ def checkin_self(
                 arrival.at,
                 declarations,
                 known=own,
+                version=form_version,
+                form=form if c.declaration is None else None,
             )
             c_visit, c_repeat = visit_in(
                 person=companion,
@@ -239,7 +262,16 @@ def _typed_year(value) -> int | None:
         return None
 
 
-def _declare(person: Person, answers: dict | None, at: datetime, pending: list, *, known: bool = True) -> str:
+def _declare(
+    person: Person,
+    answers: dict | None,
+    at: datetime,
+    pending: list,
+    *,
+    known: bool = True,
+    version: str = "",
+    form=None,
+) -> str:
     """The status for this check-in: from the declaration submitted now (queued for saving in
     bulk), else from the latest valid one, if the submitter is known to be the person (``known``:
     a new person or a proved device); a typed ID number alone does not read anyone's colour,
@@ -250,7 +282,9 @@ def _declare(person: Person, answers: dict | None, at: datetime, pending: list, 
         return people.current_status(person_id=person.pk, at=at)
     # Recorded either way; from someone not known to be the person it is an unproven claim,
     # which never gives the colour others see (docs/identity.md).
-    declaration = people.declaration_build(person=person, answers=answers, at=at, proven=known)
+    declaration = people.declaration_build(
+        person=person, answers=answers, version=version or None, questionnaire=form, at=at, proven=known
+    )
     pending.append(declaration)
     return declaration.status
 
@@ -377,7 +411,9 @@ def _check_backdating(
 
 
 @transaction.atomic
-def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict) -> DeclarationResult:
+def declaration_on_behalf(
+    *, user, venue_code: str, visit_id: int, answers: dict, form_version: str = ""
+) -> DeclarationResult:
     """Gate staff record a declaration for the person of a visit at their venue; the visit
     takes its colour. It is the person's proven colour only if the visit was made with their
     ID card or personal QR (docs/identity.md)."""
@@ -388,7 +424,9 @@ def declaration_on_behalf(*, user, venue_code: str, visit_id: int, answers: dict
     # Staff who scanned the person's card or personal QR saw who it is: their declaration counts.
     # After a typed number (or a person's own self check-in) it is kept as a claim.
     seen = visit.channel in (Channel.PERSONAL_QR, Channel.CCCD)
-    declaration = people.declaration_record(person=visit.person, answers=answers, recorded_by=user, proven=seen)
+    declaration = people.declaration_record(
+        person=visit.person, answers=answers, version=form_version or None, recorded_by=user, proven=seen
+    )
     Visit.objects.filter(id=visit.id, checked_in_at=visit.checked_in_at).update(status=declaration.status)
     visit.status = declaration.status
     return DeclarationResult(

@@ -29,7 +29,15 @@ def _problem(request, error: ServiceError):
 
 
 def _checkin_page(
-    request, *, venue, entrance, venue_qr: str = "", status: int = 200, error: str = "", error_code: str = ""
+    request,
+    *,
+    venue,
+    entrance,
+    venue_qr: str = "",
+    status: int = 200,
+    error: str = "",
+    error_code: str = "",
+    field_errors: dict | None = None,
 ):
     if request.method == "GET":
         # Say at once that a suspended venue or a finished event takes no check-ins, rather
@@ -46,7 +54,11 @@ def _checkin_page(
             "entrance": entrance,
             "venue_qr": venue_qr,
             "client_id": request.POST.get("client_id") or uuid.uuid4(),
-            "fields": forms.questionnaire_fields(request.POST),
+            "form": forms.page_form(
+                request.POST,
+                field_errors,
+                forms.fields_in_error(error_code, request.POST) if error else set(),
+            ),
             "companion_rows": [
                 {"i": i, "name": request.POST.get(f"c{i}_name", ""), "year": request.POST.get(f"c{i}_year", "")}
                 for i in range(forms.COMPANION_ROWS)
@@ -79,6 +91,7 @@ def _submit(request, *, venue, entrance, venue_qr: str = ""):
             entrance=entrance,
             person=forms.person_from_post(request.POST),
             declaration=forms.declaration_from_post(request.POST),
+            form_version=forms.form_version(request.POST),
             companions=forms.companions_from_post(request.POST),
             holder=request.POST.get("holder", "")[:200],
         )
@@ -91,6 +104,7 @@ def _submit(request, *, venue, entrance, venue_qr: str = ""):
             status=error.status,
             error=error.message,
             error_code=error.code,
+            field_errors=error.extra.get("fields"),
         )
     return redirect(_confirmation_url(result.visit.id, result.receipt, result.holder))
 

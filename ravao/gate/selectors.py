@@ -39,26 +39,15 @@ def gate_config(user) -> list[dict]:
 
 
 def declaration_form() -> dict | None:
-    """The current health questionnaire, labelled in the active language, for the form that
-    staff fill in on a visitor's behalf (None if no version is current)."""
-    from ravao.people.models import Questionnaire
-    from ravao.people.questionnaires import label
+    """The health questions of the current declaration form version, labelled in the active
+    language, for the form that staff fill in on a visitor's behalf (the person is known from
+    their card or code; None if no version is current)."""
+    from ravao.core.errors import ServiceError
+    from ravao.people import formpage, questionnaires
 
-    current = Questionnaire.objects.filter(is_current=True).order_by("-created_at").first()
-    if current is None:
+    try:
+        q = questionnaires.questionnaire()
+    except ServiceError:
         return None
-    fields = []
-    for field in current.fields:
-        fields.append(
-            {
-                "key": field["key"],
-                "type": field["type"],
-                "label": label(field.get("label", {})),
-                "max_length": field.get("max_length", 500),
-                "choices": [
-                    {"value": c, "label": label(field.get("choice_labels", {}).get(c, {})) or c}
-                    for c in field.get("choices", [])
-                ],
-            }
-        )
-    return {"version": current.version, "title": label(current.title), "fields": fields}
+    form = formpage.form_items(q.as_form())
+    return {"version": form["version"], "title": form["title"], "fields": form["health"]}

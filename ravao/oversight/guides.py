@@ -170,8 +170,10 @@ GUIDES = {
                 "phone",
                 _("Declare"),
                 _(
-                    "The first time, enter your name, year of birth and phone number; next times, one tap. Answer "
-                    "the health questions honestly. Only a declaration from your own phone changes your colour: "
+                    "The first time, fill in the health declaration (Decision 2666): name, year of birth, sex, "
+                    "nationality, phone or ID number, the commune or ward you live in (today's or the old one) "
+                    "and the street, then the health questions, and tick the commitment that it is true; press "
+                    "“Check in”. Next times, one tap. Only a declaration from your own phone changes your colour: "
                     "what someone else types about you never does."
                 ),
             ),
@@ -220,6 +222,15 @@ GUIDES = {
                 _(
                     "Download the progress report (XLSX or PDF) for a period; it is also e-mailed every week to "
                     "the officials of the level above."
+                ),
+            ),
+            (
+                "report",
+                _("The declaration form (national administrators)"),
+                _(
+                    "“Health declaration form”, “New version”: change the questions or the colour rules, press "
+                    "“Preview” to see the form as visitors will, then “Publish this version”. Every visitor page "
+                    "and gate asks the new version at once; declarations made before keep theirs."
                 ),
             ),
         ],

@@ -71,13 +71,11 @@ DECLARED_CHOICES = [(value, label) for value, label in HealthStatus.choices if v
 
 
 class Questionnaire(models.Model):
-    """One version of the health declaration, stored as data so that a new version is a row,
-    not a deployment.
+    """One version of the health declaration form, stored as data so that a new version is a
+    row published by an administrator, not a deployment. Never changed once published.
 
-    ``fields``: ``[{"key", "type": "multi"|"bool"|"text", "choices": [...], "label": {"vi", "en"},
-    "choice_labels": {choice: {"vi", "en"}}}]``.
-    ``rules``: evaluated in order, the first whose ``any`` key has a truthy answer gives the
-    status: ``[{"status": "red", "any": ["contact_case"]}, ...]``; none -> ``default``.
+    ``fields`` and ``rules``: the format of ravao/people/formspec.py (field types, required
+    flags, colour rules with reason codes). ``valid_hours``: how long a declaration counts.
     """
 
     version = models.SlugField(_("version"), max_length=40, unique=True)
@@ -89,13 +87,28 @@ class Questionnaire(models.Model):
     # The version that new declarations use (one at a time).
     is_current = models.BooleanField(_("current"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("health questionnaire")
+        verbose_name = _("health declaration form")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="form_one_current")
+        ]
 
     def __str__(self) -> str:
         return self.version
+
+    def as_form(self) -> dict:
+        """The version as formspec's functions read it (and an administrator edits it)."""
+        return {
+            "version": self.version,
+            "title": self.title,
+            "valid_hours": self.valid_hours,
+            "default_status": self.default_status,
+            "fields": self.fields,
+            "rules": self.rules,
+        }
 
 
 class Declaration(models.Model):
@@ -106,6 +119,9 @@ class Declaration(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, models.PROTECT, related_name="+")
     answers = EncryptedTextField(_("answers"))
     status = models.CharField(_("status"), max_length=8, choices=DECLARED_CHOICES)
+    # Why that colour: the reason codes of the version's rules that gave it, comma-separated
+    # ("contact_symptomatic"); what gates and tracers are told (formspec.colour_of).
+    reasons = models.CharField(_("reasons"), max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(_("valid until"))
     recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")

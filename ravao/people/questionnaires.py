@@ -1,164 +1,142 @@
-"""Health questionnaires as data: the default version (2021 guidance, Decision 2666/QĐ-BYT),
-validation of answers against a version, and the rule that turns answers into a status.
+"""Versions of the health declaration form, stored as data (``people.Questionnaire``): the
+default version (Decision 2666/QĐ-BYT, the domestic declaration), which version is current,
+and publishing a new one. The format, the validation of answers and the colour rules are pure
+functions in ravao/people/formspec.py.
 
-A new version is a new ``Questionnaire`` row (``is_current=True``); old declarations keep
-pointing at the version they answered.
+Which version is current is read from the database on each request that shows or takes a
+declaration (one indexed row), so that a version published on one server is used by every
+worker at once; the versions themselves never change once published, so each process keeps
+them in memory by name.
 """
 
+import json
 from functools import lru_cache
 
-from django.utils.translation import get_language
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ravao.core.errors import ServiceError
-
-SYMPTOMS = ["fever", "cough", "breathing_difficulty", "sore_throat", "fatigue", "loss_of_taste_smell"]
-
-DEFAULT_VERSION = "vn-2021-1"
-
-DEFAULT_QUESTIONNAIRE = {
-    "version": DEFAULT_VERSION,
-    "title": {"vi": "Khai báo y tế (theo hướng dẫn 2021)", "en": "Health declaration (2021 guidance)"},
-    "valid_hours": 24,
-    "default_status": "green",
-    "fields": [
-        {
-            "key": "symptoms",
-            "type": "multi",
-            "choices": SYMPTOMS,
-            "label": {
-                "vi": "Trong 14 ngày qua, bạn có triệu chứng nào sau đây?",
-                "en": "In the last 14 days, have you had any of these symptoms?",
-            },
-            "choice_labels": {
-                "fever": {"vi": "Sốt", "en": "Fever"},
-                "cough": {"vi": "Ho", "en": "Cough"},
-                "breathing_difficulty": {"vi": "Khó thở", "en": "Difficulty breathing"},
-                "sore_throat": {"vi": "Đau họng", "en": "Sore throat"},
-                "fatigue": {"vi": "Mệt mỏi", "en": "Fatigue"},
-                "loss_of_taste_smell": {"vi": "Mất vị giác, khứu giác", "en": "Loss of taste or smell"},
-            },
-        },
-        {
-            "key": "contact_case",
-            "type": "bool",
-            "label": {
-                "vi": "Trong 14 ngày qua, bạn có tiếp xúc với người bệnh hoặc nghi mắc COVID-19?",
-                "en": "In the last 14 days, were you in contact with a confirmed or suspected case?",
-            },
-        },
-        {
-            "key": "contact_symptomatic",
-            "type": "bool",
-            "label": {
-                "vi": "Trong 14 ngày qua, bạn có tiếp xúc với người có biểu hiện sốt, ho, khó thở?",
-                "en": (
-                    "In the last 14 days, were you in contact with someone with fever, cough or difficulty breathing?"
-                ),
-            },
-        },
-        {
-            "key": "visited",
-            "type": "text",
-            "max_length": 500,
-            "label": {
-                "vi": "Trong 14 ngày qua, bạn đã đến những nơi nào (tỉnh, thành phố, quốc gia)?",
-                "en": "In the last 14 days, which places (provinces, cities, countries) have you visited?",
-            },
-        },
-    ],
-    # Red: contact with a (suspected) case. Yellow: symptoms, or contact with someone who has them.
-    # Green: nothing declared.
-    "rules": [
-        {"status": "red", "any": ["contact_case"]},
-        {"status": "yellow", "any": ["symptoms", "contact_symptomatic"]},
-    ],
-}
+from ravao.core.errors import Conflict, ServiceError
+from ravao.people.default_form import DEFAULT_FORM
+from ravao.people.formspec import check_definition, text_of
 
 
 def load_default(Questionnaire) -> None:
-    """Create the default version (used by the data migration; idempotent)."""
-    data = dict(DEFAULT_QUESTIONNAIRE)
+    """Create the default version and make it current (data migrations; idempotent)."""
+    data = dict(DEFAULT_FORM)
     version = data.pop("version")
+    Questionnaire.objects.exclude(version=version).update(is_current=False)
     Questionnaire.objects.update_or_create(version=version, defaults={**data, "is_current": True})
 
 
 def label(text: dict) -> str:
     """The label of a bilingual dict in the active language (Vietnamese by default)."""
-    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-    return text.get(lang) or text.get("vi") or text.get("en") or ""
+    from django.utils.translation import get_language
+
+    return text_of(text, get_language() or "vi")
 
 
-def clean_answers(fields: list[dict], answers: dict | None) -> dict:
-    """Answers checked against a version's fields: unknown keys and bad values are refused,
-    missing ones become "nothing declared" (empty list, false, empty text)."""
-    answers = dict(answers or {})
-    known = {f["key"] for f in fields}
-    unknown = sorted(set(answers) - known)
-    if unknown:
-        raise ServiceError(
-            _("Unknown answers in the health declaration: %(keys)s.") % {"keys": ", ".join(unknown)},
-            code="bad_declaration",
-        )
-    clean = {}
-    for field in fields:
-        key, kind, value = field["key"], field["type"], answers.get(field["key"])
-        if kind == "multi":
-            value = [] if value in (None, "") else value
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or any(v not in field["choices"] for v in value):
-                raise ServiceError(
-                    _("“%(key)s” must be a list drawn from: %(choices)s.")
-                    % {"key": key, "choices": ", ".join(field["choices"])},
-                    code="bad_declaration",
-                )
-            clean[key] = [c for c in field["choices"] if c in value]
-        elif kind == "bool":
-            if value in (None, "", "false", "0", "no", "off"):
-                value = False
-            elif value in ("true", "1", "yes", "on"):
-                value = True
-            if not isinstance(value, bool):
-                raise ServiceError(_("“%(key)s” must be true or false.") % {"key": key}, code="bad_declaration")
-            clean[key] = value
-        else:
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                raise ServiceError(_("“%(key)s” must be text.") % {"key": key}, code="bad_declaration")
-            clean[key] = " ".join(value.split())[: field.get("max_length", 500)]
-    return clean
-
-
-def evaluate(rules: list[dict], default_status: str, answers: dict) -> str:
-    """The status of ``answers``: the first rule with a truthy answer among its keys."""
-    for rule in rules:
-        if any(answers.get(key) for key in rule["any"]):
-            return rule["status"]
-    return default_status
-
-
-@lru_cache(maxsize=8)
-def _cached(version: str | None):
+def current_version() -> str | None:
+    """The name of the version new declarations answer: read on every call (one small query),
+    never kept, so that a publication takes effect in every worker at once."""
     from ravao.people.models import Questionnaire
 
-    qs = Questionnaire.objects.filter(version=version) if version else Questionnaire.objects.filter(is_current=True)
-    return qs.order_by("-created_at").first()
+    current = Questionnaire.objects.filter(is_current=True).order_by("-created_at")
+    return current.values_list("version", flat=True).first()
+
+
+@lru_cache(maxsize=32)
+def _by_name(version: str):
+    from ravao.people.models import Questionnaire
+
+    return Questionnaire.objects.filter(version=version).first()
 
 
 def questionnaire(version: str | None = None):
-    """The questionnaire ``version`` (default: the current one). Versions never change once
-    published, so each process keeps them in memory: the check-in path spends no query here."""
-    found = _cached(version)
+    """The version ``version`` (default: the current one), from this process's memory once
+    read (a published version never changes)."""
+    name = version or current_version()
+    found = _by_name(name) if name else None
     if found is None:
-        _cached.cache_clear()
-        found = _cached(version)
+        _by_name.cache_clear()  # a row rolled back in a test, or a version published since
+        found = _by_name(name) if name else None
     if found is None:
-        raise ServiceError(_("Unknown health questionnaire version “%(v)s”.") % {"v": version}, code="bad_declaration")
+        raise ServiceError(
+            _("Unknown health declaration form version “%(v)s”.") % {"v": (version or "")[:40]},
+            code="unknown_form_version",
+        )
     return found
 
 
+def answering(version: str | None):
+    """The version a submission answers: the current one. A submission that names another
+    version (a page opened before a new one was published) is refused with 409, so that the
+    visitor answers the new questions."""
+    current = questionnaire()
+    if version and version != current.version:
+        raise Conflict(
+            _("The declaration form has changed since this page was opened: please answer the new form."),
+            code="form_changed",
+        )
+    return current
+
+
 def forget_cached() -> None:
-    """Tests and the admin call this after publishing a new current version."""
-    _cached.cache_clear()
+    _by_name.cache_clear()
+
+
+def definition(q) -> dict:
+    """A version as the JSON an administrator edits (and formspec's functions read)."""
+    return q.as_form()
+
+
+def parse_definition(text: str) -> dict:
+    """A version typed as JSON, checked (ServiceError listing every problem)."""
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError) as error:
+        raise ServiceError(_("This is not valid JSON: %(e)s") % {"e": error}, code="bad_form_json") from None
+    problems = check_definition(data)
+    if problems:
+        raise ServiceError(" ".join(problems), code="bad_form", problems=problems)
+    return data
+
+
+@transaction.atomic
+def publish(*, data: dict, by) -> object:
+    """Publish a new version (checked with formspec.check_definition) and make it current at
+    once. Declarations made before keep the version they answered."""
+    from ravao.accounts import policy
+    from ravao.audit.models import Action
+    from ravao.audit.services import audit_record
+    from ravao.people.models import Questionnaire
+
+    policy.require(by, "forms.publish")
+    problems = check_definition(data)
+    if problems:
+        raise ServiceError(" ".join(problems), code="bad_form", problems=problems)
+    # Taking the current row's lock makes two publications at once follow each other.
+    list(Questionnaire.objects.select_for_update().filter(is_current=True))
+    try:
+        with transaction.atomic():
+            q = Questionnaire.objects.create(
+                version=data["version"],
+                title=data["title"],
+                fields=data["fields"],
+                rules=data.get("rules", []),
+                default_status=data.get("default_status", "green"),
+                valid_hours=data.get("valid_hours", 24),
+                is_current=False,
+                published_by=by if getattr(by, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Version “%(v)s” already exists: give the new version another name.") % {"v": data["version"]},
+            code="version_exists",
+        ) from None
+    Questionnaire.objects.exclude(pk=q.pk).update(is_current=False)
+    Questionnaire.objects.filter(pk=q.pk).update(is_current=True)
+    q.is_current = True
+    audit_record(
+        user=by, action=Action.CHANGE, object_type="questionnaire", object_id=q.version, purpose="form published"
+    )
+    return q

@@ -21,12 +21,14 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ravao.core import fastsql
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import Conflict, NotFound, ServiceError
-from ravao.people import questionnaires
+from ravao.people import formspec, questionnaires
+from ravao.people.countries import country_code
 from ravao.people.identity import (
     CardData,
     IdentityError,
@@ -55,12 +57,11 @@ def clean_birth_year(value) -> int | None:
 
 
 def clean_nationality(value) -> str:
-    value = (value or "VN").strip().upper()
-    if len(value) != 2 or not value.isalpha() or not value.isascii():
-        raise IdentityError(
-            _("The nationality must be a two-letter country code (ISO 3166), e.g. VN."), code="bad_nationality"
-        )
-    return value
+    """An ISO 3166 code from a code or a country's name (Vietnamese or English); VN if empty."""
+    code = country_code(value or "VN")
+    if code is None:
+        raise IdentityError(_("Choose the nationality from the list of countries."), code="bad_nationality")
+    return code
 
 
 def clean_sex(value) -> str:
@@ -70,14 +71,37 @@ def clean_sex(value) -> str:
     return value
 
 
-def _unit_for(code: str):
-    if not code:
+def unit_of_address(text: str, generation: str = ""):
+    """The person's home unit from the address picker: a code, "code — name, parent" or a
+    name, in the current generation of the map or the one before 2025 (``generation``); a
+    unit of the old map becomes the current unit it is part of, so that "lives in my area"
+    works for tracers whichever map the person knows."""
+    text = (text or "").strip()
+    if not text:
         return None
-    from ravao.units.models import Unit
+    from ravao.units.models import Unit, UnitMapping
+    from ravao.units.selectors import unit_candidates
 
-    unit = Unit.objects.filter(generation=settings.RAVAO_UNIT_GENERATION, code=code).first()
-    if unit is None:
-        raise IdentityError(_("Unknown administrative unit code “%(code)s”.") % {"code": code[:16]}, code="bad_unit")
+    generation = generation or settings.RAVAO_UNIT_GENERATION
+    found = unit_candidates(text, units=Unit.objects.filter(generation=generation, level="commune"), limit=2)
+    if not found:
+        raise IdentityError(
+            _("No commune or ward matches “%(text)s”: choose it from the list.") % {"text": text[:60]}, code="bad_unit"
+        )
+    if len(found) > 1:
+        raise IdentityError(
+            _("Several communes or wards match “%(text)s”: choose one from the list.") % {"text": text[:60]},
+            code="bad_unit",
+        )
+    unit = found[0]
+    if unit.generation != settings.RAVAO_UNIT_GENERATION:
+        mapped = (
+            UnitMapping.objects.filter(old=unit, new__generation=settings.RAVAO_UNIT_GENERATION)
+            .order_by("-is_default", "new_id")
+            .select_related("new")
+            .first()
+        )
+        unit = mapped.new if mapped else None
     return unit
 
 
@@ -117,6 +141,7 @@ def person_find_or_create(
     sex: str = "",
     nationality: str = "VN",
     unit_code: str = "",
+    unit_generation: str = "",
     street: str = "",
     owner_id: int | None = None,
 ) -> Person:
@@ -142,7 +167,7 @@ def person_find_or_create(
         "nationality": clean_nationality(nationality),
         "street": " ".join((street or "").split())[:255],
     }
-    unit = _unit_for(unit_code)
+    unit = unit_of_address(unit_code, unit_generation)
     where, params = [], []
     if id_n:
         where.append("p.id_hash = %s")
@@ -365,20 +390,64 @@ def companion_find_or_create(*, guardian: Person, full_name: str, birth_year, se
 # --- health declarations ------------------------------------------------------------------
 
 
+def declaration_invalid(error: formspec.FormInvalid, form: dict) -> ServiceError:
+    """One error for every answer that does not fit, each named by its question."""
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    labels = {f["key"]: formspec.text_of(f.get("label"), lang) for f in form["fields"]}
+    parts = [f"{labels.get(key, key)}: {message}" for key, message in error.errors.items()]
+    return ServiceError(
+        _("The declaration is not complete: %(problems)s") % {"problems": " · ".join(parts)},
+        code="bad_declaration",
+        fields=error.errors,
+    )
+
+
+def declaration_check(*, details: dict, answers: dict | None, version: str | None = None):
+    """The whole form (the person's details and the health answers) checked against the
+    current version, every problem at once (ServiceError ``bad_declaration`` with ``fields``),
+    before anything is written. ``details``: the person's details keyed as the form's fields
+    (full_name, birth_year, unit…; empty ones left out). Returns the version (for
+    ``declaration_build``: the current version is read once per check-in)."""
+    q = questionnaires.answering(version)
+    form = q.as_form()
+    wanted = {f["key"] for f in formspec.person_fields(form)}
+    given = {k: v for k, v in details.items() if k in wanted and v not in (None, "")}
+    try:
+        formspec.validate(form, {**given, **(answers or {})})
+    except formspec.FormInvalid as error:
+        raise declaration_invalid(error, form) from None
+    return q
+
+
 def declaration_build(
-    *, person: Person, answers: dict | None, version: str | None = None, recorded_by=None, at=None, proven: bool = True
+    *,
+    person: Person,
+    answers: dict | None,
+    version: str | None = None,
+    questionnaire=None,
+    recorded_by=None,
+    at=None,
+    proven: bool = True,
 ) -> Declaration:
-    """A checked, unsaved declaration (the caller saves it, possibly in bulk). ``proven``:
-    False for a claim by someone who proved nothing about an existing person (kept for
-    tracers, never the colour others see)."""
-    q = questionnaires.questionnaire(version)
-    clean = questionnaires.clean_answers(q.fields, answers)
+    """A checked, unsaved declaration of the health answers (the caller saves it, possibly in
+    bulk) with its colour and the reasons for it. ``version``: the version the submitter saw
+    (refused with 409 ``form_changed`` if another is current now). ``proven``: False for a
+    claim by someone who proved nothing about an existing person (kept for tracers, never the
+    colour others see). ``questionnaire``: the version already checked by ``declaration_check``."""
+    q = questionnaire or questionnaires.answering(version)
+    form = q.as_form()
+    try:
+        clean = formspec.validate(form, answers, part="health")
+    except formspec.FormInvalid as error:
+        raise declaration_invalid(error, form) from None
+    colour, reasons = formspec.colour_of(form, clean)
     at = at or timezone.now()
     return Declaration(
         person=person,
         questionnaire=q,
         answers=json.dumps(clean, ensure_ascii=False, sort_keys=True),
-        status=questionnaires.evaluate(q.rules, q.default_status, clean),
+        status=colour,
+        reasons=",".join(reasons),
         created_at=at,
         valid_until=at + timedelta(hours=q.valid_hours),
         recorded_by=recorded_by if getattr(recorded_by, "is_authenticated", False) else None,
@@ -399,6 +468,30 @@ def declaration_record(
 
 def declaration_answers(declaration: Declaration) -> dict:
     return json.loads(declaration.answers)
+
+
+def declaration_colour(declaration: Declaration) -> tuple[str, tuple[str, ...]]:
+    """The colour of a declaration and the reason codes of its version's rules that gave it
+    (``("yellow", ("contact_symptomatic",))``; green: no reasons). What gates, visitors and
+    tracers are told; ``formspec.reason_labels`` says them in words."""
+    return declaration.status, tuple(r for r in declaration.reasons.split(",") if r)
+
+
+def current_colour(*, person_id: int, at=None) -> tuple[str, tuple[str, ...]]:
+    """``current_status`` with the reasons: the colour of the person's latest proven
+    declaration still valid at ``at`` and why, else ("undeclared", ())."""
+    at = at or timezone.now()
+    found = (
+        Declaration.objects.filter(
+            person_id=person_id, proven=True, created_at__lte=at + timedelta(minutes=1), valid_until__gt=at
+        )
+        .order_by("-created_at")
+        .values_list("status", "reasons")
+        .first()
+    )
+    if found is None:
+        return HealthStatus.UNDECLARED, ()
+    return found[0], tuple(r for r in found[1].split(",") if r)
 
 
 def current_status(*, person_id: int, at=None) -> str:
@@ -483,7 +576,10 @@ def person_for_qr(*, person_id: int, qr_version: int, status_at=None) -> Person:
 __all__ = [
     "ServiceError",
     "companion_find_or_create",
+    "current_colour",
     "current_status",
+    "declaration_check",
+    "declaration_colour",
     "declaration_record",
     "holder_person_id",
     "holder_token",

@@ -40,7 +40,11 @@ class Declarations:
         from ravao.people.models import Person
         from ravao.people.services import declaration_build
 
-        templates = {"green": {}, "yellow": {"symptoms": ["cough"]}, "red": {"contact_case": True}}
+        templates = {
+            "green": {"commitment": True},
+            "yellow": {"commitment": True, "symptoms": ["cough"]},
+            "red": {"commitment": True, "contact_case": True},
+        }
         self.rows = {}
         for status, answers in templates.items():
             built = declaration_build(person=Person(), answers=answers)
@@ -51,6 +55,7 @@ class Declarations:
                 built.questionnaire_id,
                 int((built.valid_until - built.created_at).total_seconds()),
                 built.status,
+                built.reasons,
             )
         self.done = np.zeros(sim.o.people, dtype=bool)
 
@@ -76,6 +81,7 @@ class Declarations:
                 "questionnaire_id": [self.rows[n][1] for n in names],
                 "answers": [self.rows[n][0] for n in names],
                 "status": [self.rows[n][3] for n in names],
+                "reasons": [self.rows[n][4] for n in names],
                 "created_at": sim.texts(when),
                 "valid_until": sim.texts(when + valid),
             },

@@ -96,12 +96,12 @@ def poster_text(venue, entrance=None) -> dict:
         "code": venue.code,
         "code_label": "Mã địa điểm / Venue code",
         "help_vi": (
-            "1. Mở camera điện thoại, quét mã QR.  2. Khai báo y tế, bấm Xác nhận và xuất trình màn hình"
+            "1. Mở camera điện thoại, quét mã QR.  2. Khai báo y tế, bấm “Xác nhận vào” và xuất trình màn hình"
             f" xác nhận.  Không quét được? Vào {host} và nhập mã {venue.code}."
         ),
         "help_en": (
-            "1. Open your phone camera and scan the QR code.  2. Fill in the health declaration, confirm"
-            f" and show the confirmation screen.  Cannot scan? Go to {host} and type the code {venue.code}."
+            "1. Open your phone camera and scan the QR code.  2. Fill in the health declaration, press"
+            f" “Check in” and show the confirmation screen.  Cannot scan? Go to {host} and type the code {venue.code}."
         ),
     }
 

@@ -31,7 +31,7 @@ def rotate(*args: str) -> str:
 def test_it_re_encrypts_every_value_under_the_newest_key_and_a_second_run_changes_nothing(db):
     with override_settings(RAVAO_FIELD_KEYS=[OLD]):
         people = [person_find_or_create(full_name=f"Nguyễn Văn {i}", phone=f"09123456{i:02d}") for i in range(5)]
-        declaration_record(person=people[0], answers={"symptoms": ["fever"]})
+        declaration_record(person=people[0], answers={"commitment": True, "symptoms": ["fever"]})
         declaration = Declaration.objects.get()
     old_token = raw("people_person", "full_name", people[0].pk)
     Fernet(OLD.encode()).decrypt(old_token.encode())  # written under the old key

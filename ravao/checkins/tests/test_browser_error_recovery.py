@@ -17,6 +17,7 @@ def stored(page, key):
 def test_a_bad_phone_brings_the_form_back_filled_and_nothing_is_remembered(page, venue):
     page.goto(f"/c/{venue.code}")
     page.fill("#full_name", "Nguyễn Văn An")
+    page.check("#q_commitment")
     page.fill("#phone", "12345")
     page.fill("#birth_year", "1990")
     page.locator("summary").click()
@@ -49,6 +50,7 @@ def test_a_bad_phone_brings_the_form_back_filled_and_nothing_is_remembered(page,
 def test_a_known_visitor_who_types_a_bad_phone_keeps_what_the_device_knew(page, venue, other_venue):
     page.goto(f"/c/{venue.code}")
     page.fill("#full_name", "Lê Thị Hà")
+    page.check("#q_commitment")
     page.fill("#phone", "0987654321")
     page.fill("#birth_year", "1985")
     page.click("#submit")
@@ -64,7 +66,7 @@ def test_a_known_visitor_who_types_a_bad_phone_keeps_what_the_device_knew(page, 
     assert page.locator("#phone").is_visible() and page.input_value("#phone") == "09"
     assert page.locator("#phone").get_attribute("aria-invalid") == "true"
     # The main button checks in with what is on the screen, not "Still true? Confirm".
-    assert page.locator("#submit").inner_text() == "Khai báo vào"
+    assert page.locator("#submit").inner_text() == "Xác nhận vào"
     assert stored(page, "ravao.me") == known
     assert not Visit.objects.filter(venue=other_venue).exists()
 

@@ -18,7 +18,9 @@ def test_there_is_one_colour_enum_with_the_api_values():
 
 
 def test_the_visitor_and_the_gate_answer_with_its_values(venue, staff):
-    declared = ApiClient().post("/checkins", checkin_payload(venue.code, declaration={"contact_case": True}))
+    declared = ApiClient().post(
+        "/checkins", checkin_payload(venue.code, declaration={"commitment": True, "contact_case": True})
+    )
     assert declared.status_code == 201 and declared.json()["status"] == HealthStatus.RED == "red"
     scanned = ApiClient(staff).post("/scans", {"venue": venue.code, "text": CCCD_7, "client_id": str(uuid.uuid4())})
     assert scanned.status_code == 201 and scanned.json()["status"] == "undeclared"

@@ -15,7 +15,7 @@ from ravao.people.services import holder_person_id
 from ravao.testing import ApiClient
 
 VICTIM = {"full_name": "Trần Thị Bình", "phone": "0912345678", "id_number": "001090012345", "birth_year": 1990}
-RED = {"symptoms": [], "contact_case": True, "contact_symptomatic": False}
+RED = {"commitment": True, "symptoms": [], "contact_case": True, "contact_symptomatic": False}
 
 
 def checkin(venue, person, **extra):
@@ -97,7 +97,14 @@ def test_the_confirmation_page_links_the_personal_qr_only_for_the_owner(venue, v
         client = Client()
         html = client.get(f"/c/{venue.code}").content.decode()
         client_id = re.search(r'name="client_id" value="([^"]+)"', html).group(1)
-        data = {"client_id": client_id, "q_contact_case": "no", "q_contact_symptomatic": "no", **fields}
+        data = {
+            "client_id": client_id,
+            "q_contact_case": "no",
+            "q_contact_symptomatic": "no",
+            "q_commitment": "yes",
+            "birth_year": "1970",
+            **fields,
+        }
         res = client.post(f"/c/{venue.code}", data)
         assert res.status_code == 302, res.content.decode()[:300]
         return res["Location"], client.get(res["Location"]).content.decode()

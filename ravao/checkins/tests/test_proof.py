@@ -26,9 +26,9 @@ from ravao.testing import ApiClient, Role, make_user
 
 VICTIM = {"full_name": "Trần Thị Bình", "phone": "0912345678", "id_number": "001090012345", "birth_year": 1990}
 ANSWERS = {
-    "red": {"symptoms": [], "contact_case": True, "contact_symptomatic": False},
-    "yellow": {"symptoms": ["cough"], "contact_case": False, "contact_symptomatic": False},
-    "green": {"symptoms": [], "contact_case": False, "contact_symptomatic": False},
+    "red": {"commitment": True, "symptoms": [], "contact_case": True, "contact_symptomatic": False},
+    "yellow": {"commitment": True, "symptoms": ["cough"], "contact_case": False, "contact_symptomatic": False},
+    "green": {"commitment": True, "symptoms": [], "contact_case": False, "contact_symptomatic": False},
 }
 
 
@@ -55,7 +55,7 @@ def victim(venue):
 
 
 def test_an_anonymous_red_claim_does_not_change_the_victims_gate_colour(venue, staff, victim):
-    attack = checkin(venue, {"full_name": "Ai Đó", "id_number": VICTIM["id_number"]}, "red")
+    attack = checkin(venue, {"full_name": "Ai Đó", "id_number": VICTIM["id_number"], "birth_year": 1991}, "red")
     assert attack.status_code == 201 and attack.json()["status"] == "red"  # what was claimed, echoed
     assert attack.json()["person"]["masked_name"] == "A. Đó" and attack.json()["holder"] == ""
     assert gate_colour(staff, venue) == "green"
@@ -67,7 +67,7 @@ def test_an_anonymous_red_claim_does_not_change_the_victims_gate_colour(venue, s
 def test_an_anonymous_green_claim_does_not_clear_a_red_person(venue, staff, victim):
     assert checkin(venue, VICTIM, "red", holder=victim[1]).status_code in (200, 201)
     assert gate_colour(staff, venue) == "red"
-    checkin(venue, {"full_name": "Ai Đó", "id_number": VICTIM["id_number"]}, "green")
+    checkin(venue, {"full_name": "Ai Đó", "id_number": VICTIM["id_number"], "birth_year": 1991}, "green")
     assert gate_colour(staff, venue) == "red"
 
 
@@ -80,6 +80,7 @@ def test_the_visitor_page_keeps_the_same_rule(venue, staff, victim):
             "id_number": VICTIM["id_number"],
             "birth_year": "1990",
             "q_contact_case": "yes",
+            "q_commitment": "yes",
             "commitment": "on",
         },
     )
@@ -199,7 +200,7 @@ def test_the_colour_shown_is_the_latest_proven_declaration(venue, staff, steps):
     for proven, colour in steps:
         res = checkin(
             venue,
-            person if proven else {"full_name": "Kẻ Khác", "id_number": number},
+            person if proven else {"full_name": "Kẻ Khác", "id_number": number, "birth_year": 1981},
             colour,
             holder=holder if proven else "",
         )

@@ -13,7 +13,7 @@ from ravao.checkins.results import CheckinResult, Shown
 from ravao.checkins.services import CompanionInput, PersonInput, checkin_scan, checkin_self
 from ravao.checkins.tests.conftest import CCCD_7
 
-GREEN = {"symptoms": [], "contact_case": False, "contact_symptomatic": False}
+GREEN = {"commitment": True, "symptoms": [], "contact_case": False, "contact_symptomatic": False}
 
 
 def self_checkin(venue, client_id=None, **extra):

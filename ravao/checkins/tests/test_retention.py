@@ -66,11 +66,11 @@ def test_it_deletes_old_declarations_and_those_of_deleted_people(world):
     Declaration = apps.get_model("people", "Declaration")
     from ravao.people.services import declaration_build
 
-    old = declaration_build(person=world["stays"], answers={}, at=world["old"])
+    old = declaration_build(person=world["stays"], answers={"commitment": True}, at=world["old"])
     old.save()
-    new = declaration_build(person=world["stays"], answers={}, at=world["recent"])
+    new = declaration_build(person=world["stays"], answers={"commitment": True}, at=world["recent"])
     new.save()
-    of_gone = declaration_build(person=world["gone"], answers={}, at=world["old"] + timedelta(days=5))
+    of_gone = declaration_build(person=world["gone"], answers={"commitment": True}, at=world["old"] + timedelta(days=5))
     of_gone.save()
     report = purge()
     assert list(Declaration.objects.values_list("pk", flat=True)) == [new.pk]

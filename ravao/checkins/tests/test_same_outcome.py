@@ -22,9 +22,16 @@ FORM = {
     "q_symptoms": ["cough"],
     "q_contact_case": "no",
     "q_contact_symptomatic": "no",
+    "q_commitment": "yes",
 }
 PERSON = {"full_name": "Nguyễn Văn An", "phone": "0912345678", "birth_year": 1990}
-DECLARATION = {"symptoms": ["cough"], "contact_case": False, "contact_symptomatic": False, "visited": ""}
+DECLARATION = {
+    "commitment": True,
+    "symptoms": ["cough"],
+    "contact_case": False,
+    "contact_symptomatic": False,
+    "visited": "",
+}
 
 
 def page_checkin(venue, client_id, **fields):

@@ -20,7 +20,9 @@ def scan(client, venue, text, **extra):
 
 @pytest.fixture
 def known_person(venue):
-    res = ApiClient().post("/checkins", checkin_payload(venue.code, declaration={"symptoms": ["cough"]}))
+    res = ApiClient().post(
+        "/checkins", checkin_payload(venue.code, declaration={"commitment": True, "symptoms": ["cough"]})
+    )
     assert res.status_code == 201
     Visit.objects.all().delete()
     return Person.objects.get()
@@ -232,7 +234,8 @@ def test_staff_record_a_declaration_on_behalf_of_a_scanned_person(venue, staff):
     visit = scan(client, venue, CCCD_7).json()
     assert visit["status"] == "undeclared"
     res = client.post(
-        "/scans/declaration", {"venue": venue.code, "visit": visit["id"], "declaration": {"contact_case": True}}
+        "/scans/declaration",
+        {"venue": venue.code, "visit": visit["id"], "declaration": {"commitment": True, "contact_case": True}},
     )
     assert res.status_code == 201, res.content
     assert res.json()["status"] == "red"

@@ -32,6 +32,8 @@ def submit(client, url, **fields):
         "client_id": form_fields(page.content.decode())["client_id"],
         "q_contact_case": "no",
         "q_contact_symptomatic": "no",
+        "q_commitment": "yes",
+        "birth_year": "1990",
     }
     data.update(fields)
     return client.post(url, data)
@@ -90,7 +92,13 @@ def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
 def test_a_resubmitted_form_is_not_a_second_visit(venue):
     client = Client()
     page = client.get(f"/c/{venue.code}").content.decode()
-    data = {"client_id": form_fields(page)["client_id"], "full_name": "Lê Thị Hà", "phone": "0987654321"}
+    data = {
+        "client_id": form_fields(page)["client_id"],
+        "full_name": "Lê Thị Hà",
+        "phone": "0987654321",
+        "birth_year": "1985",
+        "q_commitment": "yes",
+    }
     first = client.post(f"/c/{venue.code}", data)
     second = client.post(f"/c/{venue.code}", data)
     assert first["Location"] == second["Location"]
@@ -236,3 +244,14 @@ def test_a_companion_without_a_birth_year_is_the_one_marked(venue):
 def test_a_page_without_an_error_marks_nothing(venue):
     html = Client().get(f"/c/{venue.code}").content.decode()
     assert marked(html) == set() and "data-error" not in html
+
+
+def test_the_poster_names_the_button_a_first_time_visitor_sees(venue):
+    from ravao.venues.posters import poster_layout, poster_text
+
+    for lang, key in (("vi", "help_vi"), ("en", "help_en")):
+        html = Client().get(f"/c/{venue.code}", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+        button = re.search(r'<button class="btn" type="submit" id="submit">([^<]+)</button>', html).group(1)
+        assert f"“{button}”" in poster_text(venue)[key], (lang, button)
+    layout = poster_layout(venue)  # the longer instruction still fits its four lines
+    assert layout is not None

@@ -25,6 +25,7 @@ OFFICIAL = [
 NATIONAL = [
     "/units/",
     "/audit/",
+    "/people/forms/",
     "/accounts/users/",
     "/oversight/",
     "/oversight/campaign/",
@@ -67,6 +68,7 @@ EXPECTED = {
 LABELS_VI = {
     "/units/": "Bản đồ hành chính",
     "/audit/": "Nhật ký truy cập",
+    "/people/forms/": "Mẫu tờ khai y tế",
     "/accounts/users/": "Tài khoản",
     "/oversight/": "Tiến độ triển khai",
     "/oversight/campaign/": "Chiến dịch đến từng cơ sở",
@@ -75,7 +77,7 @@ LABELS_VI = {
     "/venues/import/": "Nhập địa điểm",
     "/tracing/": "Truy vết tiếp xúc",
     "/tracing/windows/": "Khung thời gian có nguy cơ",
-    "/tracing/exposures/": "Địa điểm có thể đã phơi nhiễm",
+    "/tracing/exposures/": "Địa điểm ca bệnh (F0) đã đến",
     "/accounts/tokens/": "Mã truy cập API",
     "/gate/": "Quét mã tại cổng",
     "/checkins/venues/": "Ai đang ở bên trong",

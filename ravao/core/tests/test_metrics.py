@@ -18,7 +18,7 @@ from ravao.checkins.tests.conftest import CCCD_7, checkin_payload, make_venue, m
 from ravao.core.observability import JsonFormatter, RequestIdFilter
 from ravao.testing import ApiClient
 
-GREEN = {"symptoms": [], "contact_case": False, "contact_symptomatic": False, "visited": "Huế"}
+GREEN = {"commitment": True, "symptoms": [], "contact_case": False, "contact_symptomatic": False, "visited": "Huế"}
 ROOT = Path(__file__).resolve().parents[3]
 
 

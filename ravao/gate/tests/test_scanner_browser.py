@@ -170,6 +170,7 @@ def test_staff_record_a_declaration_for_an_undeclared_visitor(page, login_as, ga
     assert page.locator("#declare-form").is_hidden()
     page.click("#declare-open")
     page.check("#declare-form input[name=symptoms][value=cough]")
+    page.check("#declare-form input[name=commitment]")
     page.click("#declare-form button[type=submit]")
     page.wait_for_selector("#feedback.status-yellow")
     assert Visit.objects.get().status == HealthStatus.YELLOW

@@ -51,7 +51,7 @@ def test_it_builds_a_vietnamese_pdf_by_default(small_map, users):
     assert "Báo cáo tiến độ" in text and small_map.province.name in text
     with __import__("django").utils.translation.override("vi"):
         assert f"Lượt quét {fmt_value('scans', expected['scans'])}" in text
-        assert f"Khách riêng biệt {fmt_value('unique_visitors', expected['unique_visitors'])}" in text
+        assert f"Số người (không trùng lặp) {fmt_value('unique_visitors', expected['unique_visitors'])}" in text
 
 
 def test_it_writes_the_report_from_the_cli_and_the_page(small_map, users, tmp_path):

@@ -28,7 +28,7 @@ def test_names_phones_and_id_numbers_are_not_in_the_raw_table(db):
 
 def test_declaration_answers_are_not_in_the_raw_table(db):
     person = person_find_or_create(full_name="Lê Thị Hà", phone="0987654321")
-    declaration_record(person=person, answers={"symptoms": ["fever"], "visited": "Đà Nẵng"})
+    declaration_record(person=person, answers={"commitment": True, "symptoms": ["fever"], "visited": "Đà Nẵng"})
     raw = raw_rows("people_declaration")
     assert "fever" not in raw and "Đà Nẵng" not in raw
     assert Declaration.objects.get().status == "yellow"

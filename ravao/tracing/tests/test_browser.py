@@ -45,6 +45,8 @@ def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page
     # Check in for real: the visitor page writes the visit into localStorage["ravao.visits"].
     page.goto(f"/c/{venue.code}")
     page.fill("#full_name", "Lê Thị Hà")
+    page.fill("#birth_year", "1980")
+    page.check("#q_commitment")
     page.fill("#phone", "0987654321")
     page.click("#submit")
     page.wait_for_url("**/r/**")

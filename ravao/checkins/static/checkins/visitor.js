@@ -3,7 +3,9 @@
    The page works without this script: it only fills and hides the plain form.
 
    localStorage keys:
-     ravao.me     {person: {...form fields}, declaration: {...}, companions: [{full_name, birth_year}], holder}
+     ravao.me     {person: {...form fields}, declaration: {...}, version, companions: [{full_name, birth_year}], holder}
+                  (version: the declaration form version answered; another version on the page
+                  shows the whole form, filled in, since it may ask new questions)
      ravao.visits [{venue, name, in, out}] (ISO 8601, last 30 days; read by tracing/exposure.js)
    sessionStorage key (this tab only, between a submit and the next page):
      ravao.pending {venue, me}: what was just submitted. It becomes ravao.me only on the
@@ -11,7 +13,7 @@
 (function () {
   "use strict";
   var ME = "ravao.me", VISITS = "ravao.visits", PENDING = "ravao.pending", KEEP_MS = 30 * 24 * 3600 * 1000;
-  var PERSON = ["full_name", "phone", "birth_year", "id_number", "sex", "nationality", "street"];
+  var PERSON = ["full_name", "phone", "birth_year", "id_number", "sex", "nationality", "unit_generation", "unit", "street"];
 
   function load(key, fallback) {
     try { var v = JSON.parse(localStorage.getItem(key)); return v === null ? fallback : v; } catch (e) { return fallback; }
@@ -29,7 +31,7 @@
   }
 
   function readForm(form) {
-    var me = {person: {}, declaration: {}, companions: []};
+    var me = {person: {}, declaration: {}, companions: [], version: form.dataset.version};
     PERSON.forEach(function (n) { if (form.elements[n]) me.person[n] = form.elements[n].value; });
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.name.indexOf("q_") !== 0) return;
@@ -72,6 +74,7 @@
   function declared(form, me) {
     var parts = [];
     Array.prototype.forEach.call(form.querySelectorAll("input[name^=q_]:checked"), function (el) {
+      if (el.closest(".q").dataset.kind === "commitment") return;
       if (el.type === "checkbox") parts.push(el.parentNode.textContent.trim());
       else if (el.value === "yes") parts.push(el.closest(".q").firstElementChild.textContent.trim());
     });
@@ -112,8 +115,17 @@
       var bad = form.querySelector("[aria-invalid=true]");
       if (bad) bad.focus();
     } else if (me && me.person && me.person.full_name) {
-      oneTap(form, me);
+      // The same form as last time: one tap. A new version: the whole form, already filled in.
+      if (me.version === form.dataset.version) oneTap(form, me);
+      else fillForm(form, me);
     }
+    // The address picker searches the map the visitor chose (current or old communes).
+    Array.prototype.forEach.call(form.querySelectorAll("select.unit-generation"), function (select) {
+      var input = form.elements[select.name.replace(/_generation$/, "")];
+      function follow() { if (input) input.dataset.generation = select.value; }
+      follow();
+      select.addEventListener("change", function () { follow(); if (input) input.value = ""; });
+    });
     // The holder link this device was given proves the person is its own (the server then
     // answers the link again and may update their phone); without it, no link is given.
     if (me && me.holder && form.elements.holder) form.elements.holder.value = me.holder;

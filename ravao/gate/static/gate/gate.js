@@ -528,15 +528,17 @@
       e.preventDefault();
       if (!lastVisit) return;
       const answers = {};
+      let version = "";
       for (const el of form.elements) {
         if (!el.name) continue;
+        if (el.dataset.kind === "version") { version = el.value; continue; }
         if (el.type === "checkbox" && el.dataset.kind === "bool") answers[el.name] = el.checked;
         else if (el.type === "checkbox") { answers[el.name] = answers[el.name] || []; if (el.checked) answers[el.name].push(el.value); }
         else if (el.dataset.kind === "text") answers[el.name] = el.value.trim();
       }
       const started = performance.now();
       let r;
-      try { r = await postJSON(root.dataset.declareUrl, {venue: lastVisit.venue, visit: lastVisit.id, declaration: answers}); }
+      try { r = await postJSON(root.dataset.declareUrl, {venue: lastVisit.venue, visit: lastVisit.id, declaration: answers, form_version: version}); }
       catch (err) { show("error", {title: gettext("Not saved"), detail: gettext("The network is down: try again when it returns.")}); return; }
       if (!r.ok) { show("error", {title: gettext("Not saved"), detail: r.data.detail || String(r.status)}); return; }
       closeDeclaration();
