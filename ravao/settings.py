@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ravao.codes",
     "ravao.venues",
     "ravao.people",
+    "ravao.health",
     "ravao.checkins",
     "ravao.gate",
     "ravao.tracing",

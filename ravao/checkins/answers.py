@@ -58,6 +58,7 @@ def kept_checkin(result: CheckinResult) -> dict:
             for c in result.companions
         ],
     )
+    body["advice"] = result.advice.as_json() if result.advice is not None else None
     body[HOLDER_FLAG] = result.holder_version if result.own else False
     return body
 
@@ -70,6 +71,9 @@ def kept_scan(result: CheckinResult) -> dict:
         repeat=result.repeat,
         already_inside=result.already_inside,
         person=_person(result.person),
+        # "entered", or "refused" / "referred" by the venue's rule for the colour (no visit: id null).
+        outcome=result.outcome,
+        advice=result.advice.as_json() if result.advice is not None else None,
     )
     return body
 
@@ -141,4 +145,4 @@ def replayed_checkin(body: dict) -> CheckinResult:
 
 
 def replayed_scan(body: dict) -> CheckinResult:
-    return _restored(body, direction=body.get("direction", "in"), answer=body)
+    return _restored(body, direction=body.get("direction", "in"), outcome=body.get("outcome", "entered"), answer=body)

@@ -76,12 +76,26 @@ class CompanionOut(VisitOut):
     person: PersonRef
 
 
+class AdviceOut(Schema):
+    """What a red or yellow colour means here (docs/api-checkins.md, "What a colour does")."""
+
+    status: str
+    reasons: list[str]
+    reason_text: str
+    advice: str
+    hotline: str
+    health_station: str
+    action: Literal["admit", "refer", "refuse"]
+    instruction: str
+
+
 class CheckinOut(VisitOut):
     receipt: str
     repeat: bool
     person: PersonRef
     holder: str
     companions: list[CompanionOut]
+    advice: AdviceOut | None = None
 
 
 class CheckoutIn(Schema):
@@ -107,10 +121,14 @@ class ScanIn(Schema):
 
 
 class ScanOut(VisitOut):
+    # None when the gate did not let the person in (``outcome`` refused or referred).
+    id: int | None = None
     direction: str
     repeat: bool
     already_inside: bool
     person: PersonRef
+    outcome: Literal["entered", "refused", "referred"] = "entered"
+    advice: AdviceOut | None = None
 
 
 class DeclarationIn(Schema):
