@@ -96,6 +96,15 @@ def scan_answer(result: CheckinResult) -> dict:
     return result.answer
 
 
+def enrol_answer(done) -> dict:
+    """A gate enrolment's answer: the scan's, whether the person is new, and (new only) the link
+    to print their wallet card (made for this request, never kept for a replay)."""
+    from django.urls import reverse
+
+    card = reverse("people:card_print", kwargs={"token": done.card}) if done.card else ""
+    return {**done.result.answer, "created": done.created, "card": card}
+
+
 def checkout_answer(visit: Visit) -> dict:
     return visit_json(visit, visit.venue, receipt_for(visit.id, visit.checked_in_at))
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ravao.checkins import answers, selectors, services
+from ravao.checkins import answers, enrolment, selectors, services
 from ravao.checkins.models import HealthStatus
 from ravao.core.params import Id, Moment
 
@@ -131,6 +131,22 @@ class ScanOut(VisitOut):
     advice: AdviceOut | None = None
 
 
+class EnrolIn(Schema):
+    venue: str
+    entrance: Id | None = None
+    client_id: UUID
+    number: str = Field(..., max_length=24)
+    full_name: str = Field(..., max_length=120)
+    birth_year: int
+    sex: Literal["male", "female", ""] = ""
+    declaration: dict[str, Any]
+
+
+class EnrolOut(ScanOut):
+    created: bool
+    card: str
+
+
 class DeclarationIn(Schema):
     venue: str
     visit: int
@@ -158,6 +174,8 @@ class InsideOut(Schema):
     today: int
     people_today: int
     by_status: dict[str, int]
+    # Today's red or yellow visitors refused or sent to the screening desk (not visits).
+    by_outcome: dict[str, int]
     visits: list[InsideRow]
 
 
@@ -231,6 +249,26 @@ def scan_create(request, payload: ScanIn):
     return Status(answers.status_code(result), answers.scan_answer(result))
 
 
+@router.post("/scans/enrol", response={200: EnrolOut, 201: EnrolOut, 401: ErrorOut, **ERRORS})
+def scan_enrol(request, payload: EnrolIn):
+    """Gate staff enrol and check in a person without a smartphone from a typed phone, CMND,
+    CCCD, passport or BHYT number, their name and birth year, and the declaration taken on their
+    behalf (a claim until they show their ID card or personal QR). ``card``: for a new person, a
+    link (for this account, one hour) to print their wallet card."""
+    done = enrolment.enrol_at_gate(
+        user=request.auth,
+        client_id=payload.client_id,
+        venue_code=payload.venue,
+        entrance_id=payload.entrance,
+        number=payload.number,
+        full_name=payload.full_name,
+        birth_year=payload.birth_year,
+        sex=payload.sex,
+        declaration=payload.declaration,
+    )
+    return Status(answers.status_code(done.result), answers.enrol_answer(done))
+
+
 @router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})
 def scan_declaration(request, payload: DeclarationIn):
     """Staff record a health declaration on behalf of the person of a visit at their venue
@@ -259,5 +297,6 @@ def venue_inside(request, code: str):
         "today": counts["visits"],
         "people_today": counts["people"],
         "by_status": {k: counts[k] for k in HealthStatus.values},
+        "by_outcome": counts["by_outcome"],
         "visits": rows,
     }

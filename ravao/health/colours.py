@@ -49,7 +49,11 @@ def reason_text(questionnaire, code: str, answers: dict | None = None) -> str:
     """One reason in words, in the active language; symptoms are named."""
     field = next((f for f in (questionnaire.fields if questionnaire else []) if f["key"] == code), None)
     if code == "symptoms" and field and answers and answers.get("symptoms"):
-        names = [questionnaires.label(field["choice_labels"][c]) for c in answers["symptoms"] if c in field.get("choice_labels", {})]
+        names = [
+            questionnaires.label(field["choice_labels"][c])
+            for c in answers["symptoms"]
+            if c in field.get("choice_labels", {})
+        ]
         if names:
             return _("symptoms: %(names)s") % {"names": ", ".join(n.lower() for n in names)}
     if code in REASON_TEXT:

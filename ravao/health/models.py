@@ -34,13 +34,9 @@ class HealthContact(models.Model):
     auto_warnings = models.BooleanField(
         _("automatic warnings"),
         default=False,
-        help_text=_(
-            "When a tracer opens a case, publish the places and times at once and message its contacts."
-        ),
+        help_text=_("When a tracer opens a case, publish the places and times at once and message its contacts."),
     )
-    warning_margin_minutes = models.PositiveSmallIntegerField(
-        _("margin around a case's visit (minutes)"), default=60
-    )
+    warning_margin_minutes = models.PositiveSmallIntegerField(_("margin around a case's visit (minutes)"), default=60)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 

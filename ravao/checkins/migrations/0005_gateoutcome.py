@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checkins', '0004_identity_proof'),
-        ('people', '0004_identity_proof'),
+        ('people', '0002_declarations'),
         ('venues', '0005_encrypt_venue_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
