@@ -161,3 +161,16 @@ def auto_warnings(unit_id: int | None) -> HealthContact | None:
     """The province's settings if it turned automatic warnings on (else None)."""
     contact = contact_for(unit_id)
     return contact if contact.pk and contact.auto_warnings else None
+
+
+def advice_for_visit(visit) -> Advice | None:
+    """The advice for a visit's colour (its confirmation page): the reasons from the declaration
+    submitted with the check-in, if any (the submitter typed it), and the venue's rule."""
+    if visit.status not in RISK:
+        return None
+    declaration = (
+        Declaration.objects.filter(person_id=visit.person_id, created_at=visit.checked_in_at)
+        .select_related("questionnaire")
+        .first()
+    )
+    return advice_for(status=visit.status, venue=visit.venue, declaration=declaration)
