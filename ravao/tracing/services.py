@@ -18,6 +18,7 @@ from ravao.core.sms import send_sms
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.people.models import Person
 from ravao.tracing import contacts as engine
+from ravao.tracing import alerts
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import (
     Case,
@@ -78,8 +79,17 @@ def _replayed(qs, owner_field: str, user, client_id):
     return found
 
 
+def case_open(*, user, request=None, **fields) -> Case:
+    """Open a case (``case_create``); then, if its province turned automatic warnings on, publish
+    its places and times and message its F1 and F2 contacts at once (tracing/alerts.py). A
+    replayed ``client_id`` warns nobody again; ``case.warned``: the counts, or None."""
+    case = case_create(user=user, request=request, **fields)
+    case.warned = None if case.replayed else alerts.auto_warn(user=user, case=case, request=request)
+    return case
+
+
 @transaction.atomic
-def case_open(
+def case_create(
     *,
     user,
     phone: str = "",
@@ -247,13 +257,6 @@ def contact_mark(
     return trace
 
 
-def notification_text(*, venue_name: str, when: datetime) -> str:
-    return _(
-        "Ravao health service: you were at %(venue)s around %(when)s at the same time as a confirmed "
-        "case. Please limit contacts, watch for symptoms and call your local health station."
-    ) % {"venue": venue_name, "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")}
-
-
 def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     """Send one message per contact (SMS if a phone is known, else e-mail); never twice per case.
 
@@ -264,8 +267,9 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     """
     require_tracer(user)
     counts = {"sent": 0, "already": 0, "unreachable": 0}
+    hotline = alerts.hotline_for(case)
     for view in views:
-        _notify_batch(user, case, view.contacts, view.venues, view.people, counts)
+        _notify_batch(user, case, view.contacts, view.venues, view.people, counts, hotline)
     audit_record(
         user=user,
         action=Action.NOTIFY,
@@ -280,7 +284,7 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     return counts
 
 
-def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict):
+def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict, hotline: str):
     emails = dict(
         ContactTrace.objects.filter(case=case, person_id__in=[c.person_id for c in contacts]).values_list(
             "person_id", "email"
@@ -293,7 +297,12 @@ def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts
             counts["unreachable"] += 1
             continue
         first = contact.exposures[0]
-        text = notification_text(venue_name=venues[first.visit.venue_id]["name"], when=first.visit.checked_in_at)
+        text = alerts.notification_text(
+            degree=contact.degree,
+            venue_name=venues[first.visit.venue_id]["name"],
+            when=first.visit.checked_in_at,
+            hotline=hotline,
+        )
         channel = NotificationChannel.SMS if phone else NotificationChannel.EMAIL
         try:
             # The row first: a crash after it may lose a message, never send one twice.
