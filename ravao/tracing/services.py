@@ -17,8 +17,8 @@ from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.sms import send_sms
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.people.models import Person
-from ravao.tracing import contacts as engine
 from ravao.tracing import alerts
+from ravao.tracing import contacts as engine
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import (
     Case,

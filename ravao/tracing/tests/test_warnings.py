@@ -76,7 +76,10 @@ def test_automatic_warnings_publish_the_windows_and_message_f1_and_f2_once(small
     window = ExposureWindow.objects.get()
     cafe_visit_in = chain["now"] - timedelta(hours=6)
     assert window.venue == chain["cafe"] and window.case == case
-    assert (window.starts_at, window.ends_at) == (cafe_visit_in - timedelta(hours=1), cafe_visit_in + timedelta(hours=2))
+    assert (window.starts_at, window.ends_at) == (
+        cafe_visit_in - timedelta(hours=1),
+        cafe_visit_in + timedelta(hours=2),
+    )
     feed = Client().get("/api/v1/exposure-windows").json()["windows"]
     assert [w["venue"] for w in feed] == [chain["cafe"].code]
     sent = texts()
