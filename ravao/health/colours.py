@@ -55,7 +55,7 @@ def reason_text(questionnaire, code: str, answers: dict | None = None) -> str:
             if c in field.get("choice_labels", {})
         ]
         if names:
-            return _("symptoms: %(names)s") % {"names": ", ".join(n.lower() for n in names)}
+            return _("symptoms (%(names)s)") % {"names": ", ".join(n.lower() for n in names)}
     if code in REASON_TEXT:
         return str(REASON_TEXT[code])
     return questionnaires.label(field["label"]) if field else code
