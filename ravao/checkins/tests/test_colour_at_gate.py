@@ -76,7 +76,11 @@ def test_a_hospital_refers_and_a_restaurant_lets_in_with_the_advice(small_map, u
     staff = member(member(users["staff"], hospital), restaurant)
     declare(restaurant, {"contact_case": True})
     referred = scan(staff, hospital, f"{PHONE} 1990").json()
-    assert referred["outcome"] == "referred" and referred["advice"]["action"] == "refer" and referred["advice"]["instruction"]
+    assert (
+        referred["outcome"] == "referred"
+        and referred["advice"]["action"] == "refer"
+        and referred["advice"]["instruction"]
+    )
     entered = scan(staff, restaurant, f"{PHONE} 1990").json()
     assert entered["outcome"] == "entered" and entered["id"] and entered["advice"]["action"] == "admit"
 
