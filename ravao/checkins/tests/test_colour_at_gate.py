@@ -189,3 +189,16 @@ def test_a_red_enrolment_at_a_market_is_refused(market, market_staff):
 
 def test_enrolment_needs_a_birth_year_and_a_number(venue, staff):
     assert enrol(staff, venue, "hello").json()["code"] == "bad_number"
+
+
+def test_refusals_are_deleted_with_the_retention_period(market, market_staff):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    declare(market, {"contact_case": True})
+    scan(market_staff, market, f"{PHONE} 1990")
+    GateOutcome.objects.update(at=timezone.now() - timedelta(days=40))
+    call_command("purge", stdout=open("/dev/null", "w"))
+    assert not GateOutcome.objects.exists()
