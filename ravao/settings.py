@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ravao.codes",
     "ravao.venues",
     "ravao.people",
+    "ravao.health",
     "ravao.checkins",
     "ravao.gate",
     "ravao.tracing",

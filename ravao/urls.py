@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", include("ravao.people.urls")),
     path("gate/", include("ravao.gate.urls")),
     path("tracing/", include("ravao.tracing.urls")),
+    path("health/", include("ravao.health.urls")),
     path("oversight/", include("ravao.oversight.urls")),
     # The visitor-facing check-in pages live at the site root (short URLs on posters).
     path("", include("ravao.checkins.urls")),

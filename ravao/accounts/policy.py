@@ -52,6 +52,8 @@ class Condition:
     name: str
     summary: str
     test: Callable = field(compare=False)
+    # Checked even when no object is given (a condition on the account itself, e.g. its sector).
+    on_account: bool = False
 
 
 def _in_area(user, obj) -> bool:
@@ -63,7 +65,14 @@ def _own_venue(user, venue) -> bool:
     return venuestaff.manages_venue(user, venue)
 
 
+def _health_sector(user, obj=None) -> bool:
+    from ravao.catalog.models import Sector
+
+    return user.sector_id is not None and Sector.objects.filter(pk=user.sector_id, code="health").exists()
+
+
 IN_AREA = Condition("area", "in their area", _in_area)
+HEALTH_SECTOR = Condition("health", "health-sector officials only", _health_sector, on_account=True)
 OWN_VENUE = Condition("own", "their own venues", _own_venue)
 
 
@@ -107,6 +116,17 @@ CAPABILITIES = {
         "Publish a new version of the health declaration form",
         grant(NATIONAL),
         denied=_("Only a national administrator may publish the declaration form."),
+    ),
+    "health.followup": Capability(
+        "See, export and mark as followed up the red and yellow declarants of one's area",
+        grant(TRACERS | NATIONAL) | grant(SECTOR_LIMITED, HEALTH_SECTOR),
+        denied=_("Only the health department (tracers, health-sector officials) may do this."),
+    ),
+    "health.settings": Capability(
+        "Set the health hotline, automatic warnings and what a venue does with each colour "
+        "(national defaults; a province's own)",
+        grant(NATIONAL) | grant({Role.PROVINCE_OFFICIAL}, IN_AREA),
+        denied=_("Only province officials (for their province) and national administrators may do this."),
     ),
     "gate.scan": Capability("Use the gate scanner at the venues one works at", grant(VENUE)),
     "venue.inside": Capability("See who is inside the venues one works at", grant(VENUE)),
@@ -186,7 +206,11 @@ def can(user, capability: str, obj=None) -> bool:
     if not _active(user) or user.effective_role not in cap.holders:
         return False
     condition = cap.holders[user.effective_role]
-    return condition is None or obj is None or condition.test(user, obj)
+    if condition is None:
+        return True
+    if obj is None and not condition.on_account:
+        return True
+    return condition.test(user, obj)
 
 
 def require(user, capability: str, obj=None):

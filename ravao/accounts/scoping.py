@@ -21,8 +21,12 @@ from ravao.accounts import policy, venuestaff
 NOTHING = Q(pk__in=[])
 
 
-def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | None = None) -> Q:
-    """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model)."""
+def scope_q(
+    user, *, unit: str | None, sector: str | None = None, venue: str | None = None, sector_code: str | None = None
+) -> Q:
+    """A Q object restricting rows to ``user``'s jurisdiction (lookup paths given by the model).
+    ``sector_code``: the rows belong to that sector as a whole (health declarations: the health
+    sector), so a sector official sees them, in their unit, only if it is their sector."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     kind = policy.scope_kind(user)
@@ -33,6 +37,10 @@ def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | N
                 return NOTHING
             q &= Q(**{f"{unit}__path__startswith": user.unit.path})
         if policy.is_sector_limited(user):
+            if sector_code is not None and user.sector_id is not None:
+                from ravao.catalog.models import Sector
+
+                return q if Sector.objects.filter(pk=user.sector_id, code=sector_code).exists() else NOTHING
             if sector is None or user.sector_id is None:
                 return NOTHING
             q &= Q(**{f"{sector}": user.sector_id})
@@ -47,6 +55,7 @@ class ScopedQuerySet(models.QuerySet):
         unit: str | None = None
         sector: str | None = None
         venue: str | None = None
+        sector_code: str | None = None
 
     def restrict(self, user):
         """Only the rows ``user`` may see (the jurisdiction check of every read path)."""
@@ -57,5 +66,6 @@ class ScopedQuerySet(models.QuerySet):
                 unit=getattr(scope, "unit", None),
                 sector=getattr(scope, "sector", None),
                 venue=getattr(scope, "venue", None),
+                sector_code=getattr(scope, "sector_code", None),
             )
         )

@@ -58,6 +58,7 @@ def kept_checkin(result: CheckinResult) -> dict:
             for c in result.companions
         ],
     )
+    body["advice"] = result.advice.as_json() if result.advice is not None else None
     body[HOLDER_FLAG] = result.holder_version if result.own else False
     return body
 
@@ -70,6 +71,9 @@ def kept_scan(result: CheckinResult) -> dict:
         repeat=result.repeat,
         already_inside=result.already_inside,
         person=_person(result.person),
+        # "entered", or "refused" / "referred" by the venue's rule for the colour (no visit: id null).
+        outcome=result.outcome,
+        advice=result.advice.as_json() if result.advice is not None else None,
     )
     return body
 
@@ -90,6 +94,15 @@ def checkin_answer(result: CheckinResult) -> dict:
 
 def scan_answer(result: CheckinResult) -> dict:
     return result.answer
+
+
+def enrol_answer(done) -> dict:
+    """A gate enrolment's answer: the scan's, whether the person is new, and (new only) the link
+    to print their wallet card (made for this request, never kept for a replay)."""
+    from django.urls import reverse
+
+    card = reverse("people:card_print", kwargs={"token": done.card}) if done.card else ""
+    return {**done.result.answer, "created": done.created, "card": card}
 
 
 def checkout_answer(visit: Visit) -> dict:
@@ -141,4 +154,4 @@ def replayed_checkin(body: dict) -> CheckinResult:
 
 
 def replayed_scan(body: dict) -> CheckinResult:
-    return _restored(body, direction=body.get("direction", "in"), answer=body)
+    return _restored(body, direction=body.get("direction", "in"), outcome=body.get("outcome", "entered"), answer=body)

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ravao.checkins import answers, selectors, services
+from ravao.checkins import answers, enrolment, selectors, services
 from ravao.checkins.models import HealthStatus
 from ravao.core.params import Id, Moment
 from ravao.people import questionnaires
@@ -81,12 +81,26 @@ class CompanionOut(VisitOut):
     person: PersonRef
 
 
+class AdviceOut(Schema):
+    """What a red or yellow colour means here (docs/api-checkins.md, "What a colour does")."""
+
+    status: str
+    reasons: list[str]
+    reason_text: str
+    advice: str
+    hotline: str
+    health_station: str
+    action: Literal["admit", "refer", "refuse"]
+    instruction: str
+
+
 class CheckinOut(VisitOut):
     receipt: str
     repeat: bool
     person: PersonRef
     holder: str
     companions: list[CompanionOut]
+    advice: AdviceOut | None = None
 
 
 class CheckoutIn(Schema):
@@ -112,10 +126,30 @@ class ScanIn(Schema):
 
 
 class ScanOut(VisitOut):
+    # None when the gate did not let the person in (``outcome`` refused or referred).
+    id: int | None = None
     direction: str
     repeat: bool
     already_inside: bool
     person: PersonRef
+    outcome: Literal["entered", "refused", "referred"] = "entered"
+    advice: AdviceOut | None = None
+
+
+class EnrolIn(Schema):
+    venue: str
+    entrance: Id | None = None
+    client_id: UUID
+    number: str = Field(..., max_length=24)
+    full_name: str = Field(..., max_length=120)
+    birth_year: int
+    sex: Literal["male", "female", ""] = ""
+    declaration: dict[str, Any]
+
+
+class EnrolOut(ScanOut):
+    created: bool
+    card: str
 
 
 class DeclarationIn(Schema):
@@ -146,6 +180,8 @@ class InsideOut(Schema):
     today: int
     people_today: int
     by_status: dict[str, int]
+    # Today's red or yellow visitors refused or sent to the screening desk (not visits).
+    by_outcome: dict[str, int]
     visits: list[InsideRow]
 
 
@@ -240,6 +276,26 @@ def scan_create(request, payload: ScanIn):
     return Status(answers.status_code(result), answers.scan_answer(result))
 
 
+@router.post("/scans/enrol", response={200: EnrolOut, 201: EnrolOut, 401: ErrorOut, **ERRORS})
+def scan_enrol(request, payload: EnrolIn):
+    """Gate staff enrol and check in a person without a smartphone from a typed phone, CMND,
+    CCCD, passport or BHYT number, their name and birth year, and the declaration taken on their
+    behalf (a claim until they show their ID card or personal QR). ``card``: for a new person, a
+    link (for this account, one hour) to print their wallet card."""
+    done = enrolment.enrol_at_gate(
+        user=request.auth,
+        client_id=payload.client_id,
+        venue_code=payload.venue,
+        entrance_id=payload.entrance,
+        number=payload.number,
+        full_name=payload.full_name,
+        birth_year=payload.birth_year,
+        sex=payload.sex,
+        declaration=payload.declaration,
+    )
+    return Status(answers.status_code(done.result), answers.enrol_answer(done))
+
+
 @router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})
 def scan_declaration(request, payload: DeclarationIn):
     """Staff record a health declaration on behalf of the person of a visit at their venue
@@ -272,5 +328,6 @@ def venue_inside(request, code: str):
         "today": counts["visits"],
         "people_today": counts["people"],
         "by_status": {k: counts[k] for k in HealthStatus.values},
+        "by_outcome": counts["by_outcome"],
         "visits": rows,
     }

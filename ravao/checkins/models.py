@@ -89,3 +89,39 @@ class CheckinReplay(models.Model):
 
     class Meta:
         verbose_name = _("check-in replay")
+
+
+class Outcome(models.TextChoices):
+    """What a gate did with a red or yellow visitor when the venue's rule stops entry
+    (ravao/health/rules.py). Recorded instead of a visit: the person did not go in."""
+
+    REFUSED = "refused", _("Refused entry")
+    REFERRED = "referred", _("Sent to the screening desk")
+
+
+class GateOutcomeQuerySet(ScopedQuerySet):
+    class Scope:
+        unit = "venue__unit"
+        sector = "venue__sector"
+        venue = "venue"
+
+
+class GateOutcome(models.Model):
+    """A gate scan that did not let the person in: refused, or referred to a screening desk.
+    Counted with the venue's day, audited, deleted with visits after the retention period."""
+
+    venue = models.ForeignKey("venues.Venue", models.PROTECT, related_name="+")
+    entrance = models.ForeignKey("venues.Entrance", models.SET_NULL, null=True, blank=True, related_name="+")
+    person = models.ForeignKey("people.Person", models.CASCADE, related_name="+")
+    at = models.DateTimeField(_("at"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    status = models.CharField(max_length=16, choices=HealthStatus.choices)
+    reasons = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    recorded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = GateOutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gate outcome")
+        indexes = [models.Index(fields=["venue", "at"], name="gate_outcome_venue_at_idx")]

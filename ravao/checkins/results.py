@@ -58,6 +58,11 @@ class CheckinResult:
     # while it is still current (a replaced QR also revokes old answers' links).
     holder_version: int = 0
     companions: tuple["CheckinResult", ...] = ()
+    # A red or yellow colour's meaning here (ravao/health/rules.py ``Advice``), else None; and what
+    # the gate did: "entered", or "refused" / "referred" (no visit: ``visit`` is an unsaved
+    # stand-in without an id, ravao/checkins/outcomes.py).
+    advice: object = None
+    outcome: str = "entered"
     replayed: bool = False
     answer: dict | None = field(default=None, repr=False, compare=False)
 

@@ -12,7 +12,7 @@ from django.db import connections, models, transaction
 from django.db.models import Exists, OuterRef
 
 from ravao.checkins import conf, partitions, replay
-from ravao.checkins.models import Visit
+from ravao.checkins.models import GateOutcome, Visit
 from ravao.core import retention
 from ravao.core.retention import PurgeContext, PurgeReport
 from ravao.people.models import Person
@@ -107,7 +107,17 @@ def purge_replays(ctx: PurgeContext, report: PurgeReport) -> int:
     return replay.purge(before=ctx.now - timedelta(hours=conf.replay_keep_hours()))
 
 
+def purge_gate_outcomes(ctx: PurgeContext, report: PurgeReport | None = None) -> int:
+    """Refusals and referrals at gates recorded before the cutoff, in batches (like visits)."""
+    found = GateOutcome.objects.using(ctx.using)
+    total = 0
+    while ids := list(found.filter(at__lt=ctx.cutoff).values_list("id", flat=True)[: ctx.batch]):
+        total += found.filter(id__in=ids).delete()[0]
+    return total
+
+
 def register() -> None:
     retention.register("visits", order=10, run=purge_visits)
+    retention.register("gate_outcomes", order=15, run=purge_gate_outcomes)
     retention.register("people", order=40, run=purge_people)
     retention.register("replay_answers", order=50, run=purge_replays)

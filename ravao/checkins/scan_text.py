@@ -31,6 +31,21 @@ def typed_number(text: str) -> tuple[str, int | None]:
     return rest, int(parts[-1])
 
 
+def check_typed_number(number: str) -> None:
+    """Typed numbers are limited per number, whichever accounts type it (look-ups and gate
+    enrolments alike): nobody tries years, or gates, until one fits."""
+    compact = number.replace(" ", "").replace(".", "").replace("-", "")
+    ratelimit.check(
+        "typed-number",
+        ascii_digits(compact).lstrip("+").upper(),
+        limit=conf.typed_number_limit(),
+        window=3600,
+        message=_(
+            "This number has been typed too often in the last hour. Scan the person's ID card or personal QR instead."
+        ),
+    )
+
+
 def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Person, str]:
     """Who a scanned text is: a Ravao personal QR, a chip ID card QR, or a typed phone or ID
     number (manual entry) with the birth year the person gives (``birth_year``, or typed after
@@ -55,17 +70,7 @@ def person_for_scan(text: str, *, birth_year=None, status_at=None) -> tuple[Pers
         and "/" not in number
     ):
         year = birth_year if birth_year not in (None, "") else typed_year
-        # Per number, whichever accounts type it: nobody tries years, or gates, until one fits.
-        ratelimit.check(
-            "typed-number",
-            ascii_digits(compact).lstrip("+"),
-            limit=conf.typed_number_limit(),
-            window=3600,
-            message=_(
-                "This number has been typed too often in the last hour. Scan the person's ID card or "
-                "personal QR instead."
-            ),
-        )
+        check_typed_number(compact)
         return people.person_by_number(number, birth_year=year, status_at=status_at), Channel.MANUAL
     if "/v/" in text or text.startswith(VENUE_PREFIX + "."):
         raise CodeError(

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.checkins.models import HealthStatus, Visit
+from ravao.checkins.models import GateOutcome, HealthStatus, Outcome, Visit
 from ravao.core.errors import NotFound
 from ravao.core.masking import mask_name
 from ravao.core.venuecodes import normalise_venue_code
@@ -58,6 +58,13 @@ def venue_counts(*, venue, now: datetime | None = None) -> dict:
     )
     # Visits that started yesterday and are still running count as inside too.
     agg["inside"] += visits_inside(venue=venue, now=now).filter(checked_in_at__lt=day_start(now)).count()
+    # Red or yellow visitors the gate refused or sent to the screening desk today (not visits).
+    outcomes = dict(
+        GateOutcome.objects.filter(venue_id=venue.pk, at__gte=day_start(now), at__lte=now)
+        .values_list("outcome")
+        .annotate(n=Count("id"))
+    )
+    agg["by_outcome"] = {o: outcomes.get(o, 0) for o in Outcome.values}
     return agg
 
 

@@ -28,12 +28,14 @@ from ravao.audit.services import audit_record
 from ravao.checkins import conf, replay
 from ravao.checkins.answers import kept_checkin, kept_scan, replayed_checkin, replayed_scan
 from ravao.checkins.models import Channel, CheckoutMethod, HealthStatus, Visit
+from ravao.checkins.outcomes import outcome_record
 from ravao.checkins.places import check_venue_open, trip_for, venue_for_staff, venue_known, venue_public
 from ravao.checkins.recording import Arrival, receipt_for, receipt_time, touch, visit_in, visit_out
 from ravao.checkins.results import CheckinResult, DeclarationResult, Shown
 from ravao.checkins.scan_text import person_for_scan
 from ravao.core import ratelimit
 from ravao.core.errors import Conflict, NotFound, ServiceError
+from ravao.health import rules as colour_rules
 from ravao.people import services as people
 from ravao.people.identity import (
     clean_name,
@@ -228,6 +230,9 @@ def checkin_self(
             visit=visit,
             venue=place,
             person=Shown.of(shown),
+            advice=colour_rules.advice_for(
+                status=visit.status, venue=place, declaration=declarations[0] if declarations else None
+            ),
             repeat=repeat,
             receipt=receipt_for(visit.id, visit.checked_in_at),
             holder=people.holder_token(main) if own else "",
@@ -338,6 +343,7 @@ def checkin_scan(
         person, channel = person_for_scan(
             text, birth_year=birth_year, status_at=arrival.at if direction == "in" else None
         )
+        advice = None
         if direction == "out":
             visit, repeat = visit_out(person=person, arrival=arrival)
         else:
@@ -347,21 +353,35 @@ def checkin_scan(
                 status = person.status_now or HealthStatus.UNDECLARED
             else:
                 status = people.current_status(person_id=person.pk, at=arrival.at)
+            # Red or yellow: what it means at this venue (nothing is read for other colours).
+            advice = colour_rules.gate_advice(venue=venue, status=status, person_id=person.pk, at=arrival.at)
+            if advice is not None and advice.stops_entry:
+                _outcome, stand_in = outcome_record(
+                    user=user,
+                    venue=venue,
+                    entrance=entrance,
+                    person=person,
+                    at=arrival.at,
+                    channel=channel,
+                    advice=advice,
+                )
+                _audit_typed(user, channel, person, venue)
+                return CheckinResult(
+                    visit=stand_in, venue=venue, person=Shown.of(person), advice=advice, outcome=_outcome.outcome
+                )
             visit, repeat = visit_in(
                 person=person, arrival=arrival, channel=channel, status=status, trip=trip_for(venue, arrival.at)
             )
         touch(person, arrival.at)
-        if channel == Channel.MANUAL:
-            # A typed number read someone's masked name and colour: who, where, whom.
-            audit_record(
-                user=user,
-                action=Action.READ,
-                object_type="person",
-                object_id=person.pk,
-                purpose="gate: typed number",
-                unit_id=venue.unit_id,
-            )
-        return CheckinResult(visit=visit, venue=venue, person=Shown.of(person), direction=direction, repeat=repeat)
+        _audit_typed(user, channel, person, venue)
+        return CheckinResult(
+            visit=visit,
+            venue=venue,
+            person=Shown.of(person),
+            direction=direction,
+            repeat=repeat,
+            advice=advice if direction == "in" else None,
+        )
 
     try:
         return replay.once(client_id, f"user:{user.pk}", work, keep=kept_scan, restore=replayed_scan)
@@ -378,6 +398,19 @@ def checkin_scan(
                 detail={"venue": venue_code[:16]},
             )
         raise
+
+
+def _audit_typed(user, channel: str, person, venue) -> None:
+    if channel == Channel.MANUAL:
+        # A typed number read someone's masked name and colour: who, where, whom.
+        audit_record(
+            user=user,
+            action=Action.READ,
+            object_type="person",
+            object_id=person.pk,
+            purpose="gate: typed number",
+            unit_id=venue.unit_id,
+        )
 
 
 def _check_backdating(

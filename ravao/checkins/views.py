@@ -21,6 +21,7 @@ from ravao.checkins import forms, places, services
 from ravao.checkins.models import Visit
 from ravao.core.errors import ServiceError
 from ravao.core.masking import mask_name
+from ravao.health import rules as colour_rules
 from ravao.people.services import holder_person_id, holder_token
 
 
@@ -180,6 +181,8 @@ def confirmation(request, visit_id: int, receipt: str):
                 for c in companions
             ],
             "holder": holder,
+            # Red or yellow: what to do and whom to call (ravao/health/rules.py).
+            "advice": colour_rules.advice_for_visit(visit),
             # The birth year is what the gate asks for a typed number: shown only to the
             # person's own device (a receipt alone may come from a typed ID number).
             "birth_year": visit.person.birth_year if holder else None,

@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import ServiceError
@@ -106,11 +106,20 @@ def hit_shared(scope: str, ident, *, window: int, now: float | None = None) -> i
     key = _key(scope, str(ident), window, now)
     if not _shared_in_database():
         return hit(scope, ident, window=window, now=now)
-    try:
-        return _incr_in_database(key, window + GRACE_SECONDS)
-    except Exception:
-        logger.exception("rate limit %s not counted: the database is unreachable", scope)
-        return 0
+    for attempt in range(6):
+        try:
+            return _incr_in_database(key, window + GRACE_SECONDS)
+        except OperationalError as error:
+            # SQLite lets one writer at a time: a busy table is waited for, not taken as a pass.
+            if "locked" in str(error) and attempt < 5:
+                time.sleep(0.01 * 2**attempt)
+                continue
+            logger.exception("rate limit %s not counted: the database is unreachable", scope)
+            return 0
+        except Exception:
+            logger.exception("rate limit %s not counted: the database is unreachable", scope)
+            return 0
+    return 0
 
 
 def reset_shared(scope: str, ident, *, window: int, now: float | None = None) -> None:

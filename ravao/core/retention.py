@@ -10,7 +10,8 @@ The steps, as the apps register them:
 
 10. visits of days older than the cutoff (checkins) — on PostgreSQL by dropping whole daily
     partitions, plus the few old rows of the DEFAULT partition; on SQLite by batched DELETEs;
-20. health declarations made before the cutoff (people);
+15. gate refusals and referrals (``GateOutcome``) recorded before the cutoff (checkins);
+20. health declarations made before the cutoff (people), with their follow-up marks;
 30. tracing cases created and ended before the cutoff, with their follow-ups and
     notifications (tracing) — before people, so that their people can go;
 40. people not seen since the cutoff who have no visit left, except those a keep rule holds

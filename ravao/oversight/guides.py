@@ -133,7 +133,8 @@ GUIDES = {
                 _("Scan"),
                 _(
                     "Open “Gate” on your phone and scan the visitor's personal QR or chip ID card. Green: let them "
-                    "in; yellow or red: follow the instructions on screen."
+                    "in. Yellow or red: the screen says why, what your venue does (let in, send to the screening "
+                    "desk, or refuse) and the health hotline to give them; a refusal is recorded, not a visit."
                 ),
             ),
             (
@@ -150,9 +151,10 @@ GUIDES = {
                 _("People without a phone"),
                 _(
                     "Type their phone or ID number with the year of birth they tell you (an unknown number and a "
-                    "wrong year get the same answer), or check them in as a companion of the person they came "
-                    "with. A health declaration you record counts at other gates only after you scanned their ID "
-                    "card or personal QR."
+                    "wrong year get the same answer). New here? Tap “New person without a smartphone”: phone, CCCD, "
+                    "old CMND, passport or BHYT number, name, year of birth and their declaration, then print their "
+                    "wallet card. A health declaration you record counts at other gates only after you scanned "
+                    "their ID card or personal QR."
                 ),
             ),
         ],
@@ -181,8 +183,9 @@ GUIDES = {
                 "check",
                 _("Show the screen"),
                 _(
-                    "Show the green screen to the gate staff. No smartphone? Show your personal QR card or chip ID "
-                    "card."
+                    "Show the green screen to the gate staff. Yellow or red: read what to do and call the hotline "
+                    "shown. No smartphone? Show your personal QR card or chip ID card. “Check whether I was "
+                    "exposed” compares the places of confirmed cases with the visits saved on your phone."
                 ),
             ),
         ],
@@ -311,7 +314,9 @@ GUIDES = {
                 _(
                     "Under “Venues to alert”, tap “Publish window”: the place and the hours appear in “Places with "
                     "possible exposure”, which visitors' phones compare with the visits they saved, without "
-                    "sending anything."
+                    "sending anything. Where the province turned on automatic warnings, opening the case does this "
+                    "at once and messages F1 and F2. “Red and yellow declarants” lists the people of your area to "
+                    "call."
                 ),
             ),
         ],

@@ -7,6 +7,7 @@ use it), to cut out and fold; Vietnamese text set in DejaVu Sans (ravao/core/fon
 import io
 
 import segno
+from django.core import signing
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -15,6 +16,31 @@ from reportlab.pdfgen import canvas
 from ravao.core.fonts import BOLD, REGULAR, register_fonts
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
+CARD_SALT = "ravao.people.card-print"
+CARD_PRINT_SECONDS = 3600
+
+
+def card_token(person, *, user) -> str:
+    """A link for the gate staff member who has just enrolled a person to print their wallet
+    card: only for that account, for an hour, and dead once the personal QR is replaced. It
+    opens the card only (not the person's page)."""
+    return signing.TimestampSigner(salt=CARD_SALT).sign_object([person.pk, person.qr_version, user.pk])
+
+
+def person_for_card_token(token: str, *, user):
+    """The person whose card a print link opens for ``user``, or None (expired, altered, another
+    account's link, or the QR was replaced)."""
+    from ravao.people.models import Person
+
+    try:
+        person_id, version, user_id = signing.TimestampSigner(salt=CARD_SALT).unsign_object(
+            token, max_age=CARD_PRINT_SECONDS
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if user is None or not user.is_authenticated or user.pk != user_id:
+        return None
+    return Person.objects.filter(pk=person_id, qr_version=version).first()
 
 
 def _draw_qr(c: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:

@@ -6,7 +6,9 @@ here, so that the simulator, tracing and the check-in path agree on one normal f
 
 * phones: E.164 (``+84912345678``) parsed with ``phonenumbers`` (Vietnam by default);
 * ID numbers: CCCD (12 digits), old CMND (9 digits) or a passport (6–12 letters and digits,
-  at least one letter), upper case, without spaces, dots or dashes.
+  at least one letter), upper case, without spaces, dots or dashes; a health-insurance (BHYT)
+  card number (2 letters and 13 digits) becomes ``BHXH:`` and its last 10 digits, the person's
+  social-insurance number, which stays the same when the card's category changes.
 """
 
 import re
@@ -22,6 +24,8 @@ from ravao.core.errors import ServiceError
 
 _ID_STRIP = re.compile(r"[\s.\-/]")
 _PASSPORT = re.compile(r"^[A-Z0-9]{6,12}$")
+_BHYT = re.compile(r"^[A-Z]{2}\d{13}$")
+BHYT_PREFIX = "BHXH:"
 
 
 class IdentityError(ServiceError):
@@ -54,6 +58,8 @@ def normalise_phone(raw: str, *, region: str = "VN") -> str:
 def normalise_id_number(raw: str) -> str:
     """A CCCD (12 digits), CMND (9 digits) or passport number in one form, or IdentityError."""
     text = _ID_STRIP.sub("", ascii_digits(raw).upper())
+    if text.startswith(BHYT_PREFIX) and len(text) == len(BHYT_PREFIX) + 10 and text[len(BHYT_PREFIX) :].isdigit():
+        return text  # already in its normal form
     if not text.isascii():
         text = ""  # other scripts' letters, superscript digits…: refused below
     elif text.isdigit():
@@ -61,10 +67,13 @@ def normalise_id_number(raw: str) -> str:
             return text
     elif _PASSPORT.match(text) and any(ch.isalpha() for ch in text):
         return text
+    elif _BHYT.match(text):
+        return BHYT_PREFIX + text[-10:]
     raise IdentityError(
         _(
             "“%(number)s” is not a valid ID number: a citizen ID card (CCCD) has 12 digits, an old ID "
-            "card (CMND) 9 digits, a passport 6 to 12 letters and digits."
+            "card (CMND) 9 digits, a passport 6 to 12 letters and digits, a health-insurance card (BHYT) 2 "
+            "letters and 13 digits."
         )
         % {"number": (raw or "")[:24]},
         code="bad_id_number",

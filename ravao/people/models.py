@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ravao.accounts.scoping import ScopedQuerySet
 from ravao.core.crypto import EncryptedTextField
 
 
@@ -111,6 +112,13 @@ class Questionnaire(models.Model):
         }
 
 
+class DeclarationQuerySet(ScopedQuerySet):
+    class Scope:
+        # The declarant's home unit; declarations are the health sector's (its officials see them).
+        unit = "person__unit"
+        sector_code = "health"
+
+
 class Declaration(models.Model):
     """A health declaration: the answers (encrypted), the status they gave, and until when it
     counts. Staff may record one on a person's behalf (``recorded_by``)."""
@@ -129,6 +137,8 @@ class Declaration(models.Model):
     # or with the check-in that created the person). An unproven declaration is kept as a
     # claim for tracers and never gives the colour others see (docs/identity.md).
     proven = models.BooleanField(_("proven"), default=True, db_default=True)
+
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("health declaration")

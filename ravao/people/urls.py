@@ -10,4 +10,5 @@ urlpatterns = [
     path("forms/", views_forms.form_list, name="forms"),
     path("forms/new", views_forms.form_edit, name="form_edit"),
     path("forms/<slug:version>/", views_forms.form_detail, name="form_detail"),
+    path("card/<str:token>.pdf", views.card_print, name="card_print"),
 ]

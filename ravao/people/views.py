@@ -8,6 +8,7 @@ import segno
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -50,17 +51,35 @@ def me(request, token: str):
     )
 
 
-@never_cache
-def card_pdf(request, token: str):
-    person, problem = _person_or_problem(request, token)
-    if problem:
-        return problem
+def _card_response(person):
     pdf = cards.wallet_card_pdf(
         qr_text=person_qr_text(person=person), masked_name=mask_name(person.full_name), birth_year=person.birth_year
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="ravao-card.pdf"'
     return response
+
+
+@never_cache
+def card_pdf(request, token: str):
+    person, problem = _person_or_problem(request, token)
+    if problem:
+        return problem
+    return _card_response(person)
+
+
+@never_cache
+def card_print(request, token: str):
+    """The wallet card of a person just enrolled at a gate (``cards.card_token``: one hour)."""
+    person = cards.person_for_card_token(token, user=request.user)
+    if person is None:
+        return render(
+            request,
+            "checkins/problem.html",
+            {"message": _("This print link has expired. Ask the person to show their card at a gate."), "code": ""},
+            status=404,
+        )
+    return _card_response(person)
 
 
 # CSRF-exempt: the secret link itself is the credential, and in-app browsers may drop cookies.

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
-from ravao.core.dates import format_datetime
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.sms import send_sms
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.people.models import Person
+from ravao.tracing import alerts
 from ravao.tracing import contacts as engine
 from ravao.tracing.conf import buffer_minutes as default_buffer
 from ravao.tracing.models import (
@@ -79,8 +79,17 @@ def _replayed(qs, owner_field: str, user, client_id):
     return found
 
 
+def case_open(*, user, request=None, **fields) -> Case:
+    """Open a case (``case_create``); then, if its province turned automatic warnings on, publish
+    its places and times and message its F1 and F2 contacts at once (tracing/alerts.py). A
+    replayed ``client_id`` warns nobody again; ``case.warned``: the counts, or None."""
+    case = case_create(user=user, request=request, **fields)
+    case.warned = None if case.replayed else alerts.auto_warn(user=user, case=case, request=request)
+    return case
+
+
 @transaction.atomic
-def case_open(
+def case_create(
     *,
     user,
     phone: str = "",
@@ -248,13 +257,6 @@ def contact_mark(
     return trace
 
 
-def notification_text(*, venue_name: str, when: datetime) -> str:
-    return _(
-        "Ravao health service: you were at %(venue)s around %(when)s at the same time as a confirmed "
-        "case. Please limit contacts, watch for symptoms and call your local health station."
-    ) % {"venue": venue_name, "when": format_datetime(when)}
-
-
 def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     """Send one message per contact (SMS if a phone is known, else e-mail); never twice per case.
 
@@ -265,8 +267,9 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     """
     require_tracer(user)
     counts = {"sent": 0, "already": 0, "unreachable": 0}
+    hotline = alerts.hotline_for(case)
     for view in views:
-        _notify_batch(user, case, view.contacts, view.venues, view.people, counts)
+        _notify_batch(user, case, view.contacts, view.venues, view.people, counts, hotline)
     audit_record(
         user=user,
         action=Action.NOTIFY,
@@ -281,9 +284,9 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     return counts
 
 
-def _messages(case: Case, contacts, venues: dict, people: dict):
+def _messages(case: Case, contacts, venues: dict, people: dict, hotline: str):
     """Each contact with the message they would get: (contact, channel or None if unreachable,
-    phone, e-mail, text)."""
+    phone, e-mail, text); F1 and F2 are told different things (``alerts.notification_text``)."""
     emails = dict(
         ContactTrace.objects.filter(case=case, person_id__in=[c.person_id for c in contacts]).values_list(
             "person_id", "email"
@@ -296,7 +299,12 @@ def _messages(case: Case, contacts, venues: dict, people: dict):
             yield contact, None, "", "", ""
             continue
         first = contact.exposures[0]
-        text = notification_text(venue_name=venues[first.visit.venue_id]["name"], when=first.visit.checked_in_at)
+        text = alerts.notification_text(
+            degree=contact.degree,
+            venue_name=venues[first.visit.venue_id]["name"],
+            when=first.visit.checked_in_at,
+            hotline=hotline,
+        )
         yield contact, (NotificationChannel.SMS if phone else NotificationChannel.EMAIL), phone, email, text
 
 
@@ -307,8 +315,9 @@ def notify_preview(*, user, case: Case, views) -> dict:
     require_tracer(user)
     done = set(Notification.objects.filter(case=case).values_list("person_id", flat=True))
     counts = {"sms": 0, "email": 0, "already": 0, "unreachable": 0, "text": ""}
+    hotline = alerts.hotline_for(case)
     for view in views:
-        for contact, channel, _phone, _email, text in _messages(case, view.contacts, view.venues, view.people):
+        for contact, channel, _phone, _email, text in _messages(case, view.contacts, view.venues, view.people, hotline):
             if channel is None:
                 counts["unreachable"] += 1
             elif contact.person_id in done:
@@ -319,8 +328,8 @@ def notify_preview(*, user, case: Case, views) -> dict:
     return counts
 
 
-def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict):
-    for contact, channel, phone, email, text in _messages(case, contacts, venues, people):
+def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict, hotline: str):
+    for contact, channel, phone, email, text in _messages(case, contacts, venues, people, hotline):
         if channel is None:
             counts["unreachable"] += 1
             continue

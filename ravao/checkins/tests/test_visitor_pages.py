@@ -44,7 +44,7 @@ def test_it_renders_the_check_in_form_from_the_typed_code(venue):
     html = res.content.decode()
     assert res.status_code == 200
     assert venue.name in html and 'name="full_name"' in html and 'name="q_symptoms"' in html
-    assert '<div id="exposure-warning"></div>' in html and "tracing/exposure.js" in html
+    assert '<div id="exposure-warning" hidden></div>' in html and "tracing/exposure.js" in html
     assert 'name="c0_name"' in html
 
 
@@ -74,7 +74,7 @@ def test_the_no_js_form_checks_in_and_shows_the_confirmation(venue):
     assert "N. V. An" in html and venue.name in html and 'class="st yellow' in html
     assert "N. B. Ngọc" in html
     assert "Nguyễn Văn An" not in html
-    assert '<div id="exposure-warning"></div>' in html and 'id="visit"' in html
+    assert '<div id="exposure-warning" hidden></div>' in html and 'id="visit"' in html
     assert Declaration.objects.count() == 2 and Person.objects.count() == 2
     # Check-out with the button (plain form POST).
     # (the Location carries ?h=<holder link> for a new visitor; the check-out keeps it)

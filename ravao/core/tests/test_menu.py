@@ -33,11 +33,20 @@ NATIONAL = [
     "/venues/",
     "/venues/import/",
     "/tracing/",
+    "/health/",
     "/tracing/windows/",
+    "/health/settings/",
     "/tracing/exposures/",
     "/accounts/tokens/",
 ]
 SECTOR = [url for url in OFFICIAL if url != "/accounts/users/"]
+# The health department's list (issue 16): health-sector officials; the province sets the rules.
+HEALTH_SECTOR = [
+    *SECTOR[: SECTOR.index("/tracing/exposures/")],
+    "/health/",
+    *SECTOR[SECTOR.index("/tracing/exposures/") :],
+]
+PROVINCE = [*OFFICIAL[:-2], "/health/settings/", *OFFICIAL[-2:]]
 VENUE = [
     "/oversight/guides/",
     "/gate/",
@@ -49,14 +58,15 @@ VENUE = [
 ]
 EXPECTED = {
     "national": NATIONAL,
-    "province": OFFICIAL,
+    "province": PROVINCE,
     "district_a": OFFICIAL,
     "commune_a": OFFICIAL,
-    "health": SECTOR,
+    "health": HEALTH_SECTOR,
     "tracer": [
         "/units/",
         "/oversight/guides/",
         "/tracing/",
+        "/health/",
         "/tracing/windows/",
         "/tracing/exposures/",
         "/accounts/tokens/",
@@ -78,6 +88,8 @@ LABELS_VI = {
     "/tracing/": "Truy vết tiếp xúc",
     "/tracing/windows/": "Khung thời gian có nguy cơ",
     "/tracing/exposures/": "Địa điểm ca bệnh (F0) đã đến",
+    "/health/": "Người khai báo có nguy cơ (đỏ, vàng)",
+    "/health/settings/": "Thiết lập y tế",
     "/accounts/tokens/": "Mã truy cập API",
     "/gate/": "Quét mã tại cổng",
     "/checkins/venues/": "Ai đang ở bên trong",

@@ -38,9 +38,16 @@ def test_the_tracer_opens_a_case_and_sees_the_contacts(page, login_as, small_map
 
 
 def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page, small_map):
+    """The exposure self-check (issue 16): linked from the confirmation, a clear "no match in the
+    last 14 days" answer, a warning when a window matches, and nothing cut on a 360 px screen."""
     venue = make_venue(small_map.commune_a, "Chợ Đông Ba", type_code="market")
     other = make_venue(small_map.commune_a, "Nhà sách")
     tracer = make_user("truyvet", Role.TRACER, small_map.province)
+
+    page.goto("/tracing/exposures/")
+    answer = page.locator("#exposure-warning")
+    answer.filter(has_text="14").wait_for()
+    assert "exposure-ok" in answer.get_attribute("class")  # no visits on this phone yet
 
     # Check in for real: the visitor page writes the visit into localStorage["ravao.visits"].
     page.goto(f"/c/{venue.code}")
@@ -48,18 +55,21 @@ def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page
     page.fill("#birth_year", "1980")
     page.check("#q_commitment")
     page.fill("#phone", "0987654321")
+    page.fill("#birth_year", "1990")
     page.click("#submit")
     page.wait_for_url("**/r/**")
     assert page.evaluate("JSON.parse(localStorage.getItem('ravao.visits'))[0].venue") == venue.code
 
-    page.goto("/tracing/exposures/")
-    assert page.locator("#exposure-warning").is_hidden()  # nothing published yet
-
     now = timezone.now()
-    window_publish(user=tracer, venue_code=other.code, starts_at=now - H, ends_at=now + H)
-    page.goto("/tracing/exposures/")
-    page.wait_for_load_state("networkidle")
-    assert page.locator("#exposure-warning").is_hidden()  # a window elsewhere does not match
+    window_publish(user=tracer, venue_code=other.code, starts_at=now - H, ends_at=now + H, message="Ở nhà " * 40)
+    page.click("#exposure-check")  # the confirmation links to the self-check
+    page.wait_for_url("**/tracing/exposures/")
+    answer.filter(has_text="Không").wait_for()
+    assert "exposure-ok" in answer.get_attribute("class")  # a window elsewhere does not match
+    assert "14 ngày" in answer.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1  # the advice is not cut
+    advice = page.locator("#exposure-windows li").first.bounding_box()
+    assert advice["x"] >= 0 and advice["x"] + advice["width"] <= 360
 
     window_publish(
         user=tracer, venue_code=venue.code, starts_at=now - H, ends_at=now + H, message="Theo dõi sức khỏe 14 ngày"
@@ -67,7 +77,7 @@ def test_a_visitor_is_warned_by_a_window_matching_a_visit_kept_on_the_phone(page
     requests = []
     page.on("request", lambda r: requests.append((r.url, r.method, r.post_data)))
     page.goto("/tracing/exposures/")
-    warning = page.locator("#exposure-warning")
+    warning = page.locator("#exposure-warning.exposure-warning")
     warning.wait_for(state="visible")
     assert "Chợ Đông Ba" in warning.inner_text() and "Theo dõi sức khỏe 14 ngày" in warning.inner_text()
     assert "Bạn có thể đã tiếp xúc" in warning.inner_text()  # translated through /jsi18n/

@@ -166,10 +166,23 @@
   // --- feedback ---------------------------------------------------------------------------------
   const fb = $("feedback");
   let lastVisit = null;
+  // The reason comes with the answer (the declaration's own answers): "Yellow" alone otherwise.
   const STATUS_TEXT = {
-    green: gettext_noop("Green: no risk declared"), yellow: gettext_noop("Yellow: symptoms declared"),
-    red: gettext_noop("Red: contact with a case"), undeclared: gettext_noop("No valid health declaration"),
+    green: gettext_noop("Green: no risk declared"), yellow: gettext_noop("Yellow"),
+    red: gettext_noop("Red"), undeclared: gettext_noop("No valid health declaration"),
   };
+  const OUTCOME_TEXT = {refused: gettext_noop("Refused entry"), referred: gettext_noop("Send to the screening desk")};
+  // What the venue's rule says to do, and whom the person should call (red and yellow only).
+  function showAdvice(data) {
+    const a = data.advice, ins = $("fb-instruction"), hot = $("fb-hotline"), card = $("fb-card");
+    ins.hidden = hot.hidden = true;
+    card.hidden = !data.card;
+    if (data.card) card.href = data.card;
+    if (!a) return;
+    if (a.instruction) { ins.textContent = a.instruction; ins.hidden = false; }
+    hot.textContent = fmt(gettext("Health hotline: %(hotline)s"), {hotline: a.hotline});
+    hot.hidden = false;
+  }
   function show(state, {status = "", title = "", name = "", year = null, inside = false, detail = "", started = null} = {}) {
     fb.className = "feedback fb-" + state + (status ? " status-" + status : "");
     fb.dataset.state = state;
@@ -180,6 +193,7 @@
     $("fb-year").textContent = year ? fmt(gettext("born %(year)s"), {year}) : "";
     $("fb-inside").hidden = !inside;
     $("fb-detail").textContent = detail || "";
+    $("fb-instruction").hidden = $("fb-hotline").hidden = $("fb-card").hidden = true;
     $("declare-open").hidden = !(state === "done" && status === "undeclared" && lastVisit && $("declare-form"));
     if (started !== null) fb.dataset.ms = String(Math.round(performance.now() - started));
     if (navigator.vibrate) navigator.vibrate(state === "error" ? [90, 60, 90] : 60);
@@ -189,15 +203,22 @@
     lastVisit = data.direction === "out" ? null : {id: data.id, venue: data.venue && data.venue.code};
     const time = new Date(data.direction === "out" ? data.checked_out_at : data.checked_in_at);
     const hhmm = window.ravaoDates ? ravaoDates.time(time) : time.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
-    show("done", {
+    const stopped = OUTCOME_TEXT[data.outcome];
+    if (stopped) lastVisit = null;
+    let title = gettext(STATUS_TEXT[data.status] || data.status);
+    if (data.advice && data.advice.reason_text) title += ": " + data.advice.reason_text;
+    if (stopped) title = gettext(stopped) + " · " + title;
+    show(stopped ? "stopped" : "done", {
       status: data.status,
-      title: data.direction === "out" ? gettext("Checked out") : gettext(STATUS_TEXT[data.status] || data.status),
+      title: data.direction === "out" ? gettext("Checked out") : title,
       name: data.person && data.person.masked_name,
       year: data.person && data.person.birth_year,
       inside,
-      detail: (data.direction === "out" ? fmt(gettext("Left at %(time)s"), {time: hhmm}) : fmt(gettext("Checked in at %(time)s"), {time: hhmm})),
+      detail: (data.direction === "out" ? fmt(gettext("Left at %(time)s"), {time: hhmm}) : stopped ? fmt(gettext("Recorded at %(time)s: not let in"), {time: hhmm}) : fmt(gettext("Checked in at %(time)s"), {time: hhmm})),
       started,
     });
+    fb.dataset.outcome = data.outcome || "entered";
+    showAdvice(data);
   }
 
   // --- offline checks: what can be known without the server -------------------------------
@@ -546,6 +567,37 @@
       $("fb-detail").textContent = gettext("Declaration recorded.");
     });
   }
+
+  // --- enrolment of a person without a smartphone (online only: it creates the person) --------
+  const enrolForm = $("enrol-form");
+  function enrolMessage(text) { $("enrol-error").textContent = text || ""; $("enrol-error").hidden = !text; }
+  $("enrol-open").addEventListener("click", () => { enrolForm.reset(); enrolMessage(""); enrolForm.hidden = false; $("enrol-number").focus(); });
+  $("enrol-cancel").addEventListener("click", () => { enrolForm.hidden = true; });
+  enrolForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const year = $("enrol-year").value.trim();
+    if (!yearOk(year)) { enrolMessage(gettext("The year of birth must have 4 digits, between 1900 and this year.")); $("enrol-year").focus(); return; }
+    const answers = {};
+    for (const el of enrolForm.elements) {
+      if (!el.name || el.name.indexOf("q_") !== 0) continue;
+      const key = el.name.slice(2);
+      if (el.type === "checkbox" && el.dataset.kind === "bool") answers[key] = el.checked;
+      else if (el.type === "checkbox") { answers[key] = answers[key] || []; if (el.checked) answers[key].push(el.value); }
+      else if (el.dataset.kind === "text") answers[key] = el.value.trim();
+    }
+    const body = {
+      venue: venueSel.value, entrance: entranceSel.value ? Number(entranceSel.value) : null, client_id: uuid(),
+      number: $("enrol-number").value.trim(), full_name: $("enrol-name").value.trim(), birth_year: Number(year),
+      sex: $("enrol-sex").value, declaration: answers,
+    };
+    const started = performance.now();
+    let r;
+    try { r = await postJSON(enrolForm.dataset.url, body); }
+    catch (err) { enrolMessage(gettext("The network is down: try again when it returns.")); return; }
+    if (!r.ok) { enrolMessage(r.data.detail || fmt(gettext("Error %(status)s"), {status: r.status})); return; }
+    enrolForm.hidden = true;
+    showVisit(r.data, started);
+  });
 
   // --- start ----------------------------------------------------------------------------------
   netState();
