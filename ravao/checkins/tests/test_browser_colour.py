@@ -46,7 +46,8 @@ def test_the_gate_of_a_market_refuses_a_red_visitor(page, login_as, small_map):
     market = make_venue(small_map.commune_a, "market", name="Chợ Đông Ba")
     guard = member(make_user("bao_ve", Role.GATE_STAFF), market)
     declared = ApiClient().post(
-        "/checkins", checkin_payload(market.code, declaration={"commitment": True, "contact_case": True}, person=person_payload())
+        "/checkins",
+        checkin_payload(market.code, declaration={"commitment": True, "contact_case": True}, person=person_payload()),
     )
     assert declared.status_code == 201
     visits = Visit.objects.count()
