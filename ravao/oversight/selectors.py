@@ -186,17 +186,16 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
         visitors = _range_visitors(
             scope=scope, units=units, wait=wait, estimate={uid: row["visitors"] for uid, row in sums.items()}
         )
-    population_root = None
-    if any(u is None for u in units):
-        population_root = (
-            Unit.objects.restrict(user).filter(generation=scope.generation, depth=1).aggregate(p=Sum("population"))["p"]
-        )
+    national = _national_population(user=user, scope=scope) if any(u is None for u in units) else None
     out = {}
     for unit in units:
         uid = unit.pk if unit else None
         st = stock.get(uid)
-        population = unit.population if unit else population_root
         ind = {f: getattr(st, f) if st else 0 for f in STOCK_FIELDS}
+        if unit is None:
+            population, counted = national["population"], national["registered"]
+        else:
+            population, counted = unit.population, ind["registered"]
         ind.update(
             scans=(sums.get(uid) or {}).get("scans") or 0,
             unique_visitors=visitors.get(uid, 0) if uid in visitors or scope.first == scope.last else None,
@@ -204,14 +203,44 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
             active_24h=(end_rows.get(uid) or {}).get("active_24h", 0),
             active_7d=(end_rows.get(uid) or {}).get("active_7d", 0),
             population=population,
-            points_per_100_residents=points_per_100(ind["registered"], population),
+            # A sector's venues are a part of all venues: the per-100-residents rule is for a
+            # unit's venues of every sector; a sector is judged on its own known targets.
+            points_per_100_residents=None if scope.sector is not None else points_per_100(counted, population),
             targets_registered_share=share(ind["targets_registered"], ind["targets"]),
             targets_active_share=share(ind["targets_active"], ind["targets"]),
             venues_by_type=dict(sorted((st.by_type if st else {}).items())),
+            target_basis="sector" if scope.sector is not None else "residents",
+            population_units=national["with"] if unit is None else None,
+            population_units_total=national["total"] if unit is None else None,
         )
         ind["lagging"] = is_lagging(ind)
         out[uid] = ind
     return out
+
+
+def _national_population(*, user, scope: Scope) -> dict:
+    """The whole generation's population and the scan points it is compared with, both over the
+    provinces whose population is known only (a province without a figure would otherwise count
+    its points against nobody): ``with`` of ``total`` provinces."""
+    provinces = list(
+        Unit.objects.restrict(user).filter(generation=scope.generation, depth=1).values_list("pk", "population")
+    )
+    known = {pk: p for pk, p in provinces if p}
+    registered = 0
+    if known:
+        q = Q(sector=scope.sector) if scope.sector is not None else Q(sector__isnull=True)
+        registered = (
+            UnitStock.objects.restrict(user)
+            .filter(q, generation=scope.generation, unit_id__in=list(known))
+            .aggregate(n=Sum("registered"))["n"]
+            or 0
+        )
+    return {
+        "population": sum(known.values()) or None,
+        "registered": registered,
+        "with": len(known),
+        "total": len(provinces),
+    }
 
 
 def points_per_100(registered: int, population: int | None) -> float | None:
@@ -225,10 +254,20 @@ def share(part: int, whole: int) -> float | None:
 
 
 def is_lagging(ind: dict) -> bool:
-    """Below target: fewer than 1 scan point per 100 residents, or too few targets registered."""
+    """Below target. A unit or sector with no scan point at all always lags (whatever its
+    population or targets). A unit (all sectors): fewer than 1 scan point per 100 residents
+    (where the population is known), or too few of its target establishments registered. A
+    sector: too few of its own known target establishments registered and active
+    (``targets_active_share``; the per-100-residents rule does not apply to a part of the venues)."""
+    if ind["registered"] == 0:
+        return True
+    threshold = target_registered_share()
+    if ind.get("target_basis") == "sector":
+        s = ind["targets_active_share"]
+        return s is not None and s < threshold
     p = ind["points_per_100_residents"]
     s = ind["targets_registered_share"]
-    return (p is not None and p < TARGET_POINTS_PER_100) or (s is not None and s < target_registered_share())
+    return (p is not None and p < TARGET_POINTS_PER_100) or (s is not None and s < threshold)
 
 
 def unit_json(unit: Unit | None, generation: str) -> dict:
