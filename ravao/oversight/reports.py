@@ -2,6 +2,7 @@
 page, the API and the CLI (``ravao report``) and e-mailed by ``ravao sendreports``."""
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import translation
@@ -43,16 +44,23 @@ CHILD_COLUMNS = [
 ]
 
 
+def _decimal(value, places: int) -> str:
+    """``value`` rounded half up to ``places`` decimals, in the language's format. Django's
+    number_format cuts the extra digits off (70.09 → "70,0"); rounding first gives "70,1"."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(exact, places, use_l10n=True)
+
+
 def fmt_value(key: str, value) -> str:
-    """A figure as pages and reports show it: decimals in the language's format (Django's:
-    0,042 · 70,1% in Vietnamese); counts grouped by thousands, with a dot in Vietnamese (1.234),
-    which Django's Vietnamese format does not group."""
+    """A figure as pages and reports show it: decimals in the language's format, rounded (not
+    cut: 0.7009 → 70,1% in Vietnamese); counts grouped by thousands, with a dot in Vietnamese
+    (1.234), which Django's Vietnamese format does not group."""
     if value is None:
         return "—"
     if key.endswith("_share"):
-        return number_format(value * 100, 1, use_l10n=True) + "%"
+        return _decimal(value * 100, 1) + "%"
     if isinstance(value, float):
-        return number_format(value, 3, use_l10n=True)
+        return _decimal(value, 3)
     return f"{value:,}".replace(",", ".") if translation.get_language() == "vi" else f"{value:,}"
 
 

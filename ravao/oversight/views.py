@@ -105,9 +105,12 @@ def map_points(children: list[dict]) -> list[dict]:
     points = []
     for c in located:
         p = c["indicators"]["points_per_100_residents"]
-        colour = (
-            "grey" if p is None else "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
-        )
+        if not c["indicators"]["registered"]:
+            colour = "red"  # no scan point at all: lagging whatever the population
+        elif p is None:
+            colour = "grey"
+        else:
+            colour = "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
         points.append(
             {
                 "x": round(20 + 260 * (c["unit"]["longitude"] - min(lons)) / span, 1),

@@ -162,9 +162,7 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
             {x.venue_id for x in visits if last - timedelta(days=6) <= local_day(x.checked_in_at) <= last}
         ),
         "population": population,
-        "points_per_100_residents": (
-            round(counted * 100 / population, 3) if population and sector is None else None
-        ),
+        "points_per_100_residents": (round(counted * 100 / population, 3) if population and sector is None else None),
         "targets": len(targets),
         "targets_registered": sum(t_status(t) in (TargetStatus.REGISTERED, TargetStatus.ACTIVE) for t in targets),
         "targets_active": sum(t_status(t) == TargetStatus.ACTIVE for t in targets),
