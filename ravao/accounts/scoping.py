@@ -59,3 +59,27 @@ class ScopedQuerySet(models.QuerySet):
                 venue=getattr(scope, "venue", None),
             )
         )
+
+
+def _follow(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part, None) if obj is not None else None
+    return obj
+
+
+def covers(user, obj) -> bool:
+    """Is ``obj`` within ``restrict(user)``? A saved row is looked up; a row about to be created
+    (a policy check before the write) is judged on its unit and sector, by the same rules."""
+    if obj.pk is not None:
+        return type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+    scope = type(obj).objects.all().Scope
+    unit_path, sector_path = getattr(scope, "unit", None), getattr(scope, "sector", None)
+    if policy.scope_kind(user) != "area" or unit_path is None:
+        return False
+    unit = _follow(obj, unit_path)
+    if unit is None or not type(unit).objects.restrict(user).filter(pk=unit.pk).exists():
+        return False
+    if policy.is_sector_limited(user):
+        sector = _follow(obj, sector_path) if sector_path else None
+        return sector is not None and sector.pk == user.sector_id
+    return True

@@ -287,15 +287,22 @@ def unit_json(unit: Unit | None, generation: str) -> dict:
 def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     """The coverage document: a unit's indicators and those of each of its child units.
     ``wait``: count a pending multi-day unique-visitor figure now (reports)."""
+    from ravao.oversight.responsibility import as_json, responsibles
+
     children = children_of(user=user, scope=scope)
     figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children], wait=wait)
+    people = responsibles(user=user, units=[scope.unit, *children], sector=scope.sector)
     return {
         "unit": unit_json(scope.unit, scope.generation),
         "sector": scope.sector.code if scope.sector else None,
         "from": scope.first.isoformat(),
         "to": scope.last.isoformat(),
         "indicators": figures[scope.unit.pk if scope.unit else None],
-        "children": [{"unit": unit_json(c, scope.generation), "indicators": figures[c.pk]} for c in children],
+        "responsible": as_json(people.get(scope.unit.pk)) if scope.unit else None,
+        "children": [
+            {"unit": unit_json(c, c.generation), "indicators": figures[c.pk], "responsible": as_json(people.get(c.pk))}
+            for c in children
+        ],
     }
 
 

@@ -139,6 +139,9 @@ def dashboard(request):
     the map, and — at the lowest level — its venues."""
     scope = scope_from_request(request)
     doc = selectors.coverage(user=request.user, scope=scope)
+    for row in [doc, *doc["children"]]:
+        if row["responsible"] and row["responsible"]["target_date"]:
+            row["responsible"]["due"] = date.fromisoformat(row["responsible"]["target_date"]).strftime("%d/%m/%Y")
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SORT_KEYS else "name"
     desc = request.GET.get("dir") == "desc"
@@ -165,7 +168,7 @@ def dashboard(request):
             {
                 "child": c,
                 "cells": [cell(k, c["indicators"]) for k, _label in columns],
-                "query": _query(scope, unit=c["unit"]["code"]),
+                "query": _query(scope, unit=c["unit"]["code"], generation=c["unit"]["generation"]),
             }
             for c in doc["children"]
         ],
@@ -184,8 +187,20 @@ def dashboard(request):
             i["unique_visitors_pending"] for i in [doc["indicators"], *(c["indicators"] for c in doc["children"])]
         ),
         "sectors": _sectors(request.user),
+        **_responsible(request.user, scope),
     }
     return render(request, "oversight/dashboard.html", context)
+
+
+def _responsible(user, scope) -> dict:
+    """The link to name who answers for the unit (or the sector in it), for those who may."""
+    from ravao.oversight.models import Responsibility
+
+    if scope.unit is None:
+        return {}
+    row = Responsibility.objects.filter(unit=scope.unit, sector=scope.sector).first()
+    may = policy.can(user, "responsibility.edit", row or Responsibility(unit=scope.unit, sector=scope.sector))
+    return {"responsible_url": reverse("oversight:responsible") + "?" + _query(scope) if may else None}
 
 
 def _type_names(by_type: dict) -> list[tuple[str, int]]:
