@@ -181,6 +181,7 @@ def dashboard(request):
         "query": _query(scope),
         "report_xlsx": reverse("oversight:report") + "?" + _query(scope, format="xlsx"),
         "report_pdf": reverse("oversight:report") + "?" + _query(scope, format="pdf"),
+        "report_docx": reverse("oversight:report") + "?" + _query(scope, format="docx"),
         "sectors_url": reverse("oversight:sectors") + "?" + _query(scope),
         "as_of": last_rollup_at(),
         "counting": any(
@@ -272,7 +273,7 @@ def venue(request, code: str):
 @require_oversight
 @reading_from_replica()
 def report(request):
-    """Download the progress report (XLSX or PDF) of what the dashboard shows."""
+    """Download the progress report (PDF, DOCX or XLSX) of what the dashboard shows."""
     scope = scope_from_request(request)
     language = request.GET.get("lang") or (request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "vi")
     try:
