@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from ravao.accounts import policy, venuestaff
+from ravao.units.models import reach_q
 
 NOTHING = Q(pk__in=[])
 
@@ -31,7 +32,7 @@ def scope_q(user, *, unit: str | None, sector: str | None = None, venue: str | N
         if user.unit_id is not None:
             if unit is None:
                 return NOTHING
-            q &= Q(**{f"{unit}__path__startswith": user.unit.path})
+            q &= reach_q(user.unit, unit)
         if policy.is_sector_limited(user):
             if sector is None or user.sector_id is None:
                 return NOTHING

@@ -93,6 +93,15 @@ def resolve(
 
 
 def children_of(*, user, scope: Scope) -> list[Unit]:
+    """The units one level down; for an old-map unit mapped through (``oversight/mapping.py``),
+    the current communes its communes became part of."""
+    from ravao.oversight import mapping
+
+    if scope.unit is not None and scope.unit.generation != settings.RAVAO_UNIT_GENERATION:
+        if mapping.applies(scope.unit.generation):
+            found = mapping.successors([scope.unit])[scope.unit.pk]
+            visible = set(Unit.objects.restrict(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+            return [c for c in found if c.pk in visible]
     units = Unit.objects.restrict(user).filter(generation=scope.generation)
     if scope.unit is None:
         top = units.order_by("depth").values_list("depth", flat=True).first()
@@ -166,7 +175,30 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
     """Indicators of several units at once (a fixed number of queries, whatever their count).
 
     ``unique_visitors`` of a multi-day range that is neither stored nor small is None with
-    ``unique_visitors_pending`` true (the rollup counts it at its next run) unless ``wait``."""
+    ``unique_visitors_pending`` true (the rollup counts it at its next run) unless ``wait``.
+    Units of an old map without venues of their own get the figures of the current communes
+    they map to (``oversight/mapping.py``)."""
+    from ravao.oversight import mapping
+
+    old = [u for u in units if u is not None and u.generation != settings.RAVAO_UNIT_GENERATION]
+    if not old or not mapping.applies(old[0].generation):
+        return _indicators(user=user, scope=scope, units=units, wait=wait)
+    through = mapping.successors(old)
+    current = {c.pk: c for cs in through.values() for c in cs}
+    now = Scope(None, scope.sector, scope.first, scope.last, settings.RAVAO_UNIT_GENERATION)
+    figures = _indicators(user=user, scope=now, units=list(current.values()), wait=wait) if current else {}
+    out = _indicators(user=user, scope=scope, units=[u for u in units if u not in old], wait=wait)
+    for u in old:
+        parts = [figures[c.pk] for c in through[u.pk]]
+        out[u.pk] = (
+            mapping.combine(parts, sector=scope.sector)
+            if parts
+            else _indicators(user=user, scope=scope, units=[u], wait=wait)[u.pk]
+        )
+    return out
+
+
+def _indicators(*, user, scope: Scope, units: list[Unit | None], wait: bool = False) -> dict:
     key = _key_filter(units, scope.sector)
     days = UnitDay.objects.restrict(user).filter(key, generation=scope.generation)
     sums = {
@@ -287,10 +319,22 @@ def unit_json(unit: Unit | None, generation: str) -> dict:
 def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     """The coverage document: a unit's indicators and those of each of its child units.
     ``wait``: count a pending multi-day unique-visitor figure now (reports)."""
+    from ravao.oversight import mapping
     from ravao.oversight.responsibility import as_json, responsibles
 
     children = children_of(user=user, scope=scope)
-    figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children], wait=wait)
+    mapped = any(c.generation != scope.generation for c in children)
+    figures = indicators_for(user=user, scope=scope, units=[scope.unit], wait=wait)
+    figures.update(
+        indicators_for(
+            user=user,
+            scope=_with_generation(scope, children[0].generation) if mapped else scope,
+            units=children,
+            wait=wait,
+        )
+        if children
+        else {}
+    )
     people = responsibles(user=user, units=[scope.unit, *children], sector=scope.sector)
     return {
         "unit": unit_json(scope.unit, scope.generation),
@@ -299,6 +343,7 @@ def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
         "to": scope.last.isoformat(),
         "indicators": figures[scope.unit.pk if scope.unit else None],
         "responsible": as_json(people.get(scope.unit.pk)) if scope.unit else None,
+        "mapping": mapping.note(scope.unit, children) if mapped else None,
         "children": [
             {"unit": unit_json(c, c.generation), "indicators": figures[c.pk], "responsible": as_json(people.get(c.pk))}
             for c in children
@@ -306,20 +351,32 @@ def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     }
 
 
+def _with_generation(scope: Scope, generation: str) -> Scope:
+    return Scope(scope.unit, scope.sector, scope.first, scope.last, generation)
+
+
 @reading_from_replica()
 def trend(*, user, scope: Scope) -> list[dict]:
-    """Per day of the period: scans, unique visitors that day, venues active that day."""
-    rows = {
-        r["day"]: r
-        for r in UnitDay.objects.restrict(user)
-        .filter(
-            _key_filter([scope.unit], scope.sector),
-            generation=scope.generation,
-            day__gte=scope.first,
-            day__lte=scope.last,
+    """Per day of the period: scans, unique visitors that day, venues active that day (for an
+    old-map unit mapped through, added up over its current communes: visitors too, as an upper
+    bound)."""
+    from ravao.oversight import mapping
+
+    units, generation = [scope.unit], scope.generation
+    if scope.unit is not None and generation != settings.RAVAO_UNIT_GENERATION and mapping.applies(generation):
+        units, generation = (
+            mapping.successors([scope.unit])[scope.unit.pk] or [scope.unit],
+            settings.RAVAO_UNIT_GENERATION,
         )
+    rows = {}
+    for r in (
+        UnitDay.objects.restrict(user)
+        .filter(_key_filter(units, scope.sector), generation=generation, day__gte=scope.first, day__lte=scope.last)
         .values("day", "scans", "visitors", "active_24h")
-    }
+    ):
+        acc = rows.setdefault(r["day"], {"scans": 0, "visitors": 0, "active_24h": 0})
+        for k in acc:
+            acc[k] += r[k]
     out, d = [], scope.first
     while d <= scope.last:
         r = rows.get(d) or {}

@@ -32,10 +32,18 @@ def make_random_data(
     targets: int = 25,
     end_day: date = END_DAY,
     days: int = DAYS,
+    leaves=None,
 ):
     rng = random.Random(seed)
     m = small_map
-    leaves = [m.commune_a, m.commune_b, m.commune_c, m.legacy_commune_a1, m.legacy_commune_a2, m.legacy_commune_b1]
+    leaves = leaves or [
+        m.commune_a,
+        m.commune_b,
+        m.commune_c,
+        m.legacy_commune_a1,
+        m.legacy_commune_a2,
+        m.legacy_commune_b1,
+    ]
     types = list(
         VenueType.objects.filter(
             code__in=[
