@@ -2,13 +2,16 @@
 scan point lags whatever its population; a sector is judged on its own known targets; the
 national figure is counted over the provinces with a population only, and says so."""
 
+import io
 from datetime import timedelta
 
 from django.utils import timezone
+from pypdf import PdfReader
 
 from ravao.catalog.models import Sector, VenueType
 from ravao.oversight import selectors
 from ravao.oversight.models import TargetEstablishment, TargetStatus
+from ravao.oversight.reports import report_build
 from ravao.oversight.rollup import rollup
 from ravao.testing import ApiClient
 from ravao.venues.models import Venue
@@ -83,11 +86,6 @@ def test_the_national_figure_counts_only_provinces_with_a_population(small_map, 
     assert ind["points_per_100_residents"] == round(3 * 100 / 1_200_000, 3)
     assert (ind["population_units"], ind["population_units_total"]) == (1, 2)
     scope = selectors.resolve(user=users["national"])
-    import io
-
-    from pypdf import PdfReader
-
-    from ravao.oversight.reports import report_build
 
     content, _ct, _n = report_build(user=users["national"], scope=scope, fmt="pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
