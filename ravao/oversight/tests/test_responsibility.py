@@ -93,3 +93,16 @@ def test_the_dashboard_offers_the_link_only_to_those_who_may(small_map, users):
     assert "/oversight/responsible/?" in html  # for the health sector of the province
     html = client(users["tracer"]).get("/oversight/responsible/", {"unit": "46"})
     assert html.status_code == 403
+
+
+def test_the_command_names_the_responsible_person(small_map):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("responsible", "--unit", "46", "--sector", "health", "--name", "Trần Thị Bình", stdout=out)
+    assert "Trần Thị Bình" in out.getvalue()
+    assert Responsibility.objects.get(unit=small_map.province).sector.code == "health"
+    with pytest.raises(CommandError):
+        call_command("responsible", "--unit", "46", "--name", " ", stdout=StringIO())
