@@ -41,7 +41,8 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
             secondfactor.demo_enrol(user)
         scope = " · ".join(x for x in (unit.name if unit else "", sector.name_en if sector else "") if x)
         if unit is not None and unit.generation != settings.RAVAO_UNIT_GENERATION:
-            # Districts exist only on the pre-2025 map; the demo's venues are on the current one.
-            scope += " (pre-2025 map: shows the three-tier units, no demo venues)"
+            # Districts exist only on the pre-2025 map; the demo's venues are on the current one, and
+            # the old-to-new table takes the district to the current communes its communes became.
+            scope += " (pre-2025 map: sees the venues of its former communes through the old-to-new table)"
         rows.append((username, Role(role).label, scope or "—"))
     return rows

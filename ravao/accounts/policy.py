@@ -57,8 +57,11 @@ class Condition:
 
 
 def _in_area(user, obj) -> bool:
-    # Any model with a scoped queryset: the jurisdiction decision stays in accounts/scoping.py.
-    return type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+    # Any model with a scoped queryset, saved or about to be: the jurisdiction decision stays in
+    # accounts/scoping.py.
+    from ravao.accounts import scoping
+
+    return scoping.covers(user, obj)
 
 
 def _own_venue(user, venue) -> bool:
@@ -104,6 +107,12 @@ CAPABILITIES = {
     "guides.read": Capability("Read the guides", grant(EVERYONE)),
     "exposures.read": Capability("See the public list of places with possible exposure", grant(EVERYONE)),
     "oversight.view": Capability("See deployment progress and reports of one's area", grant(OFFICIALS)),
+    "responsibility.edit": Capability(
+        "Name who answers for a unit (or a sector in it), with a target date and commitments:"
+        " officials of that unit and above",
+        grant(OFFICIALS, IN_AREA),
+        denied=_("Only officials of this unit or above can name who answers for it."),
+    ),
     "campaign.run": Capability(
         "Run the door-to-door campaign (and be assigned establishments to visit)", grant(OFFICIALS)
     ),

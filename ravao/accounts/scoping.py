@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from ravao.accounts import policy, venuestaff
+from ravao.units.models import reach_q
 
 NOTHING = Q(pk__in=[])
 
@@ -35,7 +36,7 @@ def scope_q(
         if user.unit_id is not None:
             if unit is None:
                 return NOTHING
-            q &= Q(**{f"{unit}__path__startswith": user.unit.path})
+            q &= reach_q(user.unit, unit)
         if policy.is_sector_limited(user):
             if sector_code is not None and user.sector_id is not None:
                 from ravao.catalog.models import Sector
@@ -69,3 +70,27 @@ class ScopedQuerySet(models.QuerySet):
                 sector_code=getattr(scope, "sector_code", None),
             )
         )
+
+
+def _follow(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part, None) if obj is not None else None
+    return obj
+
+
+def covers(user, obj) -> bool:
+    """Is ``obj`` within ``restrict(user)``? A saved row is looked up; a row about to be created
+    (a policy check before the write) is judged on its unit and sector, by the same rules."""
+    if obj.pk is not None:
+        return type(obj).objects.restrict(user).filter(pk=obj.pk).exists()
+    scope = type(obj).objects.all().Scope
+    unit_path, sector_path = getattr(scope, "unit", None), getattr(scope, "sector", None)
+    if policy.scope_kind(user) != "area" or unit_path is None:
+        return False
+    unit = _follow(obj, unit_path)
+    if unit is None or not type(unit).objects.restrict(user).filter(pk=unit.pk).exists():
+        return False
+    if policy.is_sector_limited(user):
+        sector = _follow(obj, sector_path) if sector_path else None
+        return sector is not None and sector.pk == user.sector_id
+    return True

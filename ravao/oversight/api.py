@@ -63,7 +63,8 @@ def progress_report(
     from_: Day | None = FROM_DATE,
     to: Day | None = None,
 ):
-    """The progress report of a unit and period as an XLSX or PDF file (Vietnamese by default)."""
+    """The progress report of a unit and period as a PDF, DOCX or XLSX file (``format``), in the
+    form a People's Committee sends (Vietnamese by default)."""
     from ravao.oversight.reports import report_build
 
     user, scope = _scope(request, unit, sector, from_, to, generation)

@@ -18,6 +18,7 @@ from ravao.accounts import policy
 from ravao.accounts.models import Role, User
 from ravao.oversight import selectors
 from ravao.oversight.models import ReportDispatch, UnitStock
+from ravao.oversight.reportdoc import vn_date
 from ravao.oversight.reports import report_build
 from ravao.units.models import Unit
 
@@ -70,8 +71,8 @@ def send_reports(*, today: date, days: int = 7, fmt: str = "pdf") -> int:
                     with translation.override(language):
                         subject = _("Ravao progress report: %(unit)s, %(first)s to %(last)s") % {
                             "unit": unit.name,
-                            "first": first,
-                            "last": last,
+                            "first": vn_date(first),
+                            "last": vn_date(last),
                         }
                         body = _("The progress report of %(unit)s is attached.") % {"unit": unit.name}
                     mail = EmailMessage(subject, body, to=emails)

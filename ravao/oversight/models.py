@@ -276,3 +276,44 @@ class ReportDispatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "period_start", "period_end"], name="report_dispatch_unique")
         ]
+
+
+class ResponsibilityQuerySet(ScopedQuerySet):
+    class Scope:
+        unit = "unit"
+        sector = "sector"
+
+
+class Responsibility(models.Model):
+    """Who answers for the progress of a unit (``sector`` empty: the chair of its People's
+    Committee) or of one sector at that level (the director of the provincial department, the
+    head of the district office, the industrial-zone board…), by which date, with what
+    commitments (dispatch 2278/BTTTT-THH §2, §9). ``title`` empty: the usual title of the
+    post (``ravao.oversight.titles.default_title``). Officials of the unit and above set it."""
+
+    unit = models.ForeignKey("units.Unit", models.CASCADE, related_name="+", verbose_name=_("unit"))
+    sector = models.ForeignKey(
+        "catalog.Sector", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("sector")
+    )
+    person_name = models.CharField(_("responsible person"), max_length=120)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    commitments = models.TextField(_("commitments"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("responsible person")
+        verbose_name_plural = _("responsible people")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "sector"], name="responsibility_unit_sector_unique"),
+            # NULL sectors are distinct in a unique index: one chair per unit needs its own rule.
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(sector__isnull=True), name="responsibility_unit_chair_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.person_name

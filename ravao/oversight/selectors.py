@@ -93,6 +93,15 @@ def resolve(
 
 
 def children_of(*, user, scope: Scope) -> list[Unit]:
+    """The units one level down; for an old-map unit mapped through (``oversight/mapping.py``),
+    the current communes its communes became part of."""
+    from ravao.oversight import mapping
+
+    if scope.unit is not None and scope.unit.generation != settings.RAVAO_UNIT_GENERATION:
+        if mapping.applies(scope.unit.generation):
+            found = mapping.successors([scope.unit])[scope.unit.pk]
+            visible = set(Unit.objects.restrict(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+            return [c for c in found if c.pk in visible]
     units = Unit.objects.restrict(user).filter(generation=scope.generation)
     if scope.unit is None:
         top = units.order_by("depth").values_list("depth", flat=True).first()
@@ -166,7 +175,30 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
     """Indicators of several units at once (a fixed number of queries, whatever their count).
 
     ``unique_visitors`` of a multi-day range that is neither stored nor small is None with
-    ``unique_visitors_pending`` true (the rollup counts it at its next run) unless ``wait``."""
+    ``unique_visitors_pending`` true (the rollup counts it at its next run) unless ``wait``.
+    Units of an old map without venues of their own get the figures of the current communes
+    they map to (``oversight/mapping.py``)."""
+    from ravao.oversight import mapping
+
+    old = [u for u in units if u is not None and u.generation != settings.RAVAO_UNIT_GENERATION]
+    if not old or not mapping.applies(old[0].generation):
+        return _indicators(user=user, scope=scope, units=units, wait=wait)
+    through = mapping.successors(old)
+    current = {c.pk: c for cs in through.values() for c in cs}
+    now = Scope(None, scope.sector, scope.first, scope.last, settings.RAVAO_UNIT_GENERATION)
+    figures = _indicators(user=user, scope=now, units=list(current.values()), wait=wait) if current else {}
+    out = _indicators(user=user, scope=scope, units=[u for u in units if u not in old], wait=wait)
+    for u in old:
+        parts = [figures[c.pk] for c in through[u.pk]]
+        out[u.pk] = (
+            mapping.combine(parts, sector=scope.sector)
+            if parts
+            else _indicators(user=user, scope=scope, units=[u], wait=wait)[u.pk]
+        )
+    return out
+
+
+def _indicators(*, user, scope: Scope, units: list[Unit | None], wait: bool = False) -> dict:
     key = _key_filter(units, scope.sector)
     days = UnitDay.objects.restrict(user).filter(key, generation=scope.generation)
     sums = {
@@ -186,17 +218,16 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
         visitors = _range_visitors(
             scope=scope, units=units, wait=wait, estimate={uid: row["visitors"] for uid, row in sums.items()}
         )
-    population_root = None
-    if any(u is None for u in units):
-        population_root = (
-            Unit.objects.restrict(user).filter(generation=scope.generation, depth=1).aggregate(p=Sum("population"))["p"]
-        )
+    national = _national_population(user=user, scope=scope) if any(u is None for u in units) else None
     out = {}
     for unit in units:
         uid = unit.pk if unit else None
         st = stock.get(uid)
-        population = unit.population if unit else population_root
         ind = {f: getattr(st, f) if st else 0 for f in STOCK_FIELDS}
+        if unit is None:
+            population, counted = national["population"], national["registered"]
+        else:
+            population, counted = unit.population, ind["registered"]
         ind.update(
             scans=(sums.get(uid) or {}).get("scans") or 0,
             unique_visitors=visitors.get(uid, 0) if uid in visitors or scope.first == scope.last else None,
@@ -204,14 +235,44 @@ def indicators_for(*, user, scope: Scope, units: list[Unit | None], wait: bool =
             active_24h=(end_rows.get(uid) or {}).get("active_24h", 0),
             active_7d=(end_rows.get(uid) or {}).get("active_7d", 0),
             population=population,
-            points_per_100_residents=points_per_100(ind["registered"], population),
+            # A sector's venues are a part of all venues: the per-100-residents rule is for a
+            # unit's venues of every sector; a sector is judged on its own known targets.
+            points_per_100_residents=None if scope.sector is not None else points_per_100(counted, population),
             targets_registered_share=share(ind["targets_registered"], ind["targets"]),
             targets_active_share=share(ind["targets_active"], ind["targets"]),
             venues_by_type=dict(sorted((st.by_type if st else {}).items())),
+            target_basis="sector" if scope.sector is not None else "residents",
+            population_units=national["with"] if unit is None else None,
+            population_units_total=national["total"] if unit is None else None,
         )
         ind["lagging"] = is_lagging(ind)
         out[uid] = ind
     return out
+
+
+def _national_population(*, user, scope: Scope) -> dict:
+    """The whole generation's population and the scan points it is compared with, both over the
+    provinces whose population is known only (a province without a figure would otherwise count
+    its points against nobody): ``with`` of ``total`` provinces."""
+    provinces = list(
+        Unit.objects.restrict(user).filter(generation=scope.generation, depth=1).values_list("pk", "population")
+    )
+    known = {pk: p for pk, p in provinces if p}
+    registered = 0
+    if known:
+        q = Q(sector=scope.sector) if scope.sector is not None else Q(sector__isnull=True)
+        registered = (
+            UnitStock.objects.restrict(user)
+            .filter(q, generation=scope.generation, unit_id__in=list(known))
+            .aggregate(n=Sum("registered"))["n"]
+            or 0
+        )
+    return {
+        "population": sum(known.values()) or None,
+        "registered": registered,
+        "with": len(known),
+        "total": len(provinces),
+    }
 
 
 def points_per_100(registered: int, population: int | None) -> float | None:
@@ -225,10 +286,20 @@ def share(part: int, whole: int) -> float | None:
 
 
 def is_lagging(ind: dict) -> bool:
-    """Below target: fewer than 1 scan point per 100 residents, or too few targets registered."""
+    """Below target. A unit or sector with no scan point at all always lags (whatever its
+    population or targets). A unit (all sectors): fewer than 1 scan point per 100 residents
+    (where the population is known), or too few of its target establishments registered. A
+    sector: too few of its own known target establishments registered and active
+    (``targets_active_share``; the per-100-residents rule does not apply to a part of the venues)."""
+    if ind["registered"] == 0:
+        return True
+    threshold = target_registered_share()
+    if ind.get("target_basis") == "sector":
+        s = ind["targets_active_share"]
+        return s is not None and s < threshold
     p = ind["points_per_100_residents"]
     s = ind["targets_registered_share"]
-    return (p is not None and p < TARGET_POINTS_PER_100) or (s is not None and s < target_registered_share())
+    return (p is not None and p < TARGET_POINTS_PER_100) or (s is not None and s < threshold)
 
 
 def unit_json(unit: Unit | None, generation: str) -> dict:
@@ -248,32 +319,64 @@ def unit_json(unit: Unit | None, generation: str) -> dict:
 def coverage(*, user, scope: Scope, wait: bool = False) -> dict:
     """The coverage document: a unit's indicators and those of each of its child units.
     ``wait``: count a pending multi-day unique-visitor figure now (reports)."""
+    from ravao.oversight import mapping
+    from ravao.oversight.responsibility import as_json, responsibles
+
     children = children_of(user=user, scope=scope)
-    figures = indicators_for(user=user, scope=scope, units=[scope.unit, *children], wait=wait)
+    mapped = any(c.generation != scope.generation for c in children)
+    figures = indicators_for(user=user, scope=scope, units=[scope.unit], wait=wait)
+    figures.update(
+        indicators_for(
+            user=user,
+            scope=_with_generation(scope, children[0].generation) if mapped else scope,
+            units=children,
+            wait=wait,
+        )
+        if children
+        else {}
+    )
+    people = responsibles(user=user, units=[scope.unit, *children], sector=scope.sector)
     return {
         "unit": unit_json(scope.unit, scope.generation),
         "sector": scope.sector.code if scope.sector else None,
         "from": scope.first.isoformat(),
         "to": scope.last.isoformat(),
         "indicators": figures[scope.unit.pk if scope.unit else None],
-        "children": [{"unit": unit_json(c, scope.generation), "indicators": figures[c.pk]} for c in children],
+        "responsible": as_json(people.get(scope.unit.pk)) if scope.unit else None,
+        "mapping": mapping.note(scope.unit, children) if mapped else None,
+        "children": [
+            {"unit": unit_json(c, c.generation), "indicators": figures[c.pk], "responsible": as_json(people.get(c.pk))}
+            for c in children
+        ],
     }
+
+
+def _with_generation(scope: Scope, generation: str) -> Scope:
+    return Scope(scope.unit, scope.sector, scope.first, scope.last, generation)
 
 
 @reading_from_replica()
 def trend(*, user, scope: Scope) -> list[dict]:
-    """Per day of the period: scans, unique visitors that day, venues active that day."""
-    rows = {
-        r["day"]: r
-        for r in UnitDay.objects.restrict(user)
-        .filter(
-            _key_filter([scope.unit], scope.sector),
-            generation=scope.generation,
-            day__gte=scope.first,
-            day__lte=scope.last,
+    """Per day of the period: scans, unique visitors that day, venues active that day (for an
+    old-map unit mapped through, added up over its current communes: visitors too, as an upper
+    bound)."""
+    from ravao.oversight import mapping
+
+    units, generation = [scope.unit], scope.generation
+    if scope.unit is not None and generation != settings.RAVAO_UNIT_GENERATION and mapping.applies(generation):
+        units, generation = (
+            mapping.successors([scope.unit])[scope.unit.pk] or [scope.unit],
+            settings.RAVAO_UNIT_GENERATION,
         )
+    rows = {}
+    for r in (
+        UnitDay.objects.restrict(user)
+        .filter(_key_filter(units, scope.sector), generation=generation, day__gte=scope.first, day__lte=scope.last)
         .values("day", "scans", "visitors", "active_24h")
-    }
+    ):
+        acc = rows.setdefault(r["day"], {"scans": 0, "visitors": 0, "active_24h": 0})
+        for k in acc:
+            acc[k] += r[k]
     out, d = [], scope.first
     while d <= scope.last:
         r = rows.get(d) or {}

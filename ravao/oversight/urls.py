@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ravao.oversight import views, views_campaign, views_guides
+from ravao.oversight import views, views_campaign, views_guides, views_responsibility
 
 app_name = "oversight"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("sectors/", views.sectors, name="sectors"),
     path("venue/<str:code>/", views.venue, name="venue"),
     path("report/", views.report, name="report"),
+    path("responsible/", views_responsibility.responsible, name="responsible"),
     path("campaign/", views_campaign.register, name="campaign"),
     path("campaign/add/", views_campaign.add, name="target_add"),
     path("campaign/import/", views_campaign.import_register, name="import"),

@@ -105,9 +105,12 @@ def map_points(children: list[dict]) -> list[dict]:
     points = []
     for c in located:
         p = c["indicators"]["points_per_100_residents"]
-        colour = (
-            "grey" if p is None else "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
-        )
+        if not c["indicators"]["registered"]:
+            colour = "red"  # no scan point at all: lagging whatever the population
+        elif p is None:
+            colour = "grey"
+        else:
+            colour = "red" if p < 0.5 else "orange" if p < selectors.TARGET_POINTS_PER_100 else "green"
         points.append(
             {
                 "x": round(20 + 260 * (c["unit"]["longitude"] - min(lons)) / span, 1),
@@ -136,6 +139,9 @@ def dashboard(request):
     the map, and — at the lowest level — its venues."""
     scope = scope_from_request(request)
     doc = selectors.coverage(user=request.user, scope=scope)
+    for row in [doc, *doc["children"]]:
+        if row["responsible"] and row["responsible"]["target_date"]:
+            row["responsible"]["due"] = date.fromisoformat(row["responsible"]["target_date"]).strftime("%d/%m/%Y")
     sort = request.GET.get("sort", "name")
     sort = sort if sort in SORT_KEYS else "name"
     desc = request.GET.get("dir") == "desc"
@@ -162,7 +168,7 @@ def dashboard(request):
             {
                 "child": c,
                 "cells": [cell(k, c["indicators"]) for k, _label in columns],
-                "query": _query(scope, unit=c["unit"]["code"]),
+                "query": _query(scope, unit=c["unit"]["code"], generation=c["unit"]["generation"]),
             }
             for c in doc["children"]
         ],
@@ -175,14 +181,27 @@ def dashboard(request):
         "query": _query(scope),
         "report_xlsx": reverse("oversight:report") + "?" + _query(scope, format="xlsx"),
         "report_pdf": reverse("oversight:report") + "?" + _query(scope, format="pdf"),
+        "report_docx": reverse("oversight:report") + "?" + _query(scope, format="docx"),
         "sectors_url": reverse("oversight:sectors") + "?" + _query(scope),
         "as_of": last_rollup_at(),
         "counting": any(
             i["unique_visitors_pending"] for i in [doc["indicators"], *(c["indicators"] for c in doc["children"])]
         ),
         "sectors": _sectors(request.user),
+        **_responsible(request.user, scope),
     }
     return render(request, "oversight/dashboard.html", context)
+
+
+def _responsible(user, scope) -> dict:
+    """The link to name who answers for the unit (or the sector in it), for those who may."""
+    from ravao.oversight.models import Responsibility
+
+    if scope.unit is None:
+        return {}
+    row = Responsibility.objects.filter(unit=scope.unit, sector=scope.sector).first()
+    may = policy.can(user, "responsibility.edit", row or Responsibility(unit=scope.unit, sector=scope.sector))
+    return {"responsible_url": reverse("oversight:responsible") + "?" + _query(scope) if may else None}
 
 
 def _type_names(by_type: dict) -> list[tuple[str, int]]:
@@ -254,7 +273,7 @@ def venue(request, code: str):
 @require_oversight
 @reading_from_replica()
 def report(request):
-    """Download the progress report (XLSX or PDF) of what the dashboard shows."""
+    """Download the progress report (PDF, DOCX or XLSX) of what the dashboard shows."""
     scope = scope_from_request(request)
     language = request.GET.get("lang") or (request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "vi")
     try:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,7 +30,29 @@ class UnitQuerySet(models.QuerySet):
             return self
         if user.unit_id is None:
             return self.none()
-        return self.filter(path__startswith=user.unit.path)
+        return self.filter(reach_q(user.unit))
+
+
+def mapped_from(unit: "Unit"):
+    """Ids of the current-generation communes that the communes within ``unit`` (a unit of
+    another generation: a district of the pre-2025 map) became part of (``UnitMapping``)."""
+    return UnitMapping.objects.filter(
+        old__path__startswith=unit.path, new__generation=settings.RAVAO_UNIT_GENERATION, new__level=Level.COMMUNE
+    ).values("new_id")
+
+
+def reach_q(unit: "Unit", field: str = "") -> Q:
+    """The units a jurisdiction over ``unit`` reaches, as a filter on ``field`` (a lookup to a
+    unit; empty: the units themselves): ``unit`` and every unit below it — and, when ``unit``
+    belongs to another generation than the current one, the current communes that its communes
+    became part of, so that a district of the old map sees the venues of its former communes.
+    Used by ``accounts/scoping.py`` (the one place that filters by jurisdiction) and by
+    ``restrict`` here."""
+    prefix = f"{field}__" if field else ""
+    q = Q(**{f"{prefix}path__startswith": unit.path})
+    if unit.generation != settings.RAVAO_UNIT_GENERATION:
+        q |= Q(**{f"{field or 'pk'}__in": mapped_from(unit)})
+    return q
 
 
 class Unit(models.Model):

@@ -1,7 +1,9 @@
-"""Population per unit, imported from CSV (columns: code, population[, generation])."""
+"""Population per unit, imported from CSV (columns: code, population[, generation]); the
+provincial figures shipped in ``units/data`` (their source: ``units/data/README.md``)."""
 
 import csv
 import io
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -48,3 +50,21 @@ def import_population(text: str, *, generation: str | None = None, roll_up: bool
                     parent.population = total
                     parent.save(update_fields=["population"])
     return len(values)
+
+
+SHIPPED = Path(__file__).parent / "data" / "population_2025_provinces.csv"
+SHIPPED_SOURCE = "Resolution 202/2025/QH15, Article 1"
+
+
+def load_shipped_population() -> int:
+    """Give the 2025 provinces without a population the figures shipped with Ravao (never over
+    a figure already loaded); returns how many were set."""
+    with SHIPPED.open(encoding="utf-8") as f:
+        figures = {row["code"]: int(row["population"]) for row in csv.DictReader(f)}
+    units = list(
+        Unit.objects.filter(generation="2025", level=Level.PROVINCE, code__in=figures, population__isnull=True)
+    )
+    for unit in units:
+        unit.population = figures[unit.code]
+    Unit.objects.bulk_update(units, ["population"])
+    return len(units)

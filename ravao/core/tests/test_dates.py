@@ -83,14 +83,15 @@ def test_the_english_users_list_uses_the_same_format_as_every_english_page(users
         assert shown in html, lang
 
 
-def test_the_report_title_uses_the_language_format():
-    from ravao.oversight.reports import _title
+def test_the_report_dates_use_the_language_format():
+    from datetime import date
 
-    doc = {"unit": {"name": "Thành phố Huế"}, "from": "2026-11-01", "to": "2026-11-30"}
+    from ravao.oversight.reportdoc import vn_date
+
     with translation.override("vi"):
-        assert "01/11/2026" in _title(doc) and "30/11/2026" in _title(doc)
+        assert vn_date(date(2026, 11, 1)) == "01/11/2026"
     with translation.override("en"):
-        assert "11/01/2026" in _title(doc) and "2026-11" not in _title(doc)
+        assert vn_date(date(2026, 11, 1)) == "11/01/2026"
 
 
 def test_pages_hand_the_format_to_scripts(client):

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 
 from ravao.catalog.models import VenueType
 from ravao.checkins.models import Visit
@@ -31,10 +32,18 @@ def make_random_data(
     targets: int = 25,
     end_day: date = END_DAY,
     days: int = DAYS,
+    leaves=None,
 ):
     rng = random.Random(seed)
     m = small_map
-    leaves = [m.commune_a, m.commune_b, m.commune_c, m.legacy_commune_a1, m.legacy_commune_a2, m.legacy_commune_b1]
+    leaves = leaves or [
+        m.commune_a,
+        m.commune_b,
+        m.commune_c,
+        m.legacy_commune_a1,
+        m.legacy_commune_a2,
+        m.legacy_commune_b1,
+    ]
     types = list(
         VenueType.objects.filter(
             code__in=[
@@ -112,7 +121,14 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
         if inside(v.unit) and (sector is None or v.sector_id == sector.pk)
     ]
     venue_ids = {v.pk for v in venues}
-    open_venues = [v for v in venues if v.status != VenueStatus.CLOSED]
+    now = timezone.now()
+
+    def running(v):  # an event counts as a scan point only while it runs
+        if v.venue_type.kind != "event":
+            return True
+        return (v.starts_at is None or v.starts_at <= now) and (v.ends_at is None or v.ends_at >= now)
+
+    open_venues = [v for v in venues if v.status != VenueStatus.CLOSED and running(v)]
     visits = [x for x in Visit.objects.all() if x.venue_id in venue_ids]
     in_period = [x for x in visits if first <= local_day(x.checked_in_at) <= last]
     scanned_ever = set(Visit.objects.values_list("venue_id", flat=True))
@@ -133,10 +149,15 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
     if unit is None:
         from ravao.units.models import Unit
 
-        population = sum(u.population or 0 for u in Unit.objects.filter(generation=generation, depth=1)) or None
+        # Over the provinces with a population only (points and residents alike).
+        known = {u.pk: u for u in Unit.objects.filter(generation=generation, depth=1, population__gt=0)}
+        population = sum(u.population for u in known.values()) or None
+        counted = sum(1 for v in open_venues if any(v.unit.is_within(p) for p in known.values()))
     else:
         population = unit.population
     registered = len(open_venues)
+    if unit is not None:
+        counted = registered
     return {
         "registered": registered,
         "suspended": sum(v.status == VenueStatus.SUSPENDED for v in venues),
@@ -149,7 +170,7 @@ def brute_force(*, unit, generation: str, sector=None, first: date, last: date) 
             {x.venue_id for x in visits if last - timedelta(days=6) <= local_day(x.checked_in_at) <= last}
         ),
         "population": population,
-        "points_per_100_residents": round(registered * 100 / population, 3) if population else None,
+        "points_per_100_residents": (round(counted * 100 / population, 3) if population and sector is None else None),
         "targets": len(targets),
         "targets_registered": sum(t_status(t) in (TargetStatus.REGISTERED, TargetStatus.ACTIVE) for t in targets),
         "targets_active": sum(t_status(t) == TargetStatus.ACTIVE for t in targets),

@@ -72,3 +72,18 @@ def test_the_command_prints_a_summary():
     out = StringIO()
     call_command("loadunits", "--generation", "2025", stdout=out)
     assert "34 provinces, 3321 communes" in out.getvalue()
+
+
+def test_loadunits_gives_the_merged_provinces_their_population_from_resolution_202():
+    out = StringIO()
+    call_command("loadunits", "--generation", "2025", stdout=out)
+    assert "Resolution 202/2025/QH15" in out.getvalue() and "23 set" in out.getvalue()
+    provinces = Unit.objects.filter(generation="2025", level=Level.PROVINCE)
+    assert provinces.filter(population__isnull=False).count() == 23  # the merged ones; 11 unchanged: none
+    assert provinces.get(code="08").population == 1_865_270  # Tuyên Quang (with Hà Giang)
+    assert provinces.get(code="79").population == 14_002_598  # Hồ Chí Minh City
+    assert provinces.get(code="46").population is None  # Huế was not merged: no figure in the resolution
+    # A figure loaded by the operator is never overwritten.
+    Unit.objects.filter(generation="2025", code="08").update(population=2_000_000)
+    call_command("loadunits", "--generation", "2025", stdout=StringIO())
+    assert provinces.get(code="08").population == 2_000_000

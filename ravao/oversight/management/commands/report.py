@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--sector", default="")
         parser.add_argument("--from", dest="first", type=date.fromisoformat)
         parser.add_argument("--to", dest="last", type=date.fromisoformat)
-        parser.add_argument("--format", default="xlsx", choices=["xlsx", "pdf"])
+        parser.add_argument("--format", default="xlsx", choices=["xlsx", "pdf", "docx"])
         parser.add_argument("--lang", default="vi", choices=["vi", "en"])
         parser.add_argument(
             "--as",
