@@ -24,8 +24,8 @@ KEYS = {
 def test_it_defaults_to_the_whole_country_for_a_national_admin(small_map, users, django_assert_max_num_queries):
     make_random_data(small_map, seed=31)
     rollup(now=selectors_now())
-    # 12, plus the token's per-request check, the responsible people of the provinces and the stock of the provinces with a
-    # population (the national figure counts only those): still a constant number.
+    # 12, plus the token's per-request check, the responsible people of the provinces and the
+    # stock of the provinces with a population (the national figure counts only those).
     with django_assert_max_num_queries(15):
         r = ApiClient(users["national"]).get("/coverage", to=END_DAY.isoformat(), **{"from": END_DAY.isoformat()})
     body = r.json()
