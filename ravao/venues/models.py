@@ -76,6 +76,15 @@ class Venue(models.Model):
     route = models.CharField(_("route"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # The structure it belongs to (an enterprise, an industrial zone, a transport operator…).
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("organisation"),
+    )
     # Natural key (unit + folded name + folded address, hashed): bulk imports and repeated
     # registrations find the existing venue instead of creating a duplicate.
     natural_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
