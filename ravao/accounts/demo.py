@@ -21,6 +21,8 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
         ("huyen", Role.DISTRICT_OFFICIAL, district, None),
         ("xa", Role.COMMUNE_OFFICIAL, communes[0], None),
         ("xa2", Role.COMMUNE_OFFICIAL, communes[1], None),
+        # A Youth Union member enlisted by the commune (her organisation: organisations/demo.py).
+        ("vandong", Role.CANVASSER, communes[0], None),
         ("yte", Role.SECTOR_OFFICIAL, province, health),
         ("truyvet", Role.TRACER, province, None),
         ("kiemtoan", Role.AUDITOR, province, None),

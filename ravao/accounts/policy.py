@@ -258,6 +258,11 @@ def manageable_roles(user) -> frozenset:
     return MANAGES_ACCOUNTS.get(user.effective_role, frozenset())
 
 
+def canvasser_role() -> str:
+    """The role of the accounts enlisted as canvassers (organisations/services.py)."""
+    return Role.CANVASSER
+
+
 def account_form_roles(user) -> frozenset:
     """The roles offered on the accounts page: canvassers are enlisted on their own page, which
     asks for their mass organisation."""

@@ -5,16 +5,9 @@ The one lookup of every import (venues, the door-to-door register, targets) so t
 sinh", "Cho dan sinh", "market" and "Karaoke" mean the same everywhere.
 """
 
-import re
-
 from ravao.catalog.data import SYNONYMS
 from ravao.catalog.models import VenueType
-from ravao.units.loader import fold
-
-
-def fold_label(text: str) -> str:
-    """Lower-case, accent-free, punctuation as spaces ("Chợ  dân-sinh" -> "cho dan sinh")."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text or "")).split())
+from ravao.core.text import fold_words as fold_label
 
 
 class TypeLookup:

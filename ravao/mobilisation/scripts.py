@@ -21,7 +21,7 @@ from ravao.mobilisation.models import Channel
 from ravao.units.models import Unit
 
 WORDS_PER_MINUTE = 150  # read slowly and clearly on a loudspeaker
-PENDING_NAMES = 5
+PENDING_NAMES = 3
 
 
 @dataclass

@@ -89,7 +89,7 @@ class Canvasser(models.Model):
     """A canvasser's membership: the mass organisation whose member they are (their account,
     with the canvasser role and their commune, is in accounts)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="canvasser")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="canvasser_membership")
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, related_name="canvassers", verbose_name=_("organisation")
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
-from ravao.accounts.models import Role, User
+from ravao.accounts.models import User
 from ravao.accounts.services import user_create
 from ravao.catalog.lookup import fold_label
 from ravao.catalog.models import Sector
@@ -126,7 +126,7 @@ def canvasser_create(
         actor=by,
         username=(username or "").strip(),
         password=password,
-        role=Role.CANVASSER,
+        role=policy.canvasser_role(),
         unit=unit,
         first_name=(first_name or "").strip()[:150],
         last_name=(last_name or "").strip()[:150],

@@ -35,7 +35,7 @@ def progress_by_commune(*, user, unit: Unit | None) -> list[dict]:
     return [_with_shares(dict(r)) for r in rows]
 
 
-ORGANISATION = "assigned_to__canvasser__organisation"
+ORGANISATION = "assigned_to__canvasser_membership__organisation"
 
 
 def progress_by_canvasser(*, user, unit: Unit | None) -> list[dict]:

@@ -29,7 +29,9 @@ CSV_OK = (
 
 
 def test_it_imports_a_csv_after_a_dry_run(small_map, users):
-    result = target_import.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=True)
+    result = target_import.target_import(
+        user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=True
+    )
     assert result.rows == 2 and not result.errors and TargetEstablishment.objects.count() == 0
     result = target_import.target_import(
         user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False

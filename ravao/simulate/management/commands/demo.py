@@ -18,7 +18,17 @@ from ravao.accounts.models import User
 from ravao.units.demo import demo_units
 from ravao.units.models import Unit
 
-DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "tracing", "oversight"]
+DEMO_APPS = [
+    "units",
+    "venues",
+    "simulate",
+    "people",
+    "checkins",
+    "tracing",
+    "organisations",
+    "oversight",
+    "mobilisation",
+]
 
 
 class Command(BaseCommand):
