@@ -71,23 +71,35 @@ def default_channel(unit: Unit) -> str:
     return Channel.LOUDSPEAKER if not unit.children.exists() else Channel.RADIO
 
 
+MAX_WORDS = 300  # two minutes at most
+
+
 def script_text(unit: Unit, *, channel: str = "", language: str = "vi", day: date | None = None) -> str:
-    """The script of ``unit`` for ``channel``, paragraphs separated by blank lines."""
+    """The script of ``unit`` for ``channel``, paragraphs separated by blank lines. Names of
+    establishments not yet registered are read out as long as the script stays within two
+    minutes (``MAX_WORDS``)."""
     channel = channel if channel in Channel.values else default_channel(unit)
     language = language if language in dict(settings.LANGUAGES) else "vi"
-    with translation.override(language):
-        text = render_to_string(
-            "mobilisation/script.txt",
-            {
-                "unit": unit.name,
-                "f": figures_for(unit, day=day),
-                "radio": channel == Channel.RADIO,
-                "hotline": settings.RAVAO_HOTLINE,
-                "site": base_url().split("://", 1)[-1].rstrip("/"),
-            },
-        )
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
-    return "\n\n".join(p for p in paragraphs if p)
+    figures = figures_for(unit, day=day)
+    names = list(figures.pending_names)
+    while True:
+        figures.pending_names = names
+        with translation.override(language):
+            text = render_to_string(
+                "mobilisation/script.txt",
+                {
+                    "unit": unit.name,
+                    "f": figures,
+                    "radio": channel == Channel.RADIO,
+                    "hotline": settings.RAVAO_HOTLINE,
+                    "site": base_url().split("://", 1)[-1].rstrip("/"),
+                },
+            )
+        paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+        text = "\n\n".join(p for p in paragraphs if p)
+        if not names or word_count(text) <= MAX_WORDS:
+            return text
+        names.pop()
 
 
 def word_count(text: str) -> int:

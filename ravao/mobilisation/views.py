@@ -29,8 +29,12 @@ def _require(request) -> None:
 def _unit(request) -> Unit:
     """The unit asked for (?unit=code, in the user's area), else the user's own; 404 otherwise."""
     code = (request.GET.get("unit") or request.POST.get("unit") or "").strip()[:32]
-    units = Unit.objects.restrict(request.user).filter(generation=settings.RAVAO_UNIT_GENERATION)
-    found = units.filter(code=code).first() if code else units.filter(pk=request.user.unit_id).first()
+    units = Unit.objects.restrict(request.user)
+    if code:
+        generation = (request.GET.get("generation") or request.POST.get("generation") or "")[:16]
+        found = units.filter(code=code, generation=generation or settings.RAVAO_UNIT_GENERATION).first()
+    else:  # their own unit, on whichever map it lies (a district exists only on the pre-2025 map)
+        found = units.filter(pk=request.user.unit_id).first()
     if found is None:
         raise Http404
     return found
@@ -63,7 +67,7 @@ def script(request):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The broadcast was logged."))
-        return redirect(f"{request.path}?unit={unit.code}&channel={channel}")
+        return redirect(f"{request.path}?unit={unit.code}&generation={unit.generation}&channel={channel}")
     text = scripts.script_text(unit, channel=channel, language=_language(request))
     log = Paginator(selectors.broadcasts_in(user=request.user, unit=unit), 30).get_page(request.GET.get("page"))
     children = Unit.objects.restrict(request.user).filter(parent=unit).order_by("name")[:500]

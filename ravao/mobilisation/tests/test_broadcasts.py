@@ -88,6 +88,18 @@ def test_an_official_logs_a_broadcast_once_on_the_page(commune, users):
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
 
 
+def test_a_district_official_on_the_old_map_gets_the_district_radio_script(small_map, users):
+    r = login(users["district_a"]).get("/mobilisation/")
+    assert r.status_code == 200 and r.context["channel"] == "radio"
+    assert small_map.legacy_commune_a1.name in r.content.decode()  # a commune below, to pick
+    assert (
+        login(users["district_b"])
+        .get("/mobilisation/", {"unit": small_map.legacy_commune_a1.code, "generation": "legacy"})
+        .status_code
+        == 404
+    )
+
+
 def test_broadcasts_stay_in_their_area(commune, users, small_map):
     c = login(users["commune_b"])
     assert c.get("/mobilisation/", {"unit": commune.code}).status_code == 404
