@@ -108,8 +108,11 @@ def test_broadcasts_stay_in_their_area(commune, users, small_map):
         broadcast_record(by=users["commune_b"], unit=commune, channel="loudspeaker")
     for name in ("manager", "staff", "tracer"):
         assert login(users[name]).get("/mobilisation/").status_code == 403
+    broadcast_record(by=users["commune_a"], unit=commune, channel="loudspeaker", place="Cụm loa thôn 9")
+    assert "Cụm loa thôn 9" not in c.get("/mobilisation/").content.decode()
+    assert "Cụm loa thôn 9" in login(users["province"]).get("/mobilisation/").content.decode()
     r = c.post("/mobilisation/", {"channel": "television", "made_at": "2026-01-05T06:30"})
-    assert r.status_code == 302 and not Broadcast.objects.exists()
+    assert r.status_code == 302 and Broadcast.objects.count() == 1
 
 
 def test_broadcast_counts_per_unit_and_period(small_map, users):

@@ -98,3 +98,12 @@ def test_officials_add_organisations_and_place_venues_on_the_page(small_map, use
     with pytest.raises(ServiceError):
         venue_set_organisation(by=users["other_province"], venue=venue, organisation=None)
     assert login(users["manager"]).get("/organisations/").status_code == 403
+
+
+def test_sibling_communes_see_their_own_organisations_only(small_map, users):
+    login(users["commune_a"]).post("/organisations/", {"name": "Đội thanh niên tình nguyện phường", "kind": "other"})
+    org = Organisation.objects.get(name="Đội thanh niên tình nguyện phường")
+    assert org.unit == small_map.commune_a
+    assert "Đội thanh niên tình nguyện" in login(users["commune_a"]).get("/organisations/").content.decode()
+    assert "Đội thanh niên tình nguyện" not in login(users["commune_b"]).get("/organisations/").content.decode()
+    assert "Đội thanh niên tình nguyện" in login(users["province"]).get("/organisations/").content.decode()
