@@ -28,6 +28,9 @@ $(VENDOR)/.installed: node_modules/.installed
 	cp node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/LICENSE-DejaVu
 	mkdir -p $(VENDOR)/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
+	# axe-core: the accessibility rules the browser tests inject (never served to pages).
+	mkdir -p $(VENDOR)/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
 	touch $@
 
 messages: $(VENV)/.installed

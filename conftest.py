@@ -11,6 +11,29 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def second_factor_passed_on_test_logins(request, monkeypatch):
+    """``client.login``/``force_login`` (and the browser's ``login_as``, which uses it) give a
+    session that has passed the second factor where the account needs one, as a real log-in
+    would after the code. Tests of the second factor itself use the log-in page, or mark
+    themselves ``real_second_factor``."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test.client import ClientMixin
+
+    from ravao.accounts import secondfactor
+    from ravao.testing import verify_second_factor
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        if secondfactor.required(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def small_map(db):
     return make_small_map()

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ravao.core",
     "ravao.api",
     "ravao.units",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "ravao.tracing",
     "ravao.oversight",
     "ravao.mobilisation",
+    "ravao.signin",
     "ravao.simulate",
 ]
 
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ravao.accounts.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -74,6 +80,8 @@ ROOT_URLCONF = "ravao.urls"
 WSGI_APPLICATION = "ravao.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# User name, or (venue owners) the phone in any common form: ravao/accounts/backends.py.
+AUTHENTICATION_BACKENDS = ["ravao.accounts.backends.UsernameOrPhoneBackend"]
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 
@@ -165,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # account) wins, then the browser's Accept-Language, then Vietnamese.
 LANGUAGE_CODE = envstr("RAVAO_LANGUAGE", "vi")
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# One date format per language everywhere (ravao/core/dates.py).
+FORMAT_MODULE_PATH = ["ravao.core.formats"]
 # Each app keeps its own catalogue in ravao/<app>/locale (found by Django automatically).
 LOCALE_PATHS: list[Path] = []
 TIME_ZONE = envstr("RAVAO_TIME_ZONE", "Asia/Ho_Chi_Minh")
@@ -231,9 +241,21 @@ RAVAO_LOOKUP_KEY = envstr("RAVAO_LOOKUP_KEY", "")
 RAVAO_SIGNING_KEYS = envlist("RAVAO_SIGNING_KEYS", [])
 RAVAO_VERIFY_KEYS = envlist("RAVAO_VERIFY_KEYS", [])
 
-# Log-in: after this many failures for one username, refuse for this many minutes.
+# Log-in (ravao/accounts/forms.py): after this many failures for one user name from one address,
+# that pair waits until the end of a window of this many minutes; one address may try this many
+# log-ins per window whatever the user names. Counted by every worker and server together.
 RAVAO_LOGIN_MAX_FAILURES = envint("RAVAO_LOGIN_MAX_FAILURES", 10)
 RAVAO_LOGIN_LOCKOUT_MINUTES = envint("RAVAO_LOGIN_LOCKOUT_MINUTES", 15)
+RAVAO_LOGIN_ADDRESS_MAX_TRIES = envint("RAVAO_LOGIN_ADDRESS_MAX_TRIES", 100)
+# Sessions (ravao/accounts/sessions.py): they end after this many minutes without a request
+# (officials, tracers, auditors; venue managers and gate staff), and in any case this many hours
+# after the log-in.
+RAVAO_SESSION_IDLE_MINUTES = envint("RAVAO_SESSION_IDLE_MINUTES", 30)
+RAVAO_VENUE_SESSION_IDLE_MINUTES = envint("RAVAO_VENUE_SESSION_IDLE_MINUTES", 480)
+RAVAO_SESSION_MAX_HOURS = envint("RAVAO_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = RAVAO_SESSION_MAX_HOURS * 3600
+# Second factor (django-otp, ravao/accounts/secondfactor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = envstr("RAVAO_TOTP_ISSUER", "Ravao")
 
 # Check-in (ravao/checkins/conf.py explains each).
 RAVAO_REPEAT_SCAN_MINUTES = envint("RAVAO_REPEAT_SCAN_MINUTES", 30)

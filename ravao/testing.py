@@ -112,3 +112,19 @@ class ApiClient:
 
 
 __all__ = ["ApiClient", "Role", "SmallMap", "make_small_map", "make_unit", "make_user"]
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark ``client``'s session as having passed the second factor, with a confirmed TOTP device
+    made for ``user`` if it has none: what an official's session is after the real log-in
+    (tested through the pages in ravao/signin/tests). The root conftest.py does this for every
+    ``client.login``/``force_login`` of an account that must have a second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

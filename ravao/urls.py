@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("metrics", metrics_view, name="metrics"),
     path("accounts/", include("ravao.accounts.urls")),
+    path("accounts/", include("ravao.signin.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("audit/", include("ravao.audit.urls")),
     path("units/", include("ravao.units.urls")),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 
+from ravao.accounts import secondfactor
 from ravao.accounts.models import Role, User
 from ravao.catalog.models import Sector
 from ravao.units.demo import demo_units
@@ -39,6 +40,10 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
         user.is_superuser = user.is_staff = username == "admin"
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if secondfactor.required(user):
+            # The public demo authenticator (printed by `ravao demo`; with RAVAO_DEMO=1 the
+            # verification page shows its current code): the log-in flow is the real one.
+            secondfactor.demo_enrol(user)
         scope = " · ".join(x for x in (unit.name if unit else "", sector.name_en if sector else "") if x)
         if unit is not None and unit.generation != settings.RAVAO_UNIT_GENERATION:
             # Districts exist only on the pre-2025 map; the demo's venues are on the current one.

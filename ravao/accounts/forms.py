@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from ravao.accounts import policy
+from ravao.accounts import phones, policy
 from ravao.accounts.models import Role
 from ravao.catalog.models import Sector
 from ravao.core import ratelimit
@@ -38,25 +38,43 @@ class UserCreateForm(forms.Form):
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Log-in that refuses further tries for a while after repeated failures for one username
-    (from any address) — guessing officials' passwords must not be cheap. Failures are counted
-    by ravao/core/ratelimit.py in windows of RAVAO_LOGIN_LOCKOUT_MINUTES."""
+    """Log-in with two limits counted by every worker and server together
+    (``ratelimit.hit_shared``: Redis, else the database), in windows of
+    RAVAO_LOGIN_LOCKOUT_MINUTES:
 
-    SCOPE = "login-fail"
+    * per user name **and** address: RAVAO_LOGIN_MAX_FAILURES failed tries, then that pair waits
+      for the end of the window. Nobody can lock an official out from elsewhere: the official's
+      own connection keeps its own count.
+    * per address, whatever the user names (password spraying): RAVAO_LOGIN_ADDRESS_MAX_TRIES.
+
+    Every try is counted before the password is checked, and a success forgets the pair's count:
+    parallel guesses cannot all read "9 failures" and slip under the limit together. A phone
+    number counts in one form whichever way it was typed."""
+
+    PAIR = "login-fail"
+    ADDRESS = "login-address"
 
     def _ident(self):
-        return (self.data.get("username") or "").strip().lower()[:150]
+        typed = (self.data.get("username") or "").strip()
+        return (phones.e164(typed) or typed.lower())[:150]
+
+    def _address(self):
+        return ratelimit.client_key(self.request) if self.request is not None else ""
 
     def clean(self):
-        # Every try is counted before the password is checked, and a success forgets the count:
-        # parallel guesses cannot all read "9 failures" and slip under the limit together.
         window = settings.RAVAO_LOGIN_LOCKOUT_MINUTES * 60
-        if ratelimit.hit(self.SCOPE, self._ident(), window=window) > settings.RAVAO_LOGIN_MAX_FAILURES:
+        minutes = {"minutes": settings.RAVAO_LOGIN_LOCKOUT_MINUTES}
+        pair = f"{self._ident()}|{self._address()}"
+        if ratelimit.hit_shared(self.ADDRESS, self._address(), window=window) > settings.RAVAO_LOGIN_ADDRESS_MAX_TRIES:
             raise forms.ValidationError(
-                _("Too many failed log-ins for this account. Wait %(minutes)d minutes and try again.")
-                % {"minutes": settings.RAVAO_LOGIN_LOCKOUT_MINUTES},
+                _("Too many log-in attempts from this connection. Wait %(minutes)d minutes and try again.") % minutes,
+                code="throttled",
+            )
+        if ratelimit.hit_shared(self.PAIR, pair, window=window) > settings.RAVAO_LOGIN_MAX_FAILURES:
+            raise forms.ValidationError(
+                _("Too many failed log-ins for this account. Wait %(minutes)d minutes and try again.") % minutes,
                 code="throttled",
             )
         cleaned = super().clean()  # a wrong password raises here: the try stays counted
-        ratelimit.reset(self.SCOPE, self._ident(), window=window)
+        ratelimit.reset_shared(self.PAIR, pair, window=window)
         return cleaned

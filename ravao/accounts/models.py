@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ravao.core.crypto import EncryptedTextField
+
 
 class Role(models.TextChoices):
     NATIONAL_ADMIN = "national_admin", _("National administrator")
@@ -52,10 +54,23 @@ class User(AbstractUser):
     sector = models.ForeignKey(
         "catalog.Sector", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sector")
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # The phone (E.164) encrypted, and its keyed hash, by which a venue owner logs in with the
+    # phone in any common form (ravao/accounts/backends.py): never a user name in clear.
+    phone = EncryptedTextField(_("phone"), blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # A temporary password set by the official above (ravao/signin): changed at the next log-in.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
+
+    def save(self, *args, **kwargs):
+        from ravao.accounts import phones
+
+        self.phone_hash = (phones.hash_of_typed(self.phone) or "") if self.phone else ""
+        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def effective_role(self) -> str:

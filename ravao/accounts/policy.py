@@ -3,7 +3,8 @@
 ``CAPABILITIES`` is the table. For each capability it lists the roles that hold it and, per
 role, the condition on the object acted upon: ``IN_AREA`` (the object lies in the user's
 jurisdiction, as ``restrict(user)`` sees it: unit, and sector for a sector official) or
-``OWN_VENUE`` (the user is an active manager of that venue). Pages, the API, commands,
+``OWN_VENUE`` (the user is an active manager of that venue: the membership's role, not the
+account's, so a gate staff account made manager of one venue manages that venue only). Pages, the API, commands,
 services, selectors and the menu ask ``can`` / ``require``; the role sets and the role names
 appear nowhere else (the ``Role`` choices themselves belong to the user model).
 
@@ -88,6 +89,12 @@ CAPABILITIES = {
         "Create and deactivate accounts of lower levels in one's area", grant(MANAGES_ACCOUNTS)
     ),
     "tokens.manage": Capability("Issue and revoke one's own API tokens", grant(EVERYONE)),
+    # Held means required: these roles read personal data or manage those who do. Others may
+    # still enrol a second factor (ravao/accounts/secondfactor.py).
+    "account.second_factor": Capability(
+        "Must confirm each log-in with a second factor (authenticator app or recovery code)",
+        grant(NATIONAL | {Role.PROVINCE_OFFICIAL} | TRACERS | AUDITORS),
+    ),
     "guides.read": Capability("Read the guides", grant(EVERYONE)),
     "exposures.read": Capability("See the public list of places with possible exposure", grant(EVERYONE)),
     "oversight.view": Capability("See deployment progress and reports of one's area", grant(OFFICIALS)),
@@ -148,15 +155,21 @@ CAPABILITIES = {
     "venue.register_own": Capability("Become the manager of the venues one registers", grant(VENUE_MANAGERS)),
     "venue.change": Capability(
         "Change a venue's details, entrances, trips and posters",
-        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        grant(OFFICIALS, IN_AREA) | grant(VENUE, OWN_VENUE),
         denied=_("Only the venue's managers and officials of its area can change it."),
     ),
     "venue.staff": Capability(
         "Add and remove a venue's managers and gate staff",
-        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        grant(OFFICIALS, IN_AREA) | grant(VENUE, OWN_VENUE),
         denied=_("Only the venue's managers and officials of its area can change it."),
     ),
-    "venue.work": Capability("Be linked to a venue as its manager or gate staff", grant(VENUE)),
+    "venue.work": Capability(
+        "Be linked to a venue as its manager or gate staff (by accepting an invitation)", grant(VENUE)
+    ),
+    "venue.contact": Capability(
+        "Read a venue's contact name and phone in full (audited; others see them masked)",
+        grant(OFFICIALS, IN_AREA) | grant(VENUE, OWN_VENUE),
+    ),
     "venue.move": Capability(
         "Move a venue to another unit (within one's area)",
         grant(OFFICIALS),
@@ -167,7 +180,7 @@ CAPABILITIES = {
     ),
     "venue.close": Capability(
         "Close a venue or reopen it (not while it is suspended)",
-        grant(OFFICIALS, IN_AREA) | grant(VENUE_MANAGERS, OWN_VENUE),
+        grant(OFFICIALS, IN_AREA) | grant(VENUE, OWN_VENUE),
         denied=_("Only the venue's managers and officials of its area can change it."),
     ),
     "venue.suspend": Capability(
@@ -283,8 +296,10 @@ def check_role_scope(*, role: str, unit=None, sector=None) -> None:
 
 
 def venue_account_role(*, manager: bool, current: str | None = None) -> str:
-    """The role an account needs to work at a venue: a venue manager's to manage it (a gate
-    staff account is promoted), otherwise its own venue role (gate staff for a new account)."""
+    """The role of a new account made to work at a venue (a venue manager's to manage it, gate
+    staff otherwise), or the role an account that registers a venue itself takes. Being added
+    to a venue never changes an existing account's role: what it may do at that venue follows
+    its membership there (``OWN_VENUE``)."""
     if manager:
         return Role.VENUE_MANAGER
     return current if current in VENUE else Role.GATE_STAFF

@@ -12,38 +12,85 @@ from ravao.core.errors import Conflict, Forbidden, ServiceError
 
 
 def token_for_raw(raw: str) -> ApiToken | None:
-    """The live token with this raw value, or None (revoked, unknown or inactive user)."""
+    """The live token with this raw value, or None (revoked, unknown or inactive user).
+
+    The token with its user is kept per worker (``core.hotcache``: a gate sends a scan every few
+    seconds), but whether it still holds is asked of the database on every request, in one
+    prepared single-row statement (:func:`_credentials_now`): a revoked token, a deactivated
+    account or a changed role or jurisdiction takes effect at once on every worker and server,
+    however the change was written. Unknown tokens are never remembered."""
     if not raw or not raw.startswith("rv_"):
         return None
-    from datetime import timedelta
+    from ravao.core import hotcache
+
+    digest = ApiToken.hash(raw)
+    token = hotcache.remembered("token", digest, lambda: _token_load(digest))
+    if token is None:
+        return None
+    now_state = _credentials_now(token.pk)
+    if now_state is None or now_state[0] is not None or not now_state[1]:
+        hotcache.forget("token", digest)
+        return None
+    user = token.user
+    if now_state[2:6] != (user.role, user.unit_id, user.sector_id, user.is_superuser):
+        # The account's role or jurisdiction changed since this worker remembered it.
+        hotcache.forget("token", digest)
+        token = hotcache.remembered("token", digest, lambda: _token_load(digest))
+        if token is None:
+            return None
+    _touch(token, now_state[6])
+    return token
+
+
+def _token_load(digest: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "user__unit", "user__sector")
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+
+
+def _credentials_now(token_id: int):
+    """(revoked_at, is_active, role, unit_id, sector_id, is_superuser, last_used_at) of a token
+    and its account as the database has them now, or None. One indexed row; PostgreSQL
+    prepares the statement (``core.fastsql``), so it costs a round trip and little else."""
+    from ravao.core import fastsql
+
+    with fastsql.cursor() as c:
+        c.execute(_CREDENTIALS_SQL, [token_id])
+        row = c.fetchone()
+    if row is None:
+        return None
+    revoked_at, is_active, role, unit_id, sector_id, is_superuser, last_used_at = row
+    # SQLite answers booleans as integers and datetimes as text.
+    return (revoked_at, bool(is_active), role, unit_id, sector_id, bool(is_superuser), last_used_at)
+
+
+_CREDENTIALS_SQL = (
+    "SELECT t.revoked_at, u.is_active, u.role, u.unit_id, u.sector_id, u.is_superuser, t.last_used_at "
+    "FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id WHERE t.id = %s"
+)
+
+
+def _touch(token: ApiToken, last_used_at) -> None:
+    """Note the token's use at most once a minute (across workers too): a busy gate must not
+    write a row per scan for this."""
+    from datetime import UTC, datetime, timedelta
 
     from django.db.models import Q
 
-    from ravao.core import hotcache
-
-    # Kept per worker for RAVAO_HOT_CACHE_SECONDS (a gate sends a scan every few seconds): a
-    # revoked token or a deactivated user is refused within that time (at once in the process
-    # that saved the change). Unknown tokens are never remembered.
-    digest = ApiToken.hash(raw)
-    token = hotcache.remembered(
-        "token",
-        digest,
-        lambda: (
-            ApiToken.objects.select_related("user", "user__unit", "user__sector")
-            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
-            .first()
-        ),
-    )
-    if token is not None:
-        now = timezone.now()
-        # Touch at most once a minute (across workers too): a busy gate must not write a row
-        # per scan for this.
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).filter(
-                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(seconds=60))
-            ).update(last_used_at=now)
-            token.last_used_at = now
-    return token
+    now = timezone.now()
+    if isinstance(last_used_at, str):  # SQLite, without its column's converter
+        last_used_at = datetime.fromisoformat(last_used_at)
+    if last_used_at is not None and timezone.is_naive(last_used_at):  # SQLite stores UTC
+        last_used_at = last_used_at.replace(tzinfo=UTC)
+    if last_used_at is not None and (now - last_used_at).total_seconds() <= 60:
+        token.last_used_at = last_used_at
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - timedelta(seconds=60))
+    ).update(last_used_at=now)
+    token.last_used_at = now
 
 
 def token_issue(*, user: User, name: str = "") -> str:
@@ -75,8 +122,8 @@ def check_may_manage(*, actor: User | None, role: str, unit=None, sector=None) -
 
 
 def phone_like_username(username: str) -> bool:
-    """Digits only (spaces, dots, dashes, brackets and a leading + aside): the form of the user
-    names of accounts made by venue self-registration (the phone without "+")."""
+    """Digits only (spaces, dots, dashes, brackets and a leading + aside): a phone number, which
+    is never a user name (a phone is kept encrypted and found by keyed hash)."""
     compact = "".join(ch for ch in (username or "").strip() if ch not in " .-()_")
     return compact.lstrip("+").isdigit()
 
@@ -90,16 +137,14 @@ def user_create(
     role: str,
     unit=None,
     sector=None,
-    phone_proved: bool = False,
     **extra,
 ) -> User:
     """Create an account with its jurisdiction, checking that the role and the scope agree and
     that ``actor`` (None: the operator's CLI) may create it.
 
-    User names that are phone numbers are reserved to accounts whose phone was proved by SMS
-    (``phone_proved``, venue self-registration): an account made under someone's number by
-    anybody else could be taken over when that person registers."""
-    if phone_like_username(username) and not phone_proved:
+    A user name is never a phone number: phones are personal data, stored encrypted (venue
+    owners log in with theirs through its keyed hash)."""
+    if phone_like_username(username):
         raise ServiceError(
             _("A user name cannot be a phone number (those are kept for accounts proved by SMS)."),
             code="phone_username",

@@ -10,12 +10,14 @@ from django.db.models import Q
 
 _venue_ids_for = None
 _manages_venue = None
+_invitations_for = None
 
 
-def register(*, venue_ids_for, manages_venue) -> None:
-    """``venue_ids_for(user)``: a subquery of venue ids; ``manages_venue(user, venue)``: bool."""
-    global _venue_ids_for, _manages_venue
-    _venue_ids_for, _manages_venue = venue_ids_for, manages_venue
+def register(*, venue_ids_for, manages_venue, invitations_for=None) -> None:
+    """``venue_ids_for(user)``: a subquery of venue ids; ``manages_venue(user, venue)``: bool;
+    ``invitations_for(user)``: the invitations waiting for the account holder's answer."""
+    global _venue_ids_for, _manages_venue, _invitations_for
+    _venue_ids_for, _manages_venue, _invitations_for = venue_ids_for, manages_venue, invitations_for
 
 
 def venue_filter(user, path: str) -> Q:
@@ -27,3 +29,8 @@ def venue_filter(user, path: str) -> Q:
 
 def manages_venue(user, venue) -> bool:
     return _manages_venue is not None and _manages_venue(user, venue)
+
+
+def invitations_for(user) -> list:
+    """Invitations to work at a venue waiting for ``user`` (shown on the dashboard)."""
+    return [] if _invitations_for is None else list(_invitations_for(user))

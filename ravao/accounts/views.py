@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ravao.accounts import policy, services
+from ravao.accounts import policy, services, venuestaff
 from ravao.accounts.forms import ThrottledLoginForm, UserCreateForm
 from ravao.accounts.models import ApiToken, User
 from ravao.accounts.navigation import menu_for
@@ -98,4 +98,5 @@ def user_active(request, pk: int):
 @login_required
 def dashboard(request):
     """Each role's starting page: the entries of its menu."""
-    return render(request, "accounts/dashboard.html", {"menu": menu_for(request.user)})
+    invitations = venuestaff.invitations_for(request.user) if policy.can(request.user, "venue.work") else []
+    return render(request, "accounts/dashboard.html", {"menu": menu_for(request.user), "invitations": invitations})

@@ -21,8 +21,9 @@
   up in bulk; a busy gate scans far fewer.
 * ``RAVAO_REPLAY_KEEP_HOURS`` (96): how long client_id answers are kept for replays.
 * ``RAVAO_HOT_CACHE_SECONDS`` (60): per-worker memory of venues by code, gate memberships and
-  API tokens (ravao/core/hotcache.py): a suspension, closure, revoked token or removed membership made
-  elsewhere takes effect within this time (at once in the process that saved it).
+  API tokens (ravao/core/hotcache.py): a suspension, closure or removed membership made elsewhere
+  takes effect within this time (at once in the process that saved it). A revoked token or a
+  deactivated account is refused at once everywhere (checked per request: accounts/services.py).
 """
 
 from django.conf import settings

@@ -3,12 +3,12 @@ account's venues (staff), whether it is open now, and the trip a vehicle is on."
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ravao.catalog.models import VenueType
 from ravao.checkins import conf
 from ravao.core import fastsql, hotcache
+from ravao.core.dates import format_datetime
 from ravao.core.errors import Conflict, NotFound
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.venues.models import Entrance, Trip, Venue, VenueMembership, VenueStatus
@@ -92,13 +92,12 @@ def check_venue_open(venue, at: datetime) -> None:
     if venue.venue_type.kind == "event" and venue.starts_at and venue.ends_at:
         grace = timedelta(minutes=conf.event_grace_minutes())
         if not venue.starts_at - grace <= at <= venue.ends_at + grace:
-            local = timezone.localtime
             raise Conflict(
                 _("%(venue)s accepts check-ins only from %(start)s to %(end)s.")
                 % {
                     "venue": venue.name,
-                    "start": local(venue.starts_at - grace).strftime("%d/%m/%Y %H:%M"),
-                    "end": local(venue.ends_at + grace).strftime("%d/%m/%Y %H:%M"),
+                    "start": format_datetime(venue.starts_at - grace),
+                    "end": format_datetime(venue.ends_at + grace),
                 },
                 code="event_closed",
             )

@@ -2,21 +2,18 @@
 and today's list as a spreadsheet. Scoped through Venue.objects.restrict (officials of the
 venue's area see the same masked view)."""
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from ravao.audit.services import audit_record
 from ravao.checkins import selectors
 from ravao.checkins.models import CheckoutMethod, HealthStatus, Visit
 from ravao.core.errors import ServiceError
-from ravao.core.spreadsheet import safe_cell
+from ravao.core.spreadsheet import XlsxSheet, xlsx_bytes, xlsx_workbook
 
 
 def _venue(request, code):
@@ -74,10 +71,10 @@ def venue_export(request, code: str):
         request=request,
         detail={"rows": len(rows)},
     )
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Visits")[:31]
-    ws.append(
+    wb = xlsx_workbook()
+    sheet = XlsxSheet(
+        wb,
+        _("Visits"),
         [
             _("Checked in"),
             _("Checked out"),
@@ -87,33 +84,26 @@ def venue_export(request, code: str):
             _("Status"),
             _("Entrance"),
             _("Companion of visit"),
-        ]
+        ],
+        [17, 17, 14, 22, 10, 14, 18, 10],
     )
     status_labels, method_labels = dict(HealthStatus.choices), dict(CheckoutMethod.choices)
     for r in rows:
-        ws.append(
+        sheet.append(
             [
-                safe_cell(x)
-                for x in [
-                    timezone.localtime(r["checked_in_at"]).replace(tzinfo=None),
-                    timezone.localtime(r["checked_out_at"]).replace(tzinfo=None),
-                    str(method_labels.get(r["checkout_method"], r["checkout_method"])),
-                    r["masked_name"],
-                    r["birth_year"],
-                    str(status_labels.get(r["status"], r["status"])),
-                    r["entrance"],
-                    r["companion_of"],
-                ]
+                r["checked_in_at"],
+                r["checked_out_at"],
+                str(method_labels.get(r["checkout_method"], r["checkout_method"])),
+                r["masked_name"],
+                r["birth_year"],
+                str(status_labels.get(r["status"], r["status"])),
+                r["entrance"],
+                r["companion_of"],
             ]
         )
-    for col in ("A", "B"):
-        for cell in ws[col][1:]:
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        ws.column_dimensions[col].width = 18
-    buf = io.BytesIO()
-    wb.save(buf)
+    sheet.close()
     response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     stamp = timezone.localtime(now).strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="ravao-{venue.code}-{stamp}.xlsx"'

@@ -56,11 +56,13 @@ def sms_are_really_sent(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def rate_limits_are_shared(app_configs, **kwargs):
-    """Without Redis each worker process counts rate limits and failed log-ins on its own."""
+    """Without Redis each worker process counts the rate limits on its own (the log-in lockout is
+    then counted in the database: shared, but a write per log-in try)."""
     if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
         return [
             Warning(
-                "Rate limits and the log-in lockout are counted per worker process (no shared cache).",
+                "Rate limits are counted per worker process (no shared cache; the log-in lockout falls back"
+                " to the database).",
                 hint="Set RAVAO_REDIS_URL (see docs/configuration.md).",
                 id="ravao.W011",
             )

@@ -3,8 +3,10 @@
 Each entry lives ``RAVAO_HOT_CACHE_SECONDS`` (60 s; 0 turns it off). A change saved through the
 ORM (``save``/``delete`` of a venue, venue type, membership, user or token) empties the memory of
 the process that saved it at once (signals wired in apps.py); other workers see it within the
-TTL. So a suspension, closure, event window change, removed membership, deactivated user or
-revoked token takes effect everywhere within RAVAO_HOT_CACHE_SECONDS (docs/api-checkins.md).
+TTL. So a suspension, closure, event window change or removed membership takes effect
+everywhere within RAVAO_HOT_CACHE_SECONDS (docs/api-checkins.md). A remembered token is checked
+against the database on every request (``accounts.services.token_for_raw``): revocation and
+deactivation take effect at once everywhere.
 Misses (unknown code, no membership, bad token) are never remembered: a new venue or a new
 membership works at once. Cached objects are shared between requests: read them, never change them.
 """

@@ -15,6 +15,12 @@ in-memory cache (``add``/``incr`` under a lock) have them; Django's database and
 not (their ``incr`` is a read followed by a write: two workers reading 9 both write 10), which
 is why neither is offered as a shared default (bench/ratelimit.py shows the lost counts).
 
+The log-in lockout must hold across workers even without Redis (a lockout at 10 that each of
+4 workers counts alone lets 40 guesses through): ``hit_shared`` counts in Redis when it is the
+cache, else in the database (``core.RateCount``) with one atomic ``INSERT … ON CONFLICT DO UPDATE
+… RETURNING`` (PostgreSQL and SQLite alike). It is made for low-volume events (log-ins), not for
+the check-in path, which counts in the cache.
+
 The identity (an address, an account id, a user name) is stored only as a keyed hash: the
 cache holds no addresses or user names in clear.
 """
@@ -22,9 +28,11 @@ cache holds no addresses or user names in clear.
 import ipaddress
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 
 from ravao.core.crypto import lookup_hash
 from ravao.core.errors import ServiceError
@@ -71,6 +79,47 @@ def hit(scope: str, ident, *, window: int, now: float | None = None) -> int:
     except Exception:  # the cache server is down: log it, do not fail the request
         logger.exception("rate limit %s not counted: the cache is unreachable", scope)
         return 0
+
+
+def _incr_in_database(key: str, ttl: int) -> int:
+    from ravao.core.models import RateCount
+
+    table = RateCount._meta.db_table
+    now = datetime.now(UTC)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {table} WHERE expires_at < %s", [now])
+        cur.execute(
+            f'INSERT INTO {table} ("key", "count", expires_at) VALUES (%s, 1, %s) '
+            f'ON CONFLICT ("key") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
+            [key, now + timedelta(seconds=ttl)],
+        )
+        return cur.fetchone()[0]
+
+
+def _shared_in_database() -> bool:
+    return not isinstance(caches["default"], RedisCache)
+
+
+def hit_shared(scope: str, ident, *, window: int, now: float | None = None) -> int:
+    """``hit``, but counted by every worker and server together even without Redis (in the
+    database then). For rare events only: the log-in lockout."""
+    key = _key(scope, str(ident), window, now)
+    if not _shared_in_database():
+        return hit(scope, ident, window=window, now=now)
+    try:
+        return _incr_in_database(key, window + GRACE_SECONDS)
+    except Exception:
+        logger.exception("rate limit %s not counted: the database is unreachable", scope)
+        return 0
+
+
+def reset_shared(scope: str, ident, *, window: int, now: float | None = None) -> None:
+    """``reset`` for a ``hit_shared`` count."""
+    if not _shared_in_database():
+        return reset(scope, ident, window=window, now=now)
+    from ravao.core.models import RateCount
+
+    RateCount.objects.filter(key=_key(scope, str(ident), window, now)).delete()
 
 
 def count(scope: str, ident, *, window: int, now: float | None = None) -> int:

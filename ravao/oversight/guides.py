@@ -95,8 +95,9 @@ GUIDES = {
                 "phone",
                 _("Register your venue"),
                 _(
-                    "Log in to Ravao (or ask the commune official who visits you) and open “Register a venue”: "
-                    "name, type, address. You get a venue code."
+                    "Open “Register a venue” on Ravao (or ask the commune official who visits you): name, type, "
+                    "address, your phone for an SMS code. You get a venue code; afterwards you log in with your "
+                    "phone number, and “Forgot your password?” sends a new code."
                 ),
             ),
             (
@@ -112,7 +113,8 @@ GUIDES = {
                 _("Add your gate staff"),
                 _(
                     "Add the staff who check people in at the gate: they log in on their own phone, never with "
-                    "your account."
+                    "your account. Make a new account on the venue's page, or invite someone who already has one: "
+                    "they work at your venue once they accept the invitation on their dashboard."
                 ),
             ),
             (
@@ -187,6 +189,15 @@ GUIDES = {
         "title": _("Guide for officials"),
         "intro": _("The dashboard shows, for your area, which places scan and which do not."),
         "steps": [
+            (
+                "phone",
+                _("Log in with your phone at hand"),
+                _(
+                    "Province officials and administrators: after the password, type the code of your authenticator "
+                    "app (set up at the first log-in with the QR code shown). Keep the recovery codes apart from "
+                    "the phone; lost both? The official who manages your account resets it."
+                ),
+            ),
             (
                 "chart",
                 _("Read the figures"),
@@ -272,7 +283,8 @@ GUIDES = {
                 "card",
                 _("Open the case"),
                 _(
-                    "Open “Contact tracing”, tap “Open a case” and find the person by the phone or ID number given "
+                    "Log in with your password and the code of your authenticator app (the second factor), open "
+                    "“Contact tracing”, tap “Open a case” and find the person by the phone or ID number given "
                     "at check-in. The infectious window starts two days before symptom onset (or the test date); "
                     "correct it on the case page if needed. Many cases at once: “Import cases” from a spreadsheet."
                 ),
@@ -313,6 +325,15 @@ GUIDES = {
             "check that each one had a reason."
         ),
         "steps": [
+            (
+                "phone",
+                _("Log in with your phone at hand"),
+                _(
+                    "Your account reads personal data: after the password, type the code of your authenticator "
+                    "app (set up at the first log-in with the QR code shown). Keep the recovery codes apart from "
+                    "the phone; lost both? The official who manages your account resets it."
+                ),
+            ),
             (
                 "table",
                 _("Open the log"),

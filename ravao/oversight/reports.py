@@ -2,6 +2,7 @@
 page, the API and the CLI (``ravao report``) and e-mailed by ``ravao sendreports``."""
 
 import io
+from datetime import date
 
 from django.conf import settings
 from django.utils import translation
@@ -9,9 +10,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ravao.core.dates import format_date
 from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import ServiceError
 from ravao.core.fonts import BOLD, REGULAR, register_fonts
+from ravao.core.spreadsheet import tidy
 from ravao.oversight import selectors
 
 # Indicator keys in report order, with their labels (definitions: docs/indicators.md).
@@ -65,8 +68,8 @@ def report_data(*, user, scope: selectors.Scope) -> dict:
 def _title(doc) -> str:
     return _("Progress report: %(unit)s, %(first)s to %(last)s") % {
         "unit": doc["unit"]["name"],
-        "first": doc["from"],
-        "last": doc["to"],
+        "first": format_date(date.fromisoformat(doc["from"])),
+        "last": format_date(date.fromisoformat(doc["to"])),
     }
 
 
@@ -84,7 +87,6 @@ def _xlsx(doc) -> bytes:
     ws.append([_("Indicator"), _("Value")])
     for key, label in LABELS:
         ws.append([str(label), doc["indicators"][key]])
-    ws.column_dimensions["A"].width = 40
     ch = wb.create_sheet(_("Child units")[:31])
     ch.append([_("Code"), _("Unit"), *[str(label) for key, label in LABELS if key in CHILD_COLUMNS], _("Lagging")])
     red = PatternFill("solid", fgColor="FDE2E1")
@@ -101,7 +103,6 @@ def _xlsx(doc) -> bytes:
         if ind["lagging"]:
             for cell in ch[ch.max_row]:
                 cell.fill = red
-    ch.column_dimensions["B"].width = 32
     lag = wb.create_sheet(_("Lagging")[:31])
     lag.append([_("Code"), _("Unit"), _("Scan points per 100 residents"), _("Share of targets registered")])
     for row in doc["lagging"]:
@@ -109,6 +110,9 @@ def _xlsx(doc) -> bytes:
         lag.append(
             [row["unit"]["code"], row["unit"]["name"], ind["points_per_100_residents"], ind["targets_registered_share"]]
         )
+    tidy(ws, header_row=4)
+    tidy(ch)
+    tidy(lag)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -70,6 +70,7 @@ class NotifyIn(Schema):
     degree: int = Field(1, ge=1, le=2)
     buffer_minutes: int = Field(60, ge=0, le=24 * 60)
     min_overlap_minutes: int = Field(0, ge=0, le=24 * 60)
+    preview: bool = False
 
 
 class WindowIn(Schema):
@@ -238,7 +239,8 @@ def contact_follow_up(request, case_id: Id, person_id: Id, payload: FollowUpIn):
 
 @router.post("/cases/{case_id}/notify", response=dict)
 def case_notify(request, case_id: Id, payload: NotifyIn):
-    """Message every contact not yet notified for this case (SMS, else e-mail)."""
+    """Message every contact not yet notified for this case (SMS, else e-mail); with
+    ``preview``, only say what would be sent (counts and the text), sending nothing."""
     case = selectors.case_get(user=request.auth, case_id=case_id)
     views = selectors.contact_batches(
         case=case,
@@ -246,6 +248,8 @@ def case_notify(request, case_id: Id, payload: NotifyIn):
         buffer_minutes=payload.buffer_minutes,
         min_overlap_minutes=payload.min_overlap_minutes,
     )
+    if payload.preview:
+        return services.notify_preview(user=request.auth, case=case, views=views)
     return services.notify_contacts(user=request.auth, case=case, views=views, request=request)
 
 

@@ -1,7 +1,8 @@
 """Exports of a case's contacts: XLSX and CSV for spreadsheets, JSON for outbreak tools.
 
 Spreadsheet cells are neutralised against formula injection (Luca, 2021) by
-``ravao.core.spreadsheet.safe_cell``; numbers stay numbers. Every export is audited
+``ravao.core.spreadsheet`` (CSV: ``csv_value``; XLSX: ``XlsxSheet``); numbers stay numbers, dates
+are in the language's format. Every export is audited
 (``export_case``), with who, when and which case. Exports hold every contact (F2 included): they
 are read in batches and written to a temporary file, so memory does not grow with the list.
 """
@@ -12,15 +13,13 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from ravao.audit.models import Action
 from ravao.core.dbrouting import reading_from_replica
-from ravao.core.spreadsheet import safe_cell
+from ravao.core.spreadsheet import XlsxSheet, csv_value, xlsx_workbook
 from ravao.tracing import contacts as engine
 from ravao.tracing.selectors import (
     CaseContacts,
@@ -34,13 +33,14 @@ from ravao.tracing.selectors import (
 )
 
 
-def neutralise(value):
-    """A cell as tracers read it (local times, "yes" for true), escaped by ``safe_cell``."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, bool):
-        return _("yes") if value else ""
-    return safe_cell(value)
+def kind_label(kind: str) -> str:
+    """How a tracer reads an exposure's kind (the JSON keeps the code)."""
+    return {"trip": _("same trip"), "event": _("same event"), "venue": _("same venue")}.get(kind, kind)
+
+
+# Widths of the XLSX columns (characters), in the order of the headers.
+CONTACT_WIDTHS = [6, 7, 28, 15, 15, 10, 14, 17, 40, 9, 9, 9, 9, 30]
+EXPOSURE_WIDTHS = [28, 7, 10, 30, 12, 17, 17, 17, 17, 10, 10, 10]
 
 
 def contact_headers() -> list[str]:
@@ -124,7 +124,7 @@ def exposure_rows(view: CaseContacts):
                 c.degree,
                 v["code"],
                 v["name"],
-                exposure_kind(e.source, view.venues[e.source.venue_id]),
+                kind_label(exposure_kind(e.source, view.venues[e.source.venue_id])),
                 e.sources_from,
                 e.sources_to,
                 e.visit.checked_in_at,
@@ -140,11 +140,11 @@ def write_csv(out, views: Iterable[CaseContacts]):
     # A BOM so that spreadsheet programs read the Vietnamese text as UTF-8.
     text.write("\ufeff")
     writer = csv.writer(text)
-    writer.writerow([neutralise(h) for h in contact_headers()])
+    writer.writerow([csv_value(h) for h in contact_headers()])
     rank = 1
     for view in views:
         for row in contact_rows(view, rank):
-            writer.writerow([neutralise(v) for v in row])
+            writer.writerow([csv_value(v) for v in row])
         rank += len(view.contacts)
     text.flush()
     text.detach()
@@ -152,19 +152,19 @@ def write_csv(out, views: Iterable[CaseContacts]):
 
 def write_xlsx(out, views: Iterable[CaseContacts]):
     # Write-only mode streams each sheet's rows to a temporary file (hundreds of thousands of
-    # exposures at F2). openpyxl stores text that starts with "=" as a formula; ``neutralise``
-    # has already prefixed every such text.
-    wb = Workbook(write_only=True)
-    contacts, exposures = wb.create_sheet(_("Contacts")[:31]), wb.create_sheet(_("Exposures")[:31])
-    contacts.append([neutralise(h) for h in contact_headers()])
-    exposures.append([neutralise(h) for h in exposure_headers()])
+    # exposures at F2); ``XlsxSheet`` writes text as text (never a formula) and dates as dates.
+    wb = xlsx_workbook()
+    contacts = XlsxSheet(wb, _("Contacts"), contact_headers(), CONTACT_WIDTHS)
+    exposures = XlsxSheet(wb, _("Exposures"), exposure_headers(), EXPOSURE_WIDTHS)
     rank = 1
     for view in views:
         for row in contact_rows(view, rank):
-            contacts.append([neutralise(v) for v in row])
+            contacts.append(row)
         for row in exposure_rows(view):
-            exposures.append([neutralise(v) for v in row])
+            exposures.append(row)
         rank += len(view.contacts)
+    contacts.close()
+    exposures.close()
     wb.save(out)
 
 

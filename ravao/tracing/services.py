@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
+from ravao.core.dates import format_datetime
 from ravao.core.errors import Conflict, NotFound, ServiceError
 from ravao.core.sms import send_sms
 from ravao.core.venuecodes import normalise_venue_code
@@ -251,7 +252,7 @@ def notification_text(*, venue_name: str, when: datetime) -> str:
     return _(
         "Ravao health service: you were at %(venue)s around %(when)s at the same time as a confirmed "
         "case. Please limit contacts, watch for symptoms and call your local health station."
-    ) % {"venue": venue_name, "when": timezone.localtime(when).strftime("%d/%m/%Y %H:%M")}
+    ) % {"venue": venue_name, "when": format_datetime(when)}
 
 
 def notify_contacts(*, user, case: Case, views, request=None) -> dict:
@@ -280,7 +281,9 @@ def notify_contacts(*, user, case: Case, views, request=None) -> dict:
     return counts
 
 
-def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict):
+def _messages(case: Case, contacts, venues: dict, people: dict):
+    """Each contact with the message they would get: (contact, channel or None if unreachable,
+    phone, e-mail, text)."""
     emails = dict(
         ContactTrace.objects.filter(case=case, person_id__in=[c.person_id for c in contacts]).values_list(
             "person_id", "email"
@@ -290,11 +293,37 @@ def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts
         person = people.get(contact.person_id)
         phone, email = (person.phone if person else ""), emails.get(contact.person_id) or ""
         if not phone and not email:
-            counts["unreachable"] += 1
+            yield contact, None, "", "", ""
             continue
         first = contact.exposures[0]
         text = notification_text(venue_name=venues[first.visit.venue_id]["name"], when=first.visit.checked_in_at)
-        channel = NotificationChannel.SMS if phone else NotificationChannel.EMAIL
+        yield contact, (NotificationChannel.SMS if phone else NotificationChannel.EMAIL), phone, email, text
+
+
+def notify_preview(*, user, case: Case, views) -> dict:
+    """What ``notify_contacts`` would do with the same contacts, without sending or writing
+    anything: how many SMS and e-mails, how many already notified or unreachable, and the
+    first message's text (each differs only by the venue and time of the first exposure)."""
+    require_tracer(user)
+    done = set(Notification.objects.filter(case=case).values_list("person_id", flat=True))
+    counts = {"sms": 0, "email": 0, "already": 0, "unreachable": 0, "text": ""}
+    for view in views:
+        for contact, channel, _phone, _email, text in _messages(case, view.contacts, view.venues, view.people):
+            if channel is None:
+                counts["unreachable"] += 1
+            elif contact.person_id in done:
+                counts["already"] += 1
+            else:
+                counts[channel] += 1
+                counts["text"] = counts["text"] or text
+    return counts
+
+
+def _notify_batch(user, case: Case, contacts, venues: dict, people: dict, counts: dict):
+    for contact, channel, phone, email, text in _messages(case, contacts, venues, people):
+        if channel is None:
+            counts["unreachable"] += 1
+            continue
         try:
             # The row first: a crash after it may lose a message, never send one twice.
             with transaction.atomic():

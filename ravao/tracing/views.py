@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ravao.accounts import policy
 from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import VenueType
+from ravao.core.confirm import confirmation, confirmed
 from ravao.core.errors import NotFound, ServiceError
 from ravao.tracing import exports, selectors, services
 from ravao.tracing.imports import case_import
@@ -313,6 +315,9 @@ def contact_mark(request, case_id, person_id):
 def case_notify(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id)
     f = _filters(request)
+    back = f"{reverse('tracing:contacts', args=[case.pk])}?{request.GET.urlencode()}"
+    if not confirmed(request):
+        return _notify_confirmation(request, case, f, back)
     counts = services.notify_contacts(
         user=request.user, case=case, views=selectors.contact_batches(case=case, **f), request=request
     )
@@ -320,7 +325,40 @@ def case_notify(request, case_id):
         request,
         _("Messages sent: %(sent)d; already notified: %(already)d; without phone or e-mail: %(unreachable)d.") % counts,
     )
-    return redirect(f"{reverse('tracing:contacts', args=[case.pk])}?{request.GET.urlencode()}")
+    return redirect(back)
+
+
+def _notify_confirmation(request, case, f, back):
+    """The preview before anything is sent: the message, how many get it and by which channel."""
+    p = services.notify_preview(user=request.user, case=case, views=selectors.contact_batches(case=case, **f))
+    recipients = p["sms"] + p["email"]
+    facts = [
+        (_("SMS to send"), p["sms"]),
+        (_("E-mails to send"), p["email"]),
+        (_("Already notified (not sent again)"), p["already"]),
+        (_("Without phone or e-mail"), p["unreachable"]),
+    ]
+    if not recipients:
+        messages.info(request, _("Nobody to notify: every contact in this list is already notified or unreachable."))
+        return redirect(back)
+    return confirmation(
+        request,
+        title=ngettext(
+            "Send %(n)d message to the contacts of F0 #%(case)s?",
+            "Send %(n)d messages to the contacts of F0 #%(case)s?",
+            recipients,
+        )
+        % {"n": recipients, "case": case.pk},
+        facts=facts,
+        preview=p["text"],
+        preview_label=_("The message (venue and time differ per contact)"),
+        consequences=[
+            _("Messages go out at once and cannot be recalled; each contact gets at most one per case."),
+            _("Only the contacts kept by the list's current filters are notified."),
+        ],
+        confirm_label=ngettext("Send %(n)d message", "Send %(n)d messages", recipients) % {"n": recipients},
+        cancel_url=back,
+    )
 
 
 @tracer_page

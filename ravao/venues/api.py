@@ -1,5 +1,5 @@
 """The venue API (/api/v1/venues...): list, detail, create, update, status, posters, entrances,
-trips, staff and bulk import. Thin: every call goes to selectors/services (docs/api-venues.md)."""
+trips, staff and invitations, and bulk import. Thin: every call goes to selectors/services (docs/api-venues.md)."""
 
 from datetime import datetime
 
@@ -14,9 +14,9 @@ from ravao.codes.signing import venue_qr_url
 from ravao.core.errors import NotFound, ServiceError
 from ravao.core.params import Id, Moment, Offset, PatchSchema, SmallInt
 from ravao.units.selectors import unit_by_code
-from ravao.venues import posters, services
+from ravao.venues import posters, services, staff
 from ravao.venues.importer import venue_import
-from ravao.venues.selectors import venue_for_manage, venue_for_official, venue_get, venue_list
+from ravao.venues.selectors import venue_contact, venue_for_manage, venue_for_official, venue_get, venue_list
 
 router = Router(tags=["venues"])
 
@@ -78,8 +78,9 @@ class TripOut(Schema):
 class VenueDetail(VenueItem):
     type_name: str
     unit_path: list[UnitRef]
-    contact_name: str
+    contact_name: str  # in full for the venue's managers and officials of its area (audited), else masked
     contact_phone: str
+    contact_masked: bool
     starts_at: datetime | None
     ends_at: datetime | None
     plate: str
@@ -97,6 +98,18 @@ class VenueDetail(VenueItem):
     @staticmethod
     def resolve_entrances(obj):
         return obj.entrance_list
+
+    @staticmethod
+    def resolve_contact_name(obj):
+        return obj.contact_view["name"]
+
+    @staticmethod
+    def resolve_contact_phone(obj):
+        return obj.contact_view["phone"]
+
+    @staticmethod
+    def resolve_contact_masked(obj):
+        return obj.contact_view["masked"]
 
 
 class VenueIn(Schema):
@@ -160,11 +173,33 @@ class StaffOut(Schema):
     username: str
     role: str
     active: bool
+    invited_role: str | None = None  # an invitation waiting for the account holder's answer
     generated_password: str | None = None
 
 
-def detail(venue):
-    """The venue with what the detail schema needs (its area's path, signed QR URLs)."""
+class InviteIn(Schema):
+    username: str
+    role: str = "staff"
+
+
+class Message(Schema):
+    detail: str
+
+
+class InvitationOut(Schema):
+    id: int
+    venue: str
+    venue_name: str
+    role: str
+    pending: bool
+    active: bool
+    invited_by: str | None = None
+
+
+def detail(venue, request):
+    """The venue with what the detail schema needs (its area's path, signed QR URLs, its contact
+    as the caller may see it: ``selectors.venue_contact``)."""
+    venue.contact_view = venue_contact(user=request.auth, venue=venue, request=request)
     venue.unit_path = [*venue.unit.ancestors(), venue.unit]
     venue.qr_url = venue_qr_url(venue=venue)
     venue.entrance_list = [
@@ -258,12 +293,12 @@ def create_venue(request, payload: VenueIn):
         **{k: v for k, v in fields.items() if k not in ("name", "street")},
         street=payload.street,
     )
-    return Status(201, detail(venue_get(user=user, code=venue.code)))
+    return Status(201, detail(venue_get(user=user, code=venue.code), request))
 
 
 @router.get("/venues/{code}", response=VenueDetail, summary="One venue (404 outside the caller's area)")
 def get_venue(request, code: str):
-    return detail(venue_get(user=request.auth, code=code))
+    return detail(venue_get(user=request.auth, code=code), request)
 
 
 @router.patch("/venues/{code}", response=VenueDetail, summary="Change a venue (its managers, officials of its area)")
@@ -274,21 +309,21 @@ def update_venue(request, code: str, payload: VenuePatch):
     unit = _unit(data.pop("unit")) if data.get("unit") else None
     data.pop("type", None), data.pop("unit", None)
     services.venue_update(venue=venue, by=request.auth, venue_type=vt, unit=unit, **data)
-    return detail(venue_get(user=request.auth, code=code))
+    return detail(venue_get(user=request.auth, code=code), request)
 
 
 @router.post("/venues/{code}/verify", response=VenueDetail, summary="Mark verified (officials)")
 def verify_venue(request, code: str, verified: bool = True):
     venue = venue_for_official(user=request.auth, code=code)
     services.venue_verify(venue=venue, by=request.auth, verified=verified)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.post("/venues/{code}/status", response=VenueDetail, summary="Suspend, close or reactivate")
 def set_status(request, code: str, status: str):
     venue = venue_get(user=request.auth, code=code)  # who may set which status: the service says
     services.venue_set_status(venue=venue, status=status, by=request.auth)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.get("/venues/{code}/poster", summary="The poster: format=pdf|png|svg, size=A4|A5, entrance=id")
@@ -312,7 +347,7 @@ def revoke_poster(request, code: str, entrance: Id | None = None):
     if entrance is not None and door is None:
         raise NotFound(_("This venue has no such entrance."))
     services.poster_revoke(venue=venue, entrance=door)
-    return detail(venue)
+    return detail(venue, request)
 
 
 @router.post("/venues/{code}/entrances", response={201: EntranceOut}, summary="Add an entrance")
@@ -351,30 +386,75 @@ def add_trip(request, code: str, payload: TripIn):
     )
 
 
-@router.get("/venues/{code}/staff", response=list[StaffOut], summary="The venue's managers and gate staff")
+def _member(m) -> dict:
+    return {
+        "id": m.pk,
+        "username": m.user.username,
+        "role": m.role,
+        "active": m.active,
+        "invited_role": m.invited_role or None,
+    }
+
+
+@router.get("/venues/{code}/staff", response=list[StaffOut], summary="The venue's managers, gate staff and invitations")
 def list_staff(request, code: str):
     venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
-    return [
-        {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active}
-        for m in venue.memberships.select_related("user").order_by("-active", "role", "user__username")
-    ]
+    return [_member(m) for m in venue.memberships.select_related("user").order_by("-active", "role", "user__username")]
 
 
-@router.post("/venues/{code}/staff", response={201: StaffOut}, summary="Add a manager or gate staff account")
+@router.post("/venues/{code}/staff", response={201: StaffOut}, summary="Make a new manager or gate staff account")
 def add_staff(request, code: str, payload: StaffIn):
     venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
-    m, generated = services.staff_add(venue=venue, by=request.auth, **payload.dict())
-    return Status(
-        201,
-        {"id": m.pk, "username": m.user.username, "role": m.role, "active": m.active, "generated_password": generated},
-    )
+    m, generated = staff.staff_create(venue=venue, by=request.auth, **payload.dict())
+    return Status(201, {**_member(m), "generated_password": generated})
 
 
-@router.delete("/venues/{code}/staff/{membership_id}", response={204: None}, summary="End a membership")
-def remove_staff(request, code: str, membership_id: int):
+@router.post(
+    "/venues/{code}/staff/invitations",
+    response={202: Message},
+    summary="Invite an existing venue account (the same answer whoever the name belongs to)",
+)
+def invite_staff(request, code: str, payload: InviteIn):
+    venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
+    staff.staff_invite(venue=venue, by=request.auth, username=payload.username, role=payload.role)
+    return Status(202, {"detail": staff.invited_message(payload.username.strip())})
+
+
+@router.delete(
+    "/venues/{code}/staff/{membership_id}", response={204: None}, summary="End a membership or withdraw an invitation"
+)
+def remove_staff(request, code: str, membership_id: Id):
     venue = venue_for_manage(user=request.auth, code=code, capability="venue.staff")
     m = venue.memberships.filter(pk=membership_id).first()
     if m is None:
         raise NotFound(_("No such member of this venue."))
-    services.staff_remove(membership=m, by=request.auth)
+    staff.staff_remove(membership=m, by=request.auth)
     return Status(204, None)
+
+
+@router.get("/invitations", response=list[InvitationOut], summary="Invitations to work at a venue, waiting for you")
+def my_invitations(request):
+    policy.require(request.auth, "venue.work")
+    return [_invitation(m) for m in staff.invitations_for(request.auth)]
+
+
+@router.post("/invitations/{membership_id}/accept", response=InvitationOut, summary="Accept an invitation")
+def accept_invitation(request, membership_id: Id):
+    return _invitation(staff.invitation_answer(user=request.auth, membership_id=membership_id, accept=True))
+
+
+@router.post("/invitations/{membership_id}/decline", response=InvitationOut, summary="Decline an invitation")
+def decline_invitation(request, membership_id: Id):
+    return _invitation(staff.invitation_answer(user=request.auth, membership_id=membership_id, accept=False))
+
+
+def _invitation(m) -> dict:
+    return {
+        "id": m.pk,
+        "venue": m.venue.code,
+        "venue_name": m.venue.name,
+        "role": m.invited_role or m.role,
+        "pending": bool(m.invited_role),
+        "active": m.active,
+        "invited_by": m.invited_by.username if m.invited_by_id else None,
+    }

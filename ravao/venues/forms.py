@@ -8,9 +8,27 @@ from ravao.catalog.models import VenueType
 from ravao.venues.selectors import unit_candidates
 
 
+class KindSelect(forms.Select):
+    """Each venue type's option says its kind (``data-kind``), for the form's script."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+        return option
+
+
 class VenueTypeField(forms.ModelChoiceField):
+    widget = KindSelect
+
     def label_from_instance(self, obj):
         return obj.name
+
+
+# The fields of one kind of venue only (services.KIND_FIELDS is the rule; these are the form's).
+EVENT_FIELDS = ("starts_at", "ends_at")
+VEHICLE_FIELDS = ("plate", "operator", "route")
 
 
 class VenueForm(forms.Form):
@@ -47,6 +65,44 @@ class VenueForm(forms.Form):
         self.user = user
         self.unit_choices = []
         super().__init__(*args, **kwargs)
+
+    def chosen_kind(self) -> str:
+        """The kind of the chosen venue type ("" while none is chosen): the form shows only
+        that kind's fields (without JavaScript too, once the form comes back)."""
+        if self.is_bound:
+            try:
+                vt = self.fields["venue_type"].clean(self.data.get(self.add_prefix("venue_type")))
+            except forms.ValidationError:
+                return ""
+        else:
+            vt = self.initial.get("venue_type")
+        return vt.kind if isinstance(vt, VenueType) else ""
+
+    def common_fields(self):
+        return [f for f in self if f.name not in EVENT_FIELDS + VEHICLE_FIELDS]
+
+    def event_fields(self):
+        return [self[name] for name in EVENT_FIELDS]
+
+    def vehicle_fields(self):
+        return [self[name] for name in VEHICLE_FIELDS]
+
+    def clean(self):
+        """Fields of another kind are ignored (a form filled before the type was changed); the
+        chosen kind's own fields are required, each marked where it is missing."""
+        d = super().clean()
+        kind = getattr(d.get("venue_type"), "kind", "")
+        for name in EVENT_FIELDS if kind != "event" else ():
+            d[name] = None
+        for name in VEHICLE_FIELDS if kind != "vehicle" else ():
+            d[name] = ""
+        if kind == "event":
+            for name in EVENT_FIELDS:
+                if d.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("An event needs a start and an end."))
+        if kind == "vehicle" and not (d.get("plate") or "").strip() and "plate" not in self.errors:
+            self.add_error("plate", _("A vehicle needs its plate or number."))
+        return d
 
     def clean_unit(self):
         text = self.cleaned_data["unit"]
@@ -116,6 +172,11 @@ class StaffForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("staff", _("Gate staff")), ("manager", _("Manager"))])
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=[("staff", _("Gate staff")), ("manager", _("Manager"))])
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.scoping import ScopedQuerySet
-from ravao.core.crypto import EncryptedTextField
+from ravao.core.crypto import EncryptedTextField, lookup_hash
 from ravao.core.text import fold_words
 from ravao.core.venuecodes import CODE_ALPHABET, CODE_LENGTH
 
@@ -146,12 +146,24 @@ class MembershipRole(models.TextChoices):
 
 
 class VenueMembership(models.Model):
-    """Links a venue manager or gate staff account to a venue it works at."""
+    """Links a venue manager or gate staff account to a venue it works at.
+
+    The role here is the account's role *at this venue*; it never changes the account's own
+    role. An existing account is only invited (``invited_role`` set): the link takes effect
+    when its holder accepts (``venues/staff.py``); until then ``active`` keeps its old value
+    (False for a new link, True for a member invited to another role)."""
 
     venue = models.ForeignKey(Venue, models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="venue_memberships")
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.STAFF)
     active = models.BooleanField(default=True)
+    invited_role = models.CharField(max_length=16, choices=MembershipRole.choices, blank=True, default="")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.invited_role)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["venue", "user"], name="venue_membership_unique")]
@@ -160,9 +172,13 @@ class VenueMembership(models.Model):
 class PhoneOTP(models.Model):
     """A one-time code sent by SMS to prove a phone number (self-registration of venues).
 
-    Only a keyed hash of the code is stored; it expires, and a few wrong tries burn it."""
+    Only a keyed hash of the code is stored; it expires, and a few wrong tries burn it. The phone
+    is never stored in clear: a keyed hash finds a number's codes (its own domain, so it cannot
+    be joined to people's phone hashes) and the ciphertext gives the number back to the
+    registration it proves."""
 
-    phone = models.CharField(max_length=32, db_index=True)  # E.164
+    phone_hash = models.CharField(max_length=64, db_index=True)  # hash_phone(E.164)
+    phone_encrypted = EncryptedTextField(max_length=32)  # E.164
     purpose = models.CharField(max_length=32, default="venue_register")
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -177,3 +193,16 @@ class PhoneOTP(models.Model):
 
     class Meta:
         verbose_name = _("one-time code")
+
+    @staticmethod
+    def hash_phone(e164: str) -> str:
+        return lookup_hash(f"otp-phone|{e164}")
+
+    @property
+    def phone(self) -> str:
+        """The number (E.164), decrypted."""
+        return self.phone_encrypted
+
+    @phone.setter
+    def phone(self, e164: str) -> None:
+        self.phone_encrypted, self.phone_hash = e164, self.hash_phone(e164)

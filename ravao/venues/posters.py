@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas as pdf_canvas
 
 from ravao.codes.signing import venue_qr_url
 from ravao.core.baseurl import base_host
+from ravao.core.dates import format_datetime
 from ravao.core.fonts import BOLD, REGULAR, register_fonts
 
 PT = 25.4 / 72  # millimetres per point
@@ -80,10 +81,10 @@ def poster_text(venue, entrance=None) -> dict:
     if venue.venue_type.kind == "vehicle":
         extra.append(" · ".join(x for x in (venue.plate, venue.operator, venue.route) if x))
     if venue.venue_type.kind == "event" and venue.starts_at and venue.ends_at:
-        from django.utils import timezone
+        from django.utils import translation
 
-        s, e = timezone.localtime(venue.starts_at), timezone.localtime(venue.ends_at)
-        extra.append(f"{s:%H:%M %d/%m/%Y} – {e:%H:%M %d/%m/%Y}")
+        with translation.override("vi"):  # the poster's own language (its header is Vietnamese first)
+            extra.append(f"{format_datetime(venue.starts_at)} – {format_datetime(venue.ends_at)}")
     return {
         "header_vi": "QUÉT MÃ QR KHI VÀO VÀ RA",
         "header_en": "Scan the QR code when you enter and leave",

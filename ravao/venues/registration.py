@@ -4,10 +4,10 @@ Codes are 6 digits, stored as a keyed hash (``core.crypto.lookup_hash``), valid 
 burnt after 5 wrong tries; at most 5 codes per phone per hour. A right code is used up only
 with the registration it proves (same transaction), so a registration that fails keeps it.
 
-User names made here are the phone number (digits); ``venues.services.staff_add`` refuses such
-names, and an existing account is reused only if this phone was proved for it before (a used
-code linked to it): then it takes the password chosen now and its API tokens and other sessions
-end. SMS goes through
+An account made here has a non-personal user name and the phone encrypted, found by keyed hash
+(its owner logs in with the phone in any common form); an existing account with this phone is
+reused only if this phone was proved for it before (a used code linked to it): then it takes
+the password chosen now and its API tokens and other sessions end. SMS goes through
 ``ravao.core.sms.send_sms`` (the default back end writes to the log).
 """
 
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ravao.accounts import policy
+from ravao.accounts import phones, policy
 from ravao.accounts.models import ApiToken, User
 from ravao.accounts.services import user_create
 from ravao.core import ratelimit
@@ -60,7 +60,9 @@ def otp_send(*, phone: str, purpose: str = "venue_register", client: str = "") -
             message=_("Too many codes were requested from this connection. Try again in an hour."),
         )
     if (
-        PhoneOTP.objects.filter(phone=phone, purpose=purpose, created_at__gte=now - timedelta(hours=1)).count()
+        PhoneOTP.objects.filter(
+            phone_hash=PhoneOTP.hash_phone(phone), purpose=purpose, created_at__gte=now - timedelta(hours=1)
+        ).count()
         >= OTP_MAX_PER_HOUR
     ):
         raise ServiceError(_("Too many codes were sent to this number. Try again in an hour."), status=429)
@@ -119,8 +121,13 @@ def otp_consume(*, otp: PhoneOTP, user=None) -> None:
     otp.used_at, otp.user = now, user
 
 
-def username_for_phone(phone: str) -> str:
-    return phone.lstrip("+")
+def owner_handle() -> str:
+    """A new self-registered owner's user name: a handle that says nothing about them (they log
+    in with their phone, found by keyed hash: ravao/accounts/backends.py)."""
+    while True:
+        handle = f"owner-{secrets.token_hex(4)}"
+        if not User.objects.filter(username=handle).exists():
+            return handle
 
 
 @transaction.atomic
@@ -131,19 +138,18 @@ def venue_self_register(
     or the one this phone was proved for before) and the venue; the code is used up only if all
     of it succeeds.
 
-    The account's user name is the phone number in international form without "+"."""
+    The account is found by its phone's keyed hash; a new one gets a non-personal user name and
+    the phone encrypted (the owner logs in with the phone in any common form)."""
     if not getattr(otp, "verified", False):
         raise ServiceError(_("This code is no longer valid: ask for a new one."))
-    username = username_for_phone(otp.phone)
-    user = User.objects.select_for_update().filter(username__iexact=username).first()
+    user = User.objects.select_for_update().filter(phone_hash=phones.hash_of_typed(otp.phone)).order_by("pk").first()
     if user is None:
         first, _sep, last = (contact_name or "").strip().rpartition(" ")
         user = user_create(
-            username=username,
+            username=owner_handle(),
             password=None,
             role=policy.venue_account_role(manager=True),
             phone=otp.phone,
-            phone_proved=True,
             first_name=first[:150],
             last_name=last[:150],
         )
@@ -151,13 +157,13 @@ def venue_self_register(
         user.save(update_fields=["password"])
     elif not policy.role_may(user.effective_role, "venue.work"):
         raise Conflict(_("This phone number belongs to an official's account: register the venue from that account."))
-    elif not PhoneOTP.objects.filter(user=user, phone=otp.phone, used_at__isnull=False).exists():
+    elif not PhoneOTP.objects.filter(user=user, phone_hash=otp.phone_hash, used_at__isnull=False).exists():
         # Somebody made this account under the phone's name without proving the phone: it is
         # not handed over (its password is known to them).
         raise Conflict(
             _(
-                "An account already has this phone number as its user name, but this phone was never "
-                "proved for it. Ask the district health office to check that account."
+                "An account already has this phone number, but this phone was never proved for it. Ask "
+                "the district health office to check that account."
             ),
             code="username_taken",
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.catalog.models import Sector, VenueType
 from ravao.core.errors import NotFound
+from ravao.core.masking import mask_name, mask_phone
 from ravao.core.venuecodes import normalise_venue_code
 from ravao.units.selectors import unit_by_code
 from ravao.venues.models import Venue, VenueMembership, fold_words
@@ -109,3 +110,35 @@ def unit_candidates(text: str, *, user=None, limit: int = 10):
     if policy.scope_kind(user) == "area":
         units = units & Unit.objects.restrict(user)
     return candidates(text, units=units, limit=limit)
+
+
+def venue_contact(*, user, venue: Venue, request=None) -> dict:
+    """The venue's contact name and phone as ``user`` may see them: in full for the venue's
+    managers and the officials of its area (``venue.contact``; the read is audited, with the
+    venue's unit so that the area's auditors see it), masked for everyone else (gate staff,
+    tracers, auditors)."""
+    name, phone = venue.contact_name or "", venue.contact_phone or ""
+    if not policy.can(user, "venue.contact", venue):
+        return {"name": mask_name(name), "phone": mask_phone(phone), "masked": True}
+    if name or phone:
+        from ravao.audit.models import Action
+        from ravao.audit.services import audit_record
+
+        audit_record(
+            user=user,
+            action=Action.READ,
+            object_type="venue_contact",
+            object_id=venue.code,
+            unit_id=venue.unit_id,
+            request=request,
+        )
+    return {"name": name, "phone": phone, "masked": False}
+
+
+def export_unit(*, user, unit_code: str = ""):
+    """The unit a registry export covers, for its audit entry: the narrower of the filter's unit
+    and the caller's own (None: the whole country)."""
+    found = unit_by_code(unit_code.strip()) if unit_code else None
+    if found is None or (user.unit is not None and not found.is_within(user.unit)):
+        return user.unit
+    return found

@@ -6,15 +6,12 @@ commands must share — suspension, bulk posters, staff — are also required he
 (``by=None``: the operator's command line or a system job, which may do anything).
 """
 
-import secrets
-
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
 from ravao.accounts.models import User
-from ravao.accounts.services import phone_like_username, user_create
 from ravao.catalog.models import VenueKind, VenueType
 from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.units.models import Unit
@@ -47,7 +44,21 @@ def check_unit(unit: Unit, *, by=None) -> None:
         raise Forbidden(_("%(unit)s is outside your jurisdiction.") % {"unit": unit.name})
 
 
+# The fields that belong to one kind of venue only: an event's window, a vehicle's plate.
+KIND_FIELDS = {VenueKind.EVENT: ("starts_at", "ends_at"), VenueKind.VEHICLE: ("plate", "operator", "route")}
+
+
+def _drop_other_kinds(venue: Venue) -> None:
+    """A venue keeps only the fields of its own kind: a shop sent with an event window (a form
+    filled before the type was changed, an API call) is saved without it."""
+    for kind, names in KIND_FIELDS.items():
+        if venue.venue_type.kind != kind:
+            for name in names:
+                setattr(venue, name, None if name in ("starts_at", "ends_at") else "")
+
+
 def _check_fields(venue: Venue, *, by=None) -> None:
+    _drop_other_kinds(venue)
     if not (venue.name or "").strip():
         raise ServiceError(_("Give the venue a name."))
     if policy.is_sector_limited(by) and venue.sector_id != by.sector_id:
@@ -314,81 +325,4 @@ def membership_link(*, venue: Venue, user: User, role: str) -> VenueMembership:
     return membership
 
 
-@transaction.atomic
-def staff_add(
-    *,
-    venue: Venue,
-    by: User | None,
-    username: str,
-    role: str,
-    full_name: str = "",
-    phone: str = "",
-    password: str | None = None,
-) -> tuple[VenueMembership, str | None]:
-    """Give an account a role at ``venue`` (``by``: its managers, officials of its area): an
-    existing venue account is linked, otherwise a new venue manager / gate staff account is
-    created. Returns the membership and, for a new account without a chosen password, a
-    generated one to hand over once."""
-    if by is not None:
-        policy.require(by, "venue.staff", venue)
-    if role not in MembershipRole.values:
-        raise ServiceError(_("Unknown role %(role)s.") % {"role": role})
-    username = (username or "").strip()
-    if not username:
-        raise ServiceError(_("Give the account a user name."))
-    manager = role == MembershipRole.MANAGER
-    user = User.objects.filter(username__iexact=username).first()
-    generated = None
-    if user is None and phone_like_username(username):
-        # Phone-number user names belong to accounts whose phone was proved by SMS (venue
-        # self-registration): an account made here under one could be taken over later.
-        raise ServiceError(
-            _(
-                "A user name cannot be a phone number (those are kept for accounts proved by SMS): "
-                "use letters, e.g. baove_%(suffix)s."
-            )
-            % {"suffix": venue.code.lower()},
-            code="phone_username",
-        )
-    if user is None:
-        if not password:
-            generated = password = secrets.token_urlsafe(9)
-        first, _sep, last = (full_name or "").strip().rpartition(" ")
-        try:
-            user = user_create(
-                username=username,
-                password=password,
-                role=policy.venue_account_role(manager=manager),
-                phone=(phone or "").strip(),
-                first_name=first[:150],
-                last_name=last[:150],
-            )
-        except Exception as exc:  # a model validation message for the user
-            raise ServiceError(_("This user name cannot be used: %(error)s") % {"error": exc}) from exc
-    elif not policy.role_may(user.effective_role, "venue.work"):
-        raise Conflict(_("The account %(username)s is not a venue account.") % {"username": username})
-    elif policy.venue_account_role(manager=manager, current=user.role) != user.role:
-        # Promoted: a manager account can also scan at the gate.
-        user.role = policy.venue_account_role(manager=manager, current=user.role)
-        user.save(update_fields=["role"])
-    return membership_link(venue=venue, user=user, role=role), generated
-
-
-@transaction.atomic
-def staff_remove(*, membership: VenueMembership, by: User | None) -> None:
-    """End a membership (kept for the record; ``by``: the venue's managers, officials of its
-    area). The last manager cannot leave the venue alone: the venue's active managers are
-    locked, so two removals at once cannot both pass."""
-    if by is not None:
-        policy.require(by, "venue.staff", membership.venue)
-    if membership.role == MembershipRole.MANAGER:
-        managers = list(
-            VenueMembership.objects.select_for_update()
-            .filter(venue_id=membership.venue_id, role=MembershipRole.MANAGER, active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        if not [pk for pk in managers if pk != membership.pk]:
-            raise ServiceError(_("A venue keeps at least one manager: add another manager first."))
-    membership.active = False
-    membership.save(update_fields=["active"])
+# Adding and removing staff: ravao/venues/staff.py (new accounts, invitations, answers).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ravao.venues import views, views_official, views_registration
+from ravao.venues import views, views_invitations, views_official, views_registration
 
 app_name = "venues"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views_official.export_csv, name="export_csv"),
     path("import/", views_official.import_page, name="import"),
     path("mine/", views.mine, name="mine"),
+    path("invitations/", views_invitations.invitations, name="invitations"),
     path("new/", views.create, name="create"),
     path("register/", views_registration.register, name="register"),
     path("register/confirm/", views_registration.register_confirm, name="register_confirm"),

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ravao.accounts import policy
 from ravao.codes.signing import venue_qr_url
+from ravao.core.confirm import confirmation, confirmed
 from ravao.core.errors import ServiceError
-from ravao.venues import posters, services
-from ravao.venues.forms import EntranceForm, StaffForm, TripForm, VenueForm
+from ravao.venues import posters, services, staff
+from ravao.venues.forms import EntranceForm, InviteForm, StaffForm, TripForm, VenueForm
 from ravao.venues.models import VenueStatus
 from ravao.venues.selectors import membership_role, my_venues, venue_get
 
@@ -51,7 +53,7 @@ def detail(request, code):
     }
     if can_manage:
         context["members"] = venue.memberships.select_related("user").order_by("-active", "role", "user__username")
-        context.update(entrance_form=EntranceForm(), staff_form=StaffForm())
+        context.update(entrance_form=EntranceForm(), staff_form=StaffForm(), invite_form=InviteForm(prefix="invite"))
         if venue.venue_type.kind == "vehicle":
             context.update(trips=venue.trips.order_by("-departs_at")[:50], trip_form=TripForm())
     return render(request, "venues/detail.html", context)
@@ -182,20 +184,33 @@ def _add_staff(request, venue):
     form = StaffForm(request.POST)
     if not form.is_valid():
         raise ServiceError(_("Give the account a user name."))
-    membership, generated = services.staff_add(venue=venue, by=request.user, **form.cleaned_data)
-    if generated:
-        return _(
-            "Account %(username)s created with the password %(password)s — hand it over now; it is not shown again."
-        ) % {"username": membership.user.username, "password": generated}
-    return _("%(username)s now works at this venue.") % {"username": membership.user.username}
+    membership, generated = staff.staff_create(venue=venue, by=request.user, **form.cleaned_data)
+    return _(
+        "Account %(username)s created with the password %(password)s — hand it over now; it is not shown again."
+    ) % {"username": membership.user.username, "password": generated}
+
+
+def _invite_staff(request, venue):
+    form = InviteForm(request.POST, prefix="invite")
+    if not form.is_valid():
+        raise ServiceError(_("Give the account a user name."))
+    staff.staff_invite(venue=venue, by=request.user, **form.cleaned_data)
+    return staff.invited_message(form.cleaned_data["username"].strip())
 
 
 def _remove_staff(request, venue):
-    membership = venue.memberships.filter(pk=request.POST.get("membership")).first()
+    membership = venue.memberships.filter(pk=_int(request.POST.get("membership"))).first()
     if membership is None:
         raise ServiceError(_("No such member of this venue."))
-    services.staff_remove(membership=membership, by=request.user)
+    staff.staff_remove(membership=membership, by=request.user)
     return _("%(username)s no longer works at this venue.") % {"username": membership.user.username}
+
+
+def _int(text) -> int:
+    try:
+        return max(0, min(int(text), 2**63 - 1))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _verify(request, venue):
@@ -218,20 +233,102 @@ ACTIONS = {
     "add-trip": (_add_trip, "venue.change"),
     "remove-trip": (_remove_trip, "venue.change"),
     "add-staff": (_add_staff, "venue.staff"),
+    "invite-staff": (_invite_staff, "venue.staff"),
     "remove-staff": (_remove_staff, "venue.staff"),
     "verify": (_verify, "venue.verify"),
     "status": (_status, "venue.close"),
 }
 
 
+# --- what the confirmation page says before an irreversible action (None: nothing to confirm) --
+
+
+def _confirm_remove_entrance(request, venue):
+    entrance = _entrance(venue, request.POST.get("entrance"))
+    return {
+        "title": _("Remove the entrance “%(name)s”?") % {"name": entrance.name},
+        "consequences": [
+            _("Its poster stops working at once: visitors who scan it are told it has been replaced."),
+            _("This cannot be undone; a new entrance gets a new poster to print."),
+        ],
+        "confirm_label": _("Remove the entrance"),
+    }
+
+
+def _confirm_revoke(request, venue):
+    entrance = _entrance(venue, request.POST["entrance"]) if request.POST.get("entrance") else None
+    what = _("the entrance “%(name)s”") % {"name": entrance.name} if entrance else _("the whole venue")
+    return {
+        "title": _("Replace the poster of %(what)s?") % {"what": what},
+        "consequences": [
+            _("The printed poster stops working at once: visitors who scan it are told it has been replaced."),
+            _("Print the new poster and put it up in place of the old one."),
+        ],
+        "confirm_label": _("Replace the poster"),
+    }
+
+
+def _confirm_remove_staff(request, venue):
+    membership = venue.memberships.select_related("user").filter(pk=request.POST.get("membership")).first()
+    if membership is None:
+        raise ServiceError(_("No such member of this venue."))
+    consequences = [_("They can no longer scan visitors or see this venue.")]
+    if membership.user_id == request.user.pk:
+        title = _("Remove yourself from %(venue)s?") % {"venue": venue.name}
+        consequences = [
+            _("You will no longer be able to scan visitors, see or change this venue."),
+            _("Only another manager of the venue or an official can add you back."),
+        ]
+    else:
+        title = _("Remove %(username)s from %(venue)s?") % {"username": membership.user.username, "venue": venue.name}
+    return {"title": title, "consequences": consequences, "confirm_label": _("Remove")}
+
+
+def _confirm_status(request, venue):
+    status = request.POST.get("status", "")
+    if status == VenueStatus.CLOSED:
+        return {
+            "title": _("Close %(venue)s?") % {"venue": venue.name},
+            "consequences": [
+                _("No more check-ins: every poster of the venue answers that it is closed."),
+                _("Visits already recorded are kept for tracing."),
+            ],
+            "confirm_label": _("Close the venue"),
+        }
+    if status == VenueStatus.SUSPENDED:
+        return {
+            "title": _("Suspend %(venue)s?") % {"venue": venue.name},
+            "consequences": [
+                _("No more check-ins until an official of the area lifts the suspension."),
+                _("The venue's managers cannot reopen it themselves."),
+            ],
+            "confirm_label": _("Suspend the venue"),
+        }
+    return None
+
+
+CONFIRM = {
+    "remove-entrance": _confirm_remove_entrance,
+    "revoke": _confirm_revoke,
+    "remove-staff": _confirm_remove_staff,
+    "status": _confirm_status,
+}
+
+
 @login_required
 @require_POST
 def action(request, code, op):
+    """One action on a venue; an irreversible one (``CONFIRM``) first answers with a page that
+    says what will happen, and acts only when that page's form comes back confirmed."""
     venue = _venue_or_404(request, code)
     handler, capability = ACTIONS.get(op, (None, None))
     if handler is None or not policy.can(request.user, capability, venue):
         raise Http404
     try:
+        ask = CONFIRM.get(op)
+        question = ask(request, venue) if ask and not confirmed(request) else None
+        if question:
+            return confirmation(request, cancel_url=reverse("venues:detail", args=[venue.code]), **question)
         messages.success(request, handler(request, venue))
     except ServiceError as exc:
         messages.error(request, exc.message)

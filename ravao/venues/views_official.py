@@ -17,12 +17,12 @@ from ravao.audit.models import Action
 from ravao.audit.services import audit_record
 from ravao.catalog.models import Sector
 from ravao.core.errors import ServiceError
-from ravao.core.spreadsheet import safe_cell
+from ravao.core.spreadsheet import csv_value
 from ravao.venues import services
 from ravao.venues.forms import ImportForm
 from ravao.venues.importer import venue_import
 from ravao.venues.models import VenueStatus
-from ravao.venues.selectors import venue_list, venue_types
+from ravao.venues.selectors import export_unit, venue_list, venue_types
 
 FILTERS = ("unit", "sector", "type", "status", "verified", "q")
 
@@ -82,32 +82,50 @@ def export_csv(request):
     _filters, qs, error = _filtered(request)
     if error:
         raise Http404(error)
-    rows = [["code", "name", "type", "sector", "unit_code", "unit", "street", "status", "verified", "contact_phone"]]
+    # Headers and values in the reader's language (the import reads its own columns: name,
+    # type, address, unit, phone — see importer.HEADERS).
+    rows = [
+        [
+            _("Venue code"),
+            _("Name"),
+            _("Type"),
+            _("Sector"),
+            _("Unit code"),
+            _("Unit"),
+            _("Street"),
+            _("Status"),
+            _("Verified"),
+            _("Contact phone"),
+        ]
+    ]
     for v in qs.iterator(chunk_size=2000):
         rows.append(
             [
                 v.code,
                 v.name,
-                v.venue_type.code,
-                v.sector.code,
+                v.venue_type.name,
+                v.sector.name,
                 v.unit.code,
                 v.unit.name,
                 v.street,
-                v.status,
-                "1" if v.verified else "0",
+                v.get_status_display(),
+                v.verified,
                 v.contact_phone,
             ]
         )
-    # The contact phones are personal data for household businesses: the export is audited.
+    # The contact phones are personal data for household businesses: the export is audited,
+    # with the unit it covers (the filter's, else the official's own) so that the auditors of
+    # that area see it in their scoped log.
     audit_record(
         user=request.user,
         action=Action.EXPORT,
         object_type="venue_registry",
+        unit=export_unit(user=request.user, unit_code=_filters["unit"]),
         request=request,
         detail={"rows": len(rows) - 1, "filters": {k: v for k, v in request.GET.items() if v}},
     )
     out = io.StringIO()
-    csv.writer(out).writerows([[safe_cell(c) for c in row] for row in rows])
+    csv.writer(out).writerows([[csv_value(c) for c in row] for row in rows])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ravao-venues.csv"'
     return response

@@ -1,5 +1,9 @@
-"""The public self-registration of a venue: the form, then the SMS code, then the poster."""
+"""The public self-registration of a venue: the form, then the SMS code, then the poster.
 
+Between the two steps the form waits in the session; the contact's phone and name are kept
+there encrypted (``core.crypto``), never in clear in the session store (issue 15)."""
+
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.hashers import make_password
@@ -8,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ravao.catalog.models import VenueType
 from ravao.core import ratelimit
+from ravao.core.crypto import decrypt, encrypt
 from ravao.core.errors import ServiceError
 from ravao.units.models import Unit
 from ravao.venues import registration, services
@@ -34,8 +39,8 @@ def register(request):
                 venue_type=fields["venue_type"].pk,
                 unit=fields["unit"].pk,
                 otp=otp.pk,
-                phone=phone,
-                contact_name=form.cleaned_data["contact_name"],
+                phone=encrypt(phone),
+                contact_name=encrypt(form.cleaned_data["contact_name"] or ""),
                 password_hash=make_password(form.cleaned_data["password"]),
             )
             request.session[SESSION_KEY] = pending
@@ -45,12 +50,17 @@ def register(request):
 
 def register_confirm(request):
     pending = request.session.get(SESSION_KEY)
-    if not pending:
+    try:
+        phone = decrypt(pending["phone"]) if pending else ""
+    except (InvalidToken, KeyError, TypeError):  # a form kept before the keys changed: start again
+        phone = ""
+    if not phone:
+        request.session.pop(SESSION_KEY, None)
         return redirect("venues:register")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("resend"):
         try:
-            pending["otp"] = registration.otp_send(phone=pending["phone"], client=ratelimit.client_key(request)).pk
+            pending["otp"] = registration.otp_send(phone=phone, client=ratelimit.client_key(request)).pk
             request.session[SESSION_KEY] = pending
             messages.success(request, _("A new code has been sent."))
         except ServiceError as exc:
@@ -69,7 +79,7 @@ def register_confirm(request):
             }
             user, venue = registration.venue_self_register(
                 otp=otp,
-                contact_name=pending["contact_name"],
+                contact_name=decrypt(pending["contact_name"]),
                 password_hash=pending["password_hash"],
                 venue_type=VenueType.objects.get(pk=pending["venue_type"]),
                 unit=Unit.objects.get(pk=pending["unit"]),
@@ -80,7 +90,7 @@ def register_confirm(request):
             form.add_error("code", exc.message)
         else:
             del request.session[SESSION_KEY]
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="ravao.accounts.backends.UsernameOrPhoneBackend")
             messages.success(
                 request,
                 _(
@@ -90,7 +100,5 @@ def register_confirm(request):
                 % {"username": user.username},
             )
             return redirect("venues:detail", code=venue.code)
-    masked = (
-        pending["phone"][:-4].replace(pending["phone"][4:-4], "•" * len(pending["phone"][4:-4])) + pending["phone"][-4:]
-    )
+    masked = phone[:4] + "•" * len(phone[4:-4]) + phone[-4:]
     return render(request, "venues/register_confirm.html", {"form": form, "phone": masked})

@@ -14,7 +14,8 @@ from ravao.accounts.policytable import DOC, document
 from ravao.core.errors import Forbidden
 from ravao.testing import ApiClient
 from ravao.venues.models import MembershipRole, VenueMembership
-from ravao.venues.services import posters_bulk, staff_add, staff_remove
+from ravao.venues.services import posters_bulk
+from ravao.venues.staff import invitation_answer, staff_create, staff_invite, staff_remove
 from ravao.venues.testing import make_venue
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -136,14 +137,18 @@ def test_the_api_and_the_page_refuse_bulk_posters_alike(users, venues):
 @pytest.mark.django_db
 def test_staff_are_added_by_the_venues_managers_and_area_officials_only(users, venues):
     a, _b = venues
-    membership, generated = staff_add(venue=a, by=users["manager"], username="baove_a", role="staff")
+    membership, generated = staff_create(venue=a, by=users["manager"], username="baove_a", role="staff")
     assert generated and membership.user.role == Role.GATE_STAFF
-    staff_add(venue=a, by=users["commune_a"], username="baove_a", role="manager")
+    staff_invite(venue=a, by=users["commune_a"], username="baove_a", role="manager")
+    invitation_answer(user=membership.user, membership_id=membership.pk, accept=True)
+    membership.refresh_from_db()
     membership.user.refresh_from_db()
-    assert membership.user.role == Role.VENUE_MANAGER  # promoted to manage
+    assert membership.role == "manager" and membership.user.role == Role.GATE_STAFF  # the account's role stays
     for who in ("commune_b", "staff", "tracer"):
         with pytest.raises(Forbidden):
-            staff_add(venue=a, by=users[who], username="baove_x", role="staff")
+            staff_create(venue=a, by=users[who], username="baove_x", role="staff")
+        with pytest.raises(Forbidden):
+            staff_invite(venue=a, by=users[who], username="baove_a", role="staff")
     with pytest.raises(Forbidden):
         staff_remove(membership=membership, by=users["commune_b"])
     staff_remove(membership=membership, by=users["manager"])

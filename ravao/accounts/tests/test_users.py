@@ -99,11 +99,12 @@ def test_the_cli_refuses_inconsistent_accounts(small_map):
     assert not User.objects.filter(username__in=["x", "y"]).exists()
 
 
-def test_phone_number_user_names_are_kept_for_accounts_proved_by_sms(small_map):
+def test_a_user_name_is_never_a_phone_number(small_map):
     from ravao.accounts.services import user_create
     from ravao.core.errors import ServiceError
 
     with pytest.raises(ServiceError) as err:
         user_create(username="84 911 222 333", password=None, role="venue_manager")
     assert err.value.code == "phone_username"
-    assert user_create(username="84911222333", password=None, role="venue_manager", phone_proved=True).pk
+    with pytest.raises(ServiceError):
+        user_create(username="84911222333", password=None, role="venue_manager")

@@ -23,10 +23,10 @@ def test_the_switch_on_every_page_overrides_the_browser(client):
 
 
 def test_the_language_saved_on_the_account_applies_at_log_in(client, users):
-    user = users["province"]
+    user = users["commune_a"]  # no second factor asked (ravao/signin/tests test that step)
     user.language = "en"
     user.save()
-    r = client.post("/accounts/login/", {"username": "province", "password": "pw-for-tests-1"})
+    r = client.post("/accounts/login/", {"username": "commune_a", "password": "pw-for-tests-1"})
     assert r.status_code == 302
     r = client.get("/dashboard/")
     assert r.headers["Content-Language"] == "en"

@@ -49,6 +49,7 @@ VENUE = [
     "/gate/",
     "/checkins/venues/",
     "/venues/mine/",
+    "/venues/invitations/",
     "/tracing/exposures/",
     "/accounts/tokens/",
 ]
@@ -90,6 +91,7 @@ LABELS_VI = {
     "/organisations/canvassers/": "Tuyên truyền viên",
     "/organisations/": "Tổ chức",
     "/mobilisation/": "Loa truyền thanh và đài phát thanh",
+    "/venues/invitations/": "Lời mời làm việc",
 }
 
 

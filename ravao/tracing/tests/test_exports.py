@@ -59,10 +59,34 @@ def test_it_exports_xlsx_without_any_formula_cell(case, client):
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
-                    assert not cell.value.startswith(DANGEROUS_PREFIXES), cell.value
                     names.append(cell.value)
-    assert '\'=HYPERLINK("http://evil","x")' in names and "'=cmd|' /C calc'!A0" in names
+                    # A text cell; one that would start a formula when retyped carries Excel's
+                    # hidden apostrophe (quote prefix) instead of a visible one.
+                    assert cell.data_type == "s"
+                    if cell.value.startswith(DANGEROUS_PREFIXES):
+                        assert cell.quotePrefix, cell.value
+    assert '=HYPERLINK("http://evil","x")' in names and "=cmd|' /C calc'!A0" in names
+    assert not [n for n in names if n.startswith("'")]  # no visible apostrophe anywhere
     assert len(wb["Contacts" if "Contacts" in wb.sheetnames else wb.sheetnames[0]]["A"]) == 1 + len(EVIL)
+
+
+def test_the_xlsx_reads_well_phones_as_text_dates_widths_filters_and_words(case, client):
+    from ravao.people.models import Person
+
+    wb = load_workbook(io.BytesIO(body(client.get(f"/tracing/cases/{case.pk}/export.xlsx"))))
+    contacts, exposures = wb.worksheets
+    assert contacts["D1"].value == "Điện thoại"
+    phones = {c.value for c in contacts["D"][1:]}
+    assert phones == {p.phone for p in Person.objects.exclude(pk=case.person_id)}
+    assert all(isinstance(p, str) and not p.startswith("'") for p in phones)
+    for ws in (contacts, exposures):
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert ws.freeze_panes == "A2"
+        assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1])
+    assert contacts.column_dimensions["C"].width >= 20  # names are not squeezed
+    first = contacts["H2"]  # first exposure: a date, shown the Vietnamese way
+    assert first.is_date and first.number_format == "dd/mm/yyyy hh:mm"
+    assert {c.value for c in exposures["E"][1:]} == {"cùng địa điểm"}  # kind: translated, not "venue"
 
 
 def test_it_exports_csv_with_neutralised_cells(case, client):

@@ -8,8 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from ravao.audit.models import AuditEntry
+from ravao.core.sms import ConsoleSMSBackend
 from ravao.testing import Role, make_user
-from ravao.tracing.models import Case, ContactTrace, ExposureWindow
+from ravao.tracing.models import Case, ContactTrace, ExposureWindow, Notification
 from ravao.tracing.tests.factories import BASE, make_person, make_visit, make_world
 
 H = timedelta(hours=1)
@@ -123,9 +124,22 @@ def test_it_notifies_from_the_page(scene):
     # The case's window from the onset default excludes BASE; widen it to cover the visits.
     case.infectious_from = BASE - 24 * H
     case.save()
-    r = scene["client"].post(f"/tracing/cases/{case.pk}/notify/", follow=True)
-    assert r.status_code == 200
+    ConsoleSMSBackend.outbox.clear()
+    # First the preview: the message, how many get it; nothing sent, nothing written.
+    r = scene["client"].post(f"/tracing/cases/{case.pk}/notify/?degree=1")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'name="confirmed" value="1"' in html
+    assert "Gửi 1 tin nhắn" in html and scene["cafe"].name in html and "Ravao" in html
+    assert not ConsoleSMSBackend.outbox and not Notification.objects.exists()
+    assert not AuditEntry.objects.filter(action="notify", case_id=case.pk).exists()
+    assert f'action="/tracing/cases/{case.pk}/notify/?degree=1"' in html  # the list's filters kept
+    # Then the confirmation sends.
+    r = scene["client"].post(f"/tracing/cases/{case.pk}/notify/?degree=1", {"confirmed": "1"}, follow=True)
+    assert r.status_code == 200 and len(ConsoleSMSBackend.outbox) == 1
     assert AuditEntry.objects.filter(action="notify", case_id=case.pk).exists()
+    # Nobody left to notify: no confirmation page, a message instead.
+    r = scene["client"].post(f"/tracing/cases/{case.pk}/notify/?degree=1", follow=True)
+    assert "Không còn ai để báo" in r.content.decode() and len(ConsoleSMSBackend.outbox) == 1
 
 
 def test_it_serves_the_contact_page_in_a_bounded_number_of_queries(scene, django_assert_max_num_queries):

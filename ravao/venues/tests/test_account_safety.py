@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from ravao.accounts.models import ApiToken, User
+from ravao.accounts.phones import hash_of_typed
 from ravao.accounts.services import token_issue
 from ravao.core.sms import ConsoleSMSBackend
 from ravao.testing import ApiClient, make_user
@@ -57,14 +58,14 @@ def test_a_manager_cannot_make_a_staff_account_named_like_a_phone(users, small_m
     venue = make_venue(small_map.commune_a)
     VenueMembership.objects.create(venue=venue, user=users["manager"], role=MembershipRole.MANAGER)
     res = ApiClient(users["manager"]).post(f"/venues/{venue.code}/staff", {"username": username, "role": "staff"})
-    assert res.status_code == 400 and res.json()["code"] == "phone_username"
+    assert res.status_code == 409 and res.json()["code"] == "username_unavailable"
     assert not User.objects.filter(username__contains="905").exists()
 
 
 def test_a_phone_named_account_made_by_someone_else_is_not_handed_over(small_map):
-    # An account under the phone's name, made without proving the phone (before staff_add
-    # refused such names): whoever made it knows its password.
-    squatter = make_user("84905123456", "gate_staff", password="attacker-knows-this")
+    # An account with the phone, made without proving the phone (e.g. a staff account given
+    # this number): whoever made it knows its password.
+    squatter = make_user("squatter", "gate_staff", password="attacker-knows-this", phone="+84905123456")
     c, res, _code = register(small_map)
     assert res.status_code == 200 and "never proved for it" in res.content.decode()
     squatter.refresh_from_db()
@@ -75,7 +76,8 @@ def test_a_phone_named_account_made_by_someone_else_is_not_handed_over(small_map
 def test_the_same_phone_registering_again_gets_its_account_with_the_new_password(small_map):
     first_client, res, _code = register(small_map)
     assert res.status_code == 302
-    user = User.objects.get(username="84905123456")
+    user = User.objects.get(phone_hash=hash_of_typed("84905123456"))
+    assert user.username.startswith("owner-") and user.phone == "+84905123456"
     token = token_issue(user=user, name="old script")
     assert first_client.get("/venues/mine/").status_code == 200 and "_auth_user_id" in first_client.session
 
@@ -113,13 +115,14 @@ def test_a_failed_registration_keeps_the_code_for_the_next_try(small_map):
     other = make_venue(small_map.commune_a, name="Tiệm vàng Kim Thành", street="1 Trần Phú")
     res = client.post("/venues/register/confirm/", {"code": code})
     assert res.status_code == 200 and "already registered" in res.content.decode()
-    assert PhoneOTP.objects.get().used_at is None and not User.objects.filter(username="84905777888").exists()
+    assert PhoneOTP.objects.get().used_at is None
+    assert not User.objects.filter(phone_hash=hash_of_typed("0905777888")).exists()
     # ... and once that is sorted out, the same code still works (once).
     other.delete()
     res = client.post("/venues/register/confirm/", {"code": code})
     assert res.status_code == 302
     otp = PhoneOTP.objects.get()
-    assert otp.used_at is not None and otp.user.username == "84905777888"
+    assert otp.used_at is not None and otp.user.phone == "+84905777888"
 
 
 def test_a_code_registers_once(small_map):

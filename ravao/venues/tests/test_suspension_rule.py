@@ -115,7 +115,7 @@ def _page(user) -> Client:
 
 
 def _post(user, venue, status):
-    return _page(user).post(f"/venues/{venue.code}/do/status/", {"status": status}, follow=True)
+    return _page(user).post(f"/venues/{venue.code}/do/status/", {"status": status, "confirmed": "1"}, follow=True)
 
 
 def test_on_the_page_the_official_suspends_and_lifts(users, clinic):

@@ -188,7 +188,7 @@
     const inside = !!data.already_inside;
     lastVisit = data.direction === "out" ? null : {id: data.id, venue: data.venue && data.venue.code};
     const time = new Date(data.direction === "out" ? data.checked_out_at : data.checked_in_at);
-    const hhmm = time.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+    const hhmm = window.ravaoDates ? ravaoDates.time(time) : time.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
     show("done", {
       status: data.status,
       title: data.direction === "out" ? gettext("Checked out") : gettext(STATUS_TEXT[data.status] || data.status),
@@ -331,7 +331,7 @@
     list.textContent = "";
     for (const f of failed.sort((a, b) => a.scanned_at.localeCompare(b.scanned_at))) {
       const li = document.createElement("li");
-      li.textContent = [new Date(f.scanned_at).toLocaleTimeString(), f.label, f.detail].filter(Boolean).join(" · ");
+      li.textContent = [(window.ravaoDates ? ravaoDates.time(f.scanned_at) : new Date(f.scanned_at).toLocaleTimeString()), f.label, f.detail].filter(Boolean).join(" · ");
       list.appendChild(li);
     }
     $("failed").hidden = failed.length === 0;

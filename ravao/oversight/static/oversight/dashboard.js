@@ -8,7 +8,7 @@
   new Chart(el, {
     type: "line",
     data: {
-      labels: days.map(function (d) { return d.day.slice(5); }),
+      labels: days.map(function (d) { return ravaoDates.date(d.day + "T00:00:00"); }),
       datasets: [
         { label: gettext("Scans"), data: days.map(function (d) { return d.scans; }), borderColor: "#0b6bcb", tension: 0.2 },
         { label: gettext("Unique visitors"), data: days.map(function (d) { return d.visitors; }), borderColor: "#1a7f37", tension: 0.2 },

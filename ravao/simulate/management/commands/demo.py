@@ -15,6 +15,7 @@ from django.utils import translation
 
 from ravao.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from ravao.accounts.models import User
+from ravao.accounts.secondfactor import DEMO_SECRET
 from ravao.units.demo import demo_units
 from ravao.units.models import Unit
 
@@ -55,8 +56,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo log-ins at {url}/accounts/login/ (password: {DEMO_PASSWORD})")
         for username, role, scope in rows:
             self.stdout.write(f"  {username:<10} {role:<26} {scope}")
+        self.stdout.write(
+            f"Accounts that read personal data (admin, tinh, truyvet, kiemtoan) confirm each log-in with a"
+            f" second factor: the public demo authenticator key {DEMO_SECRET} (add it to any TOTP app);"
+            " with RAVAO_DEMO=1 the confirmation page also shows its current code."
+        )
         if settings.RAVAO_SMS_BACKEND == "ravao.core.sms.ConsoleSMSBackend":
             self.stdout.write(
                 "SMS are not sent in the demo: every text (venue sign-up codes, notifications) is printed"
-                ' in this terminal, in the server\'s log, as "SMS to <phone>: <text>".'
+                ' in this terminal, in the server\'s log, as "SMS to <masked phone>: <text>".'
             )

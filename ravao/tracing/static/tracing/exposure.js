@@ -32,7 +32,7 @@
       box.appendChild(title);
       hits.forEach(function (w) {
         var p = document.createElement("p");
-        var when = new Date(w.from).toLocaleString() + " – " + new Date(w.to).toLocaleString();
+        var when = ravaoDates.datetime(w.from) + " – " + ravaoDates.datetime(w.to);
         p.textContent = interpolate(gettext("You were at %s during a period when a confirmed case was there."), [w.venue_name]) +
           " (" + when + ") " + (w.message || gettext("Watch for symptoms and call your local health station."));
         box.appendChild(p);

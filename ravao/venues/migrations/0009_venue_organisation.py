@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0001_initial'),
-        ('venues', '0006_split_catalog_types'),
+        ('venues', '0008_split_catalog_types'),
     ]
 
     operations = [

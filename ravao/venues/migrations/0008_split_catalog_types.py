@@ -8,5 +8,5 @@ def move(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("venues", "0005_encrypt_venue_contact"), ("catalog", "0003_split_types")]
+    dependencies = [("venues", "0007_phoneotp_phone_hashed"), ("catalog", "0003_split_types")]
     operations = [migrations.RunPython(move, migrations.RunPython.noop)]
