@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ravao.accounts",
     "ravao.audit",
     "ravao.codes",
+    "ravao.organisations",
     "ravao.venues",
     "ravao.people",
     "ravao.health",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "ravao.gate",
     "ravao.tracing",
     "ravao.oversight",
+    "ravao.mobilisation",
     "ravao.signin",
     "ravao.simulate",
 ]
@@ -280,6 +282,9 @@ RAVAO_EXPOSURE_WINDOW_DAYS = envint("RAVAO_EXPOSURE_WINDOW_DAYS", 14)
 # the rollup re-reads late visits, how often the multi-day visitor windows are refreshed, and the
 # PostgreSQL work_mem of the rollup's distinct counts.
 RAVAO_TARGET_REGISTERED_SHARE = float(envstr("RAVAO_TARGET_REGISTERED_SHARE", "0.8"))
+# Mobilisation: the hotline the loudspeaker and radio scripts and the printed notices give
+# (empty: they ask people to contact the People's Committee of their commune).
+RAVAO_HOTLINE = envstr("RAVAO_HOTLINE", "")
 RAVAO_ROLLUP_LOOKBACK_MINUTES = envint("RAVAO_ROLLUP_LOOKBACK_MINUTES", 60)
 RAVAO_RANGE_SYNC_MAX = envint("RAVAO_RANGE_SYNC_MAX", 100_000)
 RAVAO_ROLLUP_RANGE_BUDGET_SECONDS = envint("RAVAO_ROLLUP_RANGE_BUDGET_SECONDS", 30)

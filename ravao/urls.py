@@ -21,6 +21,8 @@ urlpatterns = [
     path("tracing/", include("ravao.tracing.urls")),
     path("health/", include("ravao.health.urls")),
     path("oversight/", include("ravao.oversight.urls")),
+    path("organisations/", include("ravao.organisations.urls")),
+    path("mobilisation/", include("ravao.mobilisation.urls")),
     # The visitor-facing check-in pages live at the site root (short URLs on posters).
     path("", include("ravao.checkins.urls")),
     path("", include("ravao.core.urls")),

@@ -16,13 +16,18 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
     """Create (or reset) one account per role; returns (username, role label, scope) rows."""
     province, communes, district = demo_units()
     health = Sector.objects.get(code="health")
+    industrial = Sector.objects.get(code="industrial")
     spec = [
         ("admin", Role.NATIONAL_ADMIN, None, None),
         ("tinh", Role.PROVINCE_OFFICIAL, province, None),
         ("huyen", Role.DISTRICT_OFFICIAL, district, None),
         ("xa", Role.COMMUNE_OFFICIAL, communes[0], None),
         ("xa2", Role.COMMUNE_OFFICIAL, communes[1], None),
+        # A Youth Union member enlisted by the commune (her organisation: organisations/demo.py).
+        ("vandong", Role.CANVASSER, communes[0], None),
         ("yte", Role.SECTOR_OFFICIAL, province, health),
+        # The industrial-zone board: its dashboard lists the zone's enterprises and which lag.
+        ("kcn", Role.SECTOR_OFFICIAL, province, industrial),
         ("truyvet", Role.TRACER, province, None),
         ("kiemtoan", Role.AUDITOR, province, None),
         ("quanly", Role.VENUE_MANAGER, None, None),

@@ -23,7 +23,7 @@ class UserCreateForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        allowed = policy.manageable_roles(actor)
+        allowed = policy.account_form_roles(actor)
         self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
         self.fields["unit"].widget.attrs.update({"data-unit-picker": "1", "autocomplete": "off"})
 

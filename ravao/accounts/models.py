@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     DISTRICT_OFFICIAL = "district_official", _("District official")
     COMMUNE_OFFICIAL = "commune_official", _("Commune official")
     SECTOR_OFFICIAL = "sector_official", _("Sector official")
+    CANVASSER = "org_canvasser", _("Canvasser (mass organisation)")
     TRACER = "tracer", _("Health tracer")
     AUDITOR = "auditor", _("Auditor")
     VENUE_MANAGER = "venue_manager", _("Venue manager")

@@ -24,11 +24,14 @@ NATIONAL = frozenset({Role.NATIONAL_ADMIN})
 LOCAL_OFFICIALS = frozenset({Role.PROVINCE_OFFICIAL, Role.DISTRICT_OFFICIAL, Role.COMMUNE_OFFICIAL})
 SECTOR_LIMITED = frozenset({Role.SECTOR_OFFICIAL})
 OFFICIALS = NATIONAL | LOCAL_OFFICIALS | SECTOR_LIMITED
+# Members of a mass organisation (Đoàn Thanh niên, Hội Phụ nữ…) enlisted by a commune for the
+# door-to-door campaign of that commune, and for nothing else (dispatch 2278/BTTTT-THH, §2, §8).
+CANVASSERS = frozenset({Role.CANVASSER})
 TRACERS = frozenset({Role.TRACER})
 AUDITORS = frozenset({Role.AUDITOR})
 # Roles whose reach is a part of the map (their unit and below), as opposed to venue roles,
 # whose reach is the venues they work at.
-AREA = OFFICIALS | TRACERS | AUDITORS
+AREA = OFFICIALS | TRACERS | AUDITORS | CANVASSERS
 VENUE_MANAGERS = frozenset({Role.VENUE_MANAGER})
 VENUE = VENUE_MANAGERS | {Role.GATE_STAFF}
 EVERYONE = frozenset(Role.values)
@@ -38,8 +41,8 @@ EVERYONE = frozenset(Role.values)
 MANAGES_ACCOUNTS = {
     Role.NATIONAL_ADMIN: EVERYONE,
     Role.PROVINCE_OFFICIAL: EVERYONE - NATIONAL - {Role.PROVINCE_OFFICIAL},
-    Role.DISTRICT_OFFICIAL: frozenset({Role.COMMUNE_OFFICIAL}) | VENUE,
-    Role.COMMUNE_OFFICIAL: VENUE,
+    Role.DISTRICT_OFFICIAL: frozenset({Role.COMMUNE_OFFICIAL}) | VENUE | CANVASSERS,
+    Role.COMMUNE_OFFICIAL: VENUE | CANVASSERS,
 }
 
 DENIED = _("Your role may not do this.")
@@ -92,7 +95,7 @@ class Capability:
 
 CAPABILITIES = {
     # Seeing things (each has a menu entry).
-    "units.view": Capability("See the administrative map of one's area", grant(AREA)),
+    "units.view": Capability("See the administrative map of one's area", grant(AREA - CANVASSERS)),
     "audit.read": Capability("Read the audit log", grant(AUDITORS | NATIONAL)),
     "accounts.manage": Capability(
         "Create and deactivate accounts of lower levels in one's area", grant(MANAGES_ACCOUNTS)
@@ -114,7 +117,33 @@ CAPABILITIES = {
         denied=_("Only officials of this unit or above can name who answers for it."),
     ),
     "campaign.run": Capability(
-        "Run the door-to-door campaign (and be assigned establishments to visit)", grant(OFFICIALS)
+        "Take part in the door-to-door campaign of one's area: see the register, add establishments, "
+        "record visits, register them as venues (and be assigned establishments to visit)",
+        grant(OFFICIALS | CANVASSERS),
+    ),
+    "campaign.manage": Capability(
+        "Lead the door-to-door campaign: assign establishments, import registers, export progress",
+        grant(OFFICIALS),
+        denied=_("Only officials can do this."),
+    ),
+    "campaign.canvassers": Capability(
+        "Enlist canvassers from the mass organisations for the communes of one's area",
+        grant(LOCAL_OFFICIALS | NATIONAL),
+        denied=_("Only officials of a province, district or commune can enlist canvassers."),
+    ),
+    "organisations.view": Capability(
+        "See the organisations (mass organisations, industrial zones, operators…) of one's area",
+        grant(OFFICIALS),
+    ),
+    "organisations.manage": Capability(
+        "Add organisations and place venues under them, in one's area",
+        grant(OFFICIALS),
+        denied=_("Only officials can do this."),
+    ),
+    "mobilisation.broadcast": Capability(
+        "Read the loudspeaker and radio scripts of one's area, print notices and log broadcasts made",
+        grant(LOCAL_OFFICIALS | NATIONAL),
+        denied=_("Only officials of a province, district or commune can do this."),
     ),
     "tracing.trace": Capability(
         "Open cases, read and notify contacts, publish exposure windows",
@@ -280,6 +309,17 @@ def manageable_roles(user) -> frozenset:
     return MANAGES_ACCOUNTS.get(user.effective_role, frozenset())
 
 
+def canvasser_role() -> str:
+    """The role of the accounts enlisted as canvassers (organisations/services.py)."""
+    return Role.CANVASSER
+
+
+def account_form_roles(user) -> frozenset:
+    """The roles offered on the accounts page: canvassers are enlisted on their own page, which
+    asks for their mass organisation."""
+    return manageable_roles(user) - CANVASSERS
+
+
 def check_role_scope(*, role: str, unit=None, sector=None) -> None:
     """An account's scope must suit its role: a sector official needs a sector, a province,
     district or commune official that unit."""
@@ -289,6 +329,8 @@ def check_role_scope(*, role: str, unit=None, sector=None) -> None:
         raise ServiceError(str(_("A sector official needs a sector.")))
     if role in LOCAL_OFFICIALS and unit is None:
         raise ServiceError(str(_("An official of a province, district or commune needs that unit.")))
+    if role in CANVASSERS and (unit is None or unit.children.exists()):
+        raise ServiceError(str(_("A canvasser belongs to one commune or ward.")))
 
 
 def venue_account_role(*, manager: bool, current: str | None = None) -> str:

@@ -94,3 +94,23 @@ def covers(user, obj) -> bool:
         sector = _follow(obj, sector_path) if sector_path else None
         return sector is not None and sector.pk == user.sector_id
     return True
+
+
+def shared_down_q(user, *, unit: str, sector: str | None = None) -> Q:
+    """Rows shared downwards, such as organisations: those of the user's area (as ``scope_q``)
+    and those of the units above it, a null unit being the whole country; for a sector official,
+    rows of their sector or of none."""
+    if user is None or not user.is_authenticated or not user.is_active or policy.scope_kind(user) != "area":
+        return NOTHING
+    q = Q()
+    if user.unit_id is not None:
+        parts = user.unit.path.strip("/").split("/")
+        above = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+        q &= (
+            Q(**{f"{unit}__isnull": True})
+            | Q(**{f"{unit}__path__in": above})
+            | Q(**{f"{unit}__path__startswith": user.unit.path})
+        )
+    if policy.is_sector_limited(user) and sector is not None:
+        q &= Q(**{f"{sector}__isnull": True}) | Q(**{sector: user.sector_id})
+    return q

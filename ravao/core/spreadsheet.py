@@ -150,3 +150,28 @@ def tidy(ws, header_row: int = 1):
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     if ws.max_row > header_row:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(ws.max_column)}{ws.max_row}"
+
+
+def rejects_workbook(*, header: list[str], rows: list[list], problem: str, title: str = "") -> bytes:
+    """An XLSX of the rows an import could not take, as they were given under ``header``, with
+    the problem of each in a last column (``problem`` names it): the file to fix and import
+    again (importers ignore the problem column)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = (title or "rows")[:31]
+    ws.append([safe_cell(h) for h in header] + [safe_cell(problem)])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    red = PatternFill("solid", fgColor="FDE2E1")
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+        ws.cell(row=ws.max_row, column=len(header) + 1).fill = red
+    ws.column_dimensions["A"].width = 30
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

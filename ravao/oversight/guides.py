@@ -236,11 +236,24 @@ GUIDES = {
                     "and gate asks the new version at once; declarations made before keep theirs."
                 ),
             ),
+            (
+                "staff",
+                _("Enlist and announce"),
+                _(
+                    "Enlist canvassers from the mass organisations (“Canvassers”), read today's script on the "
+                    "loudspeakers or radio, post the printed notice in every village and log each broadcast "
+                    "(“Loudspeakers and radio”)."
+                ),
+            ),
         ],
     },
     "canvasser": {
         "title": _("Guide for canvassers"),
-        "intro": _("You visit every establishment of your commune until each one has a scan point that really scans."),
+        "intro": _(
+            "An official of your commune, or a member of the Fatherland Front or a mass organisation (Youth "
+            "Union, Women's Union, Veterans, Farmers, trade unions) enlisted by it: you visit every establishment "
+            "of your commune until each one has a scan point that really scans."
+        ),
         "steps": [
             (
                 "table",

@@ -4,10 +4,6 @@ Pages, the API and commands call these functions; every one checks the actor's j
 through ``restrict(user)`` before writing.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +14,6 @@ from ravao.catalog.models import VenueType
 from ravao.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ravao.oversight.models import TargetEstablishment, TargetStatus
 from ravao.units.models import Unit
-from ravao.venues.models import natural_key_of
-
-IMPORT_COLUMNS = ["commune", "name", "venue_type", "address", "phone", "notes", "canvasser"]
-MAX_IMPORT_ROWS = 20000
 
 
 def _lowest_unit(*, user, code: str = "", unit: Unit | None = None, generation: str = "") -> Unit:
@@ -53,7 +45,7 @@ def _canvasser(*, user, username: str) -> User | None:
         .first()
     )
     if found is None or not (user.is_national or (found.unit and found.unit.is_within(user.unit))):
-        raise NotFound(_("No official named “%(name)s” in your jurisdiction.") % {"name": username})
+        raise NotFound(_("No canvasser or official named “%(name)s” in your jurisdiction.") % {"name": username})
     return found
 
 
@@ -124,6 +116,7 @@ def target_set_status(*, user, target: TargetEstablishment, status: str, notes: 
 @transaction.atomic
 def target_assign(*, user, targets: list[int], canvasser: str) -> int:
     """Assign establishments (ids) to a canvasser (username; empty: unassign). Returns the count."""
+    policy.require(user, "campaign.manage")
     who = _canvasser(user=user, username=canvasser)
     qs = TargetEstablishment.objects.restrict(user).filter(pk__in=targets)
     if qs.count() != len(set(targets)):
@@ -171,101 +164,3 @@ def target_register_venue(*, user, target: TargetEstablishment, venue_type: Venu
     target.visited_at = target.visited_at or timezone.now()
     target.save()
     return venue
-
-
-# ----------------------------------------------------------------------------------- import
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    skipped: int = 0  # already in the register (same commune, name and address): re-imports add nothing
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    dry_run: bool = True
-
-
-def _read_rows(*, content: bytes, filename: str) -> list[dict]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ServiceError(_("The file is not a readable XLSX workbook.")) from exc
-        values = [["" if c is None else str(c).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ServiceError(_("CSV files must be encoded in UTF-8.")) from exc
-        values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    values = [row for row in values if any(row)]
-    if not values:
-        raise ServiceError(_("The file is empty."))
-    header = [h.strip().lower() for h in values[0]]
-    if "name" not in header or "commune" not in header:
-        raise ServiceError(_("The first row must name the columns, at least “commune” and “name”."))
-    if len(values) - 1 > MAX_IMPORT_ROWS:
-        raise ServiceError(_("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
-    return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in values[1:]]
-
-
-def target_import(*, user, content: bytes, filename: str, dry_run: bool = True) -> ImportResult:
-    """Import a register (CSV or XLSX; columns: IMPORT_COLUMNS). All or nothing: any row in error
-    and nothing is written; ``dry_run`` checks every row and writes nothing. A row already in the
-    register (same commune, name and address, accents and case aside) is skipped, so importing
-    the same file twice adds nothing."""
-    rows = _read_rows(content=content, filename=filename)
-    result = ImportResult(rows=len(rows), dry_run=dry_run)
-    types = {t.code: t for t in VenueType.objects.select_related("sector")}
-    units: dict[str, Unit | None] = {}
-    canvassers: dict[str, User | None] = {}
-    prepared = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            code = row.get("commune", "")
-            if code not in units:
-                units[code] = _lowest_unit(user=user, code=code)
-            vt = None
-            if row.get("venue_type"):
-                vt = types.get(row["venue_type"])
-                if vt is None:
-                    raise ServiceError(_("Unknown venue type “%(code)s”.") % {"code": row["venue_type"]})
-            _check_type(user=user, venue_type=vt)
-            if not row.get("name"):
-                raise ServiceError(_("The name is required."))
-            who = row.get("canvasser", "")
-            if who not in canvassers:
-                canvassers[who] = _canvasser(user=user, username=who)
-            prepared.append((row, units[code], vt, canvassers[who]))
-        except ServiceError as exc:
-            result.errors.append((number, exc.message))
-    if result.errors or dry_run:
-        return result
-    known = {
-        natural_key_of(t.unit_id, t.name, t.address)
-        for t in TargetEstablishment.objects.filter(unit__in={u for _, u, _, _ in prepared}).only(
-            "unit_id", "name", "address"
-        )
-    }
-    with transaction.atomic():
-        for row, unit, vt, who in prepared:
-            key = natural_key_of(unit.pk, row["name"], row.get("address", ""))
-            if key in known:
-                result.skipped += 1
-                continue
-            known.add(key)
-            target_create(
-                user=user,
-                unit=unit,
-                name=row["name"],
-                venue_type=vt,
-                address=row.get("address", ""),
-                phone=row.get("phone", ""),
-                notes=row.get("notes", ""),
-                assigned_to=who,
-                source=filename[-32:],
-            )
-            result.created += 1
-    return result

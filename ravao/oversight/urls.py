@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaign/", views_campaign.register, name="campaign"),
     path("campaign/add/", views_campaign.add, name="target_add"),
     path("campaign/import/", views_campaign.import_register, name="import"),
+    path("campaign/export.xlsx", views_campaign.export, name="campaign_export"),
     path("campaign/<int:pk>/", views_campaign.target, name="target"),
     path("guides/", views_guides.guides, name="guides"),
     path("guides/<str:role>/", views_guides.guide, name="guide"),

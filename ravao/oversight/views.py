@@ -17,6 +17,7 @@ from ravao.core.dbrouting import reading_from_replica
 from ravao.core.errors import ServiceError
 from ravao.oversight import selectors
 from ravao.oversight.models import VenueDay
+from ravao.oversight.organisations import organisation_rows
 from ravao.oversight.reports import CHILD_COLUMNS, LABELS, fmt_value, report_build
 from ravao.oversight.rollup import last_rollup_at, local_day
 
@@ -189,6 +190,10 @@ def dashboard(request):
         ),
         "sectors": _sectors(request.user),
         **_responsible(request.user, scope),
+        # A department's dashboard lists its organisations (industrial zones, operators…).
+        "organisations": organisation_rows(user=request.user, scope=scope)
+        if scope.sector is not None or policy.is_sector_limited(request.user)
+        else None,
     }
     return render(request, "oversight/dashboard.html", context)
 
@@ -252,6 +257,7 @@ def sectors(request):
             "back": "?" + _query(scope),
             "as_of": last_rollup_at(),
             "counting": any(r["indicators"]["unique_visitors_pending"] for r in rows),
+            "organisations": organisation_rows(user=request.user, scope=scope),
         },
     )
 

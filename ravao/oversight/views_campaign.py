@@ -1,10 +1,12 @@
 """Campaign pages: the register with progress, adding on the spot, import, one target's actions."""
 
+import base64
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,12 +14,13 @@ from django.utils.translation import gettext as _
 from ravao.accounts import policy
 from ravao.catalog.models import VenueType
 from ravao.core.errors import ServiceError
-from ravao.oversight import campaign, services
+from ravao.oversight import campaign, services, target_import
 from ravao.oversight.models import TargetStatus
 from ravao.oversight.views import require_capability
 from ravao.units.models import Unit
 
 require_campaign = require_capability("campaign.run")
+require_lead = require_capability("campaign.manage")
 
 
 def _unit(request) -> Unit | None:
@@ -69,6 +72,8 @@ def register(request):
             "mine": bool(request.GET.get("mine")),
             "by_commune": campaign.progress_by_commune(user=request.user, unit=unit),
             "by_canvasser": campaign.progress_by_canvasser(user=request.user, unit=unit),
+            "by_organisation": campaign.progress_by_organisation(user=request.user, unit=unit),
+            "may_lead": policy.can(request.user, "campaign.manage"),
         },
     )
 
@@ -129,6 +134,7 @@ def target(request, pk: int):
                 )
                 messages.success(request, _("Visit recorded."))
             elif action == "assign":
+                policy.require(request.user, "campaign.manage")
                 services.target_assign(
                     user=request.user, targets=[found.pk], canvasser=request.POST.get("canvasser", "")
                 )
@@ -136,36 +142,67 @@ def target(request, pk: int):
         except ServiceError as exc:
             messages.error(request, exc.message)
         return redirect("oversight:target", pk=pk)
-    return render(request, "oversight/target.html", {"t": found, "types": _types(request.user)})
+    return render(
+        request,
+        "oversight/target.html",
+        {"t": found, "types": _types(request.user), "may_lead": policy.can(request.user, "campaign.manage")},
+    )
 
 
 @login_required
-@require_campaign
+@require_lead
 def import_register(request):
-    """Import a register from CSV or XLSX: a dry run lists row errors; nothing is written unless
-    every row is valid."""
-    result = None
+    """Import a register from CSV or XLSX: a dry run lists every row's problem; by default nothing
+    is written unless every row is valid, or the good rows are imported and the bad ones offered
+    as a spreadsheet to fix."""
+    result = rejects = None
+    status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choose a file."))
+            status = 400
         else:
             try:
-                result = services.target_import(
+                result = target_import.target_import(
                     user=request.user,
                     content=upload.read(),
                     filename=upload.name,
                     dry_run=bool(request.POST.get("dry_run")),
+                    keep_good=bool(request.POST.get("keep_good")),
                 )
             except ServiceError as exc:
                 messages.error(request, exc.message)
+                status = 400
             else:
-                if not result.errors and not result.dry_run:
+                if result.rejected:
+                    rejects = base64.b64encode(result.rejects_xlsx()).decode()
+                if not result.dry_run and (result.created or result.skipped or not result.errors):
                     messages.success(request, _("%(n)d establishments imported.") % {"n": result.created})
                     if result.skipped:
                         messages.info(
                             request,
                             _("%(n)d were already in the register and were left as they are.") % {"n": result.skipped},
                         )
-                    return redirect(reverse("oversight:campaign"))
-    return render(request, "oversight/import.html", {"result": result, "columns": services.IMPORT_COLUMNS})
+                    if not result.errors:
+                        return redirect(reverse("oversight:campaign"))
+    return render(
+        request,
+        "oversight/import.html",
+        {"result": result, "rejects": rejects, "columns": target_import.IMPORT_COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+@require_lead
+def export(request):
+    """The campaign's progress as XLSX: per commune, per organisation, per canvasser, and the
+    register itself."""
+    from ravao.oversight.campaign_export import campaign_xlsx
+
+    unit = _unit(request)
+    content = campaign_xlsx(user=request.user, unit=unit)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ravao-campaign-{unit.code if unit else "country"}.xlsx"'
+    return response

@@ -8,24 +8,17 @@ a few seconds because everything goes through bulk_create / bulk_update.
 
 import json
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import vietnamadminunits
 from django.db import transaction
 
+from ravao.core.text import fold  # noqa: F401 (units.loader.fold: the name other modules import)
 from ravao.units.models import Level, Unit, UnitMapping
 
 GENERATIONS = ("2025", "legacy")
 DATA_DIR = Path(vietnamadminunits.__file__).parent / "data"
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free form for searching ("Hà Nội" -> "ha noi")."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass

@@ -259,11 +259,16 @@ def bulk_posters(
     return response
 
 
-@router.post("/venues/import", summary="Bulk import from XLSX or CSV (all-or-nothing; 422 with the report)")
-def import_venues(request, file: File[UploadedFile], dry_run: bool = False):
+@router.post(
+    "/venues/import",
+    summary="Bulk import from XLSX or CSV (all-or-nothing unless keep_good; 422 with the report)",
+)
+def import_venues(request, file: File[UploadedFile], dry_run: bool = False, keep_good: bool = False):
     policy.require(request.auth, "venue.import")
-    report = venue_import(user=request.auth, data=file.read(), filename=file.name or "", dry_run=dry_run)
-    if report.errors:
+    report = venue_import(
+        user=request.auth, data=file.read(), filename=file.name or "", dry_run=dry_run, keep_good=keep_good
+    )
+    if report.errors and not (keep_good and not dry_run):
         raise ServiceError(
             _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)},
             status=422,

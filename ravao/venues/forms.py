@@ -183,3 +183,6 @@ class InviteForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX or CSV file"))
     dry_run = forms.BooleanField(label=_("Check only (dry run)"), required=False, initial=True)
+    keep_good = forms.BooleanField(
+        label=_("Import the correct rows and give me the others in a file to fix"), required=False
+    )

@@ -1,10 +1,12 @@
 """Bulk import of venues from the spreadsheets communes already keep (XLSX or CSV).
 
-Columns (header row, any order, English or Vietnamese): name, type, address, unit (name or
-code), phone. All-or-nothing: every row is checked first; one bad row and nothing is written,
-with a row-by-row report. The natural key (unit + folded name + folded address, see
-``models.natural_key_of``) makes a re-import create no duplicates: known venues are reported as
-"already registered" and left alone.
+Columns (header row, any order, English or Vietnamese): name, type (a code, the Vietnamese or
+English name or a common word for it, accents optional: ``catalog.lookup``), address, unit
+(name or code), phone. Every row is checked first and every problem listed; by default one bad
+row and nothing is written, and with ``keep_good`` the good rows are imported and the bad ones
+returned as a spreadsheet to fix (``ImportReport.rejects_xlsx``). The natural key (unit + folded
+name + folded address, see ``models.natural_key_of``) makes a re-import create no duplicates:
+known venues are reported as "already registered" and left alone.
 """
 
 import csv
@@ -15,8 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ravao.accounts import policy
-from ravao.catalog.models import VenueKind, VenueType
+from ravao.catalog.lookup import TypeLookup
+from ravao.catalog.models import VenueKind
 from ravao.core.errors import ServiceError
+from ravao.core.spreadsheet import rejects_workbook
 from ravao.people.identity import IdentityError, normalise_phone
 from ravao.units.models import Unit
 from ravao.units.selectors import unit_candidates
@@ -40,6 +44,7 @@ class RowResult:
     status: str  # "create", "exists", "error"
     messages: list[str] = field(default_factory=list)
     code: str = ""
+    cells: dict = field(default_factory=dict, repr=False)  # the row as read (for the file to fix)
 
 
 @dataclass
@@ -47,6 +52,7 @@ class ImportReport:
     rows: list[RowResult]
     dry_run: bool
     committed: bool = False
+    keep_good: bool = False
 
     @property
     def errors(self) -> list[RowResult]:
@@ -68,12 +74,25 @@ class ImportReport:
         return {
             "dry_run": self.dry_run,
             "committed": self.committed,
+            "keep_good": self.keep_good,
             "to_create": self.to_create,
             "created": self.created,
             "existing": self.existing,
             "errors": len(self.errors),
-            "rows": [r.__dict__ for r in self.rows],
+            "rows": [
+                {"line": r.line, "name": r.name, "status": r.status, "messages": r.messages, "code": r.code}
+                for r in self.rows
+            ],
         }
+
+    def rejects_xlsx(self) -> bytes:
+        """The rows in error, with their problems: the file to fix and import again."""
+        return rejects_workbook(
+            header=list(HEADERS),
+            rows=[[r.cells.get(c, "") for c in HEADERS] + ["; ".join(r.messages)] for r in self.errors],
+            problem=_("Problem"),
+            title=_("Rows to fix"),
+        )
 
 
 def read_table(data: bytes, filename: str) -> list[tuple[int, dict]]:
@@ -123,16 +142,13 @@ class _Lookups:
     """Venue types and units resolved once per file, within the importer's jurisdiction."""
 
     def __init__(self, user):
-        self.types = {}
-        for vt in VenueType.objects.all():
-            for key in (vt.code, fold_words(vt.name_vi), fold_words(vt.name_en)):
-                self.types.setdefault(fold_words(key), vt)
+        self.types = TypeLookup()
         units = Unit.objects.current().filter(children__isnull=True)
         self.units = units if user is None else units & Unit.objects.restrict(user)
         self.cache: dict[str, list[Unit]] = {}
 
     def venue_type(self, text: str):
-        return self.types.get(fold_words(text))
+        return self.types.find(text)
 
     def unit(self, text: str) -> list[Unit]:
         """Units named by ``text``: a code, "code — name" (the picker), or a name, accents optional."""
@@ -146,7 +162,7 @@ def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
     lookups = _Lookups(user)
     results, pending, seen = [], [], {}
     for line, row in rows:
-        result = RowResult(line=line, name=row.get("name", ""), status="create")
+        result = RowResult(line=line, name=row.get("name", ""), status="create", cells=row)
         messages = result.messages
         if not row.get("name"):
             messages.append(_("the name is empty"))
@@ -211,14 +227,15 @@ def _check_rows(rows, user) -> tuple[list[RowResult], list[Venue]]:
     return results, to_create
 
 
-def venue_import(*, user, data: bytes, filename: str, dry_run: bool = False) -> ImportReport:
-    """Check every row; unless ``dry_run`` or any row is bad, create the new venues at once."""
+def venue_import(*, user, data: bytes, filename: str, dry_run: bool = False, keep_good: bool = False) -> ImportReport:
+    """Check every row; unless ``dry_run`` or any row is bad (with ``keep_good``: whatever the
+    bad rows), create the new venues at once."""
     rows = read_table(data, filename)
     if not rows:
         raise ServiceError(_("The file has no rows under its header."))
     results, to_create = _check_rows(rows, user)
-    report = ImportReport(rows=results, dry_run=dry_run)
-    if dry_run or report.errors or not to_create:
+    report = ImportReport(rows=results, dry_run=dry_run, keep_good=keep_good)
+    if dry_run or (report.errors and not keep_good) or not to_create:
         return report
     with transaction.atomic():
         codes = set()

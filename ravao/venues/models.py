@@ -1,7 +1,6 @@
 """The venue registry: places, events and vehicles that scan, with entrances, trips and staff."""
 
 import hashlib
-import re
 import secrets
 
 from django.conf import settings
@@ -11,18 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ravao.accounts.scoping import ScopedQuerySet
 from ravao.core.crypto import EncryptedTextField, lookup_hash
+from ravao.core.text import fold_words
 from ravao.core.venuecodes import CODE_ALPHABET, CODE_LENGTH
 
 
 def new_public_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def fold_words(text: str) -> str:
-    """Lower-case, accent-free, punctuation as spaces, single spaces ("Chợ  Đông-Ba" -> "cho dong ba")."""
-    from ravao.units.loader import fold
-
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text or "")).split())
 
 
 def natural_key_of(unit_id: int, name: str, street: str) -> str:
@@ -76,6 +69,15 @@ class Venue(models.Model):
     route = models.CharField(_("route"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    # The structure it belongs to (an enterprise, an industrial zone, a transport operator…).
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("organisation"),
+    )
     # Natural key (unit + folded name + folded address, hashed): bulk imports and repeated
     # registrations find the existing venue instead of creating a duplicate.
     natural_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

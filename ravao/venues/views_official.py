@@ -1,5 +1,6 @@
 """Officials' venue pages: the registry of their area (search, filters), exports, import."""
 
+import base64
 import csv
 import io
 
@@ -134,17 +135,32 @@ def export_csv(request):
 def import_page(request):
     _official(request, "venue.import")
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
+    report = rejects = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             report = venue_import(
-                user=request.user, data=upload.read(), filename=upload.name, dry_run=form.cleaned_data["dry_run"]
+                user=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+                keep_good=form.cleaned_data["keep_good"],
             )
         except ServiceError as exc:
             form.add_error("file", exc.message)
         else:
             if report.errors:
+                # The rows to fix, as a file the browser saves (no server state between requests).
+                rejects = base64.b64encode(report.rejects_xlsx()).decode()
+            if report.errors and report.committed:
+                messages.warning(
+                    request,
+                    _("Imported %(new)s venues; %(n)s rows have errors and were left out.")
+                    % {"new": report.created, "n": len(report.errors)},
+                )
+            elif report.errors and report.keep_good:
+                messages.error(request, _("%(n)s rows have errors.") % {"n": len(report.errors)})
+            elif report.errors:
                 messages.error(request, _("%(n)s rows have errors; nothing was imported.") % {"n": len(report.errors)})
             elif report.dry_run:
                 messages.success(
@@ -161,4 +177,4 @@ def import_page(request):
                     _("Imported %(new)s venues (%(old)s were already registered).")
                     % {"new": report.created, "old": report.existing},
                 )
-    return render(request, "venues/import.html", {"form": form, "report": report})
+    return render(request, "venues/import.html", {"form": form, "report": report, "rejects": rejects})

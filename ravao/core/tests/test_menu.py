@@ -1,7 +1,8 @@
 """The menu each role sees: built from the entries the apps register, shown by capability.
 
 The expected menus were recorded from the hand-written menu that the registry replaced: the
-registry must not move, add or drop an entry for anybody."""
+registry must not move, add or drop an entry for anybody. (Since then: the canvassers,
+organisations and loudspeaker pages, issue 17.)"""
 
 import pytest
 from django.utils import translation
@@ -16,6 +17,9 @@ OFFICIAL = [
     "/accounts/users/",
     "/oversight/",
     "/oversight/campaign/",
+    "/organisations/canvassers/",
+    "/organisations/",
+    "/mobilisation/",
     "/oversight/guides/",
     "/venues/",
     "/venues/import/",
@@ -29,6 +33,9 @@ NATIONAL = [
     "/accounts/users/",
     "/oversight/",
     "/oversight/campaign/",
+    "/organisations/canvassers/",
+    "/organisations/",
+    "/mobilisation/",
     "/oversight/guides/",
     "/venues/",
     "/venues/import/",
@@ -39,7 +46,7 @@ NATIONAL = [
     "/tracing/exposures/",
     "/accounts/tokens/",
 ]
-SECTOR = [url for url in OFFICIAL if url != "/accounts/users/"]
+SECTOR = [url for url in OFFICIAL if url not in ("/accounts/users/", "/organisations/canvassers/", "/mobilisation/")]
 # The health department's list (issue 16): health-sector officials; the province sets the rules.
 HEALTH_SECTOR = [
     *SECTOR[: SECTOR.index("/tracing/exposures/")],
@@ -74,6 +81,7 @@ EXPECTED = {
     "auditor": ["/units/", "/audit/", "/oversight/guides/", "/tracing/exposures/", "/accounts/tokens/"],
     "manager": VENUE,
     "staff": VENUE,
+    "canvasser": ["/oversight/campaign/", "/oversight/guides/", "/tracing/exposures/", "/accounts/tokens/"],
 }
 LABELS_VI = {
     "/units/": "Bản đồ hành chính",
@@ -94,12 +102,20 @@ LABELS_VI = {
     "/gate/": "Quét mã tại cổng",
     "/checkins/venues/": "Ai đang ở bên trong",
     "/venues/mine/": "Địa điểm của tôi",
+    "/organisations/canvassers/": "Tuyên truyền viên",
+    "/organisations/": "Tổ chức",
+    "/mobilisation/": "Loa truyền thanh và đài phát thanh",
     "/venues/invitations/": "Lời mời làm việc",
 }
 
 
 @pytest.mark.parametrize("who", sorted(EXPECTED))
-def test_each_role_sees_the_same_menu_in_the_same_order(users, who):
+def test_each_role_sees_the_same_menu_in_the_same_order(users, small_map, who):
+    if who == "canvasser":
+        from ravao.accounts import policy
+        from ravao.testing import make_user
+
+        users["canvasser"] = make_user("canvasser", policy.canvasser_role(), small_map.commune_a)
     with translation.override("vi"):
         menu = [(entry["url"], str(entry["label"])) for entry in menu_for(users[who])]
     assert menu == [(url, LABELS_VI[url]) for url in EXPECTED[who]]

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from ravao.catalog.models import VenueType
 from ravao.core.errors import Forbidden, NotFound, ServiceError
-from ravao.oversight import campaign, services
+from ravao.oversight import campaign, services, target_import
 from ravao.oversight.models import TargetEstablishment, TargetStatus
 from ravao.venues.models import Venue
 
@@ -29,9 +29,11 @@ CSV_OK = (
 
 
 def test_it_imports_a_csv_after_a_dry_run(small_map, users):
-    result = services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=True)
+    result = target_import.target_import(
+        user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=True
+    )
     assert result.rows == 2 and not result.errors and TargetEstablishment.objects.count() == 0
-    result = services.target_import(
+    result = target_import.target_import(
         user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False
     )
     assert result.created == 2
@@ -40,8 +42,8 @@ def test_it_imports_a_csv_after_a_dry_run(small_map, users):
 
 
 def test_importing_the_same_register_twice_adds_nothing(small_map, users):
-    services.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
-    result = services.target_import(
+    target_import.target_import(user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False)
+    result = target_import.target_import(
         user=users["commune_a"], content=CSV_OK.encode(), filename="list.csv", dry_run=False
     )
     assert (result.created, result.skipped) == (0, 2)
@@ -50,7 +52,7 @@ def test_importing_the_same_register_twice_adds_nothing(small_map, users):
 
 def test_it_imports_nothing_when_a_row_is_wrong(small_map, users):
     bad = CSV_OK + "19774,Sibling commune shop,restaurant,,,,\n19753,,restaurant,,,,\n19753,X,spaceship,,,,\n"
-    result = services.target_import(user=users["commune_a"], content=bad.encode(), filename="l.csv", dry_run=False)
+    result = target_import.target_import(user=users["commune_a"], content=bad.encode(), filename="l.csv", dry_run=False)
     assert [row for row, _ in result.errors] == [4, 5, 6]
     assert TargetEstablishment.objects.count() == 0
 

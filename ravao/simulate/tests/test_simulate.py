@@ -195,3 +195,11 @@ def test_the_demo_step_simulates_the_demo_province_once(small_map):
 
     assert Venue.objects.values("venue_type").distinct().count() == VenueType.objects.count()
     assert not Visit.objects.filter(checked_in_at__gt=timezone.now()).exists()
+
+
+def test_every_department_has_venues_of_its_own(small_map):
+    """ICT and labour have venue types (post offices, telecom points, colleges…), so their
+    dashboards show real figures instead of an empty, always-lagging sector (issue 17)."""
+    simulate(venues=1000, people=200, checkins_per_day=50)
+    sectors = set(Venue.objects.values_list("sector__code", flat=True))
+    assert {"information", "labour", "industrial", "transport", "health", "education"} <= sectors

@@ -19,7 +19,18 @@ from ravao.accounts.secondfactor import DEMO_SECRET
 from ravao.units.demo import demo_units
 from ravao.units.models import Unit
 
-DEMO_APPS = ["units", "venues", "simulate", "people", "checkins", "health", "tracing", "oversight"]
+DEMO_APPS = [
+    "units",
+    "venues",
+    "simulate",
+    "people",
+    "checkins",
+    "health",
+    "tracing",
+    "organisations",
+    "oversight",
+    "mobilisation",
+]
 
 
 class Command(BaseCommand):
