@@ -121,7 +121,7 @@ def production_env(db: str, **extra) -> dict:
 
 
 class Server:
-    """`ravao serve` (gunicorn) in the background; stopped by its own pid."""
+    """`ravao serve` (granian: the ingestion front and Django) in the background; stopped by its own pid."""
 
     def __init__(self, env: dict, *, port: int, workers: int, threads: int = 1):
         self.port, self.env = port, env

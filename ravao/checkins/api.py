@@ -158,6 +158,12 @@ def checkin_create(request, payload: CheckinIn):
     and a birth year. 201 with the visit; the same ``client_id`` again: 200, same body.
     ``holder`` (answered only for a new person, or when the device sent that person's current
     holder link) opens the person's own QR page."""
+    return Status(*checkin_answered(request, payload))
+
+
+def checkin_answered(request, payload: CheckinIn) -> tuple[int, dict]:
+    """(status, body) of a self check-in: the one definition that this view and the ingestion
+    front (ravao/ingest) both call. Raises ServiceError (the caller answers it)."""
     services.check_rate(request)
     p = payload.person
     address = p.address or AddressIn()
@@ -184,13 +190,18 @@ def checkin_create(request, payload: CheckinIn):
         ],
         holder=payload.holder,
     )
-    return Status(answers.status_code(result), answers.checkin_answer(result))
+    return answers.status_code(result), answers.checkin_answer(result)
 
 
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
 def checkin_checkout(request, visit_id: Id, payload: CheckoutIn):
     """Check out with the receipt given at check-in (companions leave too). Idempotent."""
-    return Status(200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt)))
+    return Status(*checkout_answered(visit_id, payload))
+
+
+def checkout_answered(visit_id: int, payload: CheckoutIn) -> tuple[int, dict]:
+    """(status, body) of a check-out: shared with the ingestion front (ravao/ingest)."""
+    return 200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt))
 
 
 @router.post("/scans", response={200: ScanOut, 201: ScanOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
@@ -198,8 +209,13 @@ def scan_create(request, payload: ScanIn):
     """A gate scan by staff of the venue: a personal QR, a chip ID card QR or a typed phone/ID
     number (with ``birth_year``, the year the person gives at the gate). 201 new visit; 200 for a
     repeat ("already inside"), an exit, or a replayed client_id; 429 beyond the per-account limit."""
+    return Status(*scan_answered(request.auth, payload))
+
+
+def scan_answered(user, payload: ScanIn) -> tuple[int, dict]:
+    """(status, body) of a gate scan by ``user``: shared with the ingestion front (ravao/ingest)."""
     result = services.checkin_scan(
-        user=request.auth,
+        user=user,
         client_id=payload.client_id,
         venue_code=payload.venue,
         text=payload.text,
@@ -210,7 +226,7 @@ def scan_create(request, payload: ScanIn):
         device=payload.device,
         signature=payload.signature,
     )
-    return Status(answers.status_code(result), answers.scan_answer(result))
+    return answers.status_code(result), answers.scan_answer(result)
 
 
 @router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})
