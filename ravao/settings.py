@@ -253,6 +253,7 @@ RAVAO_HOT_CACHE_SECONDS = envint("RAVAO_HOT_CACHE_SECONDS", 60)
 RAVAO_INGEST = envbool("RAVAO_INGEST", True)
 RAVAO_INGEST_GROUP = envint("RAVAO_INGEST_GROUP", 64)
 RAVAO_INGEST_QUEUE = envint("RAVAO_INGEST_QUEUE", 512)
+RAVAO_INGEST_WRITERS = envint("RAVAO_INGEST_WRITERS", 4)  # writer threads (connections) per worker
 
 # Tracing (ravao/tracing/conf.py explains each).
 RAVAO_TRACING_BUFFER_MINUTES = envint("RAVAO_TRACING_BUFFER_MINUTES", 60)

@@ -71,7 +71,10 @@ class Front:
         self.django = django_app
         self.enabled = settings.RAVAO_INGEST and connection.vendor == "postgresql"
         self.writer = GroupWriter(
-            max_group=settings.RAVAO_INGEST_GROUP, max_queue=settings.RAVAO_INGEST_QUEUE, prepare=_prepare
+            max_group=settings.RAVAO_INGEST_GROUP,
+            max_queue=settings.RAVAO_INGEST_QUEUE,
+            writers=settings.RAVAO_INGEST_WRITERS,
+            prepare=_prepare,
         )
         self.headers = _static_headers()
 

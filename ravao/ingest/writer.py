@@ -1,10 +1,12 @@
 """Group commit: the check-ins that arrive together are written in one transaction.
 
-One writer thread per server process takes every job waiting in its queue (up to
-RAVAO_INGEST_GROUP), runs each job's work (the shared check-in rules of ravao/checkins: every
-job in its own savepoint, as ``replay.once`` makes it) inside one transaction, commits once —
-one fsync for the group, ``synchronous_commit`` stays on — and only then answers every job of
-the group. A job is therefore acknowledged only once it is durable.
+Writer threads (RAVAO_INGEST_WRITERS per server process, each with its own connection) take
+every job waiting in the process's queue (up to RAVAO_INGEST_GROUP), run each job's work (the
+shared check-in rules of ravao/checkins: every job in its own savepoint, as ``replay.once``
+makes it) inside one transaction, commit once —
+one fsync for the group, ``synchronous_commit`` stays on — and only then answer every job of
+the group. Several writers keep the database busy while one waits for its commit (a group is
+bound by round trips, not CPU: docs/performance.md). A job is therefore acknowledged only once it is durable.
 
 * A job's refusal (ServiceError: unknown venue, rate limit, …) is its answer; the group goes on.
 * A database error that breaks the group's transaction (a deadlock with another worker's group,
@@ -63,12 +65,12 @@ def _alive() -> bool:
 class GroupWriter:
     """A bounded queue and the thread that commits it group by group."""
 
-    def __init__(self, *, max_group: int, max_queue: int, prepare=None):
-        self.max_group, self.max_queue = max_group, max_queue
+    def __init__(self, *, max_group: int, max_queue: int, writers: int = 1, prepare=None):
+        self.max_group, self.max_queue, self.writers = max_group, max_queue, max(1, writers)
         self.prepare = prepare  # called in the writer thread before each job (language, …)
         self._queue: deque[Job] = deque()
         self._ready = threading.Condition()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._held = False  # tests: hold the queue to make a group of what they send together
         self._stopping = False
         self.groups = self.jobs = self.rerun_groups = 0
@@ -82,15 +84,17 @@ class GroupWriter:
                 return False
             self._queue.append(job)
             self._ready.notify()
-        if self._thread is None:
+        if not self._threads:
             self.start()
         return True
 
     def start(self) -> None:
         with self._ready:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="ravao-ingest-writer", daemon=True)
-                self._thread.start()
+            while len(self._threads) < self.writers:
+                name = f"ravao-ingest-writer-{len(self._threads)}"
+                thread = threading.Thread(target=self._run, name=name, daemon=True)
+                self._threads.append(thread)
+                thread.start()
 
     def waiting(self) -> int:
         return len(self._queue)
@@ -99,7 +103,7 @@ class GroupWriter:
         """Tests: ``hold(True)``, send requests, ``hold(False)``: they are written as one group."""
         with self._ready:
             self._held = held
-            self._ready.notify()
+            self._ready.notify_all()
 
     # --- the writer thread ----------------------------------------------------------------
 
@@ -108,9 +112,9 @@ class GroupWriter:
         with self._ready:
             self._stopping = True
             self._held = False
-            self._ready.notify()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._ready.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     def _take(self) -> list[Job]:
         with self._ready:

@@ -29,7 +29,8 @@ def token(staff):
 
 
 @pytest.fixture(autouse=True)
-def _writers_stopped():
+def _writers_stopped(_migration_data_restored_at_exit):
+    # Transactional tests empty the tables: the migrations' data is put back at exit (conftest).
     yield
     from ravao.ingest.testing import OPEN
 
