@@ -108,3 +108,13 @@ def test_other_requests_and_sqlite_go_to_django(venue):
     answer = front.post("/checkins", checkin_payload(venue.code))
     assert answer.status == 201
     assert front.app.writer.jobs == (1 if front.app.enabled else 0)
+
+
+@postgres_only
+def test_the_front_counts_its_answers_in_the_metrics(venue):
+    from ravao.core import metrics
+
+    counted = metrics.CHECKINS.labels("checkin", "self", "undeclared", "new")
+    before = counted._value.get()
+    assert FrontClient().post("/checkins", checkin_payload(venue.code)).status == 201
+    assert counted._value.get() == before + 1
