@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from ravao.checkins import answers, selectors, services
 from ravao.checkins.models import HealthStatus
+from ravao.core.errors import ServiceError
 from ravao.core.params import Id, Moment
 
 router = Router(tags=["checkins"])
@@ -111,6 +112,22 @@ class ScanOut(VisitOut):
     repeat: bool
     already_inside: bool
     person: PersonRef
+
+
+MAX_BATCH = 100
+
+
+class ScanBatchIn(Schema):
+    scans: list[ScanIn] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class ScanBatchItem(Schema):
+    status: int
+    body: dict[str, Any]
+
+
+class ScanBatchOut(Schema):
+    results: list[ScanBatchItem]
 
 
 class DeclarationIn(Schema):
@@ -227,6 +244,26 @@ def scan_answered(user, payload: ScanIn) -> tuple[int, dict]:
         signature=payload.signature,
     )
     return answers.status_code(result), answers.scan_answer(result)
+
+
+@router.post("/scans/batch", response={200: ScanBatchOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
+def scan_batch(request, payload: ScanBatchIn):
+    """A gate's offline queue sent at once (at most 100 scans, in the order they were made): each
+    scan is recorded as by POST /scans, with its own client_id (a retried batch answers each scan
+    once), and answered in ``results`` with the status and body POST /scans would give it."""
+    return Status(*scan_batch_answered(request.auth, payload))
+
+
+def scan_batch_answered(user, payload: ScanBatchIn) -> tuple[int, dict]:
+    """(status, body) of a batch of scans: shared with the ingestion front (ravao/ingest)."""
+    results = []
+    for scan in payload.scans:
+        try:
+            status, body = scan_answered(user, scan)
+        except ServiceError as error:
+            status, body = error.status, error.body()
+        results.append({"status": status, "body": body})
+    return 200, {"results": results}
 
 
 @router.post("/scans/declaration", response={201: DeclarationOut, 401: ErrorOut, **ERRORS})

@@ -5,7 +5,8 @@ Hot paths (PostgreSQL only; on SQLite, and with RAVAO_INGEST=0, everything goes 
 
 * ``POST /api/v1/checkins`` — visitor self check-in;
 * ``POST /api/v1/scans`` — gate scans with a bearer token (the gate page's session-authenticated
-  scans, with their CSRF check, go to Django);
+  scans, with their CSRF check, go to Django), and ``POST /api/v1/scans/batch`` (an offline
+  queue sent at once: one job, so one group);
 * ``POST /api/v1/checkins/<id>/checkout`` — the check-out button.
 
 The front parses the body (orjson), validates it with the API's own schemas (ravao/checkins/api.py)
@@ -166,18 +167,36 @@ def checkin_route(request, body: bytes):
     return lambda: checkins_api.checkin_answered(request, payload)
 
 
-def scan_route(request, body: bytes):
+def _bearer(request) -> str:
     auth = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _sep, raw = auth.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip() or "sessionid" in request.COOKIES:
         raise _Forward  # the session (gate page, CSRF) or no credentials: Django's auth answers
+    return raw.strip()
+
+
+def scan_route(request, body: bytes):
+    raw = _bearer(request)
     payload = _payload(checkins_api.ScanIn, body)
 
     def work():
-        found = token_for_raw(raw.strip())
+        found = token_for_raw(raw)
         if found is None:
             raise ServiceError(_("Authentication required: send a valid bearer token."), status=401)
         return checkins_api.scan_answered(found.user, payload)
+
+    return work
+
+
+def scan_batch_route(request, body: bytes):
+    raw = _bearer(request)
+    payload = _payload(checkins_api.ScanBatchIn, body)
+
+    def work():
+        found = token_for_raw(raw)
+        if found is None:
+            raise ServiceError(_("Authentication required: send a valid bearer token."), status=401)
+        return checkins_api.scan_batch_answered(found.user, payload)
 
     return work
 
@@ -190,9 +209,8 @@ def checkout_route(visit_id: int):
     return route
 
 
-checkin_route.endpoint, scan_route.endpoint = "checkin", "scan"
-ROUTES = {PREFIX + "checkins": checkin_route, PREFIX + "scans": scan_route}
-ROUTE_PATTERNS = {checkin_route: "api/v1/checkins", scan_route: "api/v1/scans"}
+ROUTES = {PREFIX + "checkins": checkin_route, PREFIX + "scans": scan_route, PREFIX + "scans/batch": scan_batch_route}
+ROUTE_PATTERNS = {checkin_route: "api/v1/checkins", scan_route: "api/v1/scans", scan_batch_route: "api/v1/scans/batch"}
 
 
 def _route(path: str):

@@ -11,6 +11,7 @@ from ravao.checkins.tests.conftest import CCCD_7, checkin_payload
 from ravao.ingest.front import Front
 from ravao.ingest.testing import FrontClient
 from ravao.ingest.tests.conftest import postgres_only
+from ravao.testing import ApiClient
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -118,3 +119,40 @@ def test_the_front_counts_its_answers_in_the_metrics(venue):
     before = counted._value.get()
     assert FrontClient().post("/checkins", checkin_payload(venue.code)).status == 201
     assert counted._value.get() == before + 1
+
+
+def batch_of(venue):
+    same = str(uuid.uuid4())
+    return {
+        "scans": [
+            {"venue": venue.code, "text": CCCD_7, "client_id": same},
+            {"venue": "NOSUCHX", "text": CCCD_7, "client_id": str(uuid.uuid4())},
+            {"venue": venue.code, "text": CCCD_7, "client_id": same},
+            {"venue": venue.code, "text": CCCD_7, "client_id": str(uuid.uuid4()), "direction": "out"},
+        ]
+    }
+
+
+def test_an_offline_queue_sent_as_a_batch_through_django(venue, staff):
+    client = ApiClient(staff)
+    body = batch_of(venue)
+    answer = client.post("/scans/batch", body)
+    assert answer.status_code == 200, answer.content
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == [201, 404, 200, 200]
+    assert results[0]["body"]["id"] == results[2]["body"]["id"] == results[3]["body"]["id"]
+    assert results[3]["body"]["direction"] == "out"
+    again = client.post("/scans/batch", body).json()["results"]
+    assert [r["status"] for r in again] == [200, 404, 200, 200]
+    assert Visit.objects.count() == 1
+    assert client.post("/scans/batch", {"scans": []}).status_code == 422
+
+
+@postgres_only
+def test_an_offline_queue_sent_as_a_batch_through_the_front(venue, token):
+    front = FrontClient(token=token)
+    answer = front.post("/scans/batch", batch_of(venue))
+    assert answer.status == 200, answer.content
+    assert [r["status"] for r in answer.json()["results"]] == [201, 404, 200, 200]
+    assert front.app.writer.jobs == 1 and Visit.objects.count() == 1
+    assert front.post("/scans/batch", {"scans": []}).status == 422  # Django's answer
