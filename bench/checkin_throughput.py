@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common  # noqa: E402
 
-DB = "bench_checkin"
+DB = os.environ.get("RAVAO_BENCH_DB", "bench_checkin")
 SECRET_FILE = common.ROOT / "bench" / "results" / f".secret-{DB}"
 PORT = int(os.environ.get("RAVAO_BENCH_PORT", "8106"))
 
@@ -148,11 +148,21 @@ def prepare(args) -> dict:
         [VenueMembership(venue_id=v, user=staff, role="staff") for v, _ in venues], ignore_conflicts=True
     )
     token = token_issue(user=staff, name="bench")
-    # A new draw every run: pairs repeated from a previous run within 30 minutes would be
-    # answered as repeats (cheaper) and flatter the figures.
-    rng = random.Random(time.time_ns())
+    # A new draw for every server measured: pairs repeated from a previous run within 30
+    # minutes would be answered as repeats (cheaper) and flatter the figures.
     # Adults only: a chip ID card is issued from 14, and the card's dates must be consistent.
     people = list(Person.objects.filter(birth_year__lte=2006).order_by("id")[: args.people])
+    files = [_requests_file(args, token, venues, people, random.Random(time.time_ns() + n)) for n in range(2)]
+    vid = [v for v, _ in venues]
+    pid = (people[0].id, people[-1].id)
+    from django.db import connections
+
+    connections.close_all()
+    return {"requests_files": files, "venue_ids": (min(vid), max(vid)), "person_ids": pid}
+
+
+def _requests_file(args, token, venues, people, rng) -> Path:
+    """The request lines wrk cycles through: half gate scans, half self check-ins."""
     lines = []
     for i in range(args.lines):
         p = people[i % len(people)]
@@ -180,12 +190,7 @@ def prepare(args) -> dict:
             lines.append(("/api/v1/checkins", "", body))
     path = Path(tempfile.mkstemp(prefix="ravao-wrk-", suffix=".tsv")[1])
     path.write_text("".join(f"{p}\t{a}\t{json.dumps(b, ensure_ascii=False)}\n" for p, a, b in lines))
-    vid = [v for v, _ in venues]
-    pid = (people[0].id, people[-1].id)
-    from django.db import connections
-
-    connections.close_all()
-    return {"requests_file": path, "venue_ids": (min(vid), max(vid)), "person_ids": pid}
+    return path
 
 
 def visits(db: str) -> int:
@@ -225,11 +230,57 @@ def run_wrk(args, requests_file: Path, seconds: int) -> dict:
     raise RuntimeError(out.stdout + out.stderr)
 
 
+def measure(args, env, requests_file: Path, label: str, root) -> dict:
+    """One server (this tree, or ``root``: another checkout) under the load; its figures."""
+    workers = args.compare_workers if root is not None and args.compare_workers else args.workers
+    server = common.Server(env, port=PORT, workers=workers, threads=args.threads, root=root)
+    try:
+        server.wait_ready()
+        run_wrk(args, requests_file, 5)  # warm-up: imports, connections, caches
+        before = visits(DB)
+        app0, db0, split0 = server.cpu_seconds(), common.db_backends_cpu(DB), server.cpu_split()
+        result = run_wrk(args, requests_file, args.seconds)
+        app_cpu, db_cpu = server.cpu_seconds() - app0, common.db_backends_cpu(DB) - db0
+        app_user, app_sys = (b - a for a, b in zip(split0, server.cpu_split(), strict=True))
+        rss = server.rss_mb()
+        written = visits(DB) - before
+    finally:
+        server.stop()
+    ok = result["statuses"]["200"] + result["statuses"]["201"]
+    errors = result["requests"] - ok + result["socket_errors"]
+    rate = ok / result["seconds"]
+    print(f"   [{label}]")
+    print(
+        f"   check-ins: {rate:,.0f}/s answered 2xx ({written / result['seconds']:,.0f} visits/s written), "
+        f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
+        f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})"
+    )
+    print(f"   server RSS per process: {', '.join(f'{x:.0f}' for x in rss)} MB")
+    done = max(ok, 1)
+    print(
+        f"   CPU per answered check-in: app {app_cpu / done * 1000:.2f} ms (user {app_user / done * 1000:.2f}, "
+        f"system {app_sys / done * 1000:.2f}), PostgreSQL {db_cpu / done * 1000:.2f} ms "
+        f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
+        f"{done / max(db_cpu, 1e-9):,.0f}/s database)"
+    )
+    return {
+        "wrk": result,
+        "errors": errors,
+        "checkins_per_s": rate,
+        "visits_written_per_s": written / result["seconds"],
+        "rss_mb": rss,
+        "app_cpu_ms_per_checkin": app_cpu / done * 1000,
+        "app_user_ms_per_checkin": app_user / done * 1000,
+        "app_system_ms_per_checkin": app_sys / done * 1000,
+        "db_cpu_ms_per_checkin": db_cpu / done * 1000,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--people", type=int, default=20_000)
@@ -237,6 +288,12 @@ def main() -> None:
     parser.add_argument("--scan-share", type=float, default=0.5)
     parser.add_argument("--reuse", action="store_true", help="reuse the bench database if it exists")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="another checkout (e.g. a worktree of the previous commit) measured after this one, same load",
+    )
+    parser.add_argument("--compare-workers", type=int, default=0, help="workers of the compared server")
     args = parser.parse_args()
     # A bench database keeps the secret it was simulated with (keyed hashes depend on it).
     reuse = args.reuse and common.db_exists(DB) and SECRET_FILE.exists()
@@ -246,54 +303,28 @@ def main() -> None:
     m = common.print_machine("check-in throughput")
     print(
         f"   synchronous_commit={common.psql('postgres', 'show synchronous_commit')}, "
-        f"{args.workers} gunicorn workers × {args.threads} threads, {args.connections} connections, {args.seconds} s"
+        f"{args.workers} server workers, {args.connections} connections, {args.seconds} s"
     )
     prep = prepare(args)
     env = common.production_env(
-        DB, RAVAO_CHECKIN_RATE_LIMIT="1000000000", RAVAO_SCAN_RATE_LIMIT="1000000000", RAVAO_SECRET_KEY=args.secret
+        DB,
+        RAVAO_CHECKIN_RATE_LIMIT="1000000000",
+        RAVAO_SCAN_RATE_LIMIT="1000000000",
+        RAVAO_SECRET_KEY=args.secret,
+        # Connections live through the run: the database's CPU is read from its backends' /proc
+        # entries, and a backend replaced after 60 s would take its CPU with it.
+        RAVAO_DB_CONN_MAX_AGE="3600",
     )
-    server = common.Server(env, port=PORT, workers=args.workers, threads=args.threads)
+    data = {"machine": m, "args": {k: str(v) for k, v in vars(args).items() if k != "secret"}}
+    runs = [("this tree", None)] + ([(f"compare {args.compare}", Path(args.compare))] if args.compare else [])
     try:
-        server.wait_ready()
-        run_wrk(args, prep["requests_file"], 5)  # warm-up: imports, connections, caches
-        before = visits(DB)
-        app0, db0, split0 = server.cpu_seconds(), common.db_backends_cpu(DB), server.cpu_split()
-        result = run_wrk(args, prep["requests_file"], args.seconds)
-        app_cpu, db_cpu = server.cpu_seconds() - app0, common.db_backends_cpu(DB) - db0
-        app_user, app_sys = (b - a for a, b in zip(split0, server.cpu_split(), strict=True))
-        rss = server.rss_mb()
-        written = visits(DB) - before
+        for (label, root), requests_file in zip(runs, prep["requests_files"], strict=False):
+            data[label] = measure(args, env, requests_file, label, root)
     finally:
-        server.stop()
-        prep["requests_file"].unlink(missing_ok=True)
-    ok = result["statuses"]["200"] + result["statuses"]["201"]
-    errors = result["requests"] - ok + result["socket_errors"]
-    rate = ok / result["seconds"]
-    print(
-        f"   check-ins: {rate:,.0f}/s answered 2xx ({written / result['seconds']:,.0f} visits/s written), "
-        f"p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, p99 {result['p99']:.1f} ms, "
-        f"max {result['max']:.0f} ms, errors {errors} (statuses {result['statuses']})"
-    )
-    print(f"   server RSS per worker: {', '.join(f'{x:.0f}' for x in rss)} MB")
-    done = max(ok, 1)
-    print(
-        f"   CPU per answered check-in: app {app_cpu / done * 1000:.1f} ms (user {app_user / done * 1000:.1f}, "
-        f"system {app_sys / done * 1000:.1f}), PostgreSQL {db_cpu / done * 1000:.1f} ms "
-        f"(capacity per free core: {done / max(app_cpu, 1e-9):,.0f} check-ins/s app, "
-        f"{done / max(db_cpu, 1e-9):,.0f}/s database)"
-    )
-    data = {
-        "machine": m,
-        "args": {k: str(v) for k, v in vars(args).items() if k != "secret"},
-        "wrk": result,
-        "checkins_per_s": rate,
-        "visits_written_per_s": written / result["seconds"],
-        "rss_mb": rss,
-        "app_cpu_ms_per_checkin": app_cpu / done * 1000,
-        "app_user_ms_per_checkin": app_user / done * 1000,
-        "app_system_ms_per_checkin": app_sys / done * 1000,
-        "db_cpu_ms_per_checkin": db_cpu / done * 1000,
-    }
+        for requests_file in prep["requests_files"]:
+            requests_file.unlink(missing_ok=True)
+    rate = data["this tree"]["checkins_per_s"]
+    data.update(data["this tree"])
     if not args.skip_baseline:
         (v_lo, v_hi), (p_lo, p_hi) = prep["venue_ids"], prep["person_ids"]
         base = common.pgbench_insert(
@@ -308,7 +339,8 @@ def main() -> None:
             f"   baseline pgbench: {base['tps']:,.0f} single-row durable inserts/s into checkins_visit "
             f"({args.connections} clients, latency {base.get('latency_ms', 0):.2f} ms)"
         )
-        print(f"   ratio check-ins / pgbench floor: {rate / base['tps']:.3f}")
+        for label, _root in runs:
+            print(f"   ratio check-ins / pgbench floor [{label}]: {data[label]['checkins_per_s'] / base['tps']:.3f}")
         data["pgbench_tps"] = base["tps"]
         data["ratio"] = rate / base["tps"]
     print(f"   load after run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

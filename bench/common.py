@@ -94,7 +94,7 @@ def ravao(db: str, *args: str, env: dict | None = None, quiet=False) -> str:
 
 def fresh_db(db: str) -> None:
     """Drop and recreate a bench database (names must start with bench_), migrate, load units."""
-    assert db.startswith("bench_"), "bench databases are named bench_*"
+    assert db.startswith("bench_") or "_bench" in db, "bench databases are named bench_* or *_bench*"
     psql("postgres", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
     psql("postgres", f'CREATE DATABASE "{db}"')
     ravao(db, "migrate", "--noinput", quiet=True)
@@ -121,10 +121,14 @@ def production_env(db: str, **extra) -> dict:
 
 
 class Server:
-    """`ravao serve` (gunicorn) in the background; stopped by its own pid."""
+    """`ravao serve` (granian: the ingestion front and Django) in the background; stopped by its own pid."""
 
-    def __init__(self, env: dict, *, port: int, workers: int, threads: int = 1):
+    def __init__(self, env: dict, *, port: int, workers: int, threads: int = 1, root: Path | None = None):
+        """``root``: another checkout of Ravao to serve instead of this one (its code first on
+        the path, this environment's packages): the previous commit, in the same run."""
         self.port, self.env = port, env
+        if root is not None:
+            env = {**env, "PYTHONPATH": str(root)}
         # The server's log goes to a file: a pipe nobody reads fills up (64 KB) and then blocks
         # every worker that logs (a 4xx is logged as a warning).
         self.log = Path(f"/tmp/ravao-bench-server-{port}.log")
@@ -137,7 +141,7 @@ class Server:
                 start_new_session=True,
             )
 
-    def wait_ready(self, path="/api/v1/openapi.json", timeout=60) -> None:
+    def wait_ready(self, path="/healthz", timeout=60) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ravao.mobilisation",
     "ravao.signin",
     "ravao.simulate",
+    "ravao.ingest",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,12 @@ RAVAO_SCAN_RATE_LIMIT = envint("RAVAO_SCAN_RATE_LIMIT", 240)
 RAVAO_CLIENT_IP_HEADER = envstr("RAVAO_CLIENT_IP_HEADER", "")
 RAVAO_REPLAY_KEEP_HOURS = envint("RAVAO_REPLAY_KEEP_HOURS", 96)
 RAVAO_HOT_CACHE_SECONDS = envint("RAVAO_HOT_CACHE_SECONDS", 60)
+# The ingestion front (ravao/ingest, PostgreSQL): check-ins written in groups of at most
+# RAVAO_INGEST_GROUP per transaction, at most RAVAO_INGEST_QUEUE waiting per worker (503 beyond).
+RAVAO_INGEST = envbool("RAVAO_INGEST", True)
+RAVAO_INGEST_GROUP = envint("RAVAO_INGEST_GROUP", 64)
+RAVAO_INGEST_QUEUE = envint("RAVAO_INGEST_QUEUE", 512)
+RAVAO_INGEST_WRITERS = envint("RAVAO_INGEST_WRITERS", 4)  # writer threads (connections) per worker
 
 # Tracing (ravao/tracing/conf.py explains each).
 RAVAO_TRACING_BUFFER_MINUTES = envint("RAVAO_TRACING_BUFFER_MINUTES", 60)

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from ravao.checkins import answers, enrolment, selectors, services
 from ravao.checkins.models import HealthStatus
+from ravao.core.errors import ServiceError
 from ravao.core.params import Id, Moment
 from ravao.people import questionnaires
 
@@ -152,6 +153,22 @@ class EnrolOut(ScanOut):
     card: str
 
 
+MAX_BATCH = 100
+
+
+class ScanBatchIn(Schema):
+    scans: list[ScanIn] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class ScanBatchItem(Schema):
+    status: int
+    body: dict[str, Any]
+
+
+class ScanBatchOut(Schema):
+    results: list[ScanBatchItem]
+
+
 class DeclarationIn(Schema):
     venue: str
     visit: int
@@ -202,6 +219,12 @@ def checkin_create(request, payload: CheckinIn):
     and a birth year. 201 with the visit; the same ``client_id`` again: 200, same body.
     ``holder`` (answered only for a new person, or when the device sent that person's current
     holder link) opens the person's own QR page."""
+    return Status(*checkin_answered(request, payload))
+
+
+def checkin_answered(request, payload: CheckinIn) -> tuple[int, dict]:
+    """(status, body) of a self check-in: the one definition that this view and the ingestion
+    front (ravao/ingest) both call. Raises ServiceError (the caller answers it)."""
     services.check_rate(request)
     p = payload.person
     address = p.address or AddressIn()
@@ -230,7 +253,7 @@ def checkin_create(request, payload: CheckinIn):
         ],
         holder=payload.holder,
     )
-    return Status(answers.status_code(result), answers.checkin_answer(result))
+    return answers.status_code(result), answers.checkin_answer(result)
 
 
 class FormOut(Schema):
@@ -253,7 +276,12 @@ def form_current(request):
 @router.post("/checkins/{visit_id}/checkout", auth=None, response={200: CheckoutOut, **ERRORS})
 def checkin_checkout(request, visit_id: Id, payload: CheckoutIn):
     """Check out with the receipt given at check-in (companions leave too). Idempotent."""
-    return Status(200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt)))
+    return Status(*checkout_answered(visit_id, payload))
+
+
+def checkout_answered(visit_id: int, payload: CheckoutIn) -> tuple[int, dict]:
+    """(status, body) of a check-out: shared with the ingestion front (ravao/ingest)."""
+    return 200, answers.checkout_answer(services.checkout_button(visit_id=visit_id, receipt=payload.receipt))
 
 
 @router.post("/scans", response={200: ScanOut, 201: ScanOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
@@ -261,8 +289,13 @@ def scan_create(request, payload: ScanIn):
     """A gate scan by staff of the venue: a personal QR, a chip ID card QR or a typed phone/ID
     number (with ``birth_year``, the year the person gives at the gate). 201 new visit; 200 for a
     repeat ("already inside"), an exit, or a replayed client_id; 429 beyond the per-account limit."""
+    return Status(*scan_answered(request.auth, payload))
+
+
+def scan_answered(user, payload: ScanIn) -> tuple[int, dict]:
+    """(status, body) of a gate scan by ``user``: shared with the ingestion front (ravao/ingest)."""
     result = services.checkin_scan(
-        user=request.auth,
+        user=user,
         client_id=payload.client_id,
         venue_code=payload.venue,
         text=payload.text,
@@ -273,7 +306,27 @@ def scan_create(request, payload: ScanIn):
         device=payload.device,
         signature=payload.signature,
     )
-    return Status(answers.status_code(result), answers.scan_answer(result))
+    return answers.status_code(result), answers.scan_answer(result)
+
+
+@router.post("/scans/batch", response={200: ScanBatchOut, 401: ErrorOut, 422: ErrorOut, **ERRORS})
+def scan_batch(request, payload: ScanBatchIn):
+    """A gate's offline queue sent at once (at most 100 scans, in the order they were made): each
+    scan is recorded as by POST /scans, with its own client_id (a retried batch answers each scan
+    once), and answered in ``results`` with the status and body POST /scans would give it."""
+    return Status(*scan_batch_answered(request.auth, payload))
+
+
+def scan_batch_answered(user, payload: ScanBatchIn) -> tuple[int, dict]:
+    """(status, body) of a batch of scans: shared with the ingestion front (ravao/ingest)."""
+    results = []
+    for scan in payload.scans:
+        try:
+            status, body = scan_answered(user, scan)
+        except ServiceError as error:
+            status, body = error.status, error.body()
+        results.append({"status": status, "body": body})
+    return 200, {"results": results}
 
 
 @router.post("/scans/enrol", response={200: EnrolOut, 201: EnrolOut, 401: ErrorOut, **ERRORS})

@@ -75,7 +75,7 @@ def start_is_refused() -> list[str]:
 
 
 def refuse_insecure_start() -> None:
-    """Raise ImproperlyConfigured when the process must not serve (called by ravao/wsgi.py)."""
+    """Raise ImproperlyConfigured when the process must not serve (called by ravao/asgi.py and ravao/wsgi.py)."""
     problems = start_is_refused()
     if problems:
         raise ImproperlyConfigured(refusal_message(problems))

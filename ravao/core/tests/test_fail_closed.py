@@ -10,11 +10,11 @@ from ravao.core.tests.test_settings import PRODUCTION, ROOT, run_ravao
 
 
 def start_wsgi(env_extra, tmp_path):
-    """Load the WSGI application as gunicorn does (``ravao serve`` execs gunicorn on it)."""
+    """Load the ASGI application as granian does (``ravao serve`` execs granian on it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAVAO_") and k != "DATABASE_URL"}
     env.update({"RAVAO_DATA_DIR": str(tmp_path), **env_extra})
     return subprocess.run(
-        [sys.executable, "-c", "import ravao.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", "import ravao.asgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
 
 

@@ -21,46 +21,50 @@ def metrics_dir(bind: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Serve Ravao with gunicorn (a real WSGI server): `ravao serve --bind 0.0.0.0:8000 --workers 4`."
+    help = (
+        "Serve Ravao with granian (ASGI): the ingestion front answers the check-in hot paths, Django "
+        "everything else, on one port: `ravao serve --bind 0.0.0.0:8000 --workers 2`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("RAVAO_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("RAVAO_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("RAVAO_THREADS", "1")))
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("RAVAO_THREADS", "1")),
+            help="Kept for old scripts: ignored (each worker has an event loop, a writer thread and Django's thread).",
+        )
         parser.add_argument("--access-log", action="store_true", help="Log every request to stdout.")
 
     def handle(self, *args, bind, workers, threads, access_log, **options):
+        host, _sep, port = bind.rpartition(":")
         argv = [
-            "gunicorn",
-            "ravao.wsgi:application",
-            "--bind",
-            bind,
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            host.strip("[]") or "127.0.0.1",
+            "--port",
+            port,
             "--workers",
             str(workers),
-            "--threads",
-            str(threads),
-            "--worker-tmp-dir",
-            "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp",
-            "--graceful-timeout",
+            # A worker that dies (killed, out of memory) is started again: the others go on serving.
+            "--respawn-failed-workers",
+            "--workers-kill-timeout",
             "10",
-            "--timeout",
-            "60",
-            "--max-requests",
-            "50000",
-            "--max-requests-jitter",
-            "5000",
-            # Load the application once in the master: workers fork with Django, the URL
-            # conf and the API schema already imported (faster start, shared memory pages).
-            "--preload",
+            "--log-level",
+            "warning",
         ]
         if access_log:
-            argv += ["--access-logfile", "-"]
+            argv += ["--access-log"]
         if workers > 1:
             # Each worker counts its metrics in files here; /metrics adds them up (ravao/core/metrics.py).
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir(bind)
         self.stdout.write(
-            f"Ravao serving on http://{bind} ({workers} workers, {threads} threads, "
+            f"Ravao serving on http://{bind} ({workers} workers, "
             f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
         )
         self.stdout.flush()
-        os.execv(sys.executable, [sys.executable, "-m", "gunicorn", *argv[1:]])
+        argv.append("ravao.asgi:application")
+        os.execv(sys.executable, [sys.executable, "-m", "granian", *argv[1:]])
