@@ -151,7 +151,7 @@ def test_two_managers_removing_each_other_at_once_leave_one(small_map, users):
     from django.db import connections, transaction
 
     from ravao.testing import Role, make_user
-    from ravao.venues.services import staff_remove
+    from ravao.venues.staff import staff_remove
 
     venue = make_venue(small_map.commune_a)
     a = VenueMembership.objects.create(venue=venue, user=users["manager"], role=MembershipRole.MANAGER)
