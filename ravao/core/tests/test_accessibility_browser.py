@@ -106,6 +106,8 @@ def test_the_visitor_pages_have_no_serious_violation(page, scene):
     found += violations(page, f"/c/{code}")
     page.fill("#full_name", "Lê Thị Hà")
     page.fill("#phone", "0987 111 222")
+    page.fill("#birth_year", "1990")
+    page.check("#q_commitment")
     page.click("#submit")
     page.wait_for_url("**/r/**")
     page.add_script_tag(path=str(AXE))
