@@ -170,14 +170,19 @@ def _hot_cache_cleared():
     """The check-in hot path keeps venues, memberships and tokens per process for a few seconds
     (ravao/core/hotcache.py), and rate limits count in Django's cache (per process here): each
     test starts without either (ids and typed numbers recur across tests on one worker; a number
-    typed in eleven tests would otherwise meet RAVAO_TYPED_NUMBER_LIMIT)."""
+    typed in eleven tests would otherwise meet RAVAO_TYPED_NUMBER_LIMIT), nor cached form versions."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
     from ravao.core import hotcache
+    from ravao.people import questionnaires
 
     hotcache.clear()
+    # Published form versions are cached by name (immutable in a real deployment); tests publish
+    # different forms under the same name in databases that are rolled back.
+    questionnaires.forget_cached()
     if isinstance(caches["default"], LocMemCache):  # never a shared Redis other workers use
         caches["default"].clear()
     yield
     hotcache.clear()
+    questionnaires.forget_cached()
