@@ -7,7 +7,7 @@ the demo derives those keys from SECRET_KEY (``ravao/core/crypto.py``, ``ravao/c
 On the public demo key anyone can forge QR codes and personal links offline.
 
 The refusal is a system check (``ravao.E010``, run by ``ravao check``, ``runserver``, ``migrate``
-and every command that checks) and an exception when the WSGI application loads (gunicorn,
+and every command that checks) and an exception when the ASGI or WSGI application loads (granian,
 ``ravao serve``), so no entry point serves on such keys.
 """
 

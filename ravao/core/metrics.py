@@ -7,7 +7,7 @@ service. Failed log-ins come from Django's ``user_login_failed`` signal. Measure
 scraped: replica lag (``ravao.core.dbrouting``) and the oversight rollup's lag and duration
 (its ``RollupState`` row).
 
-Under ``ravao serve`` with several gunicorn workers each worker counts in its own files under
+Under ``ravao serve`` with several server workers (granian) each worker counts in its own files under
 ``PROMETHEUS_MULTIPROC_DIR`` (set by the serve command) and a scrape adds them up
 (prometheus-client's multiprocess mode); elsewhere (runserver, tests, one worker without the
 variable) the process's own registry answers.
