@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from ravao.people import questionnaires
 from ravao.testing import Role, make_user
 from ravao.venues.models import MembershipRole, VenueMembership, VenueStatus
 from ravao.venues.testing import make_venue
@@ -37,7 +38,8 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client):
 
 def test_it_offers_gate_staff_their_venue_with_its_entrances(gate_staff, gate_venue, django_assert_max_num_queries):
     client = logged_in(gate_staff)
-    # session, user, venues, entrances, questionnaire
+    questionnaires.questionnaire()  # published versions are cached by name: warm, as in a running server
+    # session, user, venues, entrances, the current version's name
     with django_assert_max_num_queries(5):
         response = client.get("/gate/")
     assert response.status_code == 200
@@ -137,6 +139,7 @@ def test_its_queries_do_not_grow_with_the_number_of_venues(small_map, gate_staff
         Entrance.objects.create(venue=venue, name="Cổng")
         VenueMembership.objects.create(user=gate_staff, venue=venue)
     client = logged_in(gate_staff)
+    questionnaires.questionnaire()  # warm, as in a running server
     with django_assert_max_num_queries(5):
         response = client.get("/gate/")
     assert len(offered_venues(response)) == 7
